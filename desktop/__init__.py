@@ -1,0 +1,1 @@
+"""PodPath's Qt desktop application, an adapter over ``core``."""
