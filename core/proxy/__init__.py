@@ -1,0 +1,1 @@
+"""kube-proxy data plane: load-balancing algorithms per mode and the rule text each mode programs."""
