@@ -206,6 +206,10 @@ class ServiceSpec:
     external_ips: tuple[str, ...] = ()
     publish_not_ready_addresses: bool = False
     health_check_node_port: int | None = None
+    # added by core.scenario: True for the default/kubernetes Service that build adds (never saved/exported)
+    implicit: bool = False
+    # endpoints of a selector-less Service that build knows, e.g. the control-plane node IPs of kubernetes
+    static_endpoints: tuple[str, ...] = ()
 
     @property
     def ref(self) -> ObjectRef:
