@@ -1,0 +1,367 @@
+"""The control plane over simulated time: a timer queue driving pods, workloads, the scheduler and EndpointSlices.
+
+``ControlPlane.advance(t1)`` pops every timer due at or before ``t1`` in (time, insertion) order, sets
+``state.time`` to the timer's time, runs its handler and then lets the controllers settle at that instant:
+workload controllers create/delete pods, the scheduler places pending pods, the EndpointSlice controller
+republishes dirty Services and kube-proxies get a sync ``proxy_sync_delay`` later.
+
+Conventions (so hand-worked timelines hold):
+
+* The scenario starts as a running cluster: at t=0 every pod is created, scheduled, Running and Ready and
+  every kube-proxy is in sync. Later pods take ``Timing.pod_startup`` to Running (they get their IP then)
+  and ``template.readiness_delay`` more to Ready.
+* A node failed at T sent its last heartbeat at T. The node lifecycle controller runs at multiples of
+  ``node_monitor_period`` and marks the node Ready=Unknown (taints ``node.kubernetes.io/unreachable``
+  NoSchedule + NoExecute) at the first run where ``now - last_heartbeat >= node_monitor_grace_period``.
+* Pods on it turn Ready=False at that instant; each pod is evicted (deleted, Terminating) when its
+  toleration of the NoExecute taint runs out (``tolerationSeconds``, default ``Timing.toleration_seconds``).
+* kube-proxy syncs ``proxy_sync_delay`` after the EndpointSlice change it sees first; later changes up to
+  then ride along in that sync. A failed node's kube-proxy does not sync.
+* A recovered node posts Ready at once (event NodeReady); the lifecycle controller removes its unreachable
+  taints at its next run. Stale Terminating pods on it are killed and removed, and their IPs freed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import OrderedDict
+from dataclasses import replace
+
+import numpy as np
+
+from core.control import events as ev
+from core.control.endpoints import EndpointController, ProxyViews
+from core.control.lifecycle import EPS, NodeLifecycleMixin, round_time
+from core.control.scheduler import NodeTable, Placement, Scheduler
+from core.control.workloads import WorkloadMixin
+from core.ipam import AllocationError, PodCIDRAllocator, PodIPAllocator, SequentialIPAllocator
+from core.model import ClusterModel, Timing
+from core.state import ClusterEvent, ClusterState, NodeState, PodState
+
+PLACEMENT_HISTORY = 4096  # placements kept for "why node-2?" (the most recent ones)
+
+
+def assign_node_addresses(model: ClusterModel) -> list[tuple[str, str]]:
+    """(internal IP, podCIDR) per node: the model's values, else allocated in node order with core.ipam."""
+    cidrs = PodCIDRAllocator(model.cluster.pod_subnet, model.cluster.node_cidr_mask_size)
+    ips = SequentialIPAllocator(model.cluster.node_subnet, start=10)
+    for n in model.nodes:
+        if n.pod_cidr:
+            cidrs.occupy(n.pod_cidr)
+        if n.internal_ip:
+            ips.occupy(n.internal_ip)
+    out = []
+    for n in model.nodes:
+        ip = n.internal_ip or ips.allocate_next()
+        cidr = n.pod_cidr or cidrs.allocate_next()
+        out.append((ip, cidr))
+    return out
+
+
+class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
+    """Owns the live ``ClusterState`` and every controller that writes it."""
+
+    def __init__(self, model: ClusterModel, rng: np.random.Generator, timing: Timing):
+        self.model = model
+        self.rng = rng
+        self.timing = timing
+        self.state = ClusterState(model=model, proxy_config=replace(model.proxy),
+                                  scheduler_config=replace(model.scheduler))
+        names = [n.name for n in model.nodes]
+        if len(set(names)) != len(names):
+            raise ValueError("node names must be unique")
+        self.ip_alloc: dict[str, PodIPAllocator] = {}
+        for spec, (ip, cidr) in zip(model.nodes, assign_node_addresses(model)):
+            self.state.nodes[spec.name] = NodeState(spec=spec, ip=ip, pod_cidr=cidr,
+                                                    unschedulable=spec.unschedulable, taints=list(spec.taints))
+            self.ip_alloc[spec.name] = PodIPAllocator(cidr)
+        self.table = NodeTable(names, [n.labels for n in model.nodes],
+                               [(n.allocatable.cpu_milli, n.allocatable.memory_bytes, n.allocatable.pods)
+                                for n in model.nodes])
+        for i, ns in enumerate(self.state.nodes.values()):
+            if ns.unschedulable:
+                self.table.unschedulable[i] = True
+            self.table.set_taints(i, ns.taints)
+        self.scheduler = Scheduler(self.table)
+        self.endpoints = EndpointController(self.state)
+        self.proxies = ProxyViews(self.state, self.endpoints)
+        self.placements: OrderedDict[tuple[str, str], Placement] = OrderedDict()
+        self._queue: list[tuple[float, int, str, tuple]] = []
+        self._seq = 0
+        self._uid = 0
+        self._pending: dict[tuple[str, str], None] = {}
+        self._unschedulable: dict[tuple[str, str], None] = {}
+        self._retry = False
+        self._last_failure: dict[tuple[str, str], str] = {}
+        self._proxy_due: dict[str, float] = {}
+        self._slice_timer = False
+        self._heartbeat_slot = 0
+        self._episode: dict[str, int] = {}
+        self.pods_on_node: dict[str, dict[tuple[str, str], None]] = {n: {} for n in names}
+        self._init_workloads()
+        self._initial = True
+        self._settle()
+        self._publish()
+        for name in self.state.nodes:
+            self.proxies.sync(name, 0.0)
+        self._proxy_due.clear()
+        self._initial = False
+
+    # -- timers ----------------------------------------------------------------------------------------------
+
+    def at(self, time: float, kind: str, *args) -> None:
+        """Queue handler ``_on_<kind>(*args)`` at simulated ``time``."""
+        self._seq += 1
+        heapq.heappush(self._queue, (round_time(max(time, self.state.time)), self._seq, kind, args))
+
+    def next_time(self) -> float | None:
+        return self._queue[0][0] if self._queue else None
+
+    def advance(self, t1: float) -> None:
+        """Process every timer due at or before ``t1`` in order, then stand at ``t1``."""
+        t1 = round_time(t1)
+        while self._queue and self._queue[0][0] <= t1 + EPS:
+            t, _, kind, args = heapq.heappop(self._queue)
+            self.state.time = max(self.state.time, t)
+            getattr(self, f"_on_{kind}")(*args)
+            self._settle()
+        self.state.time = max(self.state.time, t1)
+        self._heartbeats()
+
+    def _heartbeats(self) -> None:
+        """Live kubelets renew their lease every ``heartbeat_interval``: keep ``last_heartbeat`` current."""
+        hb = self.timing.heartbeat_interval
+        if hb <= 0:
+            return
+        slot = int(math.floor(self.state.time / hb + EPS))
+        if slot != self._heartbeat_slot:
+            self._heartbeat_slot = slot
+            for ns in self.state.nodes.values():
+                if ns.up:
+                    ns.last_heartbeat = max(ns.last_heartbeat, round_time(slot * hb))
+
+    # -- events ------------------------------------------------------------------------------------------------
+
+    def record(self, type_: str, reason: str, obj: str, message: str) -> None:
+        self.state.events.append(ClusterEvent(self.state.time, type_, reason, obj, message))  # type: ignore[arg-type]
+
+    def touch(self) -> None:
+        self.state.version += 1
+
+    # -- settling ----------------------------------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        self._reconcile_workloads()
+        if self._pending or (self._retry and self._unschedulable):
+            self._schedule_pending()
+        if self.endpoints.dirty:
+            delay = self.timing.endpoint_slice_delay
+            if delay <= 0:
+                self._publish()
+            elif not self._slice_timer:
+                self._slice_timer = True
+                self.at(self.state.time + delay, "slices")
+
+    def _on_slices(self) -> None:
+        self._slice_timer = False
+        self._publish()
+
+    def _publish(self) -> None:
+        changed = self.endpoints.flush()
+        if changed and not self._initial:
+            self.request_proxy_sync()
+
+    def request_proxy_sync(self) -> None:
+        """Every live kube-proxy syncs ``proxy_sync_delay`` from now (unless one is already due earlier)."""
+        due = round_time(self.state.time + self.timing.proxy_sync_delay)
+        queued = False
+        for name, ns in self.state.nodes.items():
+            if ns.up and name not in self._proxy_due:
+                self._proxy_due[name] = due
+                queued = True
+        if queued:
+            self.at(due, "proxy_sync")
+
+    def _on_proxy_sync(self) -> None:
+        now = self.state.time
+        for name, due in list(self._proxy_due.items()):
+            if due <= now + EPS:
+                del self._proxy_due[name]
+                if self.state.nodes[name].up:
+                    self.proxies.sync(name, now)
+        self.proxies.compact()
+
+    # -- pods ------------------------------------------------------------------------------------------------
+
+    def create_pod(self, namespace: str, name: str, template, owner, labels: dict[str, str],
+                   pin_node: str | None = None) -> PodState:
+        self._uid += 1
+        pod = PodState(namespace=namespace, name=name, labels=dict(labels), template=template, owner=owner,
+                       created=self.state.time, uid=self._uid, reason="Pending")
+        self.state.pods[pod.key] = pod
+        self._pin[pod.key] = pin_node
+        if owner is not None:
+            self.owned.setdefault(owner, {})[pod.key] = None
+        self.endpoints.pod_added(pod)
+        self._pending[pod.key] = None
+        self.touch()
+        return pod
+
+    def _schedule_pending(self) -> None:
+        if self._retry:
+            self._pending.update(self._unschedulable)
+            self._unschedulable.clear()
+            self._retry = False
+        keys = sorted(self._pending, key=lambda k: self.state.pods[k].uid if k in self.state.pods else 0)
+        self._pending.clear()
+        for key in keys:
+            pod = self.state.pods.get(key)
+            if pod is None or pod.node is not None or pod.terminating:
+                continue
+            self._schedule_one(pod)
+
+    def _schedule_one(self, pod: PodState) -> None:
+        target = pod.template.node_name
+        if target is not None:  # spec.nodeName: the kubelet takes it, no scheduler involved
+            if target in self.state.nodes:
+                self.bind(pod, target)
+            else:
+                pod.reason = f"node {target!r} does not exist"
+                self._unschedulable[pod.key] = None
+            return
+        pc = self.pod_class(pod)
+        sel_counts = None
+        if pc.owner is None and pc.spread:
+            sel_counts = self._selector_counts(pod.namespace, pc.spread_selector)
+        placement = self.scheduler.schedule(pod.key, pc, self.state.scheduler_config, self.rng, self.state.time,
+                                            selector_counts=sel_counts)
+        self.placements[pod.key] = placement
+        self.placements.move_to_end(pod.key)
+        while len(self.placements) > PLACEMENT_HISTORY:
+            self.placements.popitem(last=False)
+        if placement.node is None:
+            pod.reason = placement.message
+            self._unschedulable[pod.key] = None
+            if self._last_failure.get(pod.key) != placement.message:
+                self._last_failure[pod.key] = placement.message
+                self.record("Warning", "FailedScheduling", ev.pod_object(*pod.key), placement.message)
+            return
+        self._last_failure.pop(pod.key, None)
+        self.bind(pod, placement.node)
+
+    def _selector_counts(self, namespace: str, selector: dict[str, str]) -> np.ndarray:
+        """Per node: non-terminating pods of ``namespace`` whose labels match ``selector``."""
+        counts = np.zeros(len(self.table), dtype=np.int64)
+        for p in self.state.pods.values():
+            if (p.node is not None and p.namespace == namespace and not p.terminating
+                    and all(p.labels.get(k) == v for k, v in selector.items())):
+                counts[self.table.index[p.node]] += 1
+        return counts
+
+    def bind(self, pod: PodState, node: str) -> None:
+        pc = self.pod_class(pod)
+        pod.node = node
+        pod.scheduled_at = self.state.time
+        pod.reason = "ContainerCreating"
+        self.pods_on_node[node][pod.key] = None
+        self.table.add_pod(self.table.index[node], pc.req, pc.nz, pod.owner, pod.template.host_ports)
+        self.record("Normal", "Scheduled", ev.pod_object(*pod.key), ev.scheduled(pod.namespace, pod.name, node))
+        self.touch()
+        if self._initial:
+            self._on_pod_running(pod.key, pod.uid)
+            self._on_pod_ready(pod.key, pod.uid)
+        elif self.state.nodes[node].up:
+            self.at(self.state.time + self.timing.pod_startup, "pod_running", pod.key, pod.uid)
+
+    def _live(self, key, uid) -> PodState | None:
+        pod = self.state.pods.get(key)
+        return pod if pod is not None and pod.uid == uid else None
+
+    def _on_pod_running(self, key, uid) -> None:
+        pod = self._live(key, uid)
+        if pod is None or pod.phase == "Running" or pod.terminating or pod.node is None:
+            return
+        if not self.state.nodes[pod.node].up:
+            return  # the kubelet is down; started again when the node recovers
+        alloc = self.ip_alloc[pod.node]
+        try:
+            wanted = self._bare_ip.get(pod.key)
+            if wanted and alloc.contains(wanted) and self._initial:
+                try:
+                    pod.ip = alloc.claim(wanted)
+                except AllocationError:
+                    pod.ip = alloc.allocate_next()
+            else:
+                pod.ip = alloc.allocate_next()
+        except AllocationError as exc:
+            pod.reason = "FailedCreatePodSandBox"
+            self.record("Warning", "FailedCreatePodSandBox", ev.pod_object(*pod.key), str(exc))
+            return
+        pod.phase = "Running"
+        pod.running_at = self.state.time
+        pod.reason = "ContainersNotReady"
+        self.endpoints.pod_changed(pod)
+        self.touch()
+        if not self._initial:
+            self.at(self.state.time + pod.template.readiness_delay, "pod_ready", pod.key, pod.uid)
+
+    def _on_pod_ready(self, key, uid) -> None:
+        pod = self._live(key, uid)
+        if pod is None or pod.ready or pod.terminating or pod.phase != "Running" or pod.node is None:
+            return
+        ns = self.state.nodes[pod.node]
+        if not ns.up or ns.ready != "True":
+            return
+        pod.ready = True
+        pod.ready_at = self.state.time
+        pod.reason = ""
+        self.endpoints.pod_changed(pod)
+        self.touch()
+
+    def delete_pod(self, pod: PodState) -> None:
+        """Graceful deletion: Terminating for ``termination_grace`` (once the kubelet can act), then gone."""
+        if pod.terminating:
+            return
+        if pod.node is None:
+            self.remove_pod(pod)
+            return
+        pod.deletion_timestamp = self.state.time
+        pod.reason = "Terminating"
+        self.endpoints.pod_changed(pod)
+        if pod.owner is not None:
+            self.dirty_workloads.add(pod.owner)
+        self.touch()
+        if self.state.nodes[pod.node].up:
+            self._kill(pod, self.state.time + self.timing.termination_grace)
+
+    def _kill(self, pod: PodState, gone_at: float) -> None:
+        for c in pod.template.containers:
+            self.record("Normal", "Killing", ev.pod_object(*pod.key), f"Stopping container {c.name}")
+        self.at(gone_at, "pod_gone", pod.key, pod.uid)
+
+    def _on_pod_gone(self, key, uid) -> None:
+        pod = self._live(key, uid)
+        if pod is None or pod.node is None or not self.state.nodes[pod.node].up:
+            return
+        self.remove_pod(pod)
+
+    def remove_pod(self, pod: PodState) -> None:
+        """The pod object is gone: free its IP and node resources, drop it from Services."""
+        if pod.node is not None:
+            if pod.ip is not None:
+                self.ip_alloc[pod.node].release(pod.ip)
+            pc = self.pod_class(pod)
+            self.table.add_pod(self.table.index[pod.node], pc.req, pc.nz, pod.owner, pod.template.host_ports, sign=-1)
+            self.pods_on_node[pod.node].pop(pod.key, None)
+        self.endpoints.pod_removed(pod)
+        del self.state.pods[pod.key]
+        self._pin.pop(pod.key, None)
+        self._pending.pop(pod.key, None)
+        self._unschedulable.pop(pod.key, None)
+        self._last_failure.pop(pod.key, None)
+        if pod.owner is not None:
+            self.owned.get(pod.owner, {}).pop(pod.key, None)
+            self.dirty_workloads.add(pod.owner)
+        self._retry = True
+        self.touch()

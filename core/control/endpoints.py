@@ -1,0 +1,181 @@
+"""EndpointSlice controller and per-node kube-proxy views, both incremental (domain.md d.2, a.7, a.8).
+
+The controller keeps, per Service, the set of pods its selector matches (pods are indexed by their label
+set, so a pod change only touches the Services that select it) and republishes only "dirty" Services.
+Every published change is appended to a change log; each node's ``ProxyView`` keeps a cursor into the log
+and, at its sync (``proxy_sync_delay`` after a change, and only while the node is up), copies the changed
+Services' endpoints and adopts the desired ``ProxyConfig``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.model import ServiceSpec
+from core.state import ClusterState, Endpoint, EndpointSlice, PodState, ProxyView
+
+CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
+APISERVER_PORT = 6443
+
+
+def resolve_target_port(pod: PodState, target: int | str, protocol: str) -> int | None:
+    """podutil.FindPort: a number is used as is; a name is looked up among the pod's container ports."""
+    if isinstance(target, int):
+        return target
+    if isinstance(target, str) and target.isdigit():
+        return int(target)
+    for c in pod.template.containers:
+        for p in c.ports:
+            if p.name == target and p.protocol == protocol:
+                return p.container_port
+    return None
+
+
+def pod_endpoint(svc: ServiceSpec, pod: PodState) -> Endpoint:
+    """One pod as an endpoint of ``svc``, with the EndpointSlice controller's conditions."""
+    serving = svc.publish_not_ready_addresses or pod.ready
+    terminating = pod.deletion_timestamp is not None
+    ready = svc.publish_not_ready_addresses or (serving and not terminating)
+    ports = []
+    for sp in svc.ports:
+        num = resolve_target_port(pod, sp.effective_target_port, sp.protocol)
+        if num is not None:
+            ports.append((sp.name, num, sp.protocol))
+    assert pod.ip is not None and pod.node is not None
+    return Endpoint(pod.ip, pod.node, pod.key, ready, serving, terminating, tuple(ports))
+
+
+class EndpointController:
+    """Maintains ``state.slices`` incrementally and the change log the proxy views replay."""
+
+    def __init__(self, state: ClusterState):
+        self.state = state
+        self.services: dict[tuple[str, str], ServiceSpec] = {}
+        self.by_namespace: dict[str, list[tuple[str, str]]] = {}
+        self.members: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        self.kubernetes_svc: ServiceSpec | None = None
+        for svc in state.model.services:
+            key = (svc.namespace, svc.name)
+            if key == ("default", "kubernetes"):
+                self.kubernetes_svc = svc
+                continue
+            if svc.type == "ExternalName" or svc.selector is None:
+                continue
+            self.services[key] = svc
+            self.by_namespace.setdefault(svc.namespace, []).append(key)
+            self.members[key] = set()
+        self._label_cache: dict[tuple[str, frozenset], tuple[tuple[str, str], ...]] = {}
+        self.dirty: set[tuple[str, str]] = set(self.services)
+        if self.kubernetes_svc is not None:
+            self.dirty.add(("default", "kubernetes"))
+        self.log: list[tuple[str, str]] = []  # service keys in publish order
+        self.log_base = 0  # absolute index of log[0]
+
+    def services_of(self, pod: PodState) -> tuple[tuple[str, str], ...]:
+        """Services (in this controller) whose selector matches the pod's labels."""
+        ck = (pod.namespace, frozenset(pod.labels.items()))
+        hit = self._label_cache.get(ck)
+        if hit is None:
+            hit = tuple(k for k in self.by_namespace.get(pod.namespace, ())
+                        if all(pod.labels.get(a) == b for a, b in (self.services[k].selector or {}).items()))
+            self._label_cache[ck] = hit
+        return hit
+
+    def pod_added(self, pod: PodState) -> None:
+        for k in self.services_of(pod):
+            self.members[k].add(pod.key)
+            self.dirty.add(k)
+
+    def pod_changed(self, pod: PodState) -> None:
+        self.dirty.update(self.services_of(pod))
+
+    def pod_removed(self, pod: PodState) -> None:
+        for k in self.services_of(pod):
+            self.members[k].discard(pod.key)
+            self.dirty.add(k)
+
+    def control_plane_changed(self) -> None:
+        if self.kubernetes_svc is not None:
+            self.dirty.add(("default", "kubernetes"))
+
+    def _kubernetes_endpoints(self) -> tuple[Endpoint, ...]:
+        svc = self.kubernetes_svc
+        assert svc is not None
+        out = []
+        for ns in self.state.nodes.values():
+            if any(label in ns.spec.labels for label in CONTROL_PLANE_LABELS):
+                ready = ns.ready == "True"
+                ports = tuple((sp.name, APISERVER_PORT, sp.protocol) for sp in svc.ports)
+                out.append(Endpoint(ns.ip, ns.name, ("kube-system", f"kube-apiserver-{ns.name}"), ready, ready,
+                                    False, ports))
+        return tuple(out)
+
+    def flush(self) -> list[tuple[str, str]]:
+        """Republish every dirty Service; returns the keys whose endpoints actually changed."""
+        changed = []
+        pods = self.state.pods
+        for key in sorted(self.dirty):
+            if key == ("default", "kubernetes"):
+                eps = self._kubernetes_endpoints()
+            else:
+                svc = self.services[key]
+                live = [pods[p] for p in self.members[key] if p in pods]
+                live = [p for p in live if p.ip is not None and p.node is not None
+                        and p.phase not in ("Succeeded", "Failed")]
+                live.sort(key=lambda p: p.name)
+                eps = tuple(pod_endpoint(svc, p) for p in live)
+            old = self.state.slices.get(key)
+            if old is not None and old.endpoints == eps:
+                continue
+            gen = old.generation + 1 if old is not None else 1
+            self.state.slices[key] = EndpointSlice(key, eps, gen)
+            self.log.append(key)
+            changed.append(key)
+        self.dirty.clear()
+        if changed:
+            self.state.version += 1
+        return changed
+
+
+class ProxyViews:
+    """Every node's kube-proxy: what it has programmed, caught up to the change log at each sync."""
+
+    def __init__(self, state: ClusterState, endpoints: EndpointController):
+        self.state = state
+        self.endpoints = endpoints
+        self.cursor: dict[str, int] = {}
+        for name in state.nodes:
+            state.proxy_views[name] = ProxyView(node=name, config=replace(state.proxy_config))
+            self.cursor[name] = 0
+
+    def sync(self, node: str, now: float) -> bool:
+        """One kube-proxy sync on ``node``: adopt the desired config, apply slice changes since the last
+        sync. Returns whether anything changed (the view's ``version`` is bumped then)."""
+        view = self.state.proxy_views[node]
+        ctl = self.endpoints
+        start = self.cursor[node] - ctl.log_base
+        changed = False
+        if start < len(ctl.log):
+            for key in dict.fromkeys(ctl.log[start:]):
+                sl = self.state.slices.get(key)
+                eps = sl.endpoints if sl is not None else ()
+                if view.slices.get(key) != eps:
+                    view.slices[key] = eps
+                    changed = True
+        self.cursor[node] = ctl.log_base + len(ctl.log)
+        if view.config != self.state.proxy_config:
+            view.config = replace(self.state.proxy_config)
+            changed = True
+        view.synced_at = now
+        if changed:
+            view.version += 1
+        return changed
+
+    def compact(self) -> None:
+        """Drop log entries every view has already applied."""
+        ctl = self.endpoints
+        low = min(self.cursor.values(), default=ctl.log_base + len(ctl.log))
+        drop = low - ctl.log_base
+        if drop > 1024:
+            del ctl.log[:drop]
+            ctl.log_base = low

@@ -1,0 +1,207 @@
+"""Workload controllers: Deployment (through its ReplicaSet), ReplicaSet, StatefulSet, DaemonSet, bare pods.
+
+A ReplicaSet counts only pods without a deletionTimestamp as active, so it creates replacements the moment
+pods are deleted or evicted; scaling down deletes pods in ReplicaSet order (unscheduled, then pending,
+then not ready, then the newest first). A StatefulSet replaces ``web-2`` only after the old ``web-2`` object
+is gone. A DaemonSet keeps one pod per node whose taints it tolerates (its pods get the DaemonSet
+tolerations and are never evicted by the taint manager).
+"""
+
+from __future__ import annotations
+
+from core.control import events as ev
+from core.control.scheduler import PodClass, daemonset_tolerations, default_tolerations, match_expression
+from core.model import Taint, WorkloadSpec
+from core.state import PodState
+
+SPREAD_OWNER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet")
+
+
+class WorkloadMixin:
+    """Mixed into ``ControlPlane``: the controllers that own pods."""
+
+    def _init_workloads(self) -> None:
+        self.workloads: dict[tuple[str, str, str], WorkloadSpec] = {}
+        self.desired: dict[tuple[str, str, str], int] = {}
+        self.rs_names: dict[tuple[str, str, str], str] = {}
+        self.owned: dict[tuple[str, str, str], dict[tuple[str, str], None]] = {}
+        self.dirty_workloads: set[tuple[str, str, str]] = set()
+        self._pin: dict[tuple[str, str], str | None] = {}
+        self._bare_ip: dict[tuple[str, str], str] = {}
+        self._classes: dict[tuple, PodClass] = {}
+        for w in self.model.workloads:
+            ref = (w.kind, w.namespace, w.name)
+            if ref in self.workloads:
+                raise ValueError(f"duplicate {w.kind} {w.namespace}/{w.name}")
+            self.workloads[ref] = w
+            self.desired[ref] = int(w.replicas)
+            if w.kind == "Deployment":
+                self.rs_names[ref] = f"{w.name}-{ev.template_hash(repr(w.template))}"
+            self.dirty_workloads.add(ref)
+        for bp in self.model.pods:
+            if bp.pod_ip:
+                self._bare_ip[(bp.namespace, bp.name)] = bp.pod_ip
+            self.create_pod(bp.namespace, bp.name, bp.template, None, bp.template.labels)
+
+    # -- scheduling facts per template ------------------------------------------------------------------------
+
+    def pod_class(self, pod: PodState) -> PodClass:
+        pin = self._pin.get(pod.key)
+        key = (pod.namespace, id(pod.template), pod.owner, pin)
+        pc = self._classes.get(key)
+        if pc is None:
+            kind = pod.owner[0] if pod.owner else None
+            tol = pod.template.tolerations
+            if kind == "DaemonSet":
+                tol = daemonset_tolerations(tol)
+            tol = default_tolerations(tol, self.timing.toleration_seconds)
+            selector: dict[str, str] = {}
+            for svc in self.model.services:
+                if (svc.namespace == pod.namespace and svc.selector
+                        and all(pod.labels.get(k) == v for k, v in svc.selector.items())):
+                    selector.update(svc.selector)
+            spread = kind in SPREAD_OWNER_KINDS or bool(selector)
+            owner = pod.owner if kind is not None else None
+            pc = self.scheduler.pod_class(pod.namespace, pod.template, owner, tol, pin, spread, selector)
+            self._classes[key] = pc
+        return pc
+
+    def toleration_seconds(self, pod: PodState, taint: Taint) -> float | None:
+        """How long the pod tolerates a NoExecute taint: 0 if not at all, None for ever (minimum over the
+        matching tolerations, as the taint manager computes it)."""
+        pc = self.pod_class(pod)
+        matching = [t for t in pc.tolerations if t.tolerates(taint)]
+        if not matching:
+            return 0.0
+        secs = [t.toleration_seconds for t in matching if t.toleration_seconds is not None]
+        return max(0.0, min(secs)) if secs else None
+
+    # -- reconcile ----------------------------------------------------------------------------------------------
+
+    def _reconcile_workloads(self) -> None:
+        while self.dirty_workloads:
+            for ref in sorted(self.dirty_workloads):
+                self.dirty_workloads.discard(ref)
+                w = self.workloads.get(ref)
+                if w is None:
+                    continue
+                if w.kind == "StatefulSet":
+                    self._reconcile_statefulset(w, ref)
+                elif w.kind == "DaemonSet":
+                    self._reconcile_daemonset(w, ref)
+                else:
+                    self._reconcile_replicaset(w, ref)
+
+    def _owner_object(self, ref) -> str:
+        kind, ns, name = ref
+        if kind == "Deployment":
+            return ev.workload_object("ReplicaSet", ns, self.rs_names[ref])
+        return ev.workload_object(kind, ns, name)
+
+    def _generate_name(self, ns: str, base: str) -> str:
+        while True:
+            name = f"{base}-{ev.random_suffix(self.rng)}"
+            if (ns, name) not in self.state.pods:
+                return name
+
+    def _reconcile_replicaset(self, w: WorkloadSpec, ref) -> None:
+        pods = [self.state.pods[k] for k in self.owned.get(ref, {}) if k in self.state.pods]
+        active = [p for p in pods if not p.terminating]
+        diff = self.desired[ref] - len(active)
+        base = self.rs_names.get(ref, w.name)
+        obj = self._owner_object(ref)
+        for _ in range(max(0, diff)):
+            name = self._generate_name(w.namespace, base)
+            labels = dict(w.template.labels)
+            if w.kind == "Deployment":
+                labels["pod-template-hash"] = base.rsplit("-", 1)[1]
+            self.create_pod(w.namespace, name, w.template, ref, labels)
+            self.record("Normal", "SuccessfulCreate", obj, f"Created pod: {name}")
+        if diff < 0:
+            phase_rank = {"Pending": 0, "Unknown": 1, "Running": 2}
+            victims = sorted(active, key=lambda p: (p.node is not None, phase_rank.get(p.phase, 2), p.ready,
+                                                    -p.created, -p.uid))[:-diff]
+            for p in victims:
+                self.record("Normal", "SuccessfulDelete", obj, f"Deleted pod: {p.name}")
+                self.delete_pod(p)
+
+    def _reconcile_statefulset(self, w: WorkloadSpec, ref) -> None:
+        obj = self._owner_object(ref)
+        want = self.desired[ref]
+        for i in range(want):
+            name = f"{w.name}-{i}"
+            if (w.namespace, name) not in self.state.pods:
+                labels = dict(w.template.labels)
+                labels["statefulset.kubernetes.io/pod-name"] = name
+                self.create_pod(w.namespace, name, w.template, ref, labels)
+                self.record("Normal", "SuccessfulCreate", obj,
+                            f"create Pod {name} in StatefulSet {w.name} successful")
+        extra = []
+        for k in self.owned.get(ref, {}):
+            p = self.state.pods.get(k)
+            if p is not None and not p.terminating:
+                ordinal = p.name.rsplit("-", 1)[-1]
+                if ordinal.isdigit() and int(ordinal) >= want:
+                    extra.append((int(ordinal), p))
+        for _, p in sorted(extra, key=lambda x: -x[0]):
+            self.record("Normal", "SuccessfulDelete", obj, f"delete Pod {p.name} in StatefulSet {w.name} successful")
+            self.delete_pod(p)
+
+    def _daemonset_fits(self, w: WorkloadSpec, ref, node: str) -> bool:
+        ns = self.state.nodes[node]
+        tol = daemonset_tolerations(w.template.tolerations)
+        for t in ns.taints:
+            if t.effect in ("NoSchedule", "NoExecute") and not any(x.tolerates(t) for x in tol):
+                return False
+        labels = self.table.labels[self.table.index[node]]
+        if any(labels.get(k) != v for k, v in w.template.node_selector.items()):
+            return False
+        if w.template.required_node_affinity and not any(
+                all(match_expression(labels, k, op, vals) for k, op, vals in term)
+                for term in w.template.required_node_affinity):
+            return False
+        return True
+
+    def _reconcile_daemonset(self, w: WorkloadSpec, ref) -> None:
+        have: set[str] = set()
+        for k in self.owned.get(ref, {}):
+            p = self.state.pods.get(k)
+            if p is not None and not p.terminating:
+                pin = self._pin.get(k)
+                if pin is not None:
+                    have.add(pin)
+        obj = self._owner_object(ref)
+        for node in self.state.nodes:
+            if node not in have and self._daemonset_fits(w, ref, node):
+                name = self._generate_name(w.namespace, w.name)
+                self.create_pod(w.namespace, name, w.template, ref, dict(w.template.labels), pin_node=node)
+                self.record("Normal", "SuccessfulCreate", obj, f"Created pod: {name}")
+
+    def mark_daemonsets_dirty(self) -> None:
+        for ref in self.workloads:
+            if ref[0] == "DaemonSet":
+                self.dirty_workloads.add(ref)
+
+    # -- actions ---------------------------------------------------------------------------------------------------
+
+    def find_workload(self, target: str) -> tuple[str, str, str] | None:
+        ns, _, name = target.rpartition("/")
+        ns = ns or "default"
+        for kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
+            if (kind, ns, name) in self.workloads:
+                return (kind, ns, name)
+        return None
+
+    def scale(self, target: str, replicas: int) -> None:
+        ref = self.find_workload(target)
+        if ref is None or ref[0] == "DaemonSet":
+            raise ValueError(f"scale: no Deployment, ReplicaSet or StatefulSet named {target!r}")
+        old = self.desired[ref]
+        if old == replicas:
+            return
+        self.desired[ref] = replicas
+        if ref[0] == "Deployment":
+            self.record("Normal", "ScalingReplicaSet", ev.workload_object(*ref),
+                        ev.scaled(self.rs_names[ref], old, replicas))
+        self.dirty_workloads.add(ref)
+        self.touch()
