@@ -1,0 +1,420 @@
+"""Builders from one structurally valid raw object to its typed model object (core.model), with checks."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+
+from core.model import (
+    BarePodSpec,
+    ClientSpec,
+    Container,
+    ContainerPort,
+    IngressBackend,
+    IngressClassSpec,
+    IngressPath,
+    IngressRule,
+    IngressSpec,
+    NodeSpec,
+    PodTemplate,
+    PreferredTerm,
+    Resources,
+    ServicePort,
+    ServiceSpec,
+    Taint,
+    Toleration,
+    TrafficSpec,
+    WorkloadSpec,
+)
+from core.scenario.errors import format_value
+from core.scenario.kinds import ANN_READINESS_DELAY
+from core.scenario.units import cpu_millicores, memory_bytes
+
+PathKey = tuple[str | int, ...]
+Report = Callable[..., None]  # report(path, message, value=None, severity="error", key=False)
+
+DEFAULT_CAPACITY = Resources(4000, 8 * 1024**3, 110)
+IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+
+
+def d(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def lst(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def port_in_range(report: Report, path: PathKey, value: object) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= 65535:
+        report(path, f"Invalid value: {value}: must be between 1 and 65535, inclusive", value)
+        return False
+    return True
+
+
+def check_port_name(report: Report, path: PathKey, value: str) -> bool:
+    if len(value) > 15 or not IANA_SVC_NAME.match(value) or "--" in value or not re.search(r"[a-z]", value):
+        report(path, f"Invalid value: {format_value(value)}: must be no more than 15 characters, contain only "
+               "lowercase alphanumerics and '-', start and end with an alphanumeric, contain at least one "
+               "letter, and not contain '--' (IANA_SVC_NAME)", value)
+        return False
+    return True
+
+
+def resources_of(report: Report, path: PathKey, raw: dict, default: Resources) -> Resources:
+    cpu, mem, pods = default.cpu_milli, default.memory_bytes, default.pods
+    for key in ("cpu", "memory", "pods"):
+        if raw.get(key) is None:
+            continue
+        try:
+            if key == "cpu":
+                cpu = cpu_millicores(raw[key])
+            elif key == "memory":
+                mem = memory_bytes(raw[key])
+            else:
+                pods = int(memory_bytes(raw[key]))
+        except ValueError as exc:
+            report((*path, key), f"Invalid value: {format_value(raw[key])}: {exc}", raw[key])
+    return Resources(cpu, mem, pods)
+
+
+# ------------------------------------------------------------------------------------------------ nodes
+
+def build_node(raw: dict, report: Report) -> NodeSpec:
+    meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
+    name = str(meta.get("name") or "")
+    labels = {str(k): str(v) for k, v in d(meta.get("labels")).items()}
+    labels.setdefault("kubernetes.io/hostname", name)
+    internal_ip = None
+    for i, addr in enumerate(lst(status.get("addresses"))):
+        if d(addr).get("type") == "InternalIP" and isinstance(addr.get("address"), str):
+            try:
+                internal_ip = str(ipaddress.IPv4Address(addr["address"]))
+            except ValueError:
+                report(("status", "addresses", i, "address"), f"Invalid value: {format_value(addr['address'])}: "
+                       "must be a valid IPv4 address", addr["address"])
+            break
+    pod_cidr = spec.get("podCIDR") or (lst(spec.get("podCIDRs")) or [None])[0]
+    taints = []
+    for i, t in enumerate(lst(spec.get("taints"))):
+        t = d(t)
+        taints.append(Taint(str(t.get("key", "")), str(t.get("value") or ""), t.get("effect", "NoSchedule")))
+        if not t.get("key"):
+            report(("spec", "taints", i, "key"), "Required value")
+    capacity = resources_of(report, ("status", "capacity"), d(status.get("capacity")), DEFAULT_CAPACITY)
+    allocatable = resources_of(report, ("status", "allocatable"), d(status.get("allocatable")), capacity)
+    images = tuple(str(n) for img in lst(status.get("images")) for n in lst(d(img).get("names")))
+    return NodeSpec(name, labels, internal_ip, pod_cidr if isinstance(pod_cidr, str) else None,
+                    bool(spec.get("unschedulable") or False), tuple(taints), capacity, allocatable, images)
+
+
+# ------------------------------------------------------------------------------------------------ pods
+
+def _expressions(raw: object) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    out = []
+    for e in lst(d(raw).get("matchExpressions")):
+        e = d(e)
+        out.append((str(e.get("key", "")), str(e.get("operator", "")), tuple(str(v) for v in lst(e.get("values")))))
+    return tuple(out)
+
+
+def build_template(meta: dict, spec: dict, report: Report, base: PathKey) -> PodTemplate:
+    containers = []
+    host_ports = []
+    for ci, c in enumerate(lst(spec.get("containers"))):
+        c = d(c)
+        ports = []
+        for pi, p in enumerate(lst(c.get("ports"))):
+            p = d(p)
+            ppath = (*base, "spec", "containers", ci, "ports", pi)
+            cp = p.get("containerPort")
+            if not isinstance(cp, int) or not port_in_range(report, (*ppath, "containerPort"), cp):
+                continue
+            if isinstance(p.get("name"), str):
+                check_port_name(report, (*ppath, "name"), p["name"])
+            if isinstance(p.get("hostPort"), int) and port_in_range(report, (*ppath, "hostPort"), p["hostPort"]):
+                host_ports.append(p["hostPort"])
+            ports.append(ContainerPort(cp, str(p.get("name") or ""), str(p.get("protocol") or "TCP")))
+        requests = resources_of(report, (*base, "spec", "containers", ci, "resources", "requests"),
+                                d(d(c.get("resources")).get("requests")), Resources())
+        containers.append(Container(str(c.get("name") or ""), str(c.get("image") or ""), tuple(ports),
+                                    Resources(requests.cpu_milli, requests.memory_bytes, 0)))
+    if not containers:
+        report((*base, "spec", "containers"), "Required value: a pod needs at least one container")
+    tolerations = []
+    for t in lst(spec.get("tolerations")):
+        t = d(t)
+        secs = t.get("tolerationSeconds")
+        tolerations.append(Toleration(str(t.get("key") or ""), t.get("operator") or "Equal",
+                                      str(t.get("value") or ""), str(t.get("effect") or ""),
+                                      float(secs) if isinstance(secs, int) else None))
+    node_aff = d(d(spec.get("affinity")).get("nodeAffinity"))
+    preferred = tuple(PreferredTerm(int(d(t).get("weight") or 0), _expressions(d(t).get("preference")))
+                      for t in lst(node_aff.get("preferredDuringSchedulingIgnoredDuringExecution")))
+    required = tuple(_expressions(t) for t in lst(d(node_aff.get("requiredDuringSchedulingIgnoredDuringExecution"))
+                                                  .get("nodeSelectorTerms")))
+    annotations = d(meta.get("annotations"))
+    delay = 2.0
+    if ANN_READINESS_DELAY in annotations:
+        text = annotations[ANN_READINESS_DELAY]
+        try:
+            delay = float(text)
+            if not 0 <= delay < 1e6:
+                raise ValueError
+        except (TypeError, ValueError):
+            report((*base, "metadata", "annotations", ANN_READINESS_DELAY),
+                   f"Invalid value: {format_value(text)}: must be a number of seconds >= 0, e.g. \"2.5\"", text)
+            delay = 2.0
+    node_name = spec.get("nodeName")
+    return PodTemplate(
+        labels={str(k): str(v) for k, v in d(meta.get("labels")).items()},
+        containers=tuple(containers),
+        node_selector={str(k): str(v) for k, v in d(spec.get("nodeSelector")).items()},
+        tolerations=tuple(tolerations),
+        node_name=node_name if isinstance(node_name, str) and node_name else None,
+        preferred_node_affinity=preferred,
+        required_node_affinity=required,
+        readiness_delay=delay,
+        host_ports=tuple(host_ports),
+    )
+
+
+
+def build_workload(raw: dict, report: Report, node_count: int) -> WorkloadSpec:
+    meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
+    kind = str(raw.get("kind"))
+    tmpl = d(spec.get("template"))
+    template = build_template(d(tmpl.get("metadata")), d(tmpl.get("spec")), report, ("spec", "template"))
+    selector_raw = d(spec.get("selector"))
+    selector = {str(k): str(v) for k, v in d(selector_raw.get("matchLabels")).items()}
+    if selector_raw.get("matchExpressions"):
+        report(("spec", "selector", "matchExpressions"), "PodPath approximates: only matchLabels are used, "
+               "matchExpressions are ignored", severity="warning")
+    if not selector and not selector_raw.get("matchExpressions"):
+        report(("spec", "selector"), "Required value: a workload needs a non-empty selector")
+    elif any(template.labels.get(k) != v for k, v in selector.items()):
+        report(("spec", "template", "metadata", "labels"),
+               f"Invalid value: {format_value(template.labels)}: `selector` does not match template `labels`",
+               template.labels)
+    replicas = spec.get("replicas")
+    if kind == "DaemonSet":
+        replicas = node_count
+    elif replicas is None:
+        replicas = 1
+    elif replicas < 0:
+        report(("spec", "replicas"), f"Invalid value: {replicas}: must be greater than or equal to 0", replicas)
+        replicas = 0
+    ns = meta.get("namespace") or "default"
+    return WorkloadSpec(kind, str(ns), str(meta.get("name") or ""), int(replicas), selector, template)
+
+
+def build_pod(raw: dict, report: Report) -> BarePodSpec:
+    meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
+    template = build_template(meta, spec, report, ())
+    pod_ip = status.get("podIP")
+    if pod_ip is not None:
+        try:
+            pod_ip = str(ipaddress.IPv4Address(pod_ip))
+        except ValueError:
+            report(("status", "podIP"), f"Invalid value: {format_value(pod_ip)}: must be a valid IPv4 address", pod_ip)
+            pod_ip = None
+    return BarePodSpec(str(meta.get("namespace") or "default"), str(meta.get("name") or ""), template, pod_ip)
+
+
+# ------------------------------------------------------------------------------------------------ services
+
+def build_service(raw: dict, report: Report) -> ServiceSpec:
+    meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
+    stype = spec.get("type") or "ClusterIP"
+    ports = []
+    names: set[str] = set()
+    raw_ports = lst(spec.get("ports"))
+    for i, p in enumerate(raw_ports):
+        p = d(p)
+        path = ("spec", "ports", i)
+        port = p.get("port")
+        if not isinstance(port, int) or not port_in_range(report, (*path, "port"), port):
+            continue
+        name = p.get("name") or ""
+        if len(raw_ports) > 1 and not name:
+            report((*path, "name"), "Required value")
+        elif name and name in names:
+            report((*path, "name"), f"Duplicate value: {format_value(name)}", name)
+        elif name:
+            check_port_name(report, (*path, "name"), name)
+        names.add(name)
+        target = p.get("targetPort")
+        if isinstance(target, int):
+            port_in_range(report, (*path, "targetPort"), target)
+        elif isinstance(target, str):
+            if target.isdigit():
+                target = int(target)
+                port_in_range(report, (*path, "targetPort"), target)
+            else:
+                check_port_name(report, (*path, "targetPort"), target)
+        node_port = p.get("nodePort")
+        if node_port is not None and stype not in ("NodePort", "LoadBalancer"):
+            report((*path, "nodePort"), f"Forbidden: may not be used when `type` is '{stype}'", node_port)
+            node_port = None
+        ports.append(ServicePort(port, str(p.get("protocol") or "TCP"), name, target, node_port))
+    cluster_ip = spec.get("clusterIP")
+    if cluster_ip is None and lst(spec.get("clusterIPs")):
+        cluster_ip = spec["clusterIPs"][0]
+    if cluster_ip == "":
+        cluster_ip = None
+    if stype == "ExternalName":
+        cluster_ip = None
+        if not spec.get("externalName"):
+            report(("spec", "externalName"), "Required value")
+    elif cluster_ip == "None" and stype in ("NodePort", "LoadBalancer"):
+        report(("spec", "clusterIP"), f"Invalid value: \"None\": may not be set to 'None' for {stype} services",
+               "None")
+    if not ports and stype != "ExternalName" and cluster_ip != "None":
+        report(("spec", "ports"), "Required value")
+    timeout = d(d(spec.get("sessionAffinityConfig")).get("clientIP")).get("timeoutSeconds")
+    if timeout is None:
+        timeout = 10800
+    elif not 0 < timeout <= 86400:
+        report(("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds"),
+               f"Invalid value: {timeout}: must be greater than 0 and less than 86400", timeout)
+        timeout = 10800
+    lb_ip = spec.get("loadBalancerIP") or d((lst(d(status.get("loadBalancer")).get("ingress")) or [{}])[0]).get("ip")
+    selector = spec.get("selector")
+    return ServiceSpec(
+        namespace=str(meta.get("namespace") or "default"), name=str(meta.get("name") or ""), type=stype,
+        cluster_ip=cluster_ip, ports=tuple(ports),
+        selector={str(k): str(v) for k, v in selector.items()} if isinstance(selector, dict) and selector else None,
+        session_affinity=spec.get("sessionAffinity") or "None", affinity_timeout=int(timeout),
+        external_traffic_policy=spec.get("externalTrafficPolicy") or "Cluster",
+        internal_traffic_policy=spec.get("internalTrafficPolicy") or "Cluster",
+        allocate_load_balancer_node_ports=spec.get("allocateLoadBalancerNodePorts") is not False,
+        external_name=spec.get("externalName") if stype == "ExternalName" else None,
+        load_balancer_ip=lb_ip if isinstance(lb_ip, str) and stype == "LoadBalancer" else None,
+        external_ips=tuple(str(x) for x in lst(spec.get("externalIPs"))),
+        publish_not_ready_addresses=bool(spec.get("publishNotReadyAddresses") or False),
+        health_check_node_port=spec.get("healthCheckNodePort"),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ ingress
+
+def _backend(raw: dict, report: Report, path: PathKey) -> IngressBackend | None:
+    svc = d(raw.get("service"))
+    if not svc:
+        if raw.get("resource"):
+            report((*path, "resource"), "PodPath approximates: resource backends are kept but not simulated",
+                   severity="warning")
+        else:
+            report((*path, "service"), "Required value: a backend needs a service (or a resource)")
+        return None
+    port = d(svc.get("port"))
+    value = port.get("number") if port.get("number") is not None else port.get("name")
+    if value is None:
+        report((*path, "service", "port"), "Required value: port.number or port.name")
+        return None
+    if port.get("number") is not None and port.get("name") is not None:
+        report((*path, "service", "port"), "Invalid value: cannot set both port name & port number")
+    return IngressBackend(str(svc.get("name") or ""), value)
+
+
+REGEX_CHARS = re.compile(r"[()$^|*+?\[\]{}\\]")
+
+
+def build_ingress(raw: dict, report: Report) -> IngressSpec:
+    meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
+    annotations = d(meta.get("annotations"))
+    rules = []
+    for ri, r in enumerate(lst(spec.get("rules"))):
+        r = d(r)
+        paths = []
+        for pi, p in enumerate(lst(d(r.get("http")).get("paths"))):
+            p = d(p)
+            path = ("spec", "rules", ri, "http", "paths", pi)
+            text = p.get("path") or "/"
+            ptype = p.get("pathType") or "ImplementationSpecific"
+            if ptype in ("Exact", "Prefix") and not text.startswith("/"):
+                report((*path, "path"), f"Invalid value: {format_value(text)}: must be an absolute path", text)
+                continue
+            if ptype == "ImplementationSpecific":
+                report((*path, "pathType"), "PodPath approximates: ImplementationSpecific is controller-defined; "
+                       "PodPath matches it as Prefix", ptype, severity="warning")
+            if REGEX_CHARS.search(text) or annotations.get("nginx.ingress.kubernetes.io/use-regex") == "true":
+                report((*path, "path"), f"PodPath approximates: {format_value(text)} looks like a regular "
+                       f"expression (an ingress-nginx extension); PodPath matches it literally as {ptype}", text,
+                       severity="warning")
+            backend = _backend(d(p.get("backend")), report, (*path, "backend"))
+            if backend is not None:
+                paths.append(IngressPath(text, ptype, backend))
+        host = r.get("host") or None
+        rules.append(IngressRule(host, tuple(paths)))
+    default = None
+    if spec.get("defaultBackend") is not None:
+        default = _backend(d(spec["defaultBackend"]), report, ("spec", "defaultBackend"))
+    class_name = spec.get("ingressClassName") or annotations.get("kubernetes.io/ingress.class") or None
+    return IngressSpec(str(meta.get("namespace") or "default"), str(meta.get("name") or ""),
+                       class_name if isinstance(class_name, str) else None, tuple(rules), default)
+
+
+def build_ingress_class(raw: dict, report: Report) -> IngressClassSpec:
+    meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
+    controller = spec.get("controller")
+    if not controller:
+        report(("spec", "controller"), "Required value")
+    default = str(d(meta.get("annotations")).get("ingressclass.kubernetes.io/is-default-class", "")).lower() == "true"
+    return IngressClassSpec(str(meta.get("name") or ""), str(controller or ""), default)
+
+
+# ------------------------------------------------------------------------------------------------ PodPath kinds
+
+def build_client(raw: dict, report: Report) -> ClientSpec:
+    meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
+    location = spec.get("location") or "external"
+    ip = spec.get("ip")
+    if ip is not None:
+        try:
+            ip = str(ipaddress.IPv4Address(ip))
+        except ValueError:
+            report(("spec", "ip"), f"Invalid value: {format_value(ip)}: must be a valid IPv4 address", ip)
+            ip = None
+    node = spec.get("node")
+    if location == "external" and node:
+        report(("spec", "node"), "Forbidden: only an internal client runs on a node", node)
+    return ClientSpec(str(meta.get("name") or ""), location, ip, node or None)
+
+
+def build_traffic(raw: dict, report: Report) -> TrafficSpec:
+    from core.scenario.targets import parse_target  # noqa: PLC0415
+
+    meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
+    target = str(spec.get("target") or "")
+    http_path = spec.get("path")
+    try:
+        parsed = parse_target(target)
+    except ValueError as exc:
+        report(("spec", "target"), f"Invalid value: {format_value(target)}: {exc}", target)
+        parsed = None
+    if http_path is None:
+        http_path = parsed.path if parsed and parsed.path else "/"
+    rate = spec.get("rate", 10.0)
+    if not 0 < rate <= 1e6:
+        report(("spec", "rate"), f"Invalid value: {format_value(rate)}: must be greater than 0 (requests per "
+               "second, at most 1000000)", rate)
+        rate = 10.0
+    connection = spec.get("connection") or "new"
+    per_conn = spec.get("requestsPerConnection")
+    if per_conn is None:
+        per_conn = 100 if connection == "keepalive" else 1
+    elif per_conn < 1:
+        report(("spec", "requestsPerConnection"), f"Invalid value: {per_conn}: must be at least 1", per_conn)
+        per_conn = 1
+    start = float(spec.get("start") or 0.0)
+    stop = spec.get("stop")
+    if start < 0:
+        report(("spec", "start"), f"Invalid value: {format_value(start)}: must be >= 0 seconds", start)
+        start = 0.0
+    if stop is not None and stop <= start:
+        report(("spec", "stop"), f"Invalid value: {format_value(stop)}: must be after start ({start:g} s)", stop)
+        stop = None
+    return TrafficSpec(str(meta.get("name") or ""), str(spec.get("client") or ""), target, float(rate), connection,
+                       int(per_conn), start, float(stop) if stop is not None else None, str(http_path))

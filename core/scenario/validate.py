@@ -1,0 +1,181 @@
+"""Structural validation of raw objects: known fields per level, types, required fields, enum values.
+
+Wording follows kube-apiserver (``Required value``, ``Unsupported value: "Foo": supported values: ...``,
+``Invalid value: ...``); an unknown field names the closest valid one (difflib).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from core.scenario.errors import Diagnostic, format_value
+from core.scenario.kinds import (
+    CONFIG_KINDS,
+    ENUMS,
+    FIELDS,
+    REQUIRED,
+    api_versions_of,
+    object_ref,
+    root_definition,
+)
+
+PathKey = tuple[str | int, ...]
+Locator = Callable[[PathKey, bool], tuple[int, int]]
+
+_TYPE_NAMES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
+               "intstr": "integer or string", "quantity": "quantity (number or string)", "map": "map of strings",
+               "object": "mapping"}
+
+
+def format_path(path: PathKey) -> str:
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + p
+    return out
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def closest(name: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The closest candidate to ``name`` (difflib), or None."""
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not found:
+        lowered = {c.lower(): c for c in candidates}
+        found = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+        return lowered[found[0]] if found else None
+    return found[0]
+
+
+class _Walker:
+    def __init__(self, filename: str, obj: str, locate: Locator | None):
+        self.filename = filename
+        self.obj = obj
+        self.locate = locate
+        self.out: list[Diagnostic] = []
+
+    def report(self, path: PathKey, message: str, value: object = None, key: bool = False,
+               severity: str = "error") -> None:
+        line, col = self.locate(path, key) if self.locate else (0, 0)
+        self.out.append(Diagnostic(severity, message, self.filename, line, col, self.obj,  # type: ignore[arg-type]
+                                   format_path(path), value))
+
+    def bad_type(self, path: PathKey, value: object, expected: str) -> None:
+        self.report(path, f"Invalid value: {format_value(value)}: expected {expected}, got {type_name(value)}",
+                    value)
+
+    def check(self, code: str, value: object, path: PathKey) -> None:
+        if value is None:
+            return
+        if code.startswith("[]"):
+            if not isinstance(value, list):
+                self.bad_type(path, value, "a list")
+                return
+            for i, item in enumerate(value):
+                self.check(code[2:], item, (*path, i))
+            return
+        if code.startswith("{}"):
+            if not isinstance(value, dict):
+                self.bad_type(path, value, "a mapping")
+                return
+            for k, item in value.items():
+                self.check(code[2:], item, (*path, k))
+            return
+        if code.startswith("@"):
+            self.check_definition(code[1:], value, path)
+            return
+        ok = {
+            "string": isinstance(value, str),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+            "intstr": isinstance(value, (int, str)) and not isinstance(value, bool),
+            "quantity": isinstance(value, (int, float, str)) and not isinstance(value, bool),
+            "object": True,
+            "map": isinstance(value, dict),
+        }.get(code, True)
+        if not ok:
+            self.bad_type(path, value, _TYPE_NAMES.get(code, code))
+            return
+        if code == "map":
+            assert isinstance(value, dict)
+            for k, item in value.items():
+                if not isinstance(item, str):
+                    self.bad_type((*path, k), item, "string")
+
+    def check_definition(self, name: str, value: object, path: PathKey) -> None:
+        fields = FIELDS.get(name)
+        if fields is None:
+            return
+        if not isinstance(value, dict):
+            self.bad_type(path, value, "a mapping")
+            return
+        for req in REQUIRED.get(name, ()):
+            if value.get(req) is None:
+                self.report((*path, req), "Required value", None)
+        for key, item in value.items():
+            code = fields.get(key)
+            if code is None:
+                guess = closest(key, list(fields))
+                hint = f"; did you mean \"{guess}\"?" if guess else f"; valid fields: {', '.join(sorted(fields))}"
+                self.report((*path, key), f"unknown field \"{key}\"{hint}", key, key=True)
+                continue
+            enum = ENUMS.get((name, key))
+            if enum is not None and item is not None and isinstance(item, str) and item not in enum:
+                allowed = ", ".join(f'"{v}"' for v in enum)
+                self.report((*path, key), f"Unsupported value: {format_value(item)}: supported values: {allowed}",
+                            item)
+                continue
+            self.check(code, item, (*path, key))
+
+
+def validate_object(raw: object, locate: Locator | None, filename: str = "<string>") -> list[Diagnostic]:
+    """Structural problems of one top-level object (errors; kinds PodPath does not model are not checked)."""
+    ref = object_ref(raw)
+    walker = _Walker(filename, str(ref) if ref.kind else "", locate)
+    if not isinstance(raw, dict):
+        walker.report((), f"Invalid value: a Kubernetes object must be a mapping, got {type_name(raw)}",
+                      None)
+        return walker.out
+    api, kind = raw.get("apiVersion"), raw.get("kind")
+    for key, value in (("apiVersion", api), ("kind", kind)):
+        if value is None:
+            walker.report((key,), "Required value: every object needs apiVersion and kind")
+        elif not isinstance(value, str):
+            walker.bad_type((key,), value, "string")
+    if not isinstance(api, str) or not isinstance(kind, str):
+        return walker.out
+    definition = root_definition(api, kind)
+    if definition is None:
+        known = api_versions_of(kind)
+        if known:
+            allowed = ", ".join(f'"{v}"' for v in known)
+            walker.report(("apiVersion",), f"Unsupported value: {format_value(api)}: supported values: {allowed}",
+                          api)
+        return walker.out
+    walker.check_definition(definition, raw, ())
+    meta = raw.get("metadata")
+    if kind not in CONFIG_KINDS and kind != "Simulation":
+        name = meta.get("name") if isinstance(meta, dict) else None
+        if not name and not (isinstance(meta, dict) and meta.get("generateName")):
+            walker.report(("metadata", "name"), "Required value: name or generateName is required")
+    return walker.out

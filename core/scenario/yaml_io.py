@@ -1,0 +1,191 @@
+"""Safe YAML in and out: documents as plain data plus the line:column of every key and value.
+
+Only ``yaml.SafeLoader`` is used (compose, then our own construction of plain dicts/lists/scalars), so
+no tag can run code. Refused with a clear message: files over ``MAX_BYTES``, non-UTF-8 bytes, alias
+bombs (the fully expanded document would exceed ``MAX_NODES`` nodes; counted without expanding),
+recursive aliases and nesting deeper than ``MAX_DEPTH``. Timestamps stay strings, as Kubernetes reads
+them (YAML is turned into JSON there).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from core.scenario.errors import Diagnostic, ScenarioError
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_NODES = 1_000_000
+MAX_DEPTH = 100
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class ParsedDoc:
+    """One YAML document: its data and the 1-based (line, column) of values and keys by field path."""
+
+    data: object
+    value_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def start(self) -> tuple[int, int]:
+        return self.value_marks.get((), (1, 1))
+
+
+def _refuse(filename: str, message: str, line: int = 0, column: int = 0) -> ScenarioError:
+    return ScenarioError(Diagnostic("error", message, filename, line, column))
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording marks; counts expansion to stop alias bombs."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.sizes: dict[int, int] = {}
+
+    def expanded_size(self, node: Node, depth: int = 0, active: set[int] | None = None) -> int:
+        active = set() if active is None else active
+        key = id(node)
+        if key in self.sizes:
+            return self.sizes[key]
+        if key in active:
+            raise _refuse(self.filename, "refused: recursive YAML alias (an anchor that contains itself)",
+                          *_mark(node))
+        if depth > MAX_DEPTH:
+            raise _refuse(self.filename, f"refused: YAML nested deeper than {MAX_DEPTH} levels", *_mark(node))
+        active.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += self.expanded_size(child, depth + 1, active)
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                total += self.expanded_size(k, depth + 1, active) + self.expanded_size(v, depth + 1, active)
+        active.discard(key)
+        self.sizes[key] = total
+        return total
+
+    def scalar(self, node: ScalarNode) -> object:
+        if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+            return node.value
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            raise _refuse(self.filename, f"refused: YAML tag {node.tag!r} is not allowed (plain data only)",
+                          *_mark(node))
+        return self.constructor.construct_object(node, deep=True)
+
+    def build(self, node: Node, path: PathKey, doc: ParsedDoc) -> object:
+        doc.value_marks[path] = _mark(node)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap",
+                            "tag:yaml.org,2002:set"):
+            raise _refuse(self.filename, f"refused: YAML tag {node.tag!r} is not allowed (plain data only)",
+                          *_mark(node))
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, i), doc) for i, child in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        self.constructor.flatten_mapping(node)
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _refuse(self.filename, "refused: a mapping key must be a plain scalar, not a "
+                              f"{'list' if isinstance(key_node, SequenceNode) else 'mapping'}", *_mark(key_node))
+            key_value = self.scalar(key_node)
+            key = key_value if isinstance(key_value, str) else yaml.safe_dump(key_value).splitlines()[0]
+            if key == "...":
+                key = "null"
+            doc.key_marks[(*path, key)] = _mark(key_node)
+            out[key] = self.build(value_node, (*path, key), doc)
+        return out
+
+
+def parse_yaml(text: str, filename: str = "<string>") -> list[ParsedDoc]:
+    """Parse every ``---`` document of ``text``; raise ScenarioError when the YAML is unreadable or unsafe."""
+    if len(text) > MAX_BYTES:
+        raise _refuse(filename, f"refused: file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    builder = _Builder(filename)
+    docs: list[ParsedDoc] = []
+    try:
+        for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+            if node is None:
+                continue
+            size = builder.expanded_size(node)
+            if size > MAX_NODES:
+                raise _refuse(filename, f"refused: the document expands to {size} YAML nodes through aliases, "
+                              f"more than the limit of {MAX_NODES} (alias bomb?)", *_mark(node))
+            doc = ParsedDoc(None)
+            doc.data = builder.build(node, (), doc)
+            docs.append(doc)
+    except ScenarioError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise _refuse(filename, f"YAML syntax error: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise _refuse(filename, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise _refuse(filename, f"refused: YAML nested deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise _refuse(filename, f"YAML error: {exc}") from None
+    return docs
+
+
+def read_text(path: str | Path) -> str:
+    """Read a scenario file as UTF-8 text, refusing huge or binary files with a clear message."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise _refuse(name, f"refused: file is {size} bytes, larger than the {MAX_BYTES // (1024 * 1024)} "
+                          "MiB limit")
+        raw = p.read_bytes()
+    except ScenarioError:
+        raise
+    except IsADirectoryError:
+        raise _refuse(name, "cannot read: is a directory, expected a YAML file") from None
+    except OSError as exc:
+        raise _refuse(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(name, f"refused: not a UTF-8 text file (byte {exc.start} is not valid UTF-8)") from None
+
+
+def dump_documents(objects: list[object]) -> str:
+    """Multi-document YAML of plain data, keys in their original order."""
+    return yaml.safe_dump_all(objects, sort_keys=False, default_flow_style=False, allow_unicode=True,
+                              explicit_start=False, width=100)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temp file in the same directory, then os.replace."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
