@@ -59,7 +59,7 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
         pod_cidrs = PodCIDRAllocator(model.cluster.pod_subnet, model.cluster.node_cidr_mask_size)
     except (ValueError, AllocationError):
         return  # the config checks already reported the bad subnet
-    for i, node in enumerate(model.nodes):
+    for node in model.nodes:
         report = rep.for_entry(where[id(node)])
         if node.internal_ip:
             try:

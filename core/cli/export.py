@@ -1,0 +1,38 @@
+"""``podpath export FILE -o OUT.yaml``: the real Kubernetes objects only, ready for ``kubectl apply -f``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from core.scenario import ScenarioError, build_model, export_manifests, load_document
+from core.scenario.yaml_io import write_atomic
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("export", help="write the Kubernetes objects for kubectl apply")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="output file (never the input)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if os.path.abspath(args.output) == os.path.abspath(args.file) or (
+            os.path.exists(args.output) and os.path.exists(args.file) and os.path.samefile(args.output, args.file)):
+        print(f"podpath export: refusing to overwrite the input file {args.file}; choose another -o",
+              file=sys.stderr)
+        return 2
+    try:
+        doc = load_document(args.file)
+        build_model(doc)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    try:
+        write_atomic(args.output, export_manifests(doc))
+    except OSError as exc:
+        print(f"podpath export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
+    return 0
