@@ -1,0 +1,267 @@
+"""Vectorised IPVS schedulers: k new connections at once, exactly as k sequential kernel calls.
+
+* rr / wrr: the picks walk a fixed cycle; a batch is arithmetic on positions in it.
+* lc / wlc / sed / nq: every pick adds one active connection to the chosen dest, so dest d offers the
+  increasing cost sequence ``(c_d + j*step) / w_d`` (j = 0, 1, ...). Greedy "least, earliest on ties"
+  consumes these sequences in (cost, list position) order, so k picks are the k smallest candidates of
+  the merge: a binary search finds the k-th cost, ``np.lexsort`` orders the candidates below it. Costs
+  are compared exactly as integers scaled by ``lcm(weights) / w_d`` (the kernel's strict
+  ``loh*w_d > doh*w_l``); if that could overflow int64 a plain exact loop is used instead.
+* lblc / lblcr: phases in which the cached dest (set) takes consecutive picks, ended by the overload rule;
+  one numpy step per phase, not per connection.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LIMIT = 1 << 62
+
+
+def _lcm(values: np.ndarray) -> int:
+    m = 1
+    for v in np.unique(values).tolist():
+        m = m * v // math.gcd(m, v)
+        if m > LIMIT:
+            return 0
+    return m
+
+
+def least_merge(base: np.ndarray, step: int, w: np.ndarray, k: int) -> np.ndarray:
+    """Positions (into base/w) of k greedy picks minimising ``(base + j*step)/w``, ties to the lower position."""
+    m = base.size
+    if k == 0 or m == 0:
+        return np.zeros(0, dtype=np.int64)
+    base = base.astype(np.int64)
+    w = w.astype(np.int64)
+    lcm = _lcm(w)
+    top = (int(base.max()) + (k + 1) * step) * lcm if lcm else LIMIT
+    if not lcm or top >= LIMIT:
+        return _least_merge_exact_loop(base, step, w, k)
+    s = lcm // w
+    start = base * s
+    inc = step * s
+    lo = int(start.min())
+    hi = lo + k * int(inc.max())
+
+    def count(level: int) -> int:
+        c = (level - start) // inc + 1
+        return int(c[c > 0].sum())
+
+    while lo < hi:  # smallest level with count >= k
+        mid = (lo + hi) // 2
+        if count(mid) >= k:
+            hi = mid
+        else:
+            lo = mid + 1
+    per = np.maximum((lo - start) // inc + 1, 0)
+    total = int(per.sum())
+    dest = np.repeat(np.arange(m, dtype=np.int64), per)
+    j = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(per) - per, per)
+    key = start[dest] + j * inc[dest]
+    order = np.lexsort((dest, key))
+    return dest[order[:k]]
+
+
+def _least_merge_exact_loop(base: np.ndarray, step: int, w: np.ndarray, k: int) -> np.ndarray:
+    cost = [int(x) for x in base]
+    ws = [int(x) for x in w]
+    out = np.empty(k, dtype=np.int64)
+    for r in range(k):
+        best = 0
+        for d in range(1, len(cost)):
+            if cost[best] * ws[d] > cost[d] * ws[best]:
+                best = d
+        out[r] = best
+        cost[best] += step
+    return out
+
+
+def least_one(oh: np.ndarray, w: np.ndarray) -> int:
+    """Position of the dest with the least ``oh/w`` (strict comparison: earliest wins); -1 if empty."""
+    if oh.size == 0:
+        return -1
+    ratio = oh / w
+    near = np.flatnonzero(ratio <= ratio.min() * (1 + 1e-9) + 1e-300)
+    best = int(near[0])
+    for d in near[1:].tolist():
+        if int(oh[best]) * int(w[d]) > int(oh[d]) * int(w[best]):
+            best = d
+    return best
+
+
+def wlc_pick(active: np.ndarray, inactive: np.ndarray, weight: np.ndarray) -> int:
+    """``ip_vs_wlc_schedule`` / ``__ip_vs_lblc_schedule``: usable (weight > 0) dest with least overhead/weight."""
+    usable = np.flatnonzero(weight > 0)
+    if usable.size == 0:
+        return -1
+    oh = active[usable] * 256 + inactive[usable]
+    return int(usable[least_one(oh, weight[usable])])
+
+
+def rr_batch(usable: np.ndarray, pointer: int, k: int) -> np.ndarray:
+    """rr picks: cycle through usable list positions starting after ``pointer`` (-1 = list head)."""
+    if usable.size == 0:
+        return np.full(k, -1, dtype=np.int64)
+    start = int(np.searchsorted(usable, pointer, side="right")) % usable.size
+    return usable[(start + np.arange(k, dtype=np.int64)) % usable.size]
+
+
+def wrr_cycle(weight: np.ndarray, mw: int, di: int) -> tuple[np.ndarray, np.ndarray]:
+    """The full wrr cycle as (dest positions, cw level of each pick): cw = mw, mw-di, ... > 0."""
+    levels = np.arange(mw, 0, -di, dtype=np.int64)
+    if levels.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ok = weight[None, :] >= levels[:, None]
+    lv, dest = np.nonzero(ok)
+    return dest.astype(np.int64), levels[lv]
+
+
+def wrr_batch(weight: np.ndarray, cl: int, cw: int, mw: int, di: int, k: int) -> tuple[np.ndarray, int, int]:
+    """k wrr picks from state (cl position or -1, cw); returns picks and the new (cl, cw)."""
+    if mw <= 0:
+        return np.full(k, -1, dtype=np.int64), cl, cw
+    dest, lvl = wrr_cycle(weight, mw, di)
+    n = weight.size
+    keys = (mw - lvl) * (n + 1) + dest + 1
+    start = int(np.searchsorted(keys, (mw - cw) * (n + 1) + cl + 1, side="right")) % dest.size
+    pos = (start + np.arange(k, dtype=np.int64)) % dest.size
+    if k == 0:
+        return np.zeros(0, dtype=np.int64), cl, cw
+    last = int(pos[-1])
+    return dest[pos], int(dest[last]), int(lvl[last])
+
+
+def sed_batch(active: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    usable = np.flatnonzero(weight > 0)
+    if usable.size == 0:
+        return np.full(k, -1, dtype=np.int64)
+    return usable[least_merge(active[usable] + 1, 1, weight[usable], k)]
+
+
+def nq_batch(active: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    """nq: first the idle usable dests in list order (one each), then sed on the rest of the batch."""
+    usable = np.flatnonzero(weight > 0)
+    if usable.size == 0:
+        return np.full(k, -1, dtype=np.int64)
+    idle = usable[active[usable] == 0][:k]
+    a = active.copy()
+    a[idle] += 1
+    rest = usable[least_merge(a[usable] + 1, 1, weight[usable], k - idle.size)]
+    return np.concatenate([idle, rest]).astype(np.int64)
+
+
+def lc_batch(active: np.ndarray, inactive: np.ndarray, weight: np.ndarray, k: int, weighted: bool) -> np.ndarray:
+    usable = np.flatnonzero(weight > 0)
+    if usable.size == 0:
+        return np.full(k, -1, dtype=np.int64)
+    w = weight[usable] if weighted else np.ones(usable.size, dtype=np.int64)
+    return usable[least_merge(active[usable] * 256 + inactive[usable], 256, w, k)]
+
+
+def _exists_underloaded(active: np.ndarray, weight: np.ndarray, skip: np.ndarray | None = None) -> bool:
+    hit = active * 2 < weight
+    if skip is not None:
+        hit[skip] = False
+    return bool(hit.any())
+
+
+def lblc_batch(cached: int, active: np.ndarray, inactive: np.ndarray, weight: np.ndarray,
+               k: int) -> tuple[np.ndarray, int]:
+    """lblc picks for one destination IP. ``cached`` is the cache entry's dest position (-1 none/unavailable).
+
+    A cached dest is used while weight > 0 and not overloaded (``active > weight`` and some dest has
+    ``active*2 < weight``); otherwise wlc picks and the entry is updated. ``active`` is updated in place.
+    """
+    out = np.empty(k, dtype=np.int64)
+    t = 0
+    while t < k:
+        c = cached
+        if c >= 0 and weight[c] > 0:
+            others = _exists_underloaded(active, weight, np.asarray([c]))
+            if not (active[c] > weight[c] and others):
+                m = k - t if not others else min(k - t, int(weight[c]) + 1 - int(active[c]))
+                out[t : t + m] = c
+                active[c] += m
+                t += m
+                continue
+        d = wlc_pick(active, inactive, weight)
+        if d < 0:
+            out[t:] = -1  # nothing changes: every later connection of the batch finds no dest either
+            break
+        cached = d
+        out[t] = d
+        active[d] += 1
+        t += 1
+    return out, cached
+
+
+def set_min(members: list[int], active: np.ndarray, inactive: np.ndarray, weight: np.ndarray) -> int:
+    """``ip_vs_dest_set_min``: first available member with weight > 0, then strict weighted-least (set order)."""
+    least = -1
+    loh = 0
+    for d in members:
+        if d < 0:
+            continue  # deleted real server: not IP_VS_DEST_F_AVAILABLE
+        doh = int(active[d]) * 256 + int(inactive[d])
+        if least < 0:
+            if weight[d] > 0:
+                least, loh = d, doh
+            continue
+        if loh * int(weight[d]) > doh * int(weight[least]):
+            least, loh = d, doh
+    return least
+
+
+def set_max(members: list[int], oh_w: list[tuple[int, int]]) -> int:
+    """``ip_vs_dest_set_max``: member index (into ``members``) with the most overhead/weight, weight > 0."""
+    most = -1
+    moh = 0
+    for i, (doh, dw) in enumerate(oh_w):
+        if most < 0:
+            if dw > 0:
+                most, moh = i, doh
+            continue
+        if moh * dw < doh * oh_w[most][1] and dw > 0:
+            most, moh = i, doh
+    return most
+
+
+def lblcr_phase(members: list[int], active: np.ndarray, inactive: np.ndarray, weight: np.ndarray,
+                r: int) -> np.ndarray:
+    """Up to r consecutive picks from the member set before its least-loaded member becomes overloaded.
+
+    Returns the picks (possibly fewer than r: the next connection needs the global wlc path).
+    """
+    avail = [d for d in members if d >= 0 and weight[d] > 0]
+    if not avail:
+        return np.zeros(0, dtype=np.int64)
+    av = np.asarray(avail, dtype=np.int64)
+    seq = av[least_merge(active[av] * 256 + inactive[av], 256, weight[av], r)]
+    occ = np.zeros(seq.size, dtype=np.int64)
+    # occurrence number of each pick within its dest: position - first position of that dest's run
+    order = np.argsort(seq, kind="stable")
+    sorted_seq = seq[order]
+    starts = np.flatnonzero(np.r_[True, sorted_seq[1:] != sorted_seq[:-1]])
+    run_start = np.repeat(starts, np.diff(np.r_[starts, seq.size]))
+    occ[order] = np.arange(seq.size) - run_start
+    a_before = active[seq] + occ
+    static = np.ones(active.size, dtype=bool)
+    static[av] = False
+    e_static = bool((active * 2 < weight)[static].any())
+    if e_static:
+        e_t = np.ones(seq.size, dtype=bool)
+    else:
+        t_end = -1
+        need = -(-weight[av] // 2) - active[av]  # picks until active*2 >= weight
+        for d, nd in zip(av.tolist(), need.tolist()):
+            if nd <= 0:
+                continue
+            pos = np.flatnonzero(seq == d)
+            t_end = max(t_end, int(pos[nd - 1]) if pos.size >= nd else seq.size)
+        e_t = np.arange(seq.size) <= t_end
+    over = (a_before > weight[seq]) & e_t
+    first = int(np.argmax(over)) if over.any() else seq.size
+    return seq[:first]

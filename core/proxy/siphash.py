@@ -1,0 +1,96 @@
+"""hsiphash as the 64-bit Linux kernel computes it (SipHash-1-3 truncated to u32), scalar and vectorised.
+
+linux ``lib/siphash.c``: on ``BITS_PER_LONG == 64`` ``hsiphash`` is SipHash-1-3 (one compression round per
+8-byte word, three finalisation rounds) with a key of two ``unsigned long`` (u64) words; the 64-bit result
+is truncated to u32 on return. IPVS ``mh`` calls ``hsiphash(&v, 4, key)`` on a u32 ``v``: one 4-byte
+little-endian tail word, so the only message block is ``b = (4 << 56) | v``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+C0, C1, C2, C3 = 0x736F6D6570736575, 0x646F72616E646F6D, 0x6C7967656E657261, 0x7465646279746573
+
+
+def _rol(x: int, b: int) -> int:
+    return ((x << b) | (x >> (64 - b))) & MASK64
+
+
+def _round(v0: int, v1: int, v2: int, v3: int) -> tuple[int, int, int, int]:
+    v0 = (v0 + v1) & MASK64
+    v1 = _rol(v1, 13) ^ v0
+    v0 = _rol(v0, 32)
+    v2 = (v2 + v3) & MASK64
+    v3 = _rol(v3, 16) ^ v2
+    v0 = (v0 + v3) & MASK64
+    v3 = _rol(v3, 21) ^ v0
+    v2 = (v2 + v1) & MASK64
+    v1 = _rol(v1, 17) ^ v2
+    v2 = _rol(v2, 32)
+    return v0, v1, v2, v3
+
+
+def hsiphash(data: bytes, key: tuple[int, int]) -> int:
+    """Kernel ``hsiphash(data, len, key)`` on a 64-bit kernel: SipHash-1-3 of ``data``, low 32 bits."""
+    k0, k1 = key[0] & MASK64, key[1] & MASK64
+    v0, v1, v2, v3 = C0 ^ k0, C1 ^ k1, C2 ^ k0, C3 ^ k1
+    n = len(data)
+    full = n - n % 8
+    for i in range(0, full, 8):
+        m = int.from_bytes(data[i : i + 8], "little")
+        v3 ^= m
+        v0, v1, v2, v3 = _round(v0, v1, v2, v3)
+        v0 ^= m
+    b = ((n & 0xFF) << 56) | int.from_bytes(data[full:], "little")
+    v3 ^= b
+    v0, v1, v2, v3 = _round(v0, v1, v2, v3)
+    v0 ^= b
+    v2 ^= 0xFF
+    for _ in range(3):
+        v0, v1, v2, v3 = _round(v0, v1, v2, v3)
+    return (v0 ^ v1 ^ v2 ^ v3) & 0xFFFFFFFF
+
+
+def hsiphash_u32(value: int, key: tuple[int, int]) -> int:
+    """``hsiphash(&v, sizeof(u32), key)`` for one u32 ``v`` (stored little-endian, as on x86/arm64)."""
+    return hsiphash((value & 0xFFFFFFFF).to_bytes(4, "little"), key)
+
+
+def _vrol(x: np.ndarray, b: int) -> np.ndarray:
+    return (x << np.uint64(b)) | (x >> np.uint64(64 - b))
+
+
+def hsiphash_u32_array(values: np.ndarray, key: tuple[int, int]) -> np.ndarray:
+    """Vectorised ``hsiphash_u32`` over an array of u32 values; returns uint32. Wrapping uint64 arithmetic."""
+    v = np.asarray(values).astype(np.uint64) & np.uint64(0xFFFFFFFF)
+    k0, k1 = key[0] & MASK64, key[1] & MASK64
+    shape = v.shape
+    v0 = np.full(shape, C0 ^ k0, dtype=np.uint64)
+    v1 = np.full(shape, C1 ^ k1, dtype=np.uint64)
+    v2 = np.full(shape, C2 ^ k0, dtype=np.uint64)
+    v3 = np.full(shape, C3 ^ k1, dtype=np.uint64)
+    b = v | np.uint64(4 << 56)
+
+    def rnd() -> None:
+        nonlocal v0, v1, v2, v3
+        v0 += v1
+        v1 = _vrol(v1, 13) ^ v0
+        v0 = _vrol(v0, 32)
+        v2 += v3
+        v3 = _vrol(v3, 16) ^ v2
+        v0 += v3
+        v3 = _vrol(v3, 21) ^ v0
+        v2 += v1
+        v1 = _vrol(v1, 17) ^ v2
+        v2 = _vrol(v2, 32)
+
+    v3 ^= b
+    rnd()
+    v0 ^= b
+    v2 ^= np.uint64(0xFF)
+    rnd()
+    rnd()
+    rnd()
+    return ((v0 ^ v1 ^ v2 ^ v3) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
