@@ -89,3 +89,21 @@ def test_endpoint_port_matched_by_name_and_protocol():
     assert [(s.spn, s.protocol, [(e.ip, e.port) for e in eps]) for s, eps in inp.services] == [
         ("ns1/web:http", "TCP", [("10.0.1.1", 8080)]), ("ns1/web:dns", "UDP", [("10.0.1.1", 5353)])]
     assert inp.node_ips == ("192.168.0.2",) and inp.cluster_cidr == "10.0.0.0/8"
+
+
+def test_end_to_end_on_demo_scenario(capsys):
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "demo.yaml"
+    assert main(["rules", str(demo), "--node", "node-1", "--seed", "1"]) == 0
+    # default/kubernetes:https + tcp hashes to NPX46M4PTMTKRN6Y, the chain every real cluster has;
+    # the kubernetes Service gets the first address of 10.96.0.0/12 (domain.md d.1)
+    assert ('-A KUBE-SERVICES -m comment --comment "default/kubernetes:https cluster IP" -m tcp -p tcp '
+            "-d 10.96.0.1 --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y") in capsys.readouterr().out.splitlines()
+
+
+def test_invalid_scenario_exits_1(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 99999}]}\n")
+    assert main(["rules", str(bad), "--node", "n"]) == 1
+    assert capsys.readouterr().err.strip() != ""
