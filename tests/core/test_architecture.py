@@ -17,7 +17,8 @@ class Block:
 
 sys.meta_path.insert(0, Block())
 import core
-names = [m.name for m in pkgutil.walk_packages(core.__path__, 'core.') if not m.name.endswith('.app')]
+names = [m.name for m in pkgutil.walk_packages(core.__path__, 'core.')
+         if not m.name.endswith(('.app', '.__main__'))]
 for name in names:
     importlib.import_module(name)
 print(len(names))

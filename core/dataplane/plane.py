@@ -1,0 +1,547 @@
+"""The data plane: every request of a tick routed the way kube-proxy and the kernel would, as arrays.
+
+``DataPlane(sim).route(t0, t1)`` generates the tick's requests for every flow, resolves each flow's target
+(ClusterIP, NodePort, load balancer, Ingress, headless DNS, ExternalName, static pod IP), runs the
+kube-proxy stage of the node that decides (per-node state: each node programs its own view, lagging by its
+sync delay), checks whether the chosen pod is really alive, and records outcomes, endpoint counts, latency
+and -- for the first requests of a run -- a hop-by-hop trace with every address rewrite.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.dataplane import latency as L
+from core.dataplane.flows import EPHEMERAL_PORTS, Flow, client_addresses, flow_from_traffic
+from core.dataplane.ingress import match_request
+from core.dataplane.proxystage import NodeProxies, ProxyResult
+from core.dataplane.tables import EndpointRegistry, ServiceIndex, ip_to_u32, u32_to_ip
+from core.dataplane.targets import (Resolution, TargetError, find_ingress_controller, parse_target,
+                                    resolve)
+from core.dataplane.trace import TraceBuilder
+from core.metrics import Metrics
+from core.model import ClientSpec, TrafficSpec
+
+# Why a request did not get an answer. Each is shown by name in the CLI, the charts and the traces.
+DROP_REASONS = {
+    "refused": "no endpoints: kube-proxy REJECTs (IPVS: ICMP port unreachable), connection refused at once",
+    "no_destination": "IPVS scheduler found no usable real server (all quiesced/overloaded): ICMP unreachable",
+    "timeout_dead_endpoint": "kube-proxy still sent the connection to a pod whose node or container is dead",
+    "no_local_endpoints": "traffic policy Local and no endpoint on this node: the packet is DROPped",
+    "reply_discarded": "IPVS ETP=Local fallback sent it to another node without SNAT; the reply is discarded",
+    "node_down": "the node the packet was sent to is down",
+    "no_healthy_nodes": "the external load balancer has no healthy node for this Service",
+    "no_route": "the address is not reachable from where the client is (e.g. a ClusterIP from outside)",
+    "nxdomain": "the DNS name does not resolve",
+    "no_such_port": "the Service has no such port",
+    "static_route_dead": "static route to a pod IP that no running pod holds any more",
+    "no_ingress_controller": "no Ingress controller runs, so nothing answers for Ingress hosts",
+    "http_404": "the ingress controller matched no rule and has no default backend: 404",
+}
+OUTCOME_CODES = {"delivered": 0, **{k: i + 1 for i, k in enumerate(DROP_REASONS)}}
+CODE_NAMES = {v: k for k, v in OUTCOME_CODES.items()}
+
+LB_HEALTH_INTERVAL = 5.0  # s between the external load balancer's health checks of each node
+LB_UNHEALTHY_THRESHOLD = 2  # consecutive failed checks before a node is taken out
+
+
+@dataclass
+class TrafficTick:
+    """What the data plane did in one tick (arrays are per request, in arrival order)."""
+
+    t0: float
+    t1: float
+    sent: int
+    delivered: int
+    dropped: dict[str, int]
+    endpoint_counts: dict[tuple, int]  # (service label, pod ns/name, ip, port, node) -> delivered
+    latencies_ms: np.ndarray
+    new_connections: int
+    traces: list[dict] = field(default_factory=list)
+    dots: list[tuple[str, str, str, float]] = field(default_factory=list)  # sampled (flow, from, to, outcome)
+
+
+class DataPlane:
+    """Routes traffic through the simulated cluster; one per ``Simulation`` (reads ``sim.state``)."""
+
+    def __init__(self, sim, *, flows_from_model: bool = True, trace_limit: int = 0):
+        self.sim = sim
+        self.model = sim.model
+        self.rng: np.random.Generator = sim.rng
+        self.services = ServiceIndex(self.model)
+        self.registry = EndpointRegistry()
+        self.proxies = NodeProxies(self)
+        self.metrics = Metrics()
+        self.flows: list[Flow] = []
+        self.trace = TraceBuilder(self, trace_limit)
+        self.node_names = [n.name for n in self.model.nodes]
+        self.node_index = {n: i for i, n in enumerate(self.node_names)}
+        self._resolution_cache: dict[int, tuple[int, Resolution]] = {}
+        self._alive_version = -1
+        self._ingress = find_ingress_controller(self.model)
+        self._ingress_rr: dict[tuple[str, str, str], int] = {}  # (controller pod ns, name, backend) -> pointer
+        self._lb_health: dict[str, tuple[float, int]] = {}  # node -> (last check, consecutive failures)
+        self.cluster_cidr = ipaddress.IPv4Network(self.model.proxy.cluster_cidr or self.model.cluster.pod_subnet)
+        self.enabled = True  # False: ticks pass with no traffic (e.g. while the cluster settles)
+        self.budget: int | None = None  # total requests still allowed in this run (None: unlimited)
+        if flows_from_model:
+            clients = {c.name: c for c in self.model.clients}
+            for spec in self.model.traffic:
+                client = clients.get(spec.client) or ClientSpec(spec.client)
+                self.add_flow(spec, client)
+
+    # ---------------------------------------------------------------------------------------- flows
+    def add_flow(self, spec: TrafficSpec, client: ClientSpec, *, addresses: int = 1,
+                 budget: int | None = None) -> Flow:
+        pod_cidr = None
+        if client.location == "internal":
+            node = self.sim.state.nodes.get(client.node or "")
+            if node is None:
+                raise TargetError(f"client {client.name}: unknown node {client.node!r}; nodes: "
+                                  + ", ".join(self.node_names))
+            pod_cidr = node.pod_cidr
+        flow = flow_from_traffic(spec, client, pod_cidr, addresses)
+        flow.budget = budget
+        self.flows.append(flow)
+        return flow
+
+    # ---------------------------------------------------------------------------------------- state
+    def _refresh_alive(self) -> None:
+        """Per endpoint id and per IP: is a running pod there, on a node that is up?"""
+        state = self.sim.state
+        if self._alive_version == state.version and len(self._alive) == len(self.registry):
+            return
+        pods_by_ip: dict[str, tuple] = {}
+        for pod in state.pods.values():
+            if pod.ip and pod.phase == "Running" and pod.node is not None:
+                node = state.nodes.get(pod.node)
+                if node is not None and node.up:
+                    pods_by_ip[pod.ip] = pod.key
+        self.live_pod_ips = pods_by_ip
+        self._alive = np.array([pods_by_ip.get(ip) == pod for ip, pod in zip(self.registry.ip, self.registry.pod)],
+                               dtype=bool)
+        self.node_up = np.array([state.nodes[n].up if n in state.nodes else False for n in self.node_names], bool)
+        self.node_ip = [state.nodes[n].ip if n in state.nodes else "" for n in self.node_names]
+        self._alive_version = state.version
+
+    def alive(self, eids: np.ndarray) -> np.ndarray:
+        if len(self._alive) < len(self.registry):
+            self._alive_version = -1
+            self._refresh_alive()
+        out = np.zeros(eids.shape, bool)
+        ok = eids >= 0
+        out[ok] = self._alive[eids[ok]]
+        return out
+
+    def resolution(self, flow: Flow) -> Resolution:
+        state = self.sim.state
+        cached = self._resolution_cache.get(id(flow))
+        if cached and cached[0] == state.version:
+            return cached[1]
+        node_ips = {n: s.ip for n, s in state.nodes.items()}
+        res = resolve(self.model, flow.target, node_ips, set(self.live_pod_ips), self._ingress)
+        self._resolution_cache[id(flow)] = (state.version, res)
+        return res
+
+    def lb_nodes(self, vs: int, now: float) -> np.ndarray:
+        """Node indices the external L4 load balancer currently sends this Service's traffic to.
+
+        It health-checks every node every ``LB_HEALTH_INTERVAL`` s and drops a node after
+        ``LB_UNHEALTHY_THRESHOLD`` failures (kube-proxy's healthz stops answering when the node dies).
+        With externalTrafficPolicy Local it checks ``healthCheckNodePort``, which answers only on nodes
+        with a local ready endpoint.
+        """
+        healthy = []
+        svc = self.services.items[vs].service
+        local = self.services.external_local[vs]
+        for i, name in enumerate(self.node_names):
+            last, fails = self._lb_health.get(name, (-1e9, 0))
+            if now - last >= LB_HEALTH_INTERVAL:
+                up = bool(self.node_up[i])
+                fails = 0 if up else fails + 1
+                self._lb_health[name] = (now, fails)
+            if fails >= LB_UNHEALTHY_THRESHOLD:
+                continue
+            if local and not self.proxies.has_local_endpoint(i, vs):
+                continue
+            healthy.append(i)
+        del svc
+        return np.array(healthy, dtype=np.int64)
+
+    # ---------------------------------------------------------------------------------------- route
+    def route(self, t0: float, t1: float) -> TrafficTick:
+        """Route every request arriving in [t0, t1)."""
+        if not self.enabled:
+            return TrafficTick(t0, t1, 0, 0, {}, {}, np.zeros(0), 0)
+        self._refresh_alive()
+        self.proxies.sync()
+        self.proxies.expire(t1)
+        tick = TrafficTick(t0, t1, 0, 0, {}, {}, np.zeros(0), 0)
+        dropped: Counter = Counter()
+        counts: Counter = Counter()
+        lat_parts = []
+        for flow in self.flows:
+            times = flow.arrivals(t0, t1, self.rng)
+            if self.budget is not None:
+                times = times[: max(self.budget, 0)]
+                self.budget -= times.size
+            if times.size == 0:
+                continue
+            out = self._route_flow(flow, times, t1)
+            tick.sent += times.size
+            tick.new_connections += int(out.new_conn.sum())
+            codes = np.bincount(out.outcome, minlength=len(OUTCOME_CODES))
+            tick.delivered += int(codes[0])
+            for code in np.nonzero(codes[1:])[0] + 1:
+                dropped[CODE_NAMES[int(code)]] += int(codes[code])
+            ok = out.outcome == 0
+            if np.any(ok):
+                eids, n = np.unique(out.eid[ok], return_counts=True)
+                for e, c in zip(eids.tolist(), n.tolist()):
+                    label = out.labels.get(e, "")
+                    counts[(label, "/".join(self.registry.pod[e]), self.registry.ip[e], self.registry.port[e],
+                            self.registry.node[e])] += c
+                lat_parts.append(out.latency[ok])
+            self.trace.record(flow, times, out)
+            flow.sent += times.size
+        tick.dropped = dict(dropped)
+        tick.endpoint_counts = dict(counts)
+        tick.latencies_ms = np.concatenate(lat_parts) if lat_parts else np.zeros(0)
+        tick.traces = self.trace.take_new()
+        self.proxies.close_tick(t1)
+        m = self.metrics
+        m.sent += tick.sent
+        m.delivered += tick.delivered
+        m.new_connections += tick.new_connections
+        m.dropped.update(dropped)
+        m.endpoint_counts.update(counts)
+        m.latency.add(tick.latencies_ms)
+        m.record_tick(t1, tick.sent, tick.delivered, tick.sent - tick.delivered)
+        return tick
+
+    def _route_flow(self, flow: Flow, times: np.ndarray, now: float) -> "FlowResult":
+        rng = self.rng
+        n = times.size
+        res = self.resolution(flow)
+        out = FlowResult.empty(n, res)
+        addr_idx = rng.integers(len(flow.addresses), size=n) if len(flow.addresses) > 1 else np.zeros(n, np.int64)
+        out.addr = addr_idx
+        out.src_ip = flow.addresses[addr_idx]
+        # --- connections: which requests open a new one (keep-alive reuses the address's open one)
+        new_conn, conn_first = _connections(flow, addr_idx)
+        out.new_conn = new_conn
+        out.src_port = rng.integers(EPHEMERAL_PORTS[0], EPHEMERAL_PORTS[1], size=n)
+        prior = ~new_conn & (conn_first < 0)  # riding a connection opened in an earlier tick
+        later = ~new_conn & (conn_first >= 0)  # riding a connection opened earlier in this tick
+        if flow.keepalive:
+            out.src_port[later] = out.src_port[conn_first[later]]
+            out.src_port[prior] = flow.conn_port[addr_idx[prior]]
+        if res.kind == "unreachable":
+            out.outcome[:] = OUTCOME_CODES[res.reason]
+            return out
+        if res.kind == "external_name":
+            out.outcome[:] = 0
+            out.eid[:] = self.registry.id_for(res.external_name, 0, "", ("", res.external_name))
+            out.labels = {int(out.eid[0]): f"{res.service.namespace}/{res.service.name}"}
+            out.latency[:] = L.EXTERNAL * (1 if flow.internal else 2)
+            return out
+        if res.kind in ("pod", "headless"):
+            self._direct(flow, res, out)
+            return out
+        # --- new connections: entry point, then the deciding node's kube-proxy
+        self._entry_and_proxy(flow, res, out, new_conn, now)
+        # --- requests on an open keep-alive connection follow conntrack to their endpoint
+        if np.any(later):
+            f = conn_first[later]
+            for arr in (out.eid, out.proxy_node, out.vs, out.masq, out.via_lb, out.outcome):
+                arr[later] = arr[f]
+            out.rule_pos[later] = -2
+        if np.any(prior):
+            a = addr_idx[prior]
+            out.eid[prior] = flow.conn_eid[a]
+            out.proxy_node[prior] = flow.conn_node[a]
+            out.vs[prior] = flow.conn_vs[a]
+            out.masq[prior] = flow.conn_masq[a]
+            out.via_lb[prior] = flow.conn_lb[a]
+            out.rule_pos[prior] = -2
+            out.labels.update({int(e): self.services.items[int(v)].label
+                               for e, v in zip(out.eid[prior].tolist(), out.vs[prior].tolist()) if v >= 0})
+        # --- delivery: is the chosen pod really there?
+        picked = out.eid >= 0
+        pending = picked & (out.outcome == 0)
+        alive = self.alive(out.eid)
+        dead = pending & ~alive
+        if np.any(dead):
+            retried = self.proxies.retry_userspace(out, dead, now)
+            dead &= ~retried
+            out.outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
+        # connections to dead endpoints are gone: the next request opens a new one
+        self._update_connections(flow, out, addr_idx, new_conn)
+        if res.kind == "ingress":
+            self._ingress_stage(flow, res, out)
+        self._latency(flow, res, out)
+        return out
+
+    # ---------------------------------------------------------------------------------------- stages
+    def _direct(self, flow: Flow, res: Resolution, out: "FlowResult") -> None:
+        """Headless DNS (a ready pod IP per connection) or a static route straight to one pod IP."""
+        n = out.outcome.size
+        if res.kind == "headless":
+            sl = self.sim.state.slices.get((res.service.namespace, res.service.name))
+            eps = [e for e in (sl.endpoints if sl else ()) if e.ready or res.service.publish_not_ready_addresses]
+            if not eps:
+                out.outcome[:] = OUTCOME_CODES["nxdomain"]
+                return
+            port = res.port
+            eids = np.array([self.registry.id_for(e.ip, _port_for(e, port), e.node, e.pod) for e in eps])
+            out.eid[:] = eids[self.rng.integers(len(eids), size=n)]
+            out.labels = {int(e): f"{res.service.namespace}/{res.service.name}" for e in eids}
+        else:
+            pod = self.live_pod_ips.get(res.dst_ip)
+            if pod is None:
+                out.outcome[:] = OUTCOME_CODES["static_route_dead"]
+                return
+            p = self.sim.state.pods[pod]
+            out.eid[:] = self.registry.id_for(res.dst_ip, res.dst_port, p.node or "", pod)
+            out.labels = {int(out.eid[0]): f"pod {pod[0]}/{pod[1]}"}
+        alive = self.alive(out.eid)
+        out.outcome[~alive] = OUTCOME_CODES["static_route_dead" if res.kind == "pod" else "timeout_dead_endpoint"]
+        client_node = self.node_index.get(flow.client_node or "", -1)
+        ep_nodes = self.registry.node_indices(self.node_index)[out.eid]
+        out.latency[:] = (L.EXTERNAL if not flow.internal else 0.0) + L.hop_cost(ep_nodes == client_node)
+
+    def _entry_and_proxy(self, flow: Flow, res: Resolution, out: "FlowResult", mask: np.ndarray,
+                         now: float) -> None:
+        """Pick the node whose kube-proxy decides, then run that node's kube-proxy stage."""
+        idx = np.nonzero(mask)[0]
+        if idx.size == 0:
+            return
+        vs = self.services.lookup(res.service, res.port)
+        out.vs[idx] = vs
+        external_entry = res.kind in ("node_port", "load_balancer", "external_ip", "ingress")
+        from_pod = flow.internal  # in-cluster clients are pods: their source is inside clusterCIDR
+        if res.kind == "cluster_ip":
+            if not flow.internal:
+                out.outcome[idx] = OUTCOME_CODES["no_route"]
+                return
+            node = np.full(idx.size, self.node_index[flow.client_node], np.int64)
+        elif res.kind == "node_port":
+            node = np.full(idx.size, self.node_index[res.node], np.int64)
+        elif res.kind == "external_ip":
+            # the network routes an external IP to one node (the first that is up)
+            ups = np.nonzero(self.node_up)[0]
+            node = np.full(idx.size, ups[0] if ups.size else 0, np.int64)
+        else:
+            svc = res.service
+            if svc.type == "LoadBalancer" and svc.load_balancer_ip:
+                healthy = self.lb_nodes(vs, now)
+                out.via_lb[idx] = True
+                if healthy.size == 0:
+                    out.outcome[idx] = OUTCOME_CODES["no_healthy_nodes"]
+                    return
+                node = healthy[self.rng.integers(healthy.size, size=idx.size)]
+            else:
+                # an Ingress host on a NodePort controller: DNS round robin over every node's address
+                node = self.rng.integers(len(self.node_names), size=idx.size)
+        out.proxy_node[idx] = node
+        down = ~self.node_up[node]
+        out.outcome[idx[down]] = OUTCOME_CODES["node_down"]
+        live = idx[~down]
+        if live.size == 0:
+            return
+        external_src = np.full(live.size, external_entry and not from_pod)
+        result: ProxyResult = self.proxies.decide(out.proxy_node[live], np.full(live.size, vs, np.int64),
+                                                  out.src_ip[live], out.src_port[live], external_src,
+                                                  external_entry, now)
+        out.eid[live] = result.eid
+        out.outcome[live] = np.where(result.outcome == 0, out.outcome[live], result.outcome)
+        out.rule_pos[live] = result.position
+        out.masq[live] = result.masq
+        out.balancer[live] = result.balancer
+        out.pick_i[live] = result.pick_i
+        out.labels.update({int(e): self.services.items[vs].label for e in np.unique(result.eid[result.eid >= 0])})
+
+    def _update_connections(self, flow: Flow, out: "FlowResult", addr_idx: np.ndarray, new_conn: np.ndarray) -> None:
+        if not flow.keepalive:
+            return
+        # the last request of each address in this batch leaves its connection state behind
+        last = np.zeros(len(flow.addresses), np.int64) - 1
+        last[addr_idx] = np.arange(addr_idx.size)  # later indices overwrite earlier ones
+        has = last >= 0
+        li = last[has]
+        ok = out.outcome[li] == 0
+        flow.conn_eid[has] = np.where(ok, out.eid[li], -1)
+        flow.conn_node[has] = out.proxy_node[li]
+        flow.conn_vs[has] = out.vs[li]
+        flow.conn_masq[has] = out.masq[li]
+        flow.conn_lb[has] = out.via_lb[li]
+        flow.conn_port[has] = out.src_port[li]
+
+    def _ingress_stage(self, flow: Flow, res: Resolution, out: "FlowResult") -> None:
+        """The controller pod terminates HTTP, matches host and path, and proxies to a backend pod."""
+        at_ctrl = out.outcome == 0
+        if not np.any(at_ctrl):
+            return
+        match = match_request(list(res.ingresses), res.host, res.path)
+        out.ingress_match = match
+        if match is None:
+            out.outcome[at_ctrl] = OUTCOME_CODES["http_404"]
+            return
+        ns = match.ingress[0]
+        svc = next((s for s in self.model.services if s.namespace == ns and s.name == match.backend.service_name),
+                   None)
+        port = None
+        if svc is not None:
+            port = next((p for p in svc.ports if p.port == match.backend.port or p.name == match.backend.port), None)
+        if svc is None or port is None:
+            out.outcome[at_ctrl] = OUTCOME_CODES["http_404"]  # ingress-nginx answers 503/404 without a backend
+            return
+        sl = self.sim.state.slices.get((svc.namespace, svc.name))
+        eps = sorted([e for e in (sl.endpoints if sl else ()) if e.ready], key=lambda e: e.ip)
+        if not eps:
+            out.outcome[at_ctrl] = OUTCOME_CODES["refused"]  # 503: no upstream
+            return
+        eids = np.array([self.registry.id_for(e.ip, _port_for(e, port), e.node, e.pod) for e in eps])
+        ctrl = out.eid.copy()
+        out.ctrl_eid[at_ctrl] = ctrl[at_ctrl]
+        # round robin per controller pod over the backend's ready endpoints (ingress-nginx's default)
+        idx = np.nonzero(at_ctrl)[0]
+        for c in np.unique(ctrl[idx]).tolist():
+            sel = idx[ctrl[idx] == c]
+            key = (self.registry.pod[c][0], self.registry.pod[c][1], f"{svc.namespace}/{svc.name}")
+            ptr = self._ingress_rr.get(key, 0)
+            out.eid[sel] = eids[(ptr + np.arange(sel.size)) % eids.size]
+            self._ingress_rr[key] = (ptr + sel.size) % eids.size
+        label = f"{svc.namespace}/{svc.name}:{port.name or port.port}"
+        out.labels.update({int(e): label for e in eids})
+        dead = at_ctrl & ~self.alive(out.eid)
+        out.outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
+
+    def _latency(self, flow: Flow, res: Resolution, out: "FlowResult") -> None:
+        lat = np.zeros(out.outcome.size)
+        if not flow.internal:
+            lat += L.EXTERNAL
+        lat += np.where(out.via_lb, L.LOAD_BALANCER, 0.0)
+        has_node = out.proxy_node >= 0
+        client_node = self.node_index.get(flow.client_node or "", -1)
+        if client_node >= 0:
+            # pod -> its node's kube-proxy is local; to another node's NodePort it crosses the network
+            lat += np.where(has_node & (out.proxy_node != client_node), L.CROSS_NODE, 0.0)
+        mode_cost = self.proxies.cost(out)
+        lat += mode_cost + L.NAT + np.where(out.masq, L.NAT, 0.0)
+        ep_nodes = np.full(out.eid.shape, -1)
+        first = np.where(out.ctrl_eid >= 0, out.ctrl_eid, out.eid)
+        okf = first >= 0
+        ep_nodes[okf] = self.registry.node_indices(self.node_index)[first[okf]]
+        lat += L.hop_cost(ep_nodes == out.proxy_node)
+        lat += np.where(out.retried, L.USERSPACE_RETRY, 0.0)
+        if res.kind == "ingress":
+            backend = out.ctrl_eid >= 0
+            b_nodes = np.full(out.eid.shape, -1)
+            b_nodes[backend] = self.registry.node_indices(self.node_index)[out.eid[backend]]
+            lat += np.where(backend, L.INGRESS_PROXY + L.hop_cost(b_nodes == ep_nodes), 0.0)
+        out.latency = lat
+
+    # ---------------------------------------------------------------------------------------- what-if
+    def send(self, target: str, *, from_: str | None = None, requests: int = 1000, duration: float = 10.0,
+             addresses: int = 1, keepalive: int = 1, start: float | None = None) -> Flow:
+        """Add a what-if flow (``podpath route --to``): ``requests`` spread evenly over ``duration`` s."""
+        parse_target(target)  # raises TargetError with the allowed forms
+        start = self.sim.time if start is None else start
+        clients = {c.name: c for c in self.model.clients}
+        if from_ in clients:
+            client = clients[from_]
+        else:
+            node = from_ or self.node_names[0]
+            if node not in self.node_index:
+                raise TargetError(f"--from {from_!r}: not a node or client; nodes: {', '.join(self.node_names)}; "
+                                  f"clients: {', '.join(clients) or 'none'}")
+            client = ClientSpec(f"pod-on-{node}", "internal", None, node)
+        spec = TrafficSpec(f"what-if {target}", client.name, target, rate=requests / duration,
+                           connection="keepalive" if keepalive > 1 else "new", requests_per_connection=keepalive,
+                           start=start, stop=start + duration)
+        return self.add_flow(spec, client, addresses=addresses, budget=requests)
+
+
+def _port_for(ep, port) -> int:
+    for name, number, _proto in ep.ports:
+        if name == port.name:
+            return number
+    t = port.effective_target_port
+    return t if isinstance(t, int) else port.port
+
+
+def _connections(flow: Flow, addr_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which requests open a new connection, and the index of the request that opened each request's
+    connection (itself for a new one; -1 when the connection was opened in an earlier tick).
+
+    Keep-alive: per source address, requests continue the open connection until it has carried
+    ``requests_per_connection`` requests, then a new one opens. Vectorised with a stable sort by address.
+    """
+    n = addr_idx.size
+    if not flow.keepalive:
+        return np.ones(n, bool), np.arange(n)
+    r = flow.requests_per_connection
+    order = np.argsort(addr_idx, kind="stable")
+    a_sorted = addr_idx[order]
+    starts = np.r_[0, np.nonzero(np.diff(a_sorted))[0] + 1]
+    group_start = np.repeat(starts, np.diff(np.r_[starts, n]))
+    rank = np.arange(n) - group_start  # 0-based position of the request among its address's requests
+    left = flow.conn_left[a_sorted]  # requests still allowed on the open connection
+    open_ok = flow.conn_eid[a_sorted] >= 0
+    left = np.where(open_ok, left, 0)
+    beyond = rank - left  # <0: rides the open connection; >=0: k-th request after it is used up
+    is_new_sorted = (beyond >= 0) & (beyond % r == 0)
+    first_sorted = np.where(beyond < 0, -1, order[np.clip(group_start + left + (beyond // r) * r, 0, n - 1)])
+    new = np.zeros(n, bool)
+    new[order] = is_new_sorted
+    first = np.empty(n, np.int64)
+    first[order] = first_sorted
+    # requests left on each address's connection after this batch
+    cnt = np.bincount(addr_idx, minlength=len(flow.addresses))
+    had = np.where(flow.conn_eid >= 0, flow.conn_left, 0)
+    rem = cnt - had
+    flow.conn_left = np.where(cnt == 0, flow.conn_left,
+                              np.where(rem <= 0, had - cnt, (r - rem % r) % r))
+    return new, first
+
+
+@dataclass
+class FlowResult:
+    """Per-request arrays of one flow in one tick."""
+
+    outcome: np.ndarray
+    eid: np.ndarray
+    proxy_node: np.ndarray
+    vs: np.ndarray
+    rule_pos: np.ndarray  # position of the chosen endpoint in its chain; -2 conntrack; -1 none
+    masq: np.ndarray
+    via_lb: np.ndarray
+    balancer: np.ndarray  # object array: the balancer that decided (stateful modes) or None
+    ctrl_eid: np.ndarray  # ingress: the controller pod's endpoint id
+    retried: np.ndarray  # userspace mode retried another backend after a failed connect
+    pick_i: np.ndarray  # index within the deciding balancer's last batch
+    latency: np.ndarray
+    new_conn: np.ndarray
+    src_ip: np.ndarray
+    src_port: np.ndarray
+    addr: np.ndarray
+    resolution: Resolution
+    labels: dict = field(default_factory=dict)
+    ingress_match: object = None
+
+    @classmethod
+    def empty(cls, n: int, res: Resolution) -> "FlowResult":
+        return cls(np.zeros(n, np.int64), np.full(n, -1, np.int64), np.full(n, -1, np.int64),
+                   np.full(n, -1, np.int64), np.full(n, -1, np.int64), np.zeros(n, bool), np.zeros(n, bool),
+                   np.full(n, None, object), np.full(n, -1, np.int64), np.zeros(n, bool), np.full(n, -1, np.int64),
+                   np.zeros(n), np.ones(n, bool),
+                   np.zeros(n, np.uint32), np.zeros(n, np.int64), np.zeros(n, np.int64), res)
+
+
+__all__ = ["DataPlane", "TrafficTick", "DROP_REASONS", "OUTCOME_CODES", "u32_to_ip", "ip_to_u32",
+           "client_addresses"]

@@ -1,0 +1,336 @@
+"""The kube-proxy stage: per node, the rules that node programs decide which endpoint gets a connection.
+
+Each node has its own view (``state.proxy_views``: what its kube-proxy synced last, in the mode it
+synced) and, for the stateful paths, its own balancer per virtual service (IPVS schedulers keep per-node
+pointers and connection counters; session affinity keeps per-node client tables). Stateless paths
+(iptables' statistic chain and nftables' ``numgen``) of Services without affinity and without a Local
+policy run for every node and Service at once through the node's compiled ``ViewTable``; nodes whose
+views hold the same slices share one table.
+
+Traffic policy, masquerade and fallbacks follow domain.md a.6/a.7: ITP=Local and ETP=Local (from outside
+the cluster) use the node's local endpoints; with none, iptables/nftables DROP while IPVS falls back to
+the cluster endpoints (and the external client's reply is discarded); no usable endpoint anywhere is a
+REJECT. ETP=Cluster external traffic is masqueraded to the node IP; so is a hairpin (a pod reaching
+itself through the VIP) and off-cluster sources of ClusterIP traffic or everything with masqueradeAll.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.dataplane import latency as L
+from core.dataplane.tables import ViewTable, endpoint_port, ip_to_u32, kube_proxy_order
+from core.proxy import make_balancer
+from core.proxy.render_common import categorize_endpoints
+
+STATELESS_MODES = ("iptables", "nftables")
+IPVS_TCPFIN_TIMEOUT = 120.0  # s a closed connection stays an inactive IPVS entry (ipvsadm --timeout: 900 120 300)
+
+
+@dataclass
+class ProxyResult:
+    eid: np.ndarray
+    outcome: np.ndarray
+    position: np.ndarray  # index of the pick in its endpoint list (rule number - 1), -1 none
+    masq: np.ndarray
+    balancer: np.ndarray  # object: the deciding Slot / ViewTable, for trace text
+    pick_i: np.ndarray  # index of the request within its balancer's last batch (for describe_pick)
+
+
+@dataclass
+class Slot:
+    """A balancer for one (node, virtual service, category) with the endpoint ids behind its keys."""
+
+    node: str
+    vs: int
+    category: str  # "cluster" | "local"
+    mode: str
+    balancer: object
+    keys: tuple[str, ...] = ()
+    eids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    eid_of_key: dict[str, int] = field(default_factory=dict)
+    opened: list[np.ndarray] = field(default_factory=list)  # eids of connections opened this tick
+
+    def refresh(self) -> None:
+        """Re-read the balancer's endpoint order (IPVS keeps quiesced servers until they drain)."""
+        keys = list(self.balancer.endpoint_keys)
+        self.keys = tuple(keys)
+        self.eids = np.array([self.eid_of_key.get(k, -1) for k in keys], dtype=np.int64)
+
+    def index_of(self, eids: np.ndarray) -> np.ndarray:
+        lookup = {int(e): i for i, e in enumerate(self.eids.tolist())}
+        return np.array([lookup.get(int(e), -1) for e in eids.tolist()], dtype=np.int64)
+
+
+def _drop_code(name: str) -> int:
+    from core.dataplane.plane import OUTCOME_CODES
+
+    return OUTCOME_CODES[name]
+
+
+class NodeProxies:
+    """Every node's kube-proxy: compiled views, balancers and IPVS connection bookkeeping."""
+
+    def __init__(self, plane):
+        self.plane = plane
+        self.sim = plane.sim
+        self.services = plane.services
+        self.registry = plane.registry
+        self.node_names = [n.name for n in plane.model.nodes]
+        self._seen_version: dict[str, int] = {}
+        self._seen_mode: dict[str, tuple[str, str]] = {}
+        self.tables: dict[str, ViewTable] = {}
+        self._table_cache: dict[tuple, ViewTable] = {}
+        self._fingerprint_of: dict[str, tuple] = {}
+        self.slots: dict[tuple[int, int, str], Slot] = {}
+        self._expiry: deque[tuple[float, Slot, np.ndarray]] = deque()
+        self._position: np.ndarray | None = None
+        cfg = plane.model.proxy
+        self.cluster_cidr = ipaddress.IPv4Network(cfg.cluster_cidr or plane.model.cluster.pod_subnet)
+        self._cidr_lo = int(self.cluster_cidr.network_address)
+        self._cidr_hi = int(self.cluster_cidr.broadcast_address)
+
+    # ------------------------------------------------------------------------------------ syncing
+    def config(self, node: str):
+        view = self.sim.state.proxy_views.get(node)
+        return view.config if view is not None else self.sim.state.proxy_config
+
+    def sync(self) -> None:
+        """Adopt every node's latest kube-proxy view (compiled lazily, shared between equal views)."""
+        state = self.sim.state
+        live_tables: dict[tuple, ViewTable] = {}
+        for i, node in enumerate(self.node_names):
+            view = state.proxy_views.get(node)
+            if view is None:
+                continue
+            mode_key = (view.config.mode, view.config.ipvs_scheduler)
+            if self._seen_version.get(node) == view.version and self._seen_mode.get(node) == mode_key:
+                live_tables.setdefault(self._fingerprint_of.get(node), self.tables[node])
+                continue
+            fp = (view.config.mode, tuple(map(id, view.slices.values())), tuple(view.slices))
+            table = self._table_cache.get(fp) or live_tables.get(fp)
+            if table is None:
+                table = ViewTable(self.services, view.slices, self.registry, view.config.mode)
+            live_tables[fp] = table
+            self.tables[node] = table
+            self._fingerprint_of[node] = fp
+            if self._seen_mode.get(node) not in (None, mode_key):
+                # the mode switched at this sync: new rules, new balancers; conntrack keeps old connections
+                for key in [k for k in self.slots if k[0] == i]:
+                    del self.slots[key]
+            self._seen_version[node] = view.version
+            self._seen_mode[node] = mode_key
+            for key, slot in list(self.slots.items()):
+                if key[0] == i:
+                    self._load_slot(slot, i)
+        self._table_cache = live_tables
+
+    def _endpoints_for(self, node_i: int, vs: int, category: str) -> tuple[list, bool]:
+        """(endpoint, target port) pairs of a category on a node, in kube-proxy order, and has_any."""
+        node = self.node_names[node_i]
+        view = self.sim.state.proxy_views.get(node)
+        item = self.services.items[vs]
+        eps_all = view.slices.get((item.service.namespace, item.service.name), ()) if view else ()
+        with_port = [(e, p) for e in eps_all if (p := endpoint_port(e, item.port)) is not None]
+        internal_local = bool(self.services.internal_local[vs])
+        external_local = bool(self.services.external_local[vs])
+        accessible = item.port.node_port is not None or bool(item.service.load_balancer_ip) or bool(
+            item.service.external_ips)
+        cluster, local, _reach, has_any = categorize_endpoints([e for e, _ in with_port], node, internal_local,
+                                                               external_local, accessible)
+        if category == "local":
+            chosen = {id(e) for e in local}
+        else:
+            if not cluster:  # ITP=Local only: the cluster list is not programmed, but has_any still holds
+                cluster = [e for e, _ in with_port if e.ready] or [e for e, _ in with_port
+                                                                    if e.serving and e.terminating]
+            chosen = {id(e) for e in cluster}
+        return kube_proxy_order([(e, p) for e, p in with_port if id(e) in chosen]), has_any
+
+    def has_local_endpoint(self, node_i: int, vs: int) -> bool:
+        eps, _ = self._endpoints_for(node_i, vs, "local")
+        return bool(eps)
+
+    def _load_slot(self, slot: Slot, node_i: int) -> None:
+        eps, _ = self._endpoints_for(node_i, slot.vs, slot.category)
+        keys = [f"{e.ip}:{p}" for e, p in eps]
+        for e, p in eps:
+            slot.eid_of_key[f"{e.ip}:{p}"] = self.registry.id_for(e.ip, p, e.node, e.pod)
+        slot.balancer.set_endpoints(keys, None, now=self.sim.time)
+        slot.refresh()
+
+    def slot(self, node_i: int, vs: int, category: str) -> Slot:
+        key = (node_i, vs, category)
+        slot = self.slots.get(key)
+        if slot is None:
+            cfg = self.config(self.node_names[node_i])
+            item = self.services.items[vs]
+            timeout = item.service.affinity_timeout if item.service.session_affinity == "ClientIP" else None
+            vip = ip_to_u32(item.service.cluster_ip) if item.service.cluster_ip not in (None, "None") else 0
+            bal = make_balancer(cfg.mode, cfg.ipvs_scheduler, affinity_timeout=timeout, vip=vip)
+            slot = Slot(self.node_names[node_i], vs, category, cfg.mode, bal)
+            self._load_slot(slot, node_i)
+            self.slots[key] = slot
+        return slot
+
+    # ------------------------------------------------------------------------------------ deciding
+    def _in_cluster(self, src_ip: np.ndarray) -> np.ndarray:
+        s = src_ip.astype(np.int64)
+        return (s >= self._cidr_lo) & (s <= self._cidr_hi)
+
+    def decide(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
+               external_src: np.ndarray, external_entry: bool, now: float) -> ProxyResult:
+        n = node_idx.size
+        res = ProxyResult(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64),
+                          np.zeros(n, bool), np.full(n, None, object), np.full(n, -1, np.int64))
+        if external_entry:
+            local = self.services.external_local[vs] & external_src
+        else:
+            local = self.services.internal_local[vs].copy()
+        modes = np.array([self.config(self.node_names[i]).mode for i in range(len(self.node_names))])
+        mode = modes[node_idx]
+        fast = np.isin(mode, STATELESS_MODES) & ~local & ~self.services.affinity[vs]
+        rng = self.plane.rng
+        if np.any(fast):
+            fi = np.nonzero(fast)[0]
+            u = rng.random(fi.size)
+            tables = {}
+            for i in np.unique(node_idx[fi]).tolist():
+                tables.setdefault(id(self.tables[self.node_names[i]]), (self.tables[self.node_names[i]], []))[1].append(i)
+            for table, nodes in tables.values():
+                sel = fi[np.isin(node_idx[fi], nodes)] if len(tables) > 1 else fi
+                usel = u[np.searchsorted(fi, sel)] if len(tables) > 1 else u
+                picked, pos = table.pick_stateless(vs[sel], usel)
+                res.eid[sel] = picked
+                res.position[sel] = pos
+                res.balancer[sel] = table
+                res.outcome[sel[picked < 0]] = _drop_code("refused")
+        slow = np.nonzero(~fast)[0]
+        if slow.size:
+            keys = np.stack([node_idx[slow], vs[slow], local[slow].astype(np.int64)], axis=1)
+            uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+            inv = inv.reshape(-1)
+            for g, (ni, v, is_local) in enumerate(uniq.tolist()):
+                sel = slow[inv == g]
+                self._decide_group(res, sel, ni, v, bool(is_local), src_ip, src_port, external_src, now)
+        # masquerade (domain.md a.6): ETP=Cluster external traffic, off-cluster or all sources
+        # (masqueradeAll) of ClusterIP traffic, and hairpin connections
+        masq_all = np.array([self.config(self.node_names[i]).masquerade_all for i in range(len(self.node_names))])
+        if external_entry:
+            masq = ~local & (external_src | ~self.services.external_local[vs])
+        else:
+            masq = ~self._in_cluster(src_ip) | masq_all[node_idx]
+        picked = res.eid >= 0
+        hairpin = np.zeros(n, bool)
+        if np.any(picked):
+            ep_ip = np.array([ip_to_u32(self.registry.ip[e]) for e in res.eid[picked].tolist()], dtype=np.uint32)
+            hairpin[picked] = ep_ip == src_ip[picked]
+        res.masq = (masq | hairpin) & picked
+        return res
+
+    def _decide_group(self, res: ProxyResult, sel: np.ndarray, ni: int, v: int, is_local: bool,
+                      src_ip: np.ndarray, src_port: np.ndarray, external_src: np.ndarray, now: float) -> None:
+        cfg = self.config(self.node_names[ni])
+        category = "local" if is_local else "cluster"
+        eps, has_any = self._endpoints_for(ni, v, category)
+        if not has_any:
+            res.outcome[sel] = _drop_code("refused")
+            return
+        if is_local and not eps:
+            if cfg.mode != "ipvs":
+                res.outcome[sel] = _drop_code("no_local_endpoints")
+                return
+            # IPVS: syncEndpoint uses the cluster endpoints (PR 97081); the external reply is discarded
+            category = "cluster"
+        slot = self.slot(ni, v, category)
+        idx = np.asarray(slot.balancer.pick(src_ip[sel].astype(np.uint32), src_port[sel], now, self.plane.rng),
+                         dtype=np.int64)
+        ok = idx >= 0
+        eids = np.full(sel.size, -1, np.int64)
+        eids[ok] = slot.eids[idx[ok]]
+        res.eid[sel] = eids
+        res.position[sel] = idx
+        res.balancer[sel] = slot
+        res.pick_i[sel] = np.arange(sel.size)
+        res.outcome[sel[~ok]] = _drop_code("no_destination" if cfg.mode == "ipvs" else "refused")
+        if is_local and category == "cluster":
+            fallback = sel[ok & external_src[sel]]
+            res.outcome[fallback] = _drop_code("reply_discarded")
+        if cfg.mode == "ipvs" and np.any(ok):
+            slot.opened.append(eids[ok])
+
+    def retry_userspace(self, out, dead: np.ndarray, now: float) -> np.ndarray:
+        """Userspace mode retried a failed backend with the next one (domain.md c.2); others don't."""
+        retried = np.zeros(dead.shape, bool)
+        for i in np.nonzero(dead)[0].tolist():
+            slot = out.balancer[i]
+            if not isinstance(slot, Slot) or slot.mode != "userspace":
+                continue
+            alive = self.plane.alive(slot.eids)
+            if not np.any(alive):
+                continue
+            idx = slot.balancer.pick(out.src_ip[i:i + 1].astype(np.uint32), out.src_port[i:i + 1], now,
+                                     self.plane.rng, alive=alive)
+            if idx[0] >= 0 and alive[idx[0]]:
+                out.eid[i] = slot.eids[idx[0]]
+                out.rule_pos[i] = idx[0]
+                out.retried[i] = True
+                retried[i] = True
+        return retried
+
+    # ------------------------------------------------------------------------------------ connections
+    def close_tick(self, now: float) -> None:
+        """Connections opened this tick answered and closed: active -> inactive (TIME_WAIT), expiring later."""
+        for slot in self.slots.values():
+            if not slot.opened:
+                continue
+            eids = np.concatenate(slot.opened)
+            slot.opened.clear()
+            idx = slot.index_of(eids)
+            idx = idx[idx >= 0]
+            if idx.size:
+                slot.balancer.release(idx, "active_to_inactive")
+                self._expiry.append((now + IPVS_TCPFIN_TIMEOUT, slot, slot.eids[idx]))
+
+    def expire(self, now: float) -> None:
+        while self._expiry and self._expiry[0][0] <= now:
+            _, slot, eids = self._expiry.popleft()
+            idx = slot.index_of(eids)
+            idx = idx[idx >= 0]
+            if idx.size:
+                slot.balancer.release(idx, "inactive_expired")
+
+    # ------------------------------------------------------------------------------------ latency
+    def service_positions(self) -> np.ndarray:
+        """Position of each virtual service's rule in KUBE-SERVICES (PodPath writes them in model order)."""
+        if self._position is None:
+            self._position = np.arange(self.services.size, dtype=np.int64)
+        return self._position
+
+    def cost_one(self, out, i: int) -> float:
+        """The decision cost (ms) of request ``i`` alone, DNAT and any SNAT included (for traces)."""
+        if out.proxy_node[i] < 0 or out.vs[i] < 0:
+            return 0.0
+        mode = self.config(self.node_names[int(out.proxy_node[i])]).mode
+        c = L.proxy_cost(mode, self.service_positions()[int(out.vs[i])], max(int(out.rule_pos[i]), 0),
+                         int(out.rule_pos[i]) != -2)
+        return float(c) + L.NAT + (L.NAT if out.masq[i] else 0.0)
+
+    def cost(self, out) -> np.ndarray:
+        """kube-proxy's decision cost (ms) per request, by the deciding node's mode."""
+        cost = np.zeros(out.outcome.size)
+        has = (out.proxy_node >= 0) & (out.vs >= 0)
+        if not np.any(has):
+            return cost
+        modes = np.array([self.config(n).mode for n in self.node_names])
+        pos = self.service_positions()
+        idx = np.nonzero(has)[0]
+        for m in np.unique(modes[out.proxy_node[idx]]).tolist():
+            sel = idx[modes[out.proxy_node[idx]] == m]
+            new = out.rule_pos[sel] != -2
+            cost[sel] = L.proxy_cost(m, pos[out.vs[sel]], np.maximum(out.rule_pos[sel], 0), new)
+        return cost

@@ -1,0 +1,177 @@
+"""Metrics for the charts and the CLI: per-endpoint shares, drops by reason, latency, fairness, chi-square.
+
+All accumulation is vectorised (``np.bincount``/``np.add.at``); time series live in fixed-size ring
+buffers so a classroom run of hours keeps constant memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def jain_index(counts: np.ndarray) -> float:
+    """Jain's fairness index (sum x)^2 / (n * sum x^2): 1.0 perfectly even, 1/n all on one."""
+    x = np.asarray(counts, dtype=np.float64)
+    if x.size == 0 or not np.any(x):
+        return 1.0
+    return float(x.sum() ** 2 / (x.size * np.square(x).sum()))
+
+
+def _gamma_q(a: float, x: float) -> float:
+    """Regularised upper incomplete gamma Q(a, x) (Numerical Recipes: series below a+1, else Lentz CF)."""
+    if x <= 0:
+        return 1.0
+    gln = math.lgamma(a)
+    if x < a + 1.0:
+        term = 1.0 / a
+        total = term
+        ap = a
+        for _ in range(10_000):
+            ap += 1.0
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * 1e-15:
+                break
+        p = total * math.exp(-x + a * math.log(x) - gln)
+        return max(0.0, 1.0 - p)
+    tiny = 1e-300
+    b = x + 1.0 - a
+    c = 1.0 / tiny
+    d = 1.0 / b
+    h = d
+    for i in range(1, 10_000):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return float(math.exp(-x + a * math.log(x) - gln) * h)
+
+
+def chi_square_sf(stat: float, dof: int) -> float:
+    """P(X >= stat) for a chi-square distribution with ``dof`` degrees of freedom."""
+    if dof <= 0:
+        return 1.0
+    return _gamma_q(dof / 2.0, stat / 2.0)
+
+
+def chi_square(observed: np.ndarray, expected_shares: np.ndarray) -> tuple[float, int, float]:
+    """Pearson's chi-square of ``observed`` counts against ``expected_shares``: (statistic, dof, p-value).
+
+    Categories with an expected share of 0 are left out (and must have no observations to fit).
+    """
+    obs = np.asarray(observed, dtype=np.float64)
+    shares = np.asarray(expected_shares, dtype=np.float64)
+    total = obs.sum()
+    if total == 0 or obs.size < 2:
+        return 0.0, 0, 1.0
+    shares = shares / shares.sum()
+    keep = shares > 0
+    if np.any(obs[~keep] > 0):
+        return math.inf, int(keep.sum()) - 1, 0.0
+    exp = shares[keep] * total
+    stat = float(np.sum(np.square(obs[keep] - exp) / exp))
+    dof = int(keep.sum()) - 1
+    return stat, dof, chi_square_sf(stat, dof)
+
+
+class RingBuffer:
+    """A fixed-capacity time series of rows (time + ``width`` values), oldest overwritten first."""
+
+    def __init__(self, capacity: int, width: int = 1):
+        self.capacity = int(capacity)
+        self.width = int(width)
+        self._t = np.zeros(self.capacity)
+        self._v = np.zeros((self.capacity, self.width))
+        self._n = 0  # rows ever appended
+
+    def append(self, t: float, values: np.ndarray | float) -> None:
+        i = self._n % self.capacity
+        self._t[i] = t
+        self._v[i] = values
+        self._n += 1
+
+    def __len__(self) -> int:
+        return min(self._n, self.capacity)
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Times and values in chronological order (copies)."""
+        n = len(self)
+        if self._n <= self.capacity:
+            return self._t[:n].copy(), self._v[:n].copy()
+        i = self._n % self.capacity
+        order = np.r_[i:self.capacity, 0:i]
+        return self._t[order], self._v[order]
+
+
+class LatencyHistogram:
+    """Latencies in 1-microsecond bins up to 10 s (overflow in the last bin): exact percentiles, fixed memory."""
+
+    RESOLUTION_MS = 0.001
+
+    def __init__(self, max_ms: float = 10_000.0):
+        self.bins = np.zeros(int(max_ms / self.RESOLUTION_MS) + 1, dtype=np.int64)
+        self.count = 0
+
+    def add(self, latencies_ms: np.ndarray) -> None:
+        if len(latencies_ms) == 0:
+            return
+        idx = np.minimum(np.rint(np.asarray(latencies_ms) / self.RESOLUTION_MS).astype(np.int64),
+                         self.bins.size - 1)
+        self.bins += np.bincount(idx, minlength=self.bins.size)
+        self.count += len(latencies_ms)
+
+    def percentile(self, q: float) -> float | None:
+        """The smallest latency such that at least q% of the samples are <= it (nearest-rank)."""
+        if self.count == 0:
+            return None
+        rank = max(1, math.ceil(q / 100.0 * self.count))
+        cum = np.cumsum(self.bins)
+        return round(float(np.searchsorted(cum, rank)) * self.RESOLUTION_MS, 6)
+
+
+@dataclass
+class EndpointKey:
+    service: str  # "namespace/name:port"
+    ip: str
+    port: int
+
+
+@dataclass
+class Metrics:
+    """Totals since the start plus per-tick series, fed by the data plane once per tick."""
+
+    sent: int = 0
+    delivered: int = 0
+    new_connections: int = 0
+    dropped: Counter = field(default_factory=Counter)
+    endpoint_counts: Counter = field(default_factory=Counter)  # (service, pod ns/name, ip, port, node) -> n
+    latency: LatencyHistogram = field(default_factory=LatencyHistogram)
+    series_capacity: int = 6000
+    throughput: RingBuffer = field(init=False)  # t, (sent, delivered, dropped) per tick
+
+    def __post_init__(self) -> None:
+        self.throughput = RingBuffer(self.series_capacity, 3)
+
+    def record_tick(self, t: float, sent: int, delivered: int, dropped: int) -> None:
+        self.throughput.append(t, (sent, delivered, dropped))
+
+    def shares(self, service: str | None = None) -> dict[tuple, float]:
+        """Share of delivered requests per endpoint (optionally of one service)."""
+        items = {k: v for k, v in self.endpoint_counts.items() if service is None or k[0] == service}
+        total = sum(items.values())
+        return {k: v / total for k, v in items.items()} if total else {}
+
+    def fairness(self, service: str) -> float:
+        counts = np.array([v for k, v in self.endpoint_counts.items() if k[0] == service], dtype=np.float64)
+        return jain_index(counts)

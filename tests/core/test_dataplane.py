@@ -1,0 +1,244 @@
+"""The data plane end to end on a hand-built 3-node cluster: paths, NAT, policies, failures, conservation."""
+
+import numpy as np
+import pytest
+
+from core.dataplane.tables import iptables_shares
+from core.metrics import chi_square
+from tests.core.dataplane_fixtures import cluster, settled, web_pod_ips
+
+
+def _send(sim, target, n=3000, **kw):
+    plane = sim.dataplane
+    flow = plane.send(target, requests=n, duration=n / 1000.0, **kw)
+    while flow.budget and flow.budget > 0 or sim.time < flow.stop:
+        sim.step()
+    sim.step()
+    return plane.metrics
+
+
+def test_clusterip_from_a_pod_reaches_every_endpoint_with_the_iptables_shares():
+    sim = settled(cluster())
+    m = _send(sim, "default/web:80", n=30000, from_="node-1", addresses=50)
+    assert m.sent == 30000 and m.delivered == 30000 and not m.dropped
+    ips = sorted(web_pod_ips(sim).values(), key=lambda ip: f"{ip}:8080")  # kube-proxy's "ip:port" order
+    counts = np.array([sum(v for k, v in m.endpoint_counts.items() if k[2] == ip) for ip in ips])
+    # three endpoints: probabilities 0.3333333333, 0.5, (last) -> shares ~ 1/3 each after quantisation
+    stat, dof, p = chi_square(counts, iptables_shares(3))
+    assert dof == 2 and p > 0.01
+    assert all(k[3] == 8080 for k in m.endpoint_counts)  # named targetPort "http" resolved to 8080
+
+
+def test_conservation_and_determinism_in_every_mode():
+    results = []
+    for mode, sched in [("iptables", "rr"), ("nftables", "rr"), ("ipvs", "rr"), ("ipvs", "lc"), ("ipvs", "sh"),
+                        ("userspace", "rr")]:
+        runs = []
+        for _ in range(2):
+            sim = settled(cluster(mode=mode, scheduler=sched))
+            m = _send(sim, "default/web:80", n=2000, from_="node-2", addresses=20)
+            assert m.sent == m.delivered + sum(m.dropped.values()) == 2000
+            runs.append(dict(m.endpoint_counts))
+        assert runs[0] == runs[1], mode  # same scenario + seed -> same picks
+        results.append(runs[0])
+    assert len(results) == 6
+
+
+def test_ipvs_rr_per_node_state_cycles_over_the_kernel_list():
+    sim = settled(cluster(mode="ipvs", scheduler="rr"))
+    plane = sim.dataplane
+    _send(sim, "default/web:80", n=9, from_="node-1")
+    slot = next(s for (ni, vs, cat), s in plane.proxies.slots.items() if ni == 0)
+    # 9 connections over 3 real servers: exactly 3 each, whatever the list order
+    assert sorted(plane.metrics.endpoint_counts.values()) == [3, 3, 3]
+    # another node's kube-proxy has its own rr pointer: node-2 starts its own cycle
+    _send(sim, "default/web:80", n=1, from_="node-2")
+    assert (1, slot.vs, "cluster") in plane.proxies.slots
+
+
+def test_nodeport_etp_cluster_masquerades_and_etp_local_preserves_source():
+    sim = settled(cluster(etp="Cluster"))
+    plane = sim.dataplane
+    plane.trace.limit = 5
+    _send(sim, "192.168.0.10:30080", n=200, from_="laptop")
+    t = plane.trace.traces[0]
+    proxy_hop = next(h for h in t["hops"] if h["node"] == "node-1")
+    assert proxy_hop["src"].startswith("198.51.100.7:")
+    assert proxy_hop["src_after"].startswith("192.168.0.10:")  # SNAT to the node IP (KUBE-MARK-MASQ)
+    assert "KUBE-NODEPORTS --dport 30080" in proxy_hop["rule"] and "MASQUERADE" in proxy_hop["rule"]
+
+    sim = settled(cluster(etp="Local"))
+    plane = sim.dataplane
+    plane.trace.limit = 5
+    pods_on = {p.node for p in sim.state.pods.values() if p.labels.get("app") == "web"}
+    node = sorted(pods_on)[0]
+    ip = sim.state.nodes[node].ip
+    _send(sim, f"{ip}:30080", n=200, from_="laptop")
+    assert plane.metrics.delivered == 200
+    assert {k[4] for k in plane.metrics.endpoint_counts} == {node}  # only local endpoints
+    hop = next(h for h in plane.trace.traces[0]["hops"] if h["node"] == node and h["dst_after"])
+    assert hop["src_after"].startswith("198.51.100.7:")  # client IP preserved
+
+
+def _empty_node(sim):
+    used = {p.node for p in sim.state.pods.values() if p.labels.get("app") == "web"}
+    free = [n for n in sim.state.nodes if n not in used]
+    return free[0] if free else None
+
+
+def test_etp_local_without_local_endpoint_iptables_drops_ipvs_falls_back():
+    for mode, reason in (("iptables", "no_local_endpoints"), ("nftables", "no_local_endpoints"),
+                         ("ipvs", "reply_discarded")):
+        model = cluster(replicas=1, mode=mode, etp="Local")
+        sim = settled(model)
+        node = _empty_node(sim)
+        assert node is not None
+        m = _send(sim, f"{sim.state.nodes[node].ip}:30080", n=100, from_="laptop")
+        assert m.dropped == {reason: 100}, mode
+
+
+def test_no_endpoints_rejects_and_clusterip_is_unreachable_from_outside():
+    sim = settled(cluster(replicas=0, ingress=False))
+    m = _send(sim, "default/web:80", n=50, from_="node-1")
+    assert m.dropped == {"refused": 50}
+    sim = settled(cluster())
+    m = _send(sim, "10.96.100.10:80", n=50, from_="laptop")
+    assert m.dropped == {"no_route": 50}
+
+
+def test_itp_local_uses_only_the_clients_node():
+    sim = settled(cluster(itp="Local", ingress=False))
+    nodes_with = {p.node for p in sim.state.pods.values() if p.labels.get("app") == "web"}
+    for node in sim.state.nodes:
+        before = dict(sim.dataplane.metrics.dropped)
+        counts_before = dict(sim.dataplane.metrics.endpoint_counts)
+        m = _send(sim, "default/web:80", n=100, from_=node)
+        if node in nodes_with:
+            new = {k for k, v in m.endpoint_counts.items() if v != counts_before.get(k, 0)}
+            assert new and all(k[4] == node for k in new)
+        else:
+            assert m.dropped.get("no_local_endpoints", 0) - before.get("no_local_endpoints", 0) == 100
+
+
+def test_node_failure_timeouts_until_kube_proxy_drops_the_endpoints():
+    model = cluster(ingress=False)
+    sim = settled(model)
+    plane = sim.dataplane
+    victim = next(p.node for p in sim.state.pods.values() if p.labels.get("app") == "web")
+    from core.model import TimelineEvent
+
+    sim.schedule(TimelineEvent(sim.time, "failNode", victim))
+    client_node = next(n for n in sim.state.nodes if n != victim)
+    flow = plane.send("default/web:80", from_=client_node, requests=20000, duration=20.0, addresses=100)
+    while sim.time < flow.stop:
+        sim.step()
+    m = plane.metrics
+    assert m.sent == m.delivered + sum(m.dropped.values())
+    # classroom preset: grace 5 s (+ monitor period 1 s) + 1 s sync -> a few seconds of timeouts, then none
+    assert m.dropped.get("timeout_dead_endpoint", 0) > 0
+    t, v = m.throughput.data()
+    late = t > t[0] + 12.0
+    assert v[late, 2].sum() == 0  # no drops once the endpoints are gone from every view
+
+
+def test_static_route_breaks_when_the_pod_moves_but_the_service_keeps_answering():
+    model = cluster(ingress=False)
+    sim = settled(model)
+    plane = sim.dataplane
+    pod = next(p for p in sim.state.pods.values() if p.labels.get("app") == "web")
+    from core.model import TimelineEvent
+
+    static = plane.send(f"{pod.ip}:8080", from_="laptop", requests=3000, duration=30.0)
+    svc = plane.send("192.168.0.11:30080" if pod.node != "node-2" else "192.168.0.10:30080", from_="laptop",
+                     requests=3000, duration=30.0)
+    sim.schedule(TimelineEvent(sim.time + 1.0, "failNode", pod.node))
+    while sim.time < static.stop:
+        sim.step()
+    m = plane.metrics
+    assert m.dropped.get("static_route_dead", 0) > 1000  # the pod's node died: the static route never recovers
+    # the replacement pod got a new IP in another node's podCIDR
+    new = [p for p in sim.state.pods.values() if p.labels.get("app") == "web" and p.ready and p.node != pod.node]
+    assert len(new) == 3 and pod.ip not in {p.ip for p in new}
+    assert svc.sent == 3000
+
+
+def test_ingress_host_routing_and_404():
+    sim = settled(cluster())
+    plane = sim.dataplane
+    plane.trace.limit = 1
+    m = _send(sim, "http://shop.example.com/cart", n=300, from_="laptop")
+    assert m.delivered + m.dropped.get("node_down", 0) == 300
+    assert {k[0] for k in m.endpoint_counts} == {"default/web:http"}
+    hops = plane.trace.traces[0]["hops"]
+    assert any("Ingress default/shop host shop.example.com path /" in h["rule"] for h in hops)
+    m2 = _send(sim, "http://other.example.com/", n=100, from_="laptop")
+    assert m2.dropped.get("http_404", 0) == 100
+
+
+def test_no_ingress_controller_means_nothing_answers():
+    model = cluster(ingress=False)
+    from core.model import IngressBackend, IngressPath, IngressRule, IngressSpec
+
+    model.ingresses.append(IngressSpec("default", "shop", None, rules=(
+        IngressRule("shop.example.com", (IngressPath("/", "Prefix", IngressBackend("web", 80)),)),)))
+    sim = settled(model)
+    m = _send(sim, "http://shop.example.com/", n=10, from_="laptop")
+    assert m.dropped == {"no_ingress_controller": 10}
+
+
+def test_keepalive_pins_connections():
+    # one client address, 10 requests per connection, spread over 10 ticks: exactly 100 connections
+    sim = settled(cluster(mode="ipvs", scheduler="rr"))
+    m = _send(sim, "default/web:80", n=1000, from_="node-1", addresses=1, keepalive=10)
+    assert m.sent == 1000 and m.delivered == 1000
+    assert m.new_connections == 100
+    # conntrack pins all 10 requests of a connection to its endpoint; rr spreads the 100 connections
+    counts = sorted(v for k, v in m.endpoint_counts.items() if k[0] == "default/web:http")
+    assert counts == [330, 330, 340]
+
+
+def test_headless_and_external_name_skip_kube_proxy():
+    sim = settled(cluster())
+    plane = sim.dataplane
+    plane.trace.limit = 2
+    m = _send(sim, "web-headless.default.svc.cluster.local:80", n=300, from_="node-1")
+    assert m.delivered == 300
+    assert "headless" in plane.trace.traces[0]["hops"][0]["rule"]
+    m = _send(sim, "docs.default.svc.cluster.local:443", n=5, from_="node-1")
+    assert m.delivered == 305
+
+
+def test_trace_names_the_iptables_rule_with_kube_proxy_probability_strings():
+    sim = settled(cluster())
+    plane = sim.dataplane
+    plane.trace.limit = 300
+    _send(sim, "default/web:80", n=300, from_="node-1")
+    rules = [h["rule"] for t in plane.trace.traces for h in t["hops"] if "KUBE-SVC" in h["rule"]]
+    assert any("rule 1/3 -m statistic --mode random --probability 0.3333333333" in r for r in rules)
+    assert any("rule 2/3 -m statistic --mode random --probability 0.5000000000" in r for r in rules)
+    assert any("rule 3/3 (last rule, no statistic match)" in r for r in rules)
+    assert all("KUBE-SEP-" in r and "DNAT --to-destination" in r for r in rules)
+
+
+def test_lb_skips_failed_nodes_after_health_checks():
+    sim = settled(cluster(ingress=False))
+    from core.model import TimelineEvent
+
+    sim.schedule(TimelineEvent(sim.time, "failNode", "node-3"))
+    flow = sim.dataplane.send("203.0.113.10:80", from_="laptop", requests=6000, duration=30.0)
+    while sim.time < flow.stop:
+        sim.step()
+    m = sim.dataplane.metrics
+    assert m.sent == m.delivered + sum(m.dropped.values()) == 6000
+    t, v = m.throughput.data()
+    # health checks every 5 s, out after 2 failures: no more node_down drops after ~10-15 s
+    assert v[t > t[0] + 16.0, 2].sum() == 0
+
+
+@pytest.mark.parametrize("mode", ["iptables", "ipvs", "nftables"])
+def test_session_affinity_keeps_each_client_on_one_pod(mode):
+    sim = settled(cluster(mode=mode, affinity=True))
+    plane = sim.dataplane
+    m = _send(sim, "default/web:80", n=1000, from_="node-1", addresses=1)
+    assert len([k for k in m.endpoint_counts if k[0] == "default/web:http"]) == 1
+    del plane
