@@ -302,3 +302,11 @@ def test_unknown_kinds_and_fields_kept(shared_manifests):
     assert "ValidatingWebhookConfiguration" in kinds and "ClusterRole" in kinds and "Job" in kinds
     dep = next(o for o in doc if o["kind"] == "Deployment")
     assert dep["spec"]["template"]["spec"]["containers"][0]["securityContext"]["runAsUser"] == 101
+
+
+def test_committed_field_table_matches_official_schemas():
+    from core.scenario import k8s_schema, schema_gen
+
+    fields, required = schema_gen.generate()
+    assert k8s_schema.FIELDS == fields
+    assert k8s_schema.REQUIRED == {k: tuple(v) for k, v in required.items()}
