@@ -126,9 +126,11 @@ class LatencyHistogram:
     def add(self, latencies_ms: np.ndarray) -> None:
         if len(latencies_ms) == 0:
             return
-        idx = np.minimum(np.rint(np.asarray(latencies_ms) / self.RESOLUTION_MS).astype(np.int64),
-                         self.bins.size - 1)
-        self.bins += np.bincount(idx, minlength=self.bins.size)
+        idx = (np.asarray(latencies_ms) * (1.0 / self.RESOLUTION_MS) + 0.5).astype(np.int64)
+        counts = np.bincount(idx)
+        if counts.size > self.bins.size:  # overflow goes to the last bin
+            counts = np.r_[counts[: self.bins.size - 1], counts[self.bins.size - 1:].sum()]  # only as long as the largest latency: no 10M-bin temporary
+        self.bins[: counts.size] += counts
         self.count += len(latencies_ms)
 
     def percentile(self, q: float) -> float | None:

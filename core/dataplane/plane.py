@@ -128,6 +128,16 @@ class DataPlane:
         self.node_ip = [state.nodes[n].ip if n in state.nodes else "" for n in self.node_names]
         self._alive_version = state.version
 
+    def _alive_padded(self) -> np.ndarray:
+        """Liveness by endpoint id with one trailing False, so that id -1 reads False."""
+        if len(self._alive) < len(self.registry):
+            self._alive_version = -1
+            self._refresh_alive()
+        if getattr(self, "_alive_pad_src", None) is not self._alive:
+            self._alive_pad = np.append(self._alive, False)
+            self._alive_pad_src = self._alive
+        return self._alive_pad
+
     def alive(self, eids: np.ndarray) -> np.ndarray:
         if len(self._alive) < len(self.registry):
             self._alive_version = -1
@@ -446,6 +456,60 @@ class DataPlane:
             lat += np.where(backend, L.INGRESS_PROXY + L.hop_cost(b_nodes == ep_nodes), 0.0)
         out.latency = lat
 
+    # ---------------------------------------------------------------------------------------- batches
+    def route_batch(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
+                    now: float | None = None) -> "BatchResult":
+        """Route a batch of new connections from pods to ClusterIPs, across any number of Services.
+
+        ``node_idx[i]`` is the client pod's node (whose kube-proxy decides), ``vs[i]`` the virtual service
+        index (``self.services``). The same stages as the flows: kube-proxy decision, liveness of the
+        chosen pod, latency; the metrics totals, drops and latency histogram are updated, and the
+        per-endpoint counts are returned as an array indexed by endpoint id (``counts``).
+        """
+        now = self.sim.time if now is None else now
+        self._refresh_alive()
+        self.proxies.sync()
+        node_idx = np.asarray(node_idx, dtype=np.int64)
+        vs = np.asarray(vs, dtype=np.int64)
+        src_ip = np.asarray(src_ip, dtype=np.uint32)
+        n = node_idx.size
+        result = self.proxies.decide(node_idx, vs, src_ip, np.asarray(src_port), np.zeros(n, bool), False, now)
+        eid, outcome = result.eid, result.outcome
+        if not self.node_up.all():
+            up = self.node_up[node_idx]
+            eid = np.where(up, eid, -1)
+            outcome = np.where(up, outcome, OUTCOME_CODES["node_down"])
+        # the chosen pod must really be there (index -1 reads the padding False)
+        dead = ~self._alive_padded()[eid] & (outcome == 0)
+        if dead.any():
+            outcome = outcome.copy()
+            outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
+        ok = outcome == 0
+        all_ok = bool(ok.all())
+        counts = np.bincount(eid if all_ok else eid[ok], minlength=len(self.registry))
+        # latency: the node's decision (iptables: rules walked), DNAT (+ SNAT), then the hop to the pod.
+        # A Service's rule sits at position vs in KUBE-SERVICES (PodPath writes them in model order).
+        modes = self.proxies.node_mode
+        if (modes == 0).all():
+            lat = (vs + result.position) * L.IPTABLES_PER_RULE + (3 * L.IPTABLES_PER_RULE + L.NAT)
+        else:
+            m_ = modes[node_idx]
+            ipt = (vs + 3 + np.maximum(result.position, 0)) * L.IPTABLES_PER_RULE
+            lat = np.where(m_ == 0, ipt, np.where(m_ == 3, 2 * L.USERSPACE_COPY, L.NFTABLES_LOOKUP)) + L.NAT
+        lat += result.masq * L.NAT
+        same = self.registry.node_indices(self.node_index)[eid] == node_idx
+        lat += L.CROSS_NODE - same * (L.CROSS_NODE - L.SAME_NODE)
+        codes = np.bincount(outcome, minlength=len(OUTCOME_CODES))
+        m = self.metrics
+        m.sent += n
+        m.new_connections += n
+        m.delivered += int(codes[0])
+        for code in np.nonzero(codes[1:])[0] + 1:
+            m.dropped[CODE_NAMES[int(code)]] += int(codes[code])
+        m.latency.add(lat if all_ok else lat[ok])
+        self.proxies.close_tick(now)
+        return BatchResult(outcome, eid, lat, counts)
+
     # ---------------------------------------------------------------------------------------- what-if
     def send(self, target: str, *, from_: str | None = None, requests: int = 1000, duration: float = 10.0,
              addresses: int = 1, keepalive: int = 1, start: float | None = None) -> Flow:
@@ -465,6 +529,17 @@ class DataPlane:
                            connection="keepalive" if keepalive > 1 else "new", requests_per_connection=keepalive,
                            start=start, stop=start + duration)
         return self.add_flow(spec, client, addresses=addresses, budget=requests)
+
+
+@dataclass
+class BatchResult:
+    """Per-request outcome code, endpoint id and latency (ms) of ``route_batch``, and delivered counts
+    per endpoint id."""
+
+    outcome: np.ndarray
+    eid: np.ndarray
+    latency_ms: np.ndarray
+    counts: np.ndarray
 
 
 def _port_for(ep, port) -> int:

@@ -28,6 +28,7 @@ from core.proxy import make_balancer
 from core.proxy.render_common import categorize_endpoints
 
 STATELESS_MODES = ("iptables", "nftables")
+MODE_CODES = {"iptables": 0, "nftables": 1, "ipvs": 2, "userspace": 3}
 IPVS_TCPFIN_TIMEOUT = 120.0  # s a closed connection stays an inactive IPVS entry (ipvsadm --timeout: 900 120 300)
 
 
@@ -37,8 +38,14 @@ class ProxyResult:
     outcome: np.ndarray
     position: np.ndarray  # index of the pick in its endpoint list (rule number - 1), -1 none
     masq: np.ndarray
-    balancer: np.ndarray  # object: the deciding Slot / ViewTable, for trace text
+    decider: np.ndarray  # int index into ``deciders`` (-1: none): the Slot / ViewTable that decided
     pick_i: np.ndarray  # index of the request within its balancer's last batch (for describe_pick)
+    deciders: list = field(default_factory=list)
+
+    @property
+    def balancer(self) -> np.ndarray:
+        """The deciding object per request (object array; for the few requests that are traced)."""
+        return np.array(self.deciders + [None], dtype=object)[self.decider]
 
 
 @dataclass
@@ -128,6 +135,7 @@ class NodeProxies:
                 if key[0] == i:
                     self._load_slot(slot, i)
         self._table_cache = live_tables
+        self._node_arrays()
 
     def _endpoints_for(self, node_i: int, vs: int, category: str) -> tuple[list, bool]:
         """(endpoint, target port) pairs of a category on a node, in kube-proxy order, and has_any."""
@@ -179,57 +187,97 @@ class NodeProxies:
 
     # ------------------------------------------------------------------------------------ deciding
     def _in_cluster(self, src_ip: np.ndarray) -> np.ndarray:
-        s = src_ip.astype(np.int64)
-        return (s >= self._cidr_lo) & (s <= self._cidr_hi)
+        # unsigned wrap-around: one subtraction and one comparison test lo <= ip <= hi
+        return (src_ip - np.uint32(self._cidr_lo)) <= np.uint32(self._cidr_hi - self._cidr_lo)
+
+    def _node_arrays(self) -> None:
+        """Per-node mode code, masqueradeAll and compiled table, refreshed at each sync."""
+        cfgs = [self.config(n) for n in self.node_names]
+        self.node_mode = np.array([MODE_CODES[c.mode] for c in cfgs], dtype=np.int8)
+        self.node_masq_all = np.array([c.masquerade_all for c in cfgs], dtype=bool)
+        tables: list[ViewTable] = []
+        ids: dict[int, int] = {}
+        tid = np.full(len(self.node_names), -1, np.int64)
+        for i, n in enumerate(self.node_names):
+            t = self.tables.get(n)
+            if t is not None:
+                tid[i] = ids.setdefault(id(t), len(tables))
+                if tid[i] == len(tables):
+                    tables.append(t)
+        self.node_table = tid
+        self.table_list = tables
+        self.all_stateless = bool(np.all(self.node_mode <= 1))
+        self.any_masq_all = bool(self.node_masq_all.any())
 
     def decide(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
                external_src: np.ndarray, external_entry: bool, now: float) -> ProxyResult:
+        """kube-proxy's decision for a batch of new connections: ``node_idx`` decides for ``vs``."""
         n = node_idx.size
-        res = ProxyResult(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64),
-                          np.zeros(n, bool), np.full(n, None, object), np.full(n, -1, np.int64))
         if external_entry:
             local = self.services.external_local[vs] & external_src
         else:
-            local = self.services.internal_local[vs].copy()
-        modes = np.array([self.config(self.node_names[i]).mode for i in range(len(self.node_names))])
-        mode = modes[node_idx]
-        fast = np.isin(mode, STATELESS_MODES) & ~local & ~self.services.affinity[vs]
+            local = self.services.internal_local[vs]
         rng = self.plane.rng
-        if np.any(fast):
+        if (len(self.table_list) == 1 and self.all_stateless and not self.services.any_special
+                and not external_entry):
+            # the common case: every node programs the same view in a stateless mode, and no Service
+            # needs per-node state (affinity) or local endpoints: one O(1) pick per request
+            table = self.table_list[0]
+            eid, pos = table.pick_stateless(vs, rng.random(n))
+            outcome = np.zeros(n, np.int64) if table.all_nonempty else (eid < 0) * _drop_code("refused")
+            masq = ~self._in_cluster(src_ip)
+            if self.any_masq_all:
+                masq |= self.node_masq_all[node_idx]
+            ips = self.registry.ip_u32()
+            if ips.size:
+                masq |= ips[eid] == src_ip  # hairpin; eid -1 is masked just below
+            return ProxyResult(eid, outcome, pos, masq & (eid >= 0), np.zeros(n, np.int32),
+                               np.full(n, -1, np.int64), [table])
+        res = ProxyResult(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64),
+                          np.zeros(n, bool), np.full(n, -1, np.int32), np.full(n, -1, np.int64))
+        fast = (self.node_mode[node_idx] <= 1) & ~local & ~self.services.affinity[vs]
+        all_fast = bool(fast.all())
+        if False:
+            pass
+        elif fast.any():
             fi = np.nonzero(fast)[0]
             u = rng.random(fi.size)
-            tables = {}
-            for i in np.unique(node_idx[fi]).tolist():
-                tables.setdefault(id(self.tables[self.node_names[i]]), (self.tables[self.node_names[i]], []))[1].append(i)
-            for table, nodes in tables.values():
-                sel = fi[np.isin(node_idx[fi], nodes)] if len(tables) > 1 else fi
-                usel = u[np.searchsorted(fi, sel)] if len(tables) > 1 else u
-                picked, pos = table.pick_stateless(vs[sel], usel)
+            tid = self.node_table[node_idx[fi]]
+            for t, table in enumerate(self.table_list):
+                m = tid == t
+                if not m.any():
+                    continue
+                sel = fi[m]
+                picked, pos = table.pick_stateless(vs[sel], u[m])
                 res.eid[sel] = picked
                 res.position[sel] = pos
-                res.balancer[sel] = table
+                res.decider[sel] = len(res.deciders)
+                res.deciders.append(table)
                 res.outcome[sel[picked < 0]] = _drop_code("refused")
-        slow = np.nonzero(~fast)[0]
-        if slow.size:
-            keys = np.stack([node_idx[slow], vs[slow], local[slow].astype(np.int64)], axis=1)
-            uniq, inv = np.unique(keys, axis=0, return_inverse=True)
-            inv = inv.reshape(-1)
-            for g, (ni, v, is_local) in enumerate(uniq.tolist()):
-                sel = slow[inv == g]
+        if not all_fast:
+            slow = np.nonzero(~fast)[0]
+            key = (node_idx[slow].astype(np.int64) * (self.services.size + 1) + vs[slow]) * 2 + local[slow]
+            order = np.argsort(key, kind="stable")
+            k_sorted = key[order]
+            bounds = np.r_[0, np.nonzero(np.diff(k_sorted))[0] + 1, k_sorted.size]
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+                sel = slow[order[a:b]]
+                k = int(k_sorted[a])
+                is_local, rest = k % 2, k // 2
+                ni, v = divmod(rest, self.services.size + 1)
                 self._decide_group(res, sel, ni, v, bool(is_local), src_ip, src_port, external_src, now)
         # masquerade (domain.md a.6): ETP=Cluster external traffic, off-cluster or all sources
         # (masqueradeAll) of ClusterIP traffic, and hairpin connections
-        masq_all = np.array([self.config(self.node_names[i]).masquerade_all for i in range(len(self.node_names))])
         if external_entry:
             masq = ~local & (external_src | ~self.services.external_local[vs])
         else:
-            masq = ~self._in_cluster(src_ip) | masq_all[node_idx]
+            masq = ~self._in_cluster(src_ip) | self.node_masq_all[node_idx]
         picked = res.eid >= 0
-        hairpin = np.zeros(n, bool)
-        if np.any(picked):
-            ep_ip = np.array([ip_to_u32(self.registry.ip[e]) for e in res.eid[picked].tolist()], dtype=np.uint32)
-            hairpin[picked] = ep_ip == src_ip[picked]
-        res.masq = (masq | hairpin) & picked
+        ips = self.registry.ip_u32()
+        if ips.size:
+            # hairpin: a pod reaching itself through the VIP (index -1 reads the last id: masked below)
+            masq = masq | (ips[res.eid] == src_ip)
+        res.masq = masq & picked
         return res
 
     def _decide_group(self, res: ProxyResult, sel: np.ndarray, ni: int, v: int, is_local: bool,
@@ -254,7 +302,8 @@ class NodeProxies:
         eids[ok] = slot.eids[idx[ok]]
         res.eid[sel] = eids
         res.position[sel] = idx
-        res.balancer[sel] = slot
+        res.decider[sel] = len(res.deciders)
+        res.deciders.append(slot)
         res.pick_i[sel] = np.arange(sel.size)
         res.outcome[sel[~ok]] = _drop_code("no_destination" if cfg.mode == "ipvs" else "refused")
         if is_local and category == "cluster":

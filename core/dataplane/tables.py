@@ -84,6 +84,8 @@ class ServiceIndex:
         self.external_local = np.array([v.service.external_traffic_policy == "Local"
                                         and v.service.type in ("NodePort", "LoadBalancer") for v in self.items], bool)
         self.affinity = np.array([v.service.session_affinity == "ClientIP" for v in self.items], bool)
+        # some Service needs per-node state or local endpoints: the single-table fast path is off
+        self.any_special = bool(self.affinity.any() or self.internal_local.any())
         self.size = n
 
     def lookup(self, service: ServiceSpec, port: ServicePort) -> int:
@@ -100,6 +102,7 @@ class EndpointRegistry:
     node: list[str] = field(default_factory=list)
     pod: list[tuple[str, str]] = field(default_factory=list)
     _node_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _ip_u32: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
 
     def id_for(self, ip: str, port: int, node: str, pod: tuple[str, str]) -> int:
         key = (ip, port)
@@ -118,6 +121,14 @@ class EndpointRegistry:
 
     def key(self, eid: int) -> str:
         return f"{self.ip[eid]}:{self.port[eid]}"
+
+    def ip_u32(self) -> np.ndarray:
+        """Every endpoint's IP as a uint32 array indexed by id (external names map to 0)."""
+        if len(self._ip_u32) != len(self.ip):
+            extra = [ip_to_u32(ip) if ip.count(".") == 3 and ip.replace(".", "").isdigit() else 0
+                     for ip in self.ip[len(self._ip_u32):]]
+            self._ip_u32 = np.concatenate([self._ip_u32, np.array(extra, dtype=np.uint32)])
+        return self._ip_u32
 
     def node_indices(self, node_index: dict[str, int]) -> np.ndarray:
         if len(self._node_idx) != len(self.ip):
@@ -151,45 +162,67 @@ class ViewTable:
         self.offset = np.zeros(n, np.int64)
         self.count = np.zeros(n, np.int64)
         self.has_any = np.zeros(n, bool)
-        self.usable: list[list[tuple[Endpoint, int]]] = []  # per vs: (endpoint, target port), all reachable
         flat: list[int] = []
         cum: list[float] = []
+        cum_cache: dict[int, list[float]] = {}
         pos = 0
         for vs in services.items:
             eps_all = slices.get((vs.service.namespace, vs.service.name), ())
             with_port = [(e, p) for e in eps_all if (p := endpoint_port(e, vs.port)) is not None]
-            cluster, _local, reachable, has_any = categorize_endpoints(
+            cluster, _local, _reachable, has_any = categorize_endpoints(
                 [e for e, _ in with_port], "", False, False)
             chosen = {id(e) for e in cluster}
             ordered = kube_proxy_order([(e, p) for e, p in with_port if id(e) in chosen])
-            self.usable.append(kube_proxy_order([(e, p) for e, p in with_port
-                                                 if id(e) in {id(x) for x in reachable}]))
             self.has_any[vs.index] = has_any
             self.offset[vs.index] = pos
             self.count[vs.index] = len(ordered)
             k = len(ordered)
             if k:
-                shares = iptables_shares(k) if mode == "iptables" else np.full(k, 1.0 / k)
-                c = np.cumsum(shares)
-                c[-1] = 1.0
-                cum.extend((vs.index + c).tolist())
+                c = cum_cache.get(k)
+                if c is None:
+                    c = np.cumsum(iptables_shares(k)) if mode == "iptables" else np.arange(1, k + 1) / k
+                    c[-1] = 1.0
+                    c = cum_cache[k] = c.tolist()
+                cum.extend(c)
                 flat.extend(registry.id_for(e.ip, p, e.node, e.pod) for e, p in ordered)
             pos += k
-        self.eids = np.array(flat, dtype=np.int64)
-        # cumulative shares offset by the service index: one searchsorted serves every service at once
-        self.cum = np.array(cum, dtype=np.float64)
+        # one sentinel -1 after the endpoints: services without endpoints point at it
+        self.eids = np.array(flat + [-1], dtype=np.int64)
+        # cumulative selection shares within each service's segment (the last is exactly 1.0)
+        self.cum = np.array(cum + [1.0], dtype=np.float64)
+        self.count_f = self.count.astype(np.float64)
+        self.safe_offset = np.where(self.count > 0, self.offset, len(flat))
+        self.all_nonempty = bool(np.all(self.count > 0))
+        # how far (in units of u * n) a true boundary may sit from the uniform one: draws closer than
+        # this to an integer are re-checked exactly (the kernel's quantisation makes shares ~1e-10 off)
+        self.tolerance = 1e-9
+        for k, c in cum_cache.items():
+            dev = np.abs(np.asarray(c) * k - np.arange(1, k + 1)).max()
+            self.tolerance = max(self.tolerance, float(dev) * 2 + 1e-9)
 
     def pick_stateless(self, vs: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Endpoint ids and their positions within each service's list, for requests to ``vs`` given
-        uniform draws ``u`` in [0, 1); id and position are -1 where the service has no endpoint."""
-        eid = np.full(vs.shape, -1, dtype=np.int64)
-        pos = np.full(vs.shape, -1, dtype=np.int64)
-        ok = self.count[vs] > 0
-        if np.any(ok):
-            v = vs[ok]
-            flat = np.searchsorted(self.cum, v + u[ok], side="right")
-            # guard the top edge of a service's segment against float rounding
-            flat = np.minimum(flat, self.offset[v] + self.count[v] - 1)
-            eid[ok] = self.eids[flat]
-            pos[ok] = flat - self.offset[v]
+        uniform draws ``u`` in [0, 1); id and position are -1 where the service has no endpoint.
+
+        The pick is the endpoint i with cum[i-1] <= u < cum[i] (the statistic chain, or numgen). The
+        iptables shares are 1/n up to the kernel's 2^-31 quantisation (differences near 1e-10), so
+        ``floor(u * n)`` is exact except for draws within ``tolerance`` of a boundary; only those few are
+        re-checked against the exact cumulative shares. O(1) per request.
+        """
+        x = u * self.count_f[vs]
+        pos = x.astype(np.int64)
+        if self.mode == "iptables":
+            frac = x - pos
+            near = np.flatnonzero((frac < self.tolerance) | (frac > 1.0 - self.tolerance))
+        else:
+            # numgen: exactly uniform. u <= 1 - 2^-53, so u * n rounds below n for any n < 2^53
+            near = ()
+        if len(near):
+            v = vs[near]
+            for i, s0, c in zip(near.tolist(), self.offset[v].tolist(), self.count[v].tolist()):
+                if c:
+                    pos[i] = min(int(np.searchsorted(self.cum[s0:s0 + c], u[i], side="right")), c - 1)
+        eid = self.eids[self.safe_offset[vs] + pos]
+        if not self.all_nonempty:
+            pos[eid < 0] = -1
         return eid, pos
