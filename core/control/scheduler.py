@@ -413,7 +413,8 @@ class Scheduler:
         out["NodeResourcesFit"] = self._fit_score(config, requested, alloc, w)
         # BalancedAllocation: actual requests, pod included
         req_actual = tab.req[feasible, :2] + pc.req
-        out["NodeResourcesBalancedAllocation"] = self._balanced(req_actual, alloc, w)
+        # BalancedAllocation has its own resource list (default cpu and memory, weight 1 each)
+        out["NodeResourcesBalancedAllocation"] = self._balanced(req_actual, alloc, np.ones(2, dtype=np.int64))
 
     @staticmethod
     def _fit_score(config: SchedulerConfig, requested: np.ndarray, alloc: np.ndarray, w: np.ndarray) -> np.ndarray:
