@@ -65,6 +65,15 @@ class EndpointController:
             self.by_namespace.setdefault(svc.namespace, []).append(key)
             self.members[key] = set()
         self._label_cache: dict[tuple[str, frozenset], tuple[tuple[str, str], ...]] = {}
+        # selector index: (namespace, key, value) of a Service's first selector item -> Services
+        self._by_item: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self._select_all: dict[str, list[tuple[str, str]]] = {}
+        for key, svc in self.services.items():
+            items = sorted((svc.selector or {}).items())
+            if items:
+                self._by_item.setdefault((svc.namespace, *items[0]), []).append(key)
+            else:
+                self._select_all.setdefault(svc.namespace, []).append(key)
         self.dirty: set[tuple[str, str]] = set(self.services)
         if self.kubernetes_svc is not None:
             self.dirty.add(("default", "kubernetes"))
@@ -76,8 +85,11 @@ class EndpointController:
         ck = (pod.namespace, frozenset(pod.labels.items()))
         hit = self._label_cache.get(ck)
         if hit is None:
-            hit = tuple(k for k in self.by_namespace.get(pod.namespace, ())
-                        if all(pod.labels.get(a) == b for a, b in (self.services[k].selector or {}).items()))
+            cands = list(self._select_all.get(pod.namespace, ()))
+            for item in pod.labels.items():
+                cands.extend(self._by_item.get((pod.namespace, *item), ()))
+            hit = tuple(sorted(k for k in cands
+                               if all(pod.labels.get(a) == b for a, b in (self.services[k].selector or {}).items())))
             self._label_cache[ck] = hit
         return hit
 

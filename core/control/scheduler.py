@@ -162,22 +162,31 @@ class Placement:
     time: float
     strategy: str
     node: str | None  # None -> no feasible node (Pending)
-    nodes: tuple[str, ...]  # scored nodes in scan order
-    scores: dict[str, np.ndarray]  # plugin -> normalised score (int64) per node in ``nodes``
+    node_index: np.ndarray  # indices (into ``all_nodes``) of the scored nodes, in scan order
+    scores: dict[str, np.ndarray]  # plugin -> normalised score (int64) per scored node
     weights: dict[str, int]
-    totals: np.ndarray  # weighted sum per node in ``nodes``
+    totals: np.ndarray  # weighted sum per scored node
     filtered: dict[str, str]  # node -> first failing filter's reason (nodes that were evaluated)
     message: str = ""  # FailedScheduling message when node is None
+    all_nodes: tuple[str, ...] | list[str] = ()
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """Names of the scored (feasible) nodes in scan order."""
+        return tuple(self.all_nodes[int(i)] for i in self.node_index)
+
+    def _pos(self, node: str) -> int | None:
+        hits = [k for k, i in enumerate(self.node_index) if self.all_nodes[int(i)] == node]
+        return hits[0] if hits else None
 
     def node_scores(self, node: str) -> dict[str, int]:
         """Normalised score of each plugin for ``node`` (empty if it was not scored)."""
-        if node not in self.nodes:
-            return {}
-        i = self.nodes.index(node)
-        return {p: int(s[i]) for p, s in self.scores.items()}
+        k = self._pos(node)
+        return {} if k is None else {p: int(s[k]) for p, s in self.scores.items()}
 
     def total(self, node: str) -> int | None:
-        return int(self.totals[self.nodes.index(node)]) if node in self.nodes and len(self.totals) else None
+        k = self._pos(node)
+        return None if k is None or not len(self.totals) else int(self.totals[k])
 
 
 class NodeTable:
@@ -190,9 +199,11 @@ class NodeTable:
         self.labels = [dict(lab) for lab in labels]
         for name, lab in zip(self.names, self.labels):
             lab.setdefault(HOSTNAME_LABEL, name)  # the kubelet always sets it
-        self.alloc = np.array(alloc, dtype=np.int64).reshape(n, 3)
-        self.req = np.zeros((n, 3), dtype=np.int64)  # cpu, mem, pods (actual requests)
-        self.nz = np.zeros((n, 2), dtype=np.int64)  # cpu, mem non-zero requests
+        # column-major so that each resource column is a contiguous vector
+        self.alloc = np.asfortranarray(np.array(alloc, dtype=np.int64).reshape(n, 3))
+        self.req = np.zeros((n, 3), dtype=np.int64, order="F")  # cpu, mem, pods (actual requests)
+        self.nz = np.zeros((n, 2), dtype=np.int64, order="F")  # cpu, mem non-zero requests
+        self.alloc_positive = bool((self.alloc[:, :2] > 0).all())
         zones: dict[str, int] = {}
         self.zone_ids = np.array([zones.setdefault(lab[ZONE_LABEL], len(zones)) if ZONE_LABEL in lab else -1
                                   for lab in self.labels], dtype=np.int64)
@@ -244,6 +255,12 @@ class Scheduler:
         self.table = table
         self.next_start_node_index = 0
         self.rr_cursor = 0
+        self._range = np.arange(len(table))
+
+    def _arange(self, n: int) -> np.ndarray:
+        if len(self._range) != n:
+            self._range = np.arange(n)
+        return self._range
 
     # -- pod class -------------------------------------------------------------------------------------
 
@@ -297,14 +314,14 @@ class Scheduler:
         tab = self.table
         n = len(tab)
         codes = np.zeros(n, dtype=np.int8)
-        free = tab.alloc - tab.req
-        short = np.stack([free[:, 2] < 1, free[:, 0] < pc.req[0], free[:, 1] < pc.req[1]], axis=1)
+        short = np.zeros((n, 3), dtype=bool, order="F")
+        np.less(tab.alloc[:, 2] - tab.req[:, 2], 1, out=short[:, 0])
         # zero requests never fail a resource (fitsRequest skips them), except the pod count
-        if pc.req[0] == 0:
-            short[:, 1] = False
-        if pc.req[1] == 0:
-            short[:, 2] = False
-        codes[short.any(axis=1)] = RESOURCES
+        if pc.req[0] > 0:
+            np.less(tab.alloc[:, 0] - tab.req[:, 0], pc.req[0], out=short[:, 1])
+        if pc.req[1] > 0:
+            np.less(tab.alloc[:, 1] - tab.req[:, 1], pc.req[1], out=short[:, 2])
+        codes[short[:, 0] | short[:, 1] | short[:, 2]] = RESOURCES
         ports = pc.template.host_ports
         if ports:
             for i in range(n):
@@ -351,19 +368,53 @@ class Scheduler:
         out: dict[str, np.ndarray] = {}
         weights = dict(config.resource_weights)
         w = np.array([weights.get("cpu", 0), weights.get("memory", 0)], dtype=np.int64)
-        alloc = tab.alloc[feasible, :2]
-        # NodeResourcesFit: non-zero requests, pod included
-        requested = tab.nz[feasible] + pc.nz
-        out["NodeResourcesFit"] = self._fit_score(config, requested, alloc, w)
-        # BalancedAllocation: actual requests, pod included
-        req_actual = tab.req[feasible, :2] + pc.req
-        out["NodeResourcesBalancedAllocation"] = self._balanced(req_actual, alloc, w)
+        if (tab.alloc_positive and w[0] > 0 and w[1] > 0
+                and config.scoring_strategy in ("LeastAllocated", "MostAllocated")):
+            self._fast_resource_scores(pc, feasible, config.scoring_strategy, int(w[0]), int(w[1]), out)
+        else:
+            self._general_resource_scores(pc, feasible, config, w, out)
         out["PodTopologySpread"] = self._spread(pc, feasible, selector_counts)
         _, soft = self._tolerated(pc)
         counts = tab.node_taints[np.ix_(feasible, soft)].sum(axis=1) if soft.any() else np.zeros(len(feasible), np.int64)
         out["TaintToleration"] = normalize(counts.astype(np.int64), reverse=True)
         out["NodeAffinity"] = normalize(pc.affinity_score[feasible], reverse=False)
         return out
+
+    def _fast_resource_scores(self, pc: PodClass, feasible: np.ndarray, strategy: str, w_cpu: int, w_mem: int,
+                              out: dict[str, np.ndarray]) -> None:
+        """NodeResourcesFit (Least/MostAllocated) and BalancedAllocation for the common case: cpu and memory
+        both weighted, every node with allocatable cpu and memory. Same integer arithmetic as the general
+        path, on contiguous columns."""
+        tab = self.table
+        full = len(feasible) == len(tab) and feasible[0] == 0  # all nodes, in index order
+        col = (lambda a: a) if full else (lambda a: a[feasible])  # noqa: E731
+        a_c, a_m = col(tab.alloc[:, 0]), col(tab.alloc[:, 1])
+        r_c, r_m = col(tab.nz[:, 0]) + pc.nz[0], col(tab.nz[:, 1]) + pc.nz[1]
+        if strategy == "LeastAllocated":
+            s_c = (a_c - r_c) * MAX_NODE_SCORE // a_c
+            s_m = (a_m - r_m) * MAX_NODE_SCORE // a_m
+            s_c[r_c > a_c] = 0
+            s_m[r_m > a_m] = 0
+        else:
+            s_c = np.minimum(r_c, a_c) * MAX_NODE_SCORE // a_c
+            s_m = np.minimum(r_m, a_m) * MAX_NODE_SCORE // a_m
+        out["NodeResourcesFit"] = (s_c * w_cpu + s_m * w_mem) // (w_cpu + w_mem)
+        q_c, q_m = col(tab.req[:, 0]) + pc.req[0], col(tab.req[:, 1]) + pc.req[1]
+        f_c = np.minimum(q_c / a_c, 1.0)
+        f_m = np.minimum(q_m / a_m, 1.0)
+        out["NodeResourcesBalancedAllocation"] = ((1.0 - np.abs(f_c - f_m) / 2) * MAX_NODE_SCORE).astype(np.int64)
+
+    def _general_resource_scores(self, pc: PodClass, feasible: np.ndarray, config: SchedulerConfig,
+                                 w: np.ndarray, out: dict[str, np.ndarray]) -> None:
+        tab = self.table
+        alloc = tab.alloc[feasible, :2]
+        # NodeResourcesFit: non-zero requests, pod included
+        requested = tab.nz[feasible] + pc.nz
+        out["NodeResourcesFit"] = self._fit_score(config, requested, alloc, w)
+        # BalancedAllocation: actual requests, pod included
+        req_actual = tab.req[feasible, :2] + pc.req
+        # BalancedAllocation has its own resource list (default cpu and memory, weight 1 each)
+        out["NodeResourcesBalancedAllocation"] = self._balanced(req_actual, alloc, np.ones(2, dtype=np.int64))
 
     @staticmethod
     def _fit_score(config: SchedulerConfig, requested: np.ndarray, alloc: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -411,7 +462,7 @@ class Scheduler:
             counts = selector_counts if selector_counts is not None else np.zeros(len(tab), dtype=np.int64)
         host_w = math.log(len(feasible) + 2)
         zones_f = tab.zone_ids[feasible]
-        zone_size = len(np.unique(zones_f))  # nodes without a zone label share the "" domain
+        zone_size = int(np.count_nonzero(np.bincount(zones_f + 1, minlength=1)))  # no label: the "" domain
         zone_w = math.log(zone_size + 2)
         eligible = pc.affinity_mask & (tab.zone_ids >= 0)
         zone_counts = np.bincount(tab.zone_ids[eligible], weights=counts[eligible], minlength=tab.n_zones + 1)
@@ -436,9 +487,11 @@ class Scheduler:
             message = self.failure_message(pc, codes, short) if n else "0/0 nodes are available."
             filtered = {tab.names[i]: "; ".join(self.failure_reasons(pc, int(i), int(codes[i]), short))
                         for i in np.flatnonzero(~ok)}
-            return Placement(pod_key, now, config.strategy, None, (), {}, dict(WEIGHTS), _EMPTY, filtered, message)
+            return Placement(pod_key, now, config.strategy, None, _EMPTY, {}, dict(WEIGHTS), _EMPTY, filtered,
+                             message, tab.names)
         # percentageOfNodesToScore: scan from the rotating start, stop after enough feasible nodes
-        order = np.roll(np.arange(n), -self.next_start_node_index)
+        start = self.next_start_node_index
+        order = self._arange(n) if start == 0 else np.concatenate([self._arange(n)[start:], self._arange(n)[:start]])
         ok_ordered = ok[order]
         want = num_feasible_nodes_to_find(config.percentage_of_nodes_to_score, n)
         csum = np.cumsum(ok_ordered)
@@ -451,15 +504,16 @@ class Scheduler:
         self.next_start_node_index = (self.next_start_node_index + processed) % n
         failed = scanned[~ok_ordered[:processed]][:MAX_FILTERED_KEPT]
         filtered = {tab.names[i]: "; ".join(self.failure_reasons(pc, int(i), int(codes[i]), short)) for i in failed}
-        names = tuple(tab.names[i] for i in feasible)
         if config.strategy == "RoundRobin":  # PodPath teaching strategy, not in kube-scheduler
             after = feasible[feasible >= self.rr_cursor]
             pick = int(after.min()) if after.size else int(feasible.min())
             self.rr_cursor = pick + 1
-            return Placement(pod_key, now, config.strategy, tab.names[pick], names, {}, {}, _EMPTY, filtered)
+            return Placement(pod_key, now, config.strategy, tab.names[pick], feasible, {}, {}, _EMPTY, filtered,
+                             "", tab.names)
         if config.strategy == "Random":  # PodPath teaching strategy, not in kube-scheduler
             pick = int(feasible[int(rng.integers(len(feasible)))])
-            return Placement(pod_key, now, config.strategy, tab.names[pick], names, {}, {}, _EMPTY, filtered)
+            return Placement(pod_key, now, config.strategy, tab.names[pick], feasible, {}, {}, _EMPTY, filtered,
+                             "", tab.names)
         scores = self.score(pc, feasible, config, selector_counts=selector_counts)
         totals = sum(WEIGHTS[p] * scores[p] for p in SCORE_PLUGINS)
         if len(feasible) == 1:
@@ -474,5 +528,5 @@ class Scheduler:
                 k = np.arange(1, len(top) + 1)
                 last = int(np.flatnonzero(u * k < 1.0)[-1])
                 pick = int(feasible[top[last]])
-        return Placement(pod_key, now, config.strategy, tab.names[pick], names,
-                         scores, dict(WEIGHTS), totals, filtered)
+        return Placement(pod_key, now, config.strategy, tab.names[pick], feasible, scores, dict(WEIGHTS), totals,
+                         filtered, "", tab.names)

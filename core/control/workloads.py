@@ -56,10 +56,8 @@ class WorkloadMixin:
                 tol = daemonset_tolerations(tol)
             tol = default_tolerations(tol, self.timing.toleration_seconds)
             selector: dict[str, str] = {}
-            for svc in self.model.services:
-                if (svc.namespace == pod.namespace and svc.selector
-                        and all(pod.labels.get(k) == v for k, v in svc.selector.items())):
-                    selector.update(svc.selector)
+            for skey in self.endpoints.services_of(pod):  # GetPodServices: Services selecting the pod
+                selector.update(self.endpoints.services[skey].selector or {})
             spread = kind in SPREAD_OWNER_KINDS or bool(selector)
             owner = pod.owner if kind is not None else None
             pc = self.scheduler.pod_class(pod.namespace, pod.template, owner, tol, pin, spread, selector)

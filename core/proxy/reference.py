@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core.proxy.iptables import STATISTIC_SCALE, chain_probabilities, statistic_stored_value
 from core.proxy.ipvs import LBLC_EXPIRATION, plan_real_server_sync
 from core.proxy.ipvs_hash import MH_HASH1_KEY, MH_HASH2_KEY, MH_TAB_SIZE, hash_32, mh_hash, mh_turns, split_key
-from core.proxy.iptables import STATISTIC_SCALE, chain_probabilities, statistic_stored_value
 
 # ---------------------------------------------------------------------------------------------- iptables
 

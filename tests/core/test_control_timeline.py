@@ -236,3 +236,29 @@ def test_versions_bump_on_changes():
     assert tick.state_version == v and tick.events == ()
     sim.run(60.0)
     assert sim.state.version > v
+
+
+def test_statefulset_pod_is_not_replaced_while_the_old_object_exists_and_daemonset_is_not_evicted():
+    tpl = PodTemplate(labels={"app": "db"}, containers=(Container("db", requests=Resources(100, MI)),))
+    ds_tpl = PodTemplate(labels={"app": "agent"}, containers=(Container("agent"),))
+    m = ClusterModel(nodes=[NodeSpec(f"node-{i}") for i in (1, 2, 3)])
+    m.workloads = [WorkloadSpec("StatefulSet", "default", "db", 3, {"app": "db"}, tpl),
+                   WorkloadSpec("DaemonSet", "kube-system", "agent", 0, {"app": "agent"}, ds_tpl)]
+    m.timeline = [TimelineEvent(10.0, "failNode", "node-1"), TimelineEvent(500.0, "recoverNode", "node-1")]
+    sim = Simulation(m, seed=3, dataplane=False)
+    db = sorted(k[1] for k in sim.state.pods if k[1].startswith("db-"))
+    assert db == ["db-0", "db-1", "db-2"]
+    agents = {p.node for p in sim.state.pods.values() if p.namespace == "kube-system"}
+    assert agents == {"node-1", "node-2", "node-3"}  # one DaemonSet pod per node
+    victim = next(p for p in sim.state.pods.values() if p.node == "node-1" and p.name.startswith("db-"))
+    agent1 = next(p for p in sim.state.pods.values() if p.node == "node-1" and p.namespace == "kube-system")
+    sim.run(499.0)
+    # evicted at 360 but still Terminating on the unreachable node: no second pod with its name
+    assert sim.state.pods[victim.key].terminating and sim.state.pods[victim.key].node == "node-1"
+    assert len([p for p in sim.state.pods.values() if p.name.startswith("db-")]) == 3
+    assert not agent1.terminating  # DaemonSet pods tolerate unreachable:NoExecute for ever
+    sim.run(500.0)  # recovered: the old object goes, and the StatefulSet recreates the same name at once
+    new = sim.state.pods[victim.key]
+    assert new is not victim and new.uid > victim.uid and not new.terminating
+    sim.run(505.0)
+    assert new.ready and new.node is not None

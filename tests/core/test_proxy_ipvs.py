@@ -255,3 +255,33 @@ def test_persistence_affinity_and_timeout():
     assert b.endpoint_keys[out[0]] == A  # 99.9 - 0 < 100
     out = b.pick(np.array([8], np.uint32), np.array([1]), 100.0, RNG)
     assert b.endpoint_keys[out[0]] == A  # 100 - 0 is not < 100: expired, rr continues after C -> A
+
+
+def test_wrr_cw_rounded_to_gcd_grid_on_update():
+    # +B(3): di = 3, mw = 3 - 2 = 1, cw 0 -> 1; +A(4): di = 1, mw = 4, cw = 1 kept. List A, B.
+    # picks: cw=1: A, B | cw=0 -> 4: A | cw=3: A, B | cw=2: A   -> "ABAABA", state cl = A, cw = 2
+    b = make_balancer("ipvs", "wrr")
+    b.set_endpoints([B, A], weights=[3, 4])
+    assert names(picks(b, 6)) == "ABAABA"
+    # B's weight -> 2: di = gcd(4, 2) = 2, mw = 4 - 1 = 3, cw = 2 <= 3 and di > 1 -> cw = (2//2)*2 + 1 = 3
+    # from the head at cw=3: A | cw=1: A, B | cw=-1 -> 3: A | cw=1: A, B   -> "AABAAB"
+    # (keeping cw = 2 would start with A, B)
+    b.set_endpoints([B, A], weights=[2, 4])
+    assert names(picks(b, 6)) == "AABAAB"
+
+
+def test_lblcr_expired_set_drops_most_loaded_member():
+    # list A, B (w1). t=0, 10 picks: A, A, then A overloaded (2 > 1, B idle) -> wlc B, set (B, A);
+    # then set_min alternates on equal load: picks end at A=5, B=5 (lastmod = 0 when B was inserted).
+    b = make_balancer("ipvs", "lblcr", vip="10.96.0.20")
+    b.set_endpoints([B, A])
+    assert sorted(names(picks(b, 10))) == sorted("AAAAABBBBB")
+    b.release(np.array([0, 0, 0, 0]), "active_closed")  # A=1, B=5
+    # t=50000: entry used (lastuse = 50000, so the 24 h GC keeps it); set_min = A (256 < 1280) -> A=2.
+    out = b.pick(np.zeros(1, np.uint32), np.zeros(1, np.int64), 50000.0, RNG)
+    assert b.endpoint_keys[out[0]] == A
+    # t=90000 > lastmod(0) + 86400: set_min = A (512 < 1280); 2 members, unmodified 24 h -> erase max B.
+    # A is never overloaded (no dest has active*2 < 1), so every pick goes to A.
+    # (Keeping B would share the picks once A reached B's 1280.)
+    out = b.pick(np.zeros(20, np.uint32), np.zeros(20, np.int64), 90000.0, RNG)
+    assert names([b.endpoint_keys[i] for i in out]) == "A" * 20
