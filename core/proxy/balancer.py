@@ -23,10 +23,15 @@ def as_src_arrays(src_ip, src_port) -> tuple[np.ndarray, np.ndarray]:
     port = np.asarray(src_port)
     if ip.ndim != 1 or port.ndim != 1 or ip.shape != port.shape:
         raise ValueError(f"src_ip and src_port must be 1-D arrays of equal length, got shapes {ip.shape} and {port.shape}")
-    if ip.size and (not np.issubdtype(ip.dtype, np.integer) or ip.min() < 0 or ip.max() > 0xFFFFFFFF):
+    if ip.size and ip.dtype != np.uint32 and (
+            not np.issubdtype(ip.dtype, np.integer) or ip.min() < 0 or ip.max() > 0xFFFFFFFF):
         raise ValueError("src_ip must hold IPv4 addresses as integers 0..4294967295 (uint32)")
-    if port.size and (not np.issubdtype(port.dtype, np.integer) or port.min() < 0 or port.max() > 65535):
-        raise ValueError("src_port must hold integers 0..65535")
+    if port.size and port.dtype != np.uint16:
+        if not np.issubdtype(port.dtype, np.integer):
+            raise ValueError("src_port must hold integers 0..65535")
+        # one pass: negative values viewed as unsigned are huge
+        if (port.astype(np.int64, copy=False).view(np.uint64) > 65535).any():
+            raise ValueError("src_port must hold integers 0..65535")
     return ip.astype(np.uint32, copy=False), port.astype(np.int64, copy=False)
 
 
@@ -108,8 +113,7 @@ class Balancer:
         else:
             out, by_aff = self._pick_with_affinity(ip, port, dst_ip, now, rng, alive)
         if self.counts_connections and out.size:
-            hit = out[out >= 0]
-            self.active += np.bincount(hit, minlength=self.active.size)
+            self.active += np.bincount(out + 1, minlength=self.active.size + 1)[1:]  # -1 -> bin 0
         self.last_picks = out
         self.last_by_affinity = by_aff
         return out

@@ -73,6 +73,8 @@ class IptablesBalancer(Balancer):
     def __init__(self, *, affinity_timeout: float | None = None) -> None:
         super().__init__(affinity_timeout=affinity_timeout)
         self._cum = np.zeros(0)
+        self._edges = np.zeros(0)
+        self._near_uniform = False
         self._probs: list[str] = []
 
     def _set_endpoints(self, keys: list[str], weights: list[int], now: float) -> None:
@@ -81,6 +83,10 @@ class IptablesBalancer(Balancer):
         n = len(self.endpoint_keys)
         self._probs = chain_probabilities(n)
         self._cum = np.cumsum(quantised_shares(n))[:-1] if n else np.zeros(0)
+        # bin edges 0, cum..., 1; the quantised shares are within ~n*2^-31 of 1/n, so floor(u*n) is the
+        # right bin or its neighbour: two comparisons fix it (much cheaper than a binary search)
+        self._edges = np.r_[0.0, self._cum, 1.0]
+        self._near_uniform = n > 0 and bool(np.abs(self._edges - np.arange(n + 1) / n).max() < 0.25 / n)
         self.active = np.zeros(n, dtype=np.int64)
         self.inactive = np.zeros(n, dtype=np.int64)
 
@@ -90,7 +96,12 @@ class IptablesBalancer(Balancer):
             return np.full(src_ip.size, -1, dtype=np.int64)  # no endpoints: REJECT in the filter table
         if n == 1:
             return np.zeros(src_ip.size, dtype=np.int64)
-        return np.searchsorted(self._cum, rng.random(src_ip.size), side="right").astype(np.int64)
+        u = rng.random(src_ip.size)
+        if not self._near_uniform:
+            return np.searchsorted(self._cum, u, side="right").astype(np.int64)
+        g = np.minimum((u * n).astype(np.int64), n - 1)
+        e = self._edges
+        return g + (u >= e[g + 1]) - (u < e[g])
 
     def expected_shares(self) -> np.ndarray:
         return quantised_shares(len(self.endpoint_keys))

@@ -23,7 +23,6 @@ import numpy as np
 from core.proxy import ipvs_sched as S
 from core.proxy.balancer import Balancer
 from core.proxy.ipvs_hash import (
-    TAB_SIZE,
     dh_table,
     hash_32_array,
     ip_to_u32,
@@ -108,6 +107,8 @@ class IpvsBalancer(Balancer):
         self.wrr_cl: str | None = None
         self.wrr_di, self.wrr_mw, self.wrr_cw = 1, 0, 0
         self._table: np.ndarray | None = None
+        self._lookup: np.ndarray | None = None  # table with unavailable owners (weight <= 0) as -1
+        self._pos_map: dict[str, int] | None = None
         self.lblc_cache: dict[int, tuple[str, float]] = {}
         self.lblcr_cache: dict[int, _LblcrEntry] = {}
 
@@ -145,6 +146,8 @@ class IpvsBalancer(Balancer):
     def _dest_changed(self) -> None:
         """Scheduler hooks: wrr ``ip_vs_wrr_dest_changed``; dh/sh/mh rebuild their table (lazily)."""
         self._table = None
+        self._lookup = None
+        self._pos_map = None
         if self.scheduler == "wrr":
             pos = [int(w) for w in self.weight if w > 0]
             di = 0
@@ -176,6 +179,8 @@ class IpvsBalancer(Balancer):
                 self._update(key, w)
                 if w == 0 and key not in keys:
                     self.quiesced[self.endpoint_keys.index(key)] = True
+        if self.scheduler in ("dh", "sh", "mh"):
+            self._lookup_table()  # built at sync time, as the kernel does in the add/del/edit hooks
 
     def delete_drained(self) -> list[str]:
         """Graceful-termination check: delete quiesced real servers that have no connections left."""
@@ -205,12 +210,13 @@ class IpvsBalancer(Balancer):
                 raise ValueError(f"scheduler {self.scheduler} has no lookup table")
         return self._table
 
-    def _available(self, dest: np.ndarray) -> np.ndarray:
-        out = dest.copy()
-        bad = dest >= 0
-        bad[bad] = self.weight[dest[bad]] <= 0
-        out[bad] = -1
-        return out
+    def _lookup_table(self) -> np.ndarray:
+        if self._lookup is None:
+            t = self.table()
+            ok = t >= 0
+            ok[ok] = self.weight[t[ok]] > 0
+            self._lookup = np.where(ok, t, -1)
+        return self._lookup
 
     def _schedule(self, src_ip, src_port, dst_ip, now, rng, alive) -> np.ndarray:
         k = src_ip.size
@@ -234,14 +240,16 @@ class IpvsBalancer(Balancer):
         if s in ("dh", "sh", "mh"):
             if not self.endpoint_keys:
                 return np.full(k, -1, dtype=np.int64)
+            lookup = self._lookup_table()
             if s == "dh":
-                d = np.full(k, self.vip, dtype=np.uint32) if dst_ip is None else dst_ip
-                bucket = hash_32_array(d, 8)
+                if dst_ip is None:  # one virtual IP: one bucket for the whole batch
+                    return np.full(k, lookup[hash_32_array(np.asarray([self.vip]), 8)[0]], dtype=np.int64)
+                bucket = hash_32_array(dst_ip, 8)
             elif s == "sh":
-                bucket = sh_bucket_array(src_ip, src_port if self.sh_port else 0) & (TAB_SIZE - 1)
+                bucket = sh_bucket_array(src_ip, src_port if self.sh_port else 0)
             else:
                 bucket = mh_lookup_array(src_ip, src_port if self.mh_port else 0)
-            return self._available(self.table()[bucket])
+            return lookup[bucket]
         return self._schedule_locality(dst_ip, k, now)
 
     def _schedule_locality(self, dst_ip, k: int, now: float) -> np.ndarray:
@@ -280,7 +288,7 @@ class IpvsBalancer(Balancer):
             del self.lblcr_cache[daddr]
         out = np.empty(k, dtype=np.int64)
         t = 0
-        chunk = 64
+        chunk = 256
         first = True
         while t < k:
             if en is None:
@@ -347,10 +355,9 @@ class IpvsBalancer(Balancer):
     def _pos(self, key: str | None) -> int:
         if key is None:
             return -1
-        try:
-            return self.endpoint_keys.index(key)
-        except ValueError:
-            return -1
+        if self._pos_map is None:
+            self._pos_map = {k: i for i, k in enumerate(self.endpoint_keys)}
+        return self._pos_map.get(key, -1)
 
     # ------------------------------------------------------------------ reporting
     def expected_shares(self) -> np.ndarray:

@@ -78,8 +78,13 @@ def sh_bucket(saddr: str | int, port: int = 0) -> int:
 
 
 def sh_bucket_array(saddr: np.ndarray, port: np.ndarray | int = 0) -> np.ndarray:
-    s = np.asarray(saddr).astype(np.uint64) + np.asarray(port).astype(np.uint64)
-    return hash_32_array(s, SH_TAB_BITS)
+    """Vectorised ``sh_bucket``: uint32 arithmetic wraps mod 2^32 exactly as the kernel's u32."""
+    s = np.asarray(saddr).astype(np.uint32)
+    if not np.isscalar(port) or port:
+        s = s + np.asarray(port).astype(np.uint32)
+    np.multiply(s, np.uint32(GOLDEN_RATIO_32), out=s)
+    np.right_shift(s, np.uint32(32 - SH_TAB_BITS), out=s)
+    return s
 
 
 def dh_table(n_dests: int) -> np.ndarray:
@@ -107,8 +112,10 @@ def mh_hash(addr: int, port: int, key: tuple[int, int], offset: int = 0) -> int:
 
 def mh_lookup_array(saddr: np.ndarray, port: np.ndarray | int, table_size: int = MH_TAB_SIZE) -> np.ndarray:
     """Bucket of each (source address, source port) in the Maglev table: ``h1(saddr, port) % M``."""
-    v = (np.asarray(saddr).astype(np.uint64) + np.asarray(port).astype(np.uint64)) & np.uint64(0xFFFFFFFF)
-    return (hsiphash_u32_array(v, MH_HASH1_KEY).astype(np.int64)) % table_size
+    v = np.asarray(saddr).astype(np.uint32)
+    if not np.isscalar(port) or port:
+        v = v + np.asarray(port).astype(np.uint32)
+    return hsiphash_u32_array(v, MH_HASH1_KEY) % np.uint32(table_size)
 
 
 def _fls(x: int) -> int:

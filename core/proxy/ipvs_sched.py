@@ -43,26 +43,34 @@ def least_merge(base: np.ndarray, step: int, w: np.ndarray, k: int) -> np.ndarra
     s = lcm // w
     start = base * s
     inc = step * s
-    lo = int(start.min())
-    hi = lo + k * int(inc.max())
-
-    def count(level: int) -> int:
-        c = (level - start) // inc + 1
-        return int(c[c > 0].sum())
-
-    while lo < hi:  # smallest level with count >= k
-        mid = (lo + hi) // 2
-        if count(mid) >= k:
-            hi = mid
-        else:
-            lo = mid + 1
-    per = np.maximum((lo - start) // inc + 1, 0)
+    level = _water_level(start, inc, k)
+    per = np.maximum((level - start) // inc + 1, 0)
+    while int(per.sum()) < k:  # float rounding in the estimate: raise the level until k candidates fit
+        level += int(inc.max())
+        per = np.maximum((level - start) // inc + 1, 0)
     total = int(per.sum())
     dest = np.repeat(np.arange(m, dtype=np.int64), per)
     j = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(per) - per, per)
     key = start[dest] + j * inc[dest]
     order = np.lexsort((dest, key))
     return dest[order[:k]]
+
+
+def _water_level(start: np.ndarray, inc: np.ndarray, k: int) -> int:
+    """Integer level L with at least k candidates ``start_d + j*inc_d <= L`` and at most k + m of them.
+
+    Water filling: L = (k + sum s/inc) / sum 1/inc over the dests below L; dests above are dropped and
+    L recomputed (the set only shrinks, so this ends after a few rounds). Every candidate <= L is kept,
+    so the k smallest are among them.
+    """
+    active = np.ones(start.size, dtype=bool)
+    inv = 1.0 / inc
+    while True:
+        level = (k + float((start[active] * inv[active]).sum())) / float(inv[active].sum())
+        below = start <= level
+        if np.array_equal(below, active):
+            return int(level)
+        active = below
 
 
 def _least_merge_exact_loop(base: np.ndarray, step: int, w: np.ndarray, k: int) -> np.ndarray:
@@ -106,7 +114,7 @@ def rr_batch(usable: np.ndarray, pointer: int, k: int) -> np.ndarray:
     if usable.size == 0:
         return np.full(k, -1, dtype=np.int64)
     start = int(np.searchsorted(usable, pointer, side="right")) % usable.size
-    return usable[(start + np.arange(k, dtype=np.int64)) % usable.size]
+    return np.resize(np.roll(usable, -start), k).astype(np.int64, copy=False)  # the cycle, repeated
 
 
 def wrr_cycle(weight: np.ndarray, mw: int, di: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,11 +135,10 @@ def wrr_batch(weight: np.ndarray, cl: int, cw: int, mw: int, di: int, k: int) ->
     n = weight.size
     keys = (mw - lvl) * (n + 1) + dest + 1
     start = int(np.searchsorted(keys, (mw - cw) * (n + 1) + cl + 1, side="right")) % dest.size
-    pos = (start + np.arange(k, dtype=np.int64)) % dest.size
     if k == 0:
         return np.zeros(0, dtype=np.int64), cl, cw
-    last = int(pos[-1])
-    return dest[pos], int(dest[last]), int(lvl[last])
+    last = (start + k - 1) % dest.size
+    return np.resize(np.roll(dest, -start), k), int(dest[last]), int(lvl[last])
 
 
 def sed_batch(active: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
@@ -199,20 +206,17 @@ def lblc_batch(cached: int, active: np.ndarray, inactive: np.ndarray, weight: np
 
 
 def set_min(members: list[int], active: np.ndarray, inactive: np.ndarray, weight: np.ndarray) -> int:
-    """``ip_vs_dest_set_min``: first available member with weight > 0, then strict weighted-least (set order)."""
-    least = -1
-    loh = 0
-    for d in members:
-        if d < 0:
-            continue  # deleted real server: not IP_VS_DEST_F_AVAILABLE
-        doh = int(active[d]) * 256 + int(inactive[d])
-        if least < 0:
-            if weight[d] > 0:
-                least, loh = d, doh
-            continue
-        if loh * int(weight[d]) > doh * int(weight[least]):
-            least, loh = d, doh
-    return least
+    """``ip_vs_dest_set_min``: first available member with weight > 0, then strict weighted-least (set order).
+
+    Deleted members (-1, not IP_VS_DEST_F_AVAILABLE) and weight-0 members can never win (``loh*0 > ...``
+    is false), so this is the least ``overhead/weight`` among the usable members, earliest on ties.
+    """
+    mem = np.asarray(members, dtype=np.int64)
+    mem = mem[mem >= 0]
+    mem = mem[weight[mem] > 0]
+    if mem.size == 0:
+        return -1
+    return int(mem[least_one(active[mem] * 256 + inactive[mem], weight[mem])])
 
 
 def set_max(members: list[int], oh_w: list[tuple[int, int]]) -> int:

@@ -58,39 +58,51 @@ def hsiphash_u32(value: int, key: tuple[int, int]) -> int:
     return hsiphash((value & 0xFFFFFFFF).to_bytes(4, "little"), key)
 
 
-def _vrol(x: np.ndarray, b: int) -> np.ndarray:
-    return (x << np.uint64(b)) | (x >> np.uint64(64 - b))
-
-
 def hsiphash_u32_array(values: np.ndarray, key: tuple[int, int]) -> np.ndarray:
-    """Vectorised ``hsiphash_u32`` over an array of u32 values; returns uint32. Wrapping uint64 arithmetic."""
+    """Vectorised ``hsiphash_u32`` over an array of u32 values; returns uint32. Wrapping uint64 arithmetic.
+
+    In-place ufuncs on four state arrays plus one scratch array (no temporaries per operation).
+    """
     v = np.asarray(values).astype(np.uint64) & np.uint64(0xFFFFFFFF)
     k0, k1 = key[0] & MASK64, key[1] & MASK64
-    shape = v.shape
-    v0 = np.full(shape, C0 ^ k0, dtype=np.uint64)
-    v1 = np.full(shape, C1 ^ k1, dtype=np.uint64)
-    v2 = np.full(shape, C2 ^ k0, dtype=np.uint64)
-    v3 = np.full(shape, C3 ^ k1, dtype=np.uint64)
+    v0 = np.full(v.shape, C0 ^ k0, dtype=np.uint64)
+    v1 = np.full(v.shape, C1 ^ k1, dtype=np.uint64)
+    v2 = np.full(v.shape, C2 ^ k0, dtype=np.uint64)
+    v3 = np.full(v.shape, C3 ^ k1, dtype=np.uint64)
+    tmp = np.empty_like(v)
     b = v | np.uint64(4 << 56)
+    sh = {r: (np.uint64(r), np.uint64(64 - r)) for r in (13, 16, 17, 21, 32)}
+
+    def rol(x: np.ndarray, r: int) -> None:
+        left, right = sh[r]
+        np.left_shift(x, left, out=tmp)
+        np.right_shift(x, right, out=x)
+        np.bitwise_or(x, tmp, out=x)
 
     def rnd() -> None:
-        nonlocal v0, v1, v2, v3
-        v0 += v1
-        v1 = _vrol(v1, 13) ^ v0
-        v0 = _vrol(v0, 32)
-        v2 += v3
-        v3 = _vrol(v3, 16) ^ v2
-        v0 += v3
-        v3 = _vrol(v3, 21) ^ v0
-        v2 += v1
-        v1 = _vrol(v1, 17) ^ v2
-        v2 = _vrol(v2, 32)
+        np.add(v0, v1, out=v0)
+        rol(v1, 13)
+        np.bitwise_xor(v1, v0, out=v1)
+        rol(v0, 32)
+        np.add(v2, v3, out=v2)
+        rol(v3, 16)
+        np.bitwise_xor(v3, v2, out=v3)
+        np.add(v0, v3, out=v0)
+        rol(v3, 21)
+        np.bitwise_xor(v3, v0, out=v3)
+        np.add(v2, v1, out=v2)
+        rol(v1, 17)
+        np.bitwise_xor(v1, v2, out=v1)
+        rol(v2, 32)
 
-    v3 ^= b
+    np.bitwise_xor(v3, b, out=v3)
     rnd()
-    v0 ^= b
-    v2 ^= np.uint64(0xFF)
+    np.bitwise_xor(v0, b, out=v0)
+    np.bitwise_xor(v2, np.uint64(0xFF), out=v2)
     rnd()
     rnd()
     rnd()
-    return ((v0 ^ v1 ^ v2 ^ v3) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    np.bitwise_xor(v0, v1, out=v0)
+    np.bitwise_xor(v2, v3, out=v2)
+    np.bitwise_xor(v0, v2, out=v0)
+    return v0.astype(np.uint32)

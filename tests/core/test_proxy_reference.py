@@ -124,3 +124,29 @@ def test_userspace_affinity_equals_reference():
         got = b.pick(ips, np.zeros(12, np.int64), now, rng)
         want = [ref.connect(int(i), now) for i in ips]
         assert [b.endpoint_keys[i] for i in got] == want
+
+
+def test_least_merge_equals_greedy_loop_on_random_costs():
+    from core.proxy.ipvs_sched import _least_merge_exact_loop, least_merge
+
+    rng = np.random.default_rng(17)
+    for trial in range(200):
+        m = int(rng.integers(1, 12))
+        base = rng.integers(0, 3000, size=m) * (256 if trial % 2 else 1)
+        w = rng.integers(1, 7, size=m)
+        step = 256 if trial % 2 else 1
+        k = int(rng.integers(0, 300))
+        assert least_merge(base, step, w, k).tolist() == _least_merge_exact_loop(base, step, w, k).tolist()
+    # weights whose lcm would overflow int64 scaling take the exact loop
+    big = np.array([65521, 65519, 65497, 65479, 65449], dtype=np.int64)
+    base = np.array([10**9, 2 * 10**9, 5, 7, 10**12], dtype=np.int64)
+    assert least_merge(base, 256, big, 50).tolist() == _least_merge_exact_loop(base, 256, big, 50).tolist()
+
+
+def test_iptables_fast_bin_lookup_equals_binary_search():
+    for n in (2, 3, 7, 100, 1000):
+        b = make_balancer("iptables")
+        b.set_endpoints([f"10.0.{i // 250}.{i % 250}:80" for i in range(n)])
+        got = b.pick(np.zeros(50000, np.uint32), np.zeros(50000, np.int64), 0.0, np.random.default_rng(n))
+        u = np.random.default_rng(n).random(50000)
+        assert np.array_equal(got, np.searchsorted(b._cum, u, side="right"))
