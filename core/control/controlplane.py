@@ -103,8 +103,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._initial = True
         self._settle()
         self._publish()
-        for name in self.state.nodes:
-            self.proxies.sync(name, 0.0)
+        self.proxies.initial_sync(0.0)
         self._proxy_due.clear()
         self._initial = False
 
@@ -185,11 +184,10 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
 
     def _on_proxy_sync(self) -> None:
         now = self.state.time
-        for name, due in list(self._proxy_due.items()):
-            if due <= now + EPS:
-                del self._proxy_due[name]
-                if self.state.nodes[name].up:
-                    self.proxies.sync(name, now)
+        due_now = [name for name, due in self._proxy_due.items() if due <= now + EPS]
+        for name in due_now:
+            del self._proxy_due[name]
+        self.proxies.sync_many([n for n in due_now if self.state.nodes[n].up], now)
         self.proxies.compact()
 
     # -- pods ------------------------------------------------------------------------------------------------

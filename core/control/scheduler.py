@@ -151,6 +151,7 @@ class PodClass:
     pin_node: int | None  # DaemonSet target node
     spread: bool  # system default topology spread applies
     spread_selector: dict[str, str] = field(default_factory=dict)  # for pods without owner
+    affinity_all: bool = False  # every node passes nodeSelector / required affinity
     tol_cache: tuple[int, np.ndarray, np.ndarray] | None = None  # (n_taints, hard_untolerated, soft)
 
 
@@ -215,6 +216,8 @@ class NodeTable:
         self.node_taint_order: list[list[Taint]] = [[] for _ in range(n)]
         self.owner_counts: dict[tuple[str, str, str], np.ndarray] = {}
         self.host_ports: list[dict[int, int]] = [dict() for _ in range(n)]
+        self.affinity_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self.owner_zone_counts: dict[tuple[str, str, str], np.ndarray] = {}  # owner -> pods per zone id
 
     def __len__(self) -> int:
         return len(self.names)
@@ -241,7 +244,10 @@ class NodeTable:
             arr = self.owner_counts.get(owner)
             if arr is None:
                 arr = self.owner_counts[owner] = np.zeros(len(self.names), dtype=np.int64)
+                self.owner_zone_counts[owner] = np.zeros(self.n_zones + 1, dtype=np.int64)
             arr[i] += sign
+            if self.zone_ids[i] >= 0:
+                self.owner_zone_counts[owner][self.zone_ids[i]] += sign
         for p in host_ports:
             self.host_ports[i][p] = self.host_ports[i].get(p, 0) + sign
             if self.host_ports[i][p] <= 0:
@@ -272,8 +278,29 @@ class Scheduler:
         containers = template.containers or ()
         nz_cpu = sum(c.requests.cpu_milli or DEFAULT_MILLI_CPU_REQUEST for c in containers) or DEFAULT_MILLI_CPU_REQUEST
         nz_mem = sum(c.requests.memory_bytes or DEFAULT_MEMORY_REQUEST for c in containers) or DEFAULT_MEMORY_REQUEST
+        sig = (tuple(sorted(template.node_selector.items())), template.required_node_affinity,
+               template.preferred_node_affinity)
+        cached = tab.affinity_cache.get(sig)
+        if cached is None:
+            cached = tab.affinity_cache[sig] = self._affinity_arrays(template)
+        mask, aff = cached[0].copy(), cached[1]
+        pin = None
+        if pin_node is not None:
+            pin = tab.index[pin_node]
+            only = np.zeros(len(tab), dtype=bool)
+            only[pin] = True
+            mask &= only
+        return PodClass(namespace, template, owner, tolerations, np.array([cpu, mem], dtype=np.int64),
+                        np.array([nz_cpu, nz_mem], dtype=np.int64), mask, aff, pin, spread, dict(spread_selector),
+                        affinity_all=bool(mask.all()))
+
+    def _affinity_arrays(self, template: PodTemplate) -> tuple[np.ndarray, np.ndarray]:
+        """(nodeSelector + required affinity mask, preferred-term weight sums) over all nodes."""
+        tab = self.table
         mask = np.ones(len(tab), dtype=bool)
         aff = np.zeros(len(tab), dtype=np.int64)
+        if not (template.node_selector or template.required_node_affinity or template.preferred_node_affinity):
+            return mask, aff
         for i, lab in enumerate(tab.labels):
             if any(lab.get(k) != v for k, v in template.node_selector.items()):
                 mask[i] = False
@@ -284,14 +311,7 @@ class Scheduler:
             for term in template.preferred_node_affinity:
                 if term.weight and all(match_expression(lab, k, op, vals) for k, op, vals in term.match_expressions):
                     aff[i] += term.weight
-        pin = None
-        if pin_node is not None:
-            pin = tab.index[pin_node]
-            only = np.zeros(len(tab), dtype=bool)
-            only[pin] = True
-            mask &= only
-        return PodClass(namespace, template, owner, tolerations, np.array([cpu, mem], dtype=np.int64),
-                        np.array([nz_cpu, nz_mem], dtype=np.int64), mask, aff, pin, spread, dict(spread_selector))
+        return mask, aff
 
     def _tolerated(self, pc: PodClass) -> tuple[np.ndarray, np.ndarray]:
         """(hard, soft) boolean vectors over the taint registry: untolerated NoSchedule/NoExecute, and
@@ -464,11 +484,15 @@ class Scheduler:
         zones_f = tab.zone_ids[feasible]
         zone_size = int(np.count_nonzero(np.bincount(zones_f + 1, minlength=1)))  # no label: the "" domain
         zone_w = math.log(zone_size + 2)
-        eligible = pc.affinity_mask & (tab.zone_ids >= 0)
-        zone_counts = np.bincount(tab.zone_ids[eligible], weights=counts[eligible], minlength=tab.n_zones + 1)
+        if pc.owner is not None and pc.affinity_all and pc.owner in tab.owner_zone_counts:
+            zone_counts = tab.owner_zone_counts[pc.owner]  # kept incrementally by add_pod
+        else:
+            eligible = pc.affinity_mask & (tab.zone_ids >= 0)
+            zone_counts = np.bincount(tab.zone_ids[eligible], weights=counts[eligible], minlength=tab.n_zones + 1)
         raw = counts[feasible] * host_w + (3 - 1)
-        has_zone = zones_f >= 0
-        raw = raw + np.where(has_zone, zone_counts[np.where(has_zone, zones_f, 0)] * zone_w + (5 - 1), 0.0)
+        if tab.n_zones:
+            has_zone = zones_f >= 0
+            raw = raw + np.where(has_zone, zone_counts[np.where(has_zone, zones_f, 0)] * zone_w + (5 - 1), 0.0)
         raw_i = np.floor(raw + 0.5).astype(np.int64)  # math.Round (half away from zero, raw >= 0)
         lo, hi = int(raw_i.min()), int(raw_i.max())
         if hi == 0:
