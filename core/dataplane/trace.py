@@ -108,11 +108,14 @@ class TraceBuilder:
         if outcome == "node_down":
             hops.append(_hop(node_name, src, entry_dst, None, None, f"{node_name} is down: no answer (timeout)", 0.0))
             return hops
-        # ---- kube-proxy on the deciding node
+        # ---- kube-proxy on the deciding node (for an Ingress: towards the controller pod)
         masq = bool(out.masq[i])
         src_after = f"{node_ip}:{int(out.src_port[i])}" if masq else src
+        backend_eid = eid
+        if out.ctrl_eid[i] >= 0:
+            eid = int(out.ctrl_eid[i])
         dst_after = self._endpoint(eid) if eid >= 0 else None
-        rule = self._rule_text(out, i, res, node_name)
+        rule = self._rule_text(out, i, res, node_name, eid)
         if eid < 0:
             rule += f" -> {outcome}"
         proxy_cost = float(plane.proxies.cost_one(out, i))
@@ -121,7 +124,8 @@ class TraceBuilder:
         if eid < 0:
             return hops
         # ---- delivery to the pod (or the ingress controller pod)
-        first = int(out.ctrl_eid[i]) if out.ctrl_eid[i] >= 0 else eid
+        first = eid
+        eid = backend_eid
         ep_node = plane.registry.node[first]
         pod = "/".join(plane.registry.pod[first])
         same = ep_node == node_name
@@ -138,17 +142,24 @@ class TraceBuilder:
             if outcome != "delivered":
                 text += f" -> {outcome}"
             hops.append(_hop(ep_node, src_after, f"{res.host}{res.path}", f"{ctrl_ip}:{int(out.src_port[i])}",
-                             self._endpoint(eid), text, L.INGRESS_PROXY + float(L.hop_cost(b_node == ep_node))))
+                             self._endpoint(eid), text, L.INGRESS_PROXY))
+            if outcome in ("delivered", "timeout_dead_endpoint"):
+                b_pod = "/".join(plane.registry.pod[eid])
+                b_same = b_node == ep_node
+                hops.append(_hop(b_node, f"{ctrl_ip}:{int(out.src_port[i])}", self._endpoint(eid),
+                                 f"{ctrl_ip}:{int(out.src_port[i])}", self._endpoint(eid),
+                                 (f"deliver to pod {b_pod}" + (" on the same node" if b_same else f" via {b_node}"))
+                                 if outcome == "delivered" else f"pod {b_pod} is gone or its node is down (timeout)",
+                                 float(L.hop_cost(b_same))))
         return hops
 
-    def _rule_text(self, out, i: int, res, node_name: str) -> str:
+    def _rule_text(self, out, i: int, res, node_name: str, eid: int) -> str:
         plane = self.plane
         svc, port = res.service, res.port
         vs = int(out.vs[i])
         item = plane.services.items[vs]
         spn, proto = item.spn, port.protocol
         pos = int(out.rule_pos[i])
-        eid = int(out.eid[i])
         if pos == -2:
             return f"conntrack: established connection, NAT replayed -> {self._endpoint(eid)}"
         balancer = out.balancer[i]

@@ -242,3 +242,19 @@ def test_session_affinity_keeps_each_client_on_one_pod(mode):
     m = _send(sim, "default/web:80", n=1000, from_="node-1", addresses=1)
     assert len([k for k in m.endpoint_counts if k[0] == "default/web:http"]) == 1
     del plane
+
+
+@pytest.mark.parametrize("target,src", [
+    ("default/web:80", "node-1"), ("192.168.0.11:30080", "laptop"), ("203.0.113.10:80", "laptop"),
+    ("http://shop.example.com/", "laptop"), ("web-headless.default.svc.cluster.local:80", "node-2"),
+])
+def test_trace_hops_add_up_to_the_request_latency(target, src):
+    sim = settled(cluster())
+    plane = sim.dataplane
+    plane.trace.limit = 40
+    _send(sim, target, n=40, from_=src)
+    delivered = [t for t in plane.trace.traces if t["outcome"] == "delivered"]
+    assert delivered
+    for t in delivered:
+        assert abs(sum(h["latency_ms"] for h in t["hops"]) - t["latency_ms"]) < 1e-6, t
+        assert all(set(h) == {"node", "src", "dst", "src_after", "dst_after", "rule", "latency_ms"} for h in t["hops"])

@@ -1,0 +1,77 @@
+"""``podpath route``: the JSON schema the README documents, what-ifs, determinism and exit codes."""
+
+import json
+
+import pytest
+
+from core.cli import main
+from core.scenario import DEMO_SCENARIO
+
+
+def _json(capsys, *args):
+    assert main(["route", str(DEMO_SCENARIO), "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_route_json_schema_and_conservation(capsys):
+    r = _json(capsys, "--until", "15", "--trace", "3")
+    assert set(r) >= {"requests", "delivered", "dropped", "endpoints", "latency_ms", "traces", "new_connections"}
+    assert r["requests"] == r["delivered"] + sum(r["dropped"].values()) > 0
+    assert set(r["latency_ms"]) == {"p50", "p90", "p99"}
+    assert r["latency_ms"]["p50"] <= r["latency_ms"]["p90"] <= r["latency_ms"]["p99"]
+    for e in r["endpoints"]:
+        assert set(e) == {"service", "namespace", "pod", "ip", "port", "node", "count"}
+    assert sum(e["count"] for e in r["endpoints"]) == r["delivered"]
+    assert len(r["traces"]) == 3
+    for t in r["traces"]:
+        assert set(t) >= {"client", "target", "outcome", "hops"}
+        for h in t["hops"]:
+            assert set(h) == {"node", "src", "dst", "src_after", "dst_after", "rule", "latency_ms"}
+
+
+def test_route_what_if_with_overrides(capsys):
+    r = _json(capsys, "--to", "default/web-clusterip:80", "--from", "node-1", "--requests", "3000", "--clients", "30",
+              "--mode", "ipvs", "--scheduler", "rr")
+    assert r["requests"] == 3000 and r["delivered"] == 3000
+    counts = sorted(e["count"] for e in r["endpoints"])
+    # one node's IPVS rr over three real servers: an exact 1000/1000/1000 split
+    assert counts == [1000, 1000, 1000]
+    assert r["new_connections"] == 3000
+    k = _json(capsys, "--to", "default/web-clusterip:80", "--from", "node-1", "--requests", "3000", "--keepalive", "10")
+    assert k["new_connections"] == 300
+
+
+def test_route_is_deterministic(capsys):
+    a = _json(capsys, "--until", "5", "--seed", "3", "--trace", "5")
+    b = _json(capsys, "--until", "5", "--seed", "3", "--trace", "5")
+    assert a == b
+    c = _json(capsys, "--until", "5", "--seed", "4")
+    assert c["endpoints"] != a["endpoints"] or c["requests"] != a["requests"]
+
+
+@pytest.mark.parametrize("args,code,text", [
+    (["--to", "default/nope:80"], 0, None),
+    (["--to", "::bad::"], 2, "target"),
+    (["--to", "default/web-clusterip:80", "--from", "node-9"], 2, "node-9"),
+    (["--requests", "0"], 2, "--requests must be at least 1"),
+    (["--mode", "bogus"], 2, None),
+])
+def test_route_usage_errors(capsys, args, code, text):
+    assert main(["route", str(DEMO_SCENARIO), *args]) == code
+    err = capsys.readouterr().err
+    if text:
+        assert text in err
+    assert "Traceback" not in err
+
+
+def test_route_invalid_scenario_exits_1(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: Foo\n")
+    assert main(["route", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "spec.type" in err and "Traceback" not in err
+
+
+def test_unknown_service_is_a_named_drop(capsys):
+    r = _json(capsys, "--to", "default/nope:80", "--requests", "10")
+    assert r["dropped"] == {"nxdomain": 10}
