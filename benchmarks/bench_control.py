@@ -11,6 +11,7 @@ pods (nodes fixed) with the ratios, which should grow no worse than linearly.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -65,24 +66,31 @@ def timed(fn):
     return time.perf_counter() - t0, out
 
 
-def steady_step(sim: Simulation, n: int = 20) -> float:
-    t0 = time.perf_counter()
-    for _ in range(n):
+def steady_step(sim: Simulation, n: int = 50, rounds: int = 5) -> float:
+    """Median over ``rounds`` of the mean wall time of ``n`` quiet 0.1 s steps."""
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            sim.step(0.1)
+        times.append((time.perf_counter() - t0) / n)
+    return statistics.median(times)
+
+
+def busy_step(sim: Simulation, deletions: int = 10, rounds: int = 5) -> float:
+    """Median over ``rounds`` of the wall time of the steps that delete ``deletions`` pods, create and place
+    replacements, republish their Services' EndpointSlices and sync every kube-proxy (1.1 s simulated)."""
+    times = []
+    for _ in range(rounds):
+        keys = sorted(k for k, p in sim.state.pods.items() if not p.terminating)[:deletions]
+        t = sim.time
+        for k in keys:
+            sim.schedule(TimelineEvent(t + 0.05, "deletePod", f"{k[0]}/{k[1]}"))
+        t0 = time.perf_counter()
         sim.step(0.1)
-    return (time.perf_counter() - t0) / n
-
-
-def busy_step(sim: Simulation, deletions: int = 10) -> float:
-    """Wall time of the steps that delete ``deletions`` pods, create and place replacements, republish their
-    Services' EndpointSlices and sync every kube-proxy (1.1 s simulated)."""
-    keys = sorted(k for k, p in sim.state.pods.items() if not p.terminating)[:deletions]
-    t = sim.time
-    for k in keys:
-        sim.schedule(TimelineEvent(t + 0.05, "deletePod", f"{k[0]}/{k[1]}"))
-    t0 = time.perf_counter()
-    sim.step(0.1)
-    sim.step(1.0)
-    return time.perf_counter() - t0
+        sim.step(1.0)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def failure_recovery(sim: Simulation) -> tuple[float, float, int]:
