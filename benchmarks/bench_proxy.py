@@ -128,14 +128,16 @@ def time_floor(n_ep: int, n_req: int, batch: int, seed: int) -> float:
 
 
 def run_bench(n_ep: int = 100, n_req: int = 1_000_000, batch: int = 10_000, ref_req: int = 20_000,
-              seed: int = 1, cases=CASES) -> list[dict]:
+              seed: int = 1, cases=CASES, repeats: int = 3) -> list[dict]:
     """Measure every case; returns rows with ns/connection, speed-ups and PASS/MISS flags."""
     rows = []
     for mode, sched in cases:
         label = _label(mode, sched)
-        floor = min(time_floor(n_ep, n_req, batch, seed) for _ in range(3)) / n_req
-        vec = time_vectorised(mode, sched, n_ep, n_req, batch, seed) / n_req
-        ref = time_reference(mode, sched, n_ep, ref_req, min(batch, ref_req), seed) / ref_req
+        # best of `repeats` runs: the machine is shared, the minimum is the least disturbed measurement
+        floor = min(time_floor(n_ep, n_req, batch, seed) for _ in range(repeats)) / n_req
+        vec = min(time_vectorised(mode, sched, n_ep, n_req, batch, seed) for _ in range(repeats)) / n_req
+        ref = min(time_reference(mode, sched, n_ep, ref_req, min(batch, ref_req), seed)
+                  for _ in range(repeats)) / ref_req
         speedup = ref / vec
         row = {
             "case": label, "ns": vec * 1e9, "ref_ns": ref * 1e9, "speedup": speedup, "floor_ns": floor * 1e9,
@@ -152,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="200,000 connections, 5,000-connection reference sample")
     args = ap.parse_args(argv)
     n_req, ref_req = (200_000, 5_000) if args.quick else (1_000_000, 20_000)
-    print(f"100 endpoints, {n_req:,} new connections in ticks of 10,000; plain-loop sample {ref_req:,}")
+    print(f"100 endpoints, {n_req:,} new connections in ticks of 10,000; plain-loop sample {ref_req:,} "
+          "(pick time only; releases between ticks untimed; best of repeats)")
+    t0 = time.perf_counter()
     print(f"{'case':<10} {'ns/conn':>9} {'plain ns':>10} {'speed-up':>9} {'target':>7} {'':>5} "
           f"{'floor ns':>9} {'x floor':>8}")
-    rows = run_bench(n_req=n_req, ref_req=ref_req)
+    rows = run_bench(n_req=n_req, ref_req=ref_req, repeats=2 if args.quick else 3)
     for r in rows:
         verdict = "PASS" if r["pass"] else "MISS"
         floor = f"{r['vs_floor']:8.2f}"
@@ -163,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
             floor += "  (<=3x: " + ("PASS" if r["floor_pass"] else "MISS") + ")"
         print(f"{r['case']:<10} {r['ns']:9.1f} {r['ref_ns']:10.0f} {r['speedup']:8.0f}x {r['target']:6.0f}x "
               f"{verdict:>5} {r['floor_ns']:9.1f} {floor}")
+    misses = [r["case"] for r in rows if not r["pass"] or not r.get("floor_pass", True)]
+    print(f"{len(rows) - len(misses)}/{len(rows)} targets met" + (f"; MISS: {', '.join(misses)}" if misses else "")
+          + f"  ({time.perf_counter() - t0:.1f} s)")
     return 0
 
 
