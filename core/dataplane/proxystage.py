@@ -118,9 +118,11 @@ class NodeProxies:
             if self._seen_version.get(node) == view.version and self._seen_mode.get(node) == mode_key:
                 live_tables.setdefault(self._fingerprint_of.get(node), self.tables[node])
                 continue
-            fp = (view.config.mode, tuple(map(id, view.slices.values())), tuple(view.slices))
+            # nodes in the same state share one slices dict (copy-on-write in the control plane), so the
+            # dict's identity names the content; the table keeps the dict so the id cannot be recycled
+            fp = (view.config.mode, id(view.slices))
             table = self._table_cache.get(fp) or live_tables.get(fp)
-            if table is None:
+            if table is None or table.source is not view.slices:
                 table = ViewTable(self.services, view.slices, self.registry, view.config.mode)
             live_tables[fp] = table
             self.tables[node] = table
