@@ -133,6 +133,15 @@ class LatencyHistogram:
         self.bins[: counts.size] += counts
         self.count += len(latencies_ms)
 
+    def add_counts(self, latencies_ms: np.ndarray, counts: np.ndarray) -> None:
+        """Add ``counts[i]`` samples of latency ``latencies_ms[i]`` (latency classes of a batch)."""
+        if len(latencies_ms) == 0:
+            return
+        idx = np.minimum((np.asarray(latencies_ms) * (1.0 / self.RESOLUTION_MS) + 0.5).astype(np.int64),
+                         self.bins.size - 1)
+        np.add.at(self.bins, idx, np.asarray(counts, dtype=np.int64))
+        self.count += int(np.sum(counts))
+
     def percentile(self, q: float) -> float | None:
         """The smallest latency such that at least q% of the samples are <= it (nearest-rank)."""
         if self.count == 0:

@@ -215,10 +215,6 @@ class NodeProxies:
                external_src: np.ndarray, external_entry: bool, now: float) -> ProxyResult:
         """kube-proxy's decision for a batch of new connections: ``node_idx`` decides for ``vs``."""
         n = node_idx.size
-        if external_entry:
-            local = self.services.external_local[vs] & external_src
-        else:
-            local = self.services.internal_local[vs]
         rng = self.plane.rng
         if (len(self.table_list) == 1 and self.all_stateless and not self.services.any_special
                 and not external_entry):
@@ -235,6 +231,10 @@ class NodeProxies:
                 masq |= ips[eid] == src_ip  # hairpin; eid -1 is masked just below
             return ProxyResult(eid, outcome, pos, masq & (eid >= 0), np.zeros(n, np.int32),
                                np.full(n, -1, np.int64), [table])
+        if external_entry:
+            local = self.services.external_local[vs] & external_src
+        else:
+            local = self.services.internal_local[vs]
         res = ProxyResult(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64),
                           np.zeros(n, bool), np.full(n, -1, np.int32), np.full(n, -1, np.int64))
         fast = (self.node_mode[node_idx] <= 1) & ~local & ~self.services.affinity[vs]
