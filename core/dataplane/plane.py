@@ -230,8 +230,36 @@ class DataPlane:
         m.dropped.update(dropped)
         m.endpoint_counts.update(counts)
         m.latency.add(tick.latencies_ms)
-        m.record_tick(t1, tick.sent, tick.delivered, tick.sent - tick.delivered)
+        m.record_tick(t1, tick.sent, tick.delivered, tick.sent - tick.delivered, tick.endpoint_counts, tick.dropped)
         return tick
+
+    # ---------------------------------------------------------------------------------------- charts
+    def connections(self) -> list[dict]:
+        """IPVS connection counters per node and real server (what ``ipvsadm -Ln`` shows on each node)."""
+        rows = []
+        for (ni, vs, category), slot in sorted(self.proxies.slots.items(), key=lambda kv: kv[0]):
+            bal = slot.balancer
+            if not getattr(bal, "counts_connections", False):
+                continue
+            for i, key in enumerate(bal.endpoint_keys):
+                rows.append({"node": slot.node, "service": self.services.items[vs].label, "category": category,
+                             "endpoint": key, "active": int(bal.active[i]), "inactive": int(bal.inactive[i])})
+        return rows
+
+    def expected_shares(self, service_label: str, node: str | None = None) -> dict[str, float]:
+        """The share of new connections each endpoint (``ip:port``) should get in the current mode, as seen by
+        ``node``'s kube-proxy (default: the first node): iptables' kernel-quantised statistic chain,
+        nftables' uniform numgen; stateful IPVS schedulers and userspace round robin even out to uniform."""
+        node_i = self.node_index.get(node or self.node_names[0], 0)
+        table = self.proxies.tables.get(self.node_names[node_i])
+        vs = next((v.index for v in self.services.items if v.label == service_label), None)
+        if table is None or vs is None or table.count[vs] == 0:
+            return {}
+        lo, k = int(table.offset[vs]), int(table.count[vs])
+        cum = np.r_[0.0, table.cum[lo:lo + k]]
+        if self.proxies.config(self.node_names[node_i]).mode not in ("iptables", "nftables"):
+            cum = np.arange(k + 1) / k
+        return {self.registry.key(int(e)): float(s) for e, s in zip(table.eids[lo:lo + k], np.diff(cum))}
 
     def _route_flow(self, flow: Flow, times: np.ndarray, now: float) -> "FlowResult":
         rng = self.rng
