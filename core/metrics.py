@@ -133,6 +133,15 @@ class LatencyHistogram:
         self.bins[: counts.size] += counts
         self.count += len(latencies_ms)
 
+    def add_counts(self, latencies_ms: np.ndarray, counts: np.ndarray) -> None:
+        """Add ``counts[i]`` samples of latency ``latencies_ms[i]`` (latency classes of a batch)."""
+        if len(latencies_ms) == 0:
+            return
+        idx = np.minimum((np.asarray(latencies_ms) * (1.0 / self.RESOLUTION_MS) + 0.5).astype(np.int64),
+                         self.bins.size - 1)
+        np.add.at(self.bins, idx, np.asarray(counts, dtype=np.int64))
+        self.count += int(np.sum(counts))
+
     def percentile(self, q: float) -> float | None:
         """The smallest latency such that at least q% of the samples are <= it (nearest-rank)."""
         if self.count == 0:
@@ -164,9 +173,36 @@ class Metrics:
 
     def __post_init__(self) -> None:
         self.throughput = RingBuffer(self.series_capacity, 3)
+        self.endpoint_series: dict[tuple, RingBuffer] = {}  # endpoint key -> (t, delivered in that tick)
+        self.drop_series: dict[str, RingBuffer] = {}  # reason -> (t, drops in that tick)
 
-    def record_tick(self, t: float, sent: int, delivered: int, dropped: int) -> None:
+    def record_tick(self, t: float, sent: int, delivered: int, dropped: int,
+                    endpoint_counts: dict | None = None, drops: dict | None = None) -> None:
+        """One row per tick in every series; endpoints and reasons seen before get a 0 when idle."""
         self.throughput.append(t, (sent, delivered, dropped))
+        for key, n in (endpoint_counts or {}).items():
+            if key not in self.endpoint_series:
+                self.endpoint_series[key] = RingBuffer(self.series_capacity, 1)
+        for key, buf in self.endpoint_series.items():
+            buf.append(t, (endpoint_counts or {}).get(key, 0))
+        for reason in drops or {}:
+            if reason not in self.drop_series:
+                self.drop_series[reason] = RingBuffer(self.series_capacity, 1)
+        for reason, buf in self.drop_series.items():
+            buf.append(t, (drops or {}).get(reason, 0))
+
+    def share_series(self, service: str, window: int = 10) -> tuple[np.ndarray, dict[tuple, np.ndarray]]:
+        """Per-endpoint share of a service's delivered requests over a moving window of ``window`` ticks."""
+        keys = [k for k in self.endpoint_series if k[0] == service]
+        if not keys:
+            return np.zeros(0), {}
+        t, _ = self.endpoint_series[keys[0]].data()
+        rows = np.stack([self.endpoint_series[k].data()[1][:, 0] for k in keys])
+        kernel = np.ones(window)
+        smooth = np.stack([np.convolve(r, kernel)[: r.size] for r in rows])
+        total = smooth.sum(axis=0)
+        shares = np.divide(smooth, total, out=np.zeros_like(smooth), where=total > 0)
+        return t, {k: shares[i] for i, k in enumerate(keys)}
 
     def shares(self, service: str | None = None) -> dict[tuple, float]:
         """Share of delivered requests per endpoint (optionally of one service)."""

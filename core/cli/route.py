@@ -134,8 +134,14 @@ def build_report(plane, sim) -> dict:
     for service, counts in per_service.items():
         arr = np.array(counts, dtype=np.float64)
         stat, dof, p = chi_square(arr, np.full(arr.size, 1.0 / arr.size))
-        fairness[service] = {"jain": round(jain_index(arr), 6), "chi_square": round(stat, 4), "dof": dof,
-                             "p_uniform": round(p, 6)}
+        entry = {"jain": round(jain_index(arr), 6), "chi_square": round(stat, 4), "dof": dof, "p_uniform": round(p, 6)}
+        # against the mode's own expected distribution over the endpoints kube-proxy programs now
+        want = plane.expected_shares(service)
+        keys = [f"{e['ip']}:{e['port']}" for e in endpoints if e["service"] == service]
+        if want and set(keys) == set(want):
+            s2, d2, p2 = chi_square(arr, np.array([want[k] for k in keys]))
+            entry.update({"chi_square_mode": round(s2, 4), "p_mode": round(p2, 6)})
+        fairness[service] = entry
     return {
         "time": round(sim.time, 6),
         "requests": m.sent,
@@ -145,6 +151,7 @@ def build_report(plane, sim) -> dict:
         "endpoints": endpoints,
         "latency_ms": {q: m.latency.percentile(v) for q, v in (("p50", 50), ("p90", 90), ("p99", 99))},
         "balance": fairness,
+        "connections": plane.connections(),
         "traces": plane.trace.traces,
     }
 

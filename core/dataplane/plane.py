@@ -230,8 +230,36 @@ class DataPlane:
         m.dropped.update(dropped)
         m.endpoint_counts.update(counts)
         m.latency.add(tick.latencies_ms)
-        m.record_tick(t1, tick.sent, tick.delivered, tick.sent - tick.delivered)
+        m.record_tick(t1, tick.sent, tick.delivered, tick.sent - tick.delivered, tick.endpoint_counts, tick.dropped)
         return tick
+
+    # ---------------------------------------------------------------------------------------- charts
+    def connections(self) -> list[dict]:
+        """IPVS connection counters per node and real server (what ``ipvsadm -Ln`` shows on each node)."""
+        rows = []
+        for (ni, vs, category), slot in sorted(self.proxies.slots.items(), key=lambda kv: kv[0]):
+            bal = slot.balancer
+            if not getattr(bal, "counts_connections", False):
+                continue
+            for i, key in enumerate(bal.endpoint_keys):
+                rows.append({"node": slot.node, "service": self.services.items[vs].label, "category": category,
+                             "endpoint": key, "active": int(bal.active[i]), "inactive": int(bal.inactive[i])})
+        return rows
+
+    def expected_shares(self, service_label: str, node: str | None = None) -> dict[str, float]:
+        """The share of new connections each endpoint (``ip:port``) should get in the current mode, as seen by
+        ``node``'s kube-proxy (default: the first node): iptables' kernel-quantised statistic chain,
+        nftables' uniform numgen; stateful IPVS schedulers and userspace round robin even out to uniform."""
+        node_i = self.node_index.get(node or self.node_names[0], 0)
+        table = self.proxies.tables.get(self.node_names[node_i])
+        vs = next((v.index for v in self.services.items if v.label == service_label), None)
+        if table is None or vs is None or table.count[vs] == 0:
+            return {}
+        lo, k = int(table.offset[vs]), int(table.count[vs])
+        cum = np.r_[0.0, table.cum[lo:lo + k]]
+        if self.proxies.config(self.node_names[node_i]).mode not in ("iptables", "nftables"):
+            cum = np.arange(k + 1) / k
+        return {self.registry.key(int(e)): float(s) for e, s in zip(table.eids[lo:lo + k], np.diff(cum))}
 
     def _route_flow(self, flow: Flow, times: np.ndarray, now: float) -> "FlowResult":
         rng = self.rng
@@ -488,27 +516,27 @@ class DataPlane:
         all_ok = bool(ok.all())
         counts = np.bincount(eid if all_ok else eid[ok], minlength=len(self.registry))
         # latency: the node's decision (iptables: rules walked), DNAT (+ SNAT), then the hop to the pod.
+        # It takes few distinct values, so requests are counted per latency class -- (rules walked, mode,
+        # SNAT, same node) -- and the class values are computed once per class, not once per request.
         # A Service's rule sits at position vs in KUBE-SERVICES (PodPath writes them in model order).
         modes = self.proxies.node_mode
-        if (modes == 0).all():
-            lat = (vs + result.position) * L.IPTABLES_PER_RULE + (3 * L.IPTABLES_PER_RULE + L.NAT)
-        else:
-            m_ = modes[node_idx]
-            ipt = (vs + 3 + np.maximum(result.position, 0)) * L.IPTABLES_PER_RULE
-            lat = np.where(m_ == 0, ipt, np.where(m_ == 3, 2 * L.USERSPACE_COPY, L.NFTABLES_LOOKUP)) + L.NAT
-        lat += result.masq * L.NAT
+        mixed = not (modes == modes[0]).all()
         same = self.registry.node_indices(self.node_index)[eid] == node_idx
-        lat += L.CROSS_NODE - same * (L.CROSS_NODE - L.SAME_NODE)
-        codes = np.bincount(outcome, minlength=len(OUTCOME_CODES))
+        rules = vs + result.position
+        key = (rules * 4 + modes[node_idx]) if mixed else rules * 4 + int(modes[0])
+        key = (key * 2 + result.masq) * 2 + same
+        hist = np.bincount(key if all_ok else key[ok])
+        classes = np.flatnonzero(hist)
         m = self.metrics
+        m.latency.add_counts(_class_latency(classes), hist[classes])
+        codes = np.bincount(outcome, minlength=len(OUTCOME_CODES))
         m.sent += n
         m.new_connections += n
         m.delivered += int(codes[0])
         for code in np.nonzero(codes[1:])[0] + 1:
             m.dropped[CODE_NAMES[int(code)]] += int(codes[code])
-        m.latency.add(lat if all_ok else lat[ok])
         self.proxies.close_tick(now)
-        return BatchResult(outcome, eid, lat, counts)
+        return BatchResult(outcome, eid, key, counts)
 
     # ---------------------------------------------------------------------------------------- what-if
     def send(self, target: str, *, from_: str | None = None, requests: int = 1000, duration: float = 10.0,
@@ -531,15 +559,32 @@ class DataPlane:
         return self.add_flow(spec, client, addresses=addresses, budget=requests)
 
 
+def _class_latency(key: np.ndarray) -> np.ndarray:
+    """Latency (ms) of a ``route_batch`` latency class ``((rules * 4 + mode) * 2 + snat) * 2 + same_node``."""
+    same = key & 1
+    snat = (key >> 1) & 1
+    mode = (key >> 2) & 3
+    rules = key >> 4
+    decision = np.where(mode == 0, (rules + 3) * L.IPTABLES_PER_RULE,
+                        np.where(mode == 3, 2 * L.USERSPACE_COPY,
+                                 np.where(mode == 2, L.IPVS_LOOKUP, L.NFTABLES_LOOKUP)))
+    return decision + L.NAT + snat * L.NAT + np.where(same == 1, L.SAME_NODE, L.CROSS_NODE)
+
+
 @dataclass
 class BatchResult:
-    """Per-request outcome code, endpoint id and latency (ms) of ``route_batch``, and delivered counts
+    """Per-request outcome code, endpoint id and latency class of ``route_batch``, and delivered counts
     per endpoint id."""
 
     outcome: np.ndarray
     eid: np.ndarray
-    latency_ms: np.ndarray
+    latency_key: np.ndarray
     counts: np.ndarray
+
+    @property
+    def latency_ms(self) -> np.ndarray:
+        """Per-request latency in ms (computed on demand from the latency classes)."""
+        return _class_latency(self.latency_key)
 
 
 def _port_for(ep, port) -> int:

@@ -118,9 +118,11 @@ class NodeProxies:
             if self._seen_version.get(node) == view.version and self._seen_mode.get(node) == mode_key:
                 live_tables.setdefault(self._fingerprint_of.get(node), self.tables[node])
                 continue
-            fp = (view.config.mode, tuple(map(id, view.slices.values())), tuple(view.slices))
+            # nodes in the same state share one slices dict (copy-on-write in the control plane), so the
+            # dict's identity names the content; the table keeps the dict so the id cannot be recycled
+            fp = (view.config.mode, id(view.slices))
             table = self._table_cache.get(fp) or live_tables.get(fp)
-            if table is None:
+            if table is None or table.source is not view.slices:
                 table = ViewTable(self.services, view.slices, self.registry, view.config.mode)
             live_tables[fp] = table
             self.tables[node] = table
@@ -213,10 +215,6 @@ class NodeProxies:
                external_src: np.ndarray, external_entry: bool, now: float) -> ProxyResult:
         """kube-proxy's decision for a batch of new connections: ``node_idx`` decides for ``vs``."""
         n = node_idx.size
-        if external_entry:
-            local = self.services.external_local[vs] & external_src
-        else:
-            local = self.services.internal_local[vs]
         rng = self.plane.rng
         if (len(self.table_list) == 1 and self.all_stateless and not self.services.any_special
                 and not external_entry):
@@ -233,6 +231,10 @@ class NodeProxies:
                 masq |= ips[eid] == src_ip  # hairpin; eid -1 is masked just below
             return ProxyResult(eid, outcome, pos, masq & (eid >= 0), np.zeros(n, np.int32),
                                np.full(n, -1, np.int64), [table])
+        if external_entry:
+            local = self.services.external_local[vs] & external_src
+        else:
+            local = self.services.internal_local[vs]
         res = ProxyResult(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64),
                           np.zeros(n, bool), np.full(n, -1, np.int32), np.full(n, -1, np.int64))
         fast = (self.node_mode[node_idx] <= 1) & ~local & ~self.services.affinity[vs]

@@ -158,6 +158,7 @@ class ViewTable:
     def __init__(self, services: ServiceIndex, slices: dict[tuple[str, str], tuple[Endpoint, ...]],
                  registry: EndpointRegistry, mode: str):
         self.mode = mode
+        self.source = slices  # the view's slices this table was compiled from
         n = services.size
         self.offset = np.zeros(n, np.int64)
         self.count = np.zeros(n, np.int64)

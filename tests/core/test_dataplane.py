@@ -258,3 +258,108 @@ def test_trace_hops_add_up_to_the_request_latency(target, src):
     for t in delivered:
         assert abs(sum(h["latency_ms"] for h in t["hops"]) - t["latency_ms"]) < 1e-6, t
         assert all(set(h) == {"node", "src", "dst", "src_after", "dst_after", "rule", "latency_ms"} for h in t["hops"])
+
+
+def test_route_batch_matches_the_flow_path_latency_model():
+    sim = settled(cluster(ingress=False))
+    plane = sim.dataplane
+    vs = plane.services.lookup(sim.model.services[0], sim.model.services[0].ports[0])
+    n = 3000
+    node = np.zeros(n, np.int64)  # clients on node-1
+    src = np.full(n, 0x0AF400FA, np.uint32)  # 10.244.0.250, a pod address on node-1
+    r = plane.route_batch(node, np.full(n, vs), src, np.arange(n) + 40000)
+    assert (r.outcome == 0).all() and r.counts.sum() == n
+    # same-node picks: rules walked (vs + position + 3) * 0.25 us + DNAT 2 us + 20 us veth; cross-node 200 us
+    lat = r.latency_ms
+    pos = np.array([{e: i for i, e in enumerate(plane.proxies.table_list[0].eids[:3])}[x] for x in r.eid])
+    same = np.array([plane.registry.node[e] == "node-1" for e in r.eid])
+    want = (vs + pos + 3) * 0.00025 + 0.002 + np.where(same, 0.02, 0.20)
+    assert np.allclose(lat, want)
+    assert plane.metrics.latency.count == n
+
+
+def test_mode_switch_takes_effect_at_the_next_sync_and_keeps_established_connections():
+    sim = settled(cluster(mode="iptables", ingress=False))
+    plane = sim.dataplane
+    from core.model import TimelineEvent
+
+    keep = plane.send("default/web:80", from_="node-1", requests=400, duration=4.0, keepalive=400)
+    sim.step()
+    pinned = int(keep.conn_eid[0])
+    assert pinned >= 0
+    sim.schedule(TimelineEvent(sim.time, "setProxyMode", "", "ipvs"))
+    sim.step()
+    sim.step(1.5)  # kube-proxy's sync delay (minSyncPeriod 1 s) has passed on every node
+    assert all(v.config.mode == "ipvs" for v in sim.state.proxy_views.values())
+    before = dict(plane.metrics.endpoint_counts)
+    flow = plane.send("default/web:80", from_="node-2", requests=300, duration=0.3)
+    while sim.time < max(flow.stop, keep.stop) + 0.1:
+        sim.step()
+    new = {k: v - before.get(k, 0) for k, v in plane.metrics.endpoint_counts.items()}
+    # the keep-alive connection opened under iptables still goes to its pod (conntrack)
+    assert int(keep.conn_eid[0]) == pinned or keep.conn_left[0] == 0
+    # new connections from node-2 now go through IPVS rr: an exact round robin over 3 servers
+    rr = [v for k, v in new.items()]
+    assert sum(rr) >= 300 and max(rr) - min(rr) <= 400  # the keep-alive stream lands on one pod only
+    slot_modes = {s.mode for (ni, vs, cat), s in plane.proxies.slots.items() if ni == 1}
+    assert slot_modes == {"ipvs"}
+
+
+def test_scale_to_zero_uses_terminating_endpoints_until_they_are_gone():
+    sim = settled(cluster(ingress=False))
+    plane = sim.dataplane
+    from core.model import TimelineEvent
+
+    sim.schedule(TimelineEvent(sim.time, "scale", "default/web", 0))
+    flow = plane.send("default/web:80", from_="node-1", requests=1000, duration=10.0)
+    refused_at = None
+    while sim.time < flow.stop:
+        t = sim.step().traffic
+        if t.dropped.get("refused") and refused_at is None:
+            refused_at = sim.time
+    m = plane.metrics
+    # serving+terminating pods keep answering through the fallback (domain.md a.7) during the termination
+    # grace (classroom: 3 s); when they are gone, kube-proxy still sends to them until its next sync
+    # (1 s at 100 requests/s: at most ~110 timeouts), then nothing is left: REJECT, refused at once
+    assert m.delivered > 0 and m.dropped.get("refused", 0) > 0
+    assert m.dropped.get("timeout_dead_endpoint", 0) <= 120
+    assert refused_at is not None and refused_at > flow.start + 2.5
+
+
+def test_userspace_retries_another_backend_after_a_failed_connect():
+    results = {}
+    for mode in ("iptables", "userspace"):
+        sim = settled(cluster(mode=mode, ingress=False))
+        from core.model import TimelineEvent
+
+        victim = next(p.node for p in sim.state.pods.values() if p.labels.get("app") == "web")
+        client = next(n for n in sim.state.nodes if n != victim)
+        sim.schedule(TimelineEvent(sim.time, "failNode", victim))
+        flow = sim.dataplane.send("default/web:80", from_=client, requests=2000, duration=4.0)
+        while sim.time < flow.stop:
+            sim.step()
+        results[mode] = sim.dataplane.metrics
+    assert results["iptables"].dropped.get("timeout_dead_endpoint", 0) > 300  # ~1/3 of connections time out
+    assert results["userspace"].dropped.get("timeout_dead_endpoint", 0) == 0  # kube-proxy retried elsewhere
+    assert results["userspace"].latency.percentile(99) > 200  # ... after a failed connect (250 ms)
+
+
+def test_chart_series_connections_and_expected_shares():
+    sim = settled(cluster(mode="ipvs", scheduler="lc", ingress=False))
+    plane = sim.dataplane
+    _send(sim, "default/web:80", n=600, from_="node-1", addresses=5)
+    m = plane.metrics
+    keys = [k for k in m.endpoint_series if k[0] == "default/web:http"]
+    assert len(keys) == 3
+    total = sum(m.endpoint_series[k].data()[1].sum() for k in keys)
+    assert total == m.delivered == 600
+    t, shares = m.share_series("default/web:http")
+    assert t.size == len(m.throughput) and np.allclose(sum(shares.values())[t > t[0] + 2], 1.0, atol=1e-9)
+    rows = plane.connections()
+    # lc on node-1: every closed connection is an inactive entry for 120 s (TIME_WAIT); none active
+    mine = [r for r in rows if r["node"] == "node-1"]
+    assert sum(r["inactive"] for r in mine) == 600 and sum(r["active"] for r in mine) == 0
+    # lc balances on (active << 8) + inactive: the inactive counts differ by at most one
+    inact = sorted(r["inactive"] for r in mine)
+    assert inact[-1] - inact[0] <= 1
+    assert sum(plane.expected_shares("default/web:http").values()) == pytest.approx(1.0)
