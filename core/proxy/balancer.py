@@ -4,6 +4,12 @@ Subclasses implement ``_set_endpoints`` and ``_schedule`` (one batch of connecti
 scheduling decision, in arrival order). The base class validates input, applies ClientIP affinity
 (only first-time clients reach the scheduler), keeps the last batch for ``describe_pick`` and the
 per-endpoint connection counters for ``release``.
+
+Approximation (stateful IPVS schedulers with affinity only): within one batch the scheduler sees the
+counters as they were at the start of the batch plus its own picks; connections that followed a
+persistence template in the same batch are added to ``active`` after the batch, not interleaved.
+Without affinity, and for rr/wrr/sh/dh/mh and the stateless modes, a batch equals the same connections
+processed one by one.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ class Balancer:
         self.last_by_affinity = np.zeros(0, dtype=bool)
         self.counts_connections = False  # IPVS keeps activeconns/inactconns
         self._alive: np.ndarray | None = None
+        self._batch_counts: np.ndarray | None = None  # optional per-endpoint pick counts set by _schedule
 
     # ------------------------------------------------------------------ endpoints
     def set_endpoints(self, keys: Sequence[str], weights: Sequence[int] | None = None, *, now: float = 0.0) -> None:
@@ -113,7 +120,11 @@ class Balancer:
         else:
             out, by_aff = self._pick_with_affinity(ip, port, dst_ip, now, rng, alive)
         if self.counts_connections and out.size:
-            self.active += np.bincount(out + 1, minlength=self.active.size + 1)[1:]  # -1 -> bin 0
+            if self._batch_counts is not None and self.affinity is None:
+                self.active += self._batch_counts  # the scheduler knew the per-dest counts arithmetically
+            else:
+                self.active += np.bincount(out + 1, minlength=self.active.size + 1)[1:]  # -1 -> bin 0
+        self._batch_counts = None
         self.last_picks = out
         self.last_by_affinity = by_aff
         return out

@@ -221,15 +221,19 @@ class IpvsBalancer(Balancer):
     def _schedule(self, src_ip, src_port, dst_ip, now, rng, alive) -> np.ndarray:
         k = src_ip.size
         s = self.scheduler
+        n = len(self.endpoint_keys)
         if s == "rr":
             picks = S.rr_batch(np.flatnonzero(self.weight > 0), self._pos(self.rr_pointer), k)
             if k and picks[-1] >= 0:
                 self.rr_pointer = self.endpoint_keys[int(picks[-1])]
+                self._batch_counts = S.cycle_counts(picks, k, int((self.weight > 0).sum()), n)
             return picks
         if s == "wrr":
             picks, cl, cw = S.wrr_batch(self.weight, self._pos(self.wrr_cl), self.wrr_cw, self.wrr_mw, self.wrr_di, k)
             if k and self.wrr_mw > 0:
                 self.wrr_cl, self.wrr_cw = self.endpoint_keys[cl], cw
+                period = int(S.wrr_cycle(self.weight, self.wrr_mw, self.wrr_di)[0].size)
+                self._batch_counts = S.cycle_counts(picks, k, period, n)
             return picks
         if s in ("lc", "wlc"):
             return S.lc_batch(self.active, self.inactive, self.weight, k, weighted=(s == "wlc"))
@@ -243,7 +247,11 @@ class IpvsBalancer(Balancer):
             lookup = self._lookup_table()
             if s == "dh":
                 if dst_ip is None:  # one virtual IP: one bucket for the whole batch
-                    return np.full(k, lookup[hash_32_array(np.asarray([self.vip]), 8)[0]], dtype=np.int64)
+                    owner = int(lookup[hash_32_array(np.asarray([self.vip]), 8)[0]])
+                    if owner >= 0:
+                        self._batch_counts = np.zeros(n, dtype=np.int64)
+                        self._batch_counts[owner] = k
+                    return np.full(k, owner, dtype=np.int64)
                 bucket = hash_32_array(dst_ip, 8)
             elif s == "sh":
                 bucket = sh_bucket_array(src_ip, src_port if self.sh_port else 0)

@@ -117,6 +117,15 @@ def rr_batch(usable: np.ndarray, pointer: int, k: int) -> np.ndarray:
     return np.resize(np.roll(usable, -start), k).astype(np.int64, copy=False)  # the cycle, repeated
 
 
+def cycle_counts(picks: np.ndarray, k: int, period: int, n: int) -> np.ndarray:
+    """Per-dest counts of k picks that walk a cycle of ``period`` picks: whole cycles plus the remainder."""
+    whole, rest = divmod(k, period)
+    counts = np.bincount(picks[: min(k, period)], minlength=n) * whole if whole else np.zeros(n, dtype=np.int64)
+    if rest:
+        counts = counts + np.bincount(picks[k - rest :], minlength=n)
+    return counts.astype(np.int64)
+
+
 def wrr_cycle(weight: np.ndarray, mw: int, di: int) -> tuple[np.ndarray, np.ndarray]:
     """The full wrr cycle as (dest positions, cw level of each pick): cw = mw, mw-di, ... > 0."""
     levels = np.arange(mw, 0, -di, dtype=np.int64)

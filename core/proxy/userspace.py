@@ -7,6 +7,9 @@ Generator (or at once via ``shuffle(rng)``). ``endpoint_keys`` keeps the given o
 is ``rr_order`` (indices into ``endpoint_keys``) so picks stay stable indices. On a failed dial
 (``alive`` False) the proxier asks for the next endpoint, up to 4 attempts (``EndpointDialTimeouts``
 250ms/500ms/1s/2s); after 4 failures the connection fails (-1).
+
+Approximation: a client whose remembered (affinity) endpoint is dead is rescheduled with 4 round-robin
+attempts; the real proxier spends its first attempt on the dead endpoint and has 3 left.
 """
 
 from __future__ import annotations
@@ -96,7 +99,8 @@ class UserspaceBalancer(Balancer):
     def _describe(self, i: int, j: int) -> str:
         if j < 0:
             return f"LoadBalancerRR: {DIAL_ATTEMPTS} dial attempts failed -> connection refused"
-        tries = int(self._last_attempts[i]) if i < self._last_attempts.size else 1
+        # attempts are known per scheduled connection; with affinity the batch index does not map to them
+        tries = int(self._last_attempts[i]) if self.affinity is None and i < self._last_attempts.size else 1
         extra = f" after {tries - 1} failed dial(s)" if tries > 1 else ""
         return f"LoadBalancerRR round robin{extra} -> {self.endpoint_keys[j]}"
 
