@@ -170,6 +170,12 @@ def test_sh_bucket_by_hand():
     b.set_endpoints([C, B, A])
     src = [183763205, 3232235527]
     assert picks(b, 2, src=src, port=[1111, 2222]) == [B, C]  # port not hashed without sh-port
+    # with sh-port: 183763205 + 1111 = 183764316; * 1640531527 = 301471153935590532; mod 2^32 = 3495666820;
+    # >> 24 = 208; 208 % 3 = 1 -> B
+    assert sh_bucket("10.244.1.5", 1111) == 208
+    bp = make_balancer("ipvs", "sh", sh_port=True)
+    bp.set_endpoints([C, B, A])
+    assert picks(bp, 1, src=[183763205], port=[1111]) == [B]
 
 
 def test_sh_weight_takes_consecutive_buckets():
