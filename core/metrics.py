@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.proxy.stats import chi2_sf
+
 
 def jain_index(counts: np.ndarray) -> float:
     """Jain's fairness index (sum x)^2 / (n * sum x^2): 1.0 perfectly even, 1/n all on one."""
@@ -21,48 +23,9 @@ def jain_index(counts: np.ndarray) -> float:
     return float(x.sum() ** 2 / (x.size * np.square(x).sum()))
 
 
-def _gamma_q(a: float, x: float) -> float:
-    """Regularised upper incomplete gamma Q(a, x) (Numerical Recipes: series below a+1, else Lentz CF)."""
-    if x <= 0:
-        return 1.0
-    gln = math.lgamma(a)
-    if x < a + 1.0:
-        term = 1.0 / a
-        total = term
-        ap = a
-        for _ in range(10_000):
-            ap += 1.0
-            term *= x / ap
-            total += term
-            if abs(term) < abs(total) * 1e-15:
-                break
-        p = total * math.exp(-x + a * math.log(x) - gln)
-        return max(0.0, 1.0 - p)
-    tiny = 1e-300
-    b = x + 1.0 - a
-    c = 1.0 / tiny
-    d = 1.0 / b
-    h = d
-    for i in range(1, 10_000):
-        an = -i * (i - a)
-        b += 2.0
-        d = an * d + b
-        d = tiny if abs(d) < tiny else d
-        c = b + an / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return float(math.exp(-x + a * math.log(x) - gln) * h)
-
-
 def chi_square_sf(stat: float, dof: int) -> float:
-    """P(X >= stat) for a chi-square distribution with ``dof`` degrees of freedom."""
-    if dof <= 0:
-        return 1.0
-    return _gamma_q(dof / 2.0, stat / 2.0)
+    """P(X >= stat) for a chi-square distribution with ``dof`` degrees of freedom (1.0 when dof < 1)."""
+    return chi2_sf(stat, dof) if dof >= 1 else 1.0
 
 
 def chi_square(observed: np.ndarray, expected_shares: np.ndarray) -> tuple[float, int, float]:

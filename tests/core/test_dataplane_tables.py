@@ -70,3 +70,14 @@ def test_kube_proxy_order_is_lexicographic_ip_port():
     reg = EndpointRegistry()
     t = ViewTable(ServiceIndex(model), {("ns", "s"): eps}, reg, "iptables")
     assert [reg.ip[e] for e in t.eids[:3]] == ["10.244.0.10", "10.244.0.2", "10.244.0.3"]
+
+
+def test_chi_square_and_fairness_by_hand():
+    from core.metrics import chi_square, jain_index
+
+    # observed 10/20/30 against even shares: expected 20 each, stat = (100 + 0 + 100) / 20 = 10, dof 2,
+    # p = exp(-10/2) = 0.006737947 (the chi-square(2) survival function is exp(-x/2))
+    stat, dof, p = chi_square(np.array([10, 20, 30]), np.array([1, 1, 1]) / 3)
+    assert stat == 10.0 and dof == 2 and abs(p - np.exp(-5)) < 1e-12
+    # Jain: (10+20+30)^2 / (3 * (100+400+900)) = 3600 / 4200
+    assert jain_index(np.array([10, 20, 30])) == 3600 / 4200
