@@ -27,8 +27,19 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.engine import Simulation  # noqa: E402
-from core.model import (ClusterModel, Container, ContainerPort, NodeSpec, PodTemplate, Resources,  # noqa: E402
-                        ServicePort, ServiceSpec, SimulationSettings, Timing, WorkloadSpec)
+from core.model import (  # noqa: E402
+    ClusterModel,
+    Container,
+    ContainerPort,
+    NodeSpec,
+    PodTemplate,
+    Resources,
+    ServicePort,
+    ServiceSpec,
+    SimulationSettings,
+    Timing,
+    WorkloadSpec,
+)
 
 
 def scale_model(nodes: int, services: int, replicas: int, mode: str) -> ClusterModel:

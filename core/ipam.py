@@ -104,7 +104,7 @@ class ServiceCIDRAllocator(_BandAllocator):
         try:
             addr = ipaddress.IPv4Address(ip)
         except ValueError as exc:
-            raise AllocationError("invalid", f"must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            raise AllocationError("invalid", "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
                                   ip) from exc
         idx = int(addr) - self.base
         if addr not in self.network or not (0 <= idx < self.size):
@@ -121,7 +121,7 @@ class ServiceCIDRAllocator(_BandAllocator):
     def allocate_next(self, rng: np.random.Generator) -> str:
         idx = self._allocate_next_index(rng)
         if idx is None:
-            raise AllocationError("full", f"failed to allocate a serviceIP: range is full")
+            raise AllocationError("full", "failed to allocate a serviceIP: range is full")
         return str(ipaddress.IPv4Address(self.base + idx))
 
     def release(self, ip: str) -> None:

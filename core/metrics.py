@@ -143,7 +143,7 @@ class Metrics:
                     endpoint_counts: dict | None = None, drops: dict | None = None) -> None:
         """One row per tick in every series; endpoints and reasons seen before get a 0 when idle."""
         self.throughput.append(t, (sent, delivered, dropped))
-        for key, n in (endpoint_counts or {}).items():
+        for key, _n in (endpoint_counts or {}).items():
             if key not in self.endpoint_series:
                 self.endpoint_series[key] = RingBuffer(self.series_capacity, 1)
         for key, buf in self.endpoint_series.items():

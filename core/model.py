@@ -374,7 +374,7 @@ class Timing:
     termination_grace: float = 30.0
 
     @classmethod
-    def preset(cls, name: str) -> "Timing":
+    def preset(cls, name: str) -> Timing:
         if name == "realistic":
             return cls()
         if name == "classroom":

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.dataplane.targets import ParsedTarget, parse_target
 from core.dataplane.tables import ip_to_u32
+from core.dataplane.targets import ParsedTarget, parse_target
 from core.model import ClientSpec, TrafficSpec
 
 EPHEMERAL_PORTS = (32768, 61000)  # Linux net.ipv4.ip_local_port_range default: 32768-60999

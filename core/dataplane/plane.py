@@ -20,8 +20,7 @@ from core.dataplane.flows import EPHEMERAL_PORTS, Flow, client_addresses, flow_f
 from core.dataplane.ingress import match_request
 from core.dataplane.proxystage import NodeProxies, ProxyResult
 from core.dataplane.tables import EndpointRegistry, ServiceIndex, ip_to_u32, u32_to_ip
-from core.dataplane.targets import (Resolution, TargetError, find_ingress_controller, parse_target,
-                                    resolve)
+from core.dataplane.targets import Resolution, TargetError, find_ingress_controller, parse_target, resolve
 from core.dataplane.trace import TraceBuilder
 from core.metrics import Metrics
 from core.model import ClientSpec, TrafficSpec
@@ -237,7 +236,7 @@ class DataPlane:
     def connections(self) -> list[dict]:
         """IPVS connection counters per node and real server (what ``ipvsadm -Ln`` shows on each node)."""
         rows = []
-        for (ni, vs, category), slot in sorted(self.proxies.slots.items(), key=lambda kv: kv[0]):
+        for (_ni, vs, category), slot in sorted(self.proxies.slots.items(), key=lambda kv: kv[0]):
             bal = slot.balancer
             if not getattr(bal, "counts_connections", False):
                 continue
@@ -261,7 +260,7 @@ class DataPlane:
             cum = np.arange(k + 1) / k
         return {self.registry.key(int(e)): float(s) for e, s in zip(table.eids[lo:lo + k], np.diff(cum))}
 
-    def _route_flow(self, flow: Flow, times: np.ndarray, now: float) -> "FlowResult":
+    def _route_flow(self, flow: Flow, times: np.ndarray, now: float) -> FlowResult:
         rng = self.rng
         n = times.size
         res = self.resolution(flow)
@@ -325,7 +324,7 @@ class DataPlane:
         return out
 
     # ---------------------------------------------------------------------------------------- stages
-    def _direct(self, flow: Flow, res: Resolution, out: "FlowResult") -> None:
+    def _direct(self, flow: Flow, res: Resolution, out: FlowResult) -> None:
         """Headless DNS (a ready pod IP per connection) or a static route straight to one pod IP."""
         n = out.outcome.size
         if res.kind == "headless":
@@ -352,7 +351,7 @@ class DataPlane:
         ep_nodes = self.registry.node_indices(self.node_index)[out.eid]
         out.latency[:] = (L.EXTERNAL if not flow.internal else 0.0) + L.hop_cost(ep_nodes == client_node)
 
-    def _entry_and_proxy(self, flow: Flow, res: Resolution, out: "FlowResult", mask: np.ndarray,
+    def _entry_and_proxy(self, flow: Flow, res: Resolution, out: FlowResult, mask: np.ndarray,
                          now: float) -> None:
         """Pick the node whose kube-proxy decides, then run that node's kube-proxy stage."""
         idx = np.nonzero(mask)[0]
@@ -403,7 +402,7 @@ class DataPlane:
         out.pick_i[live] = result.pick_i
         out.labels.update({int(e): self.services.items[vs].label for e in np.unique(result.eid[result.eid >= 0])})
 
-    def _update_connections(self, flow: Flow, out: "FlowResult", addr_idx: np.ndarray, new_conn: np.ndarray) -> None:
+    def _update_connections(self, flow: Flow, out: FlowResult, addr_idx: np.ndarray, new_conn: np.ndarray) -> None:
         if not flow.keepalive:
             return
         # the last request of each address in this batch leaves its connection state behind
@@ -419,7 +418,7 @@ class DataPlane:
         flow.conn_lb[has] = out.via_lb[li]
         flow.conn_port[has] = out.src_port[li]
 
-    def _ingress_stage(self, flow: Flow, res: Resolution, out: "FlowResult") -> None:
+    def _ingress_stage(self, flow: Flow, res: Resolution, out: FlowResult) -> None:
         """The controller pod terminates HTTP, matches host and path, and proxies to a backend pod."""
         at_ctrl = out.outcome == 0
         if not np.any(at_ctrl):
@@ -459,7 +458,7 @@ class DataPlane:
         dead = at_ctrl & ~self.alive(out.eid)
         out.outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
 
-    def _latency(self, flow: Flow, res: Resolution, out: "FlowResult") -> None:
+    def _latency(self, flow: Flow, res: Resolution, out: FlowResult) -> None:
         lat = np.zeros(out.outcome.size)
         if not flow.internal:
             lat += L.EXTERNAL
@@ -486,7 +485,7 @@ class DataPlane:
 
     # ---------------------------------------------------------------------------------------- batches
     def route_batch(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
-                    now: float | None = None) -> "BatchResult":
+                    now: float | None = None) -> BatchResult:
         """Route a batch of new connections from pods to ClusterIPs, across any number of Services.
 
         ``node_idx[i]`` is the client pod's node (whose kube-proxy decides), ``vs[i]`` the virtual service
@@ -655,7 +654,7 @@ class FlowResult:
     ingress_match: object = None
 
     @classmethod
-    def empty(cls, n: int, res: Resolution) -> "FlowResult":
+    def empty(cls, n: int, res: Resolution) -> FlowResult:
         return cls(np.zeros(n, np.int64), np.full(n, -1, np.int64), np.full(n, -1, np.int64),
                    np.full(n, -1, np.int64), np.full(n, -1, np.int64), np.zeros(n, bool), np.zeros(n, bool),
                    np.full(n, None, object), np.full(n, -1, np.int64), np.zeros(n, bool), np.full(n, -1, np.int64),

@@ -162,7 +162,7 @@ def _by_service(service: ServiceSpec, port: int | str | None, text: str) -> Reso
 
 
 def resolve(model: ClusterModel, target: ParsedTarget, node_ips: dict[str, str], pod_ips: set[str],
-            ingress_controller: "IngressControllerInfo | None") -> Resolution:
+            ingress_controller: IngressControllerInfo | None) -> Resolution:
     """Resolve ``target`` in ``model`` (``node_ips``: node name -> InternalIP; ``pod_ips``: live pod IPs)."""
     if target.kind == "service_ref":
         ns, name = target.host.split("/", 1)

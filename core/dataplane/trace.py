@@ -15,8 +15,16 @@ import numpy as np
 
 from core.dataplane import latency as L
 from core.dataplane.tables import ViewTable, u32_to_ip
-from core.proxy.chains import (compute_probability, ext_chain, nft_chain_name, nft_endpoint_base,
-                               nft_service_base, sep_chain, svc_chain, svl_chain)
+from core.proxy.chains import (
+    compute_probability,
+    ext_chain,
+    nft_chain_name,
+    nft_endpoint_base,
+    nft_service_base,
+    sep_chain,
+    svc_chain,
+    svl_chain,
+)
 
 
 class TraceBuilder:

@@ -5,9 +5,26 @@ out by hand."""
 from __future__ import annotations
 
 from core.engine import Simulation
-from core.model import (ClientSpec, ClusterModel, Container, ContainerPort, IngressBackend, IngressClassSpec,
-                        IngressPath, IngressRule, IngressSpec, NodeSpec, PodTemplate, Resources, ServicePort,
-                        ServiceSpec, SimulationSettings, Timing, TrafficSpec, WorkloadSpec)
+from core.model import (
+    ClientSpec,
+    ClusterModel,
+    Container,
+    ContainerPort,
+    IngressBackend,
+    IngressClassSpec,
+    IngressPath,
+    IngressRule,
+    IngressSpec,
+    NodeSpec,
+    PodTemplate,
+    Resources,
+    ServicePort,
+    ServiceSpec,
+    SimulationSettings,
+    Timing,
+    TrafficSpec,
+    WorkloadSpec,
+)
 
 WEB_LABELS = {"app": "web"}
 

@@ -34,7 +34,7 @@ def test_every_request_is_accounted_for(replicas, mode, scheduler, etp, itp, aff
         assert t.sent == t.delivered + sum(t.dropped.values())
         seen += t.sent
         # delivered requests reached pods that run on nodes that are up
-        for (_svc, pod, ip, _port, node), n in t.endpoint_counts.items():
+        for (_svc, pod, ip, _port, node), _n in t.endpoint_counts.items():
             if pod.startswith("/"):  # ExternalName: outside the cluster
                 continue
             ns, name = pod.split("/", 1)
