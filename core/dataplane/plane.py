@@ -485,7 +485,7 @@ class DataPlane:
 
     # ---------------------------------------------------------------------------------------- batches
     def route_batch(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
-                    now: float | None = None) -> BatchResult:
+                    now: float | None = None) -> "BatchResult":
         """Route a batch of new connections from pods to ClusterIPs, across any number of Services.
 
         ``node_idx[i]`` is the client pod's node (whose kube-proxy decides), ``vs[i]`` the virtual service
@@ -499,8 +499,69 @@ class DataPlane:
         node_idx = np.asarray(node_idx, dtype=np.int64)
         vs = np.asarray(vs, dtype=np.int64)
         src_ip = np.asarray(src_ip, dtype=np.uint32)
+        P = self.proxies
+        if (len(P.table_list) == 1 and P.all_stateless and not self.services.any_special
+                and bool(self.node_up.all())):
+            result = self._route_batch_one_table(P.table_list[0], node_idx, vs, src_ip)
+        else:
+            result = self._route_batch_general(node_idx, vs, src_ip, np.asarray(src_port), now)
+        self.proxies.close_tick(now)
+        return result
+
+    def _route_batch_one_table(self, table, node_idx, vs, src_ip) -> "BatchResult":
+        """Every node programs the same stateless view: the whole batch is counted per (flat table entry,
+        same node, SNAT) class -- one bincount -- and outcomes, endpoint counts and latencies are derived
+        per class. Per-request arrays are produced on demand only."""
         n = node_idx.size
-        result = self.proxies.decide(node_idx, vs, src_ip, np.asarray(src_port), np.zeros(n, bool), False, now)
+        P = self.proxies
+        flat, _pos = table.pick_flat(vs, self.rng.random(n))
+        f_node, f_ip, f_vs, f_pos = table.flat_arrays(self.registry, self.node_index)
+        size = table.eids.size
+        # SNAT: sources outside the cluster CIDR (or everything with masqueradeAll), and hairpins
+        lo, hi = P._cidr_lo, P._cidr_hi
+        if P.any_masq_all:
+            masq = P.node_masq_all[node_idx] | ~P._in_cluster(src_ip)
+        elif n and lo <= int(src_ip.min()) and int(src_ip.max()) <= hi:
+            masq = None  # every source is a pod address: only hairpins are masqueraded
+        else:
+            masq = ~P._in_cluster(src_ip)
+        hairpin = f_ip[flat] == src_ip
+        masq = hairpin if masq is None else (masq | hairpin)
+        # class of each request: flat entry + size * same node + 2 * size * SNAT, counted in one bincount
+        key = flat
+        np.add(key, size, out=key, where=f_node[flat] == node_idx)
+        np.add(key, 2 * size, out=key, where=masq)
+        hist = np.bincount(key, minlength=4 * size).reshape(4, size)
+        alive = self._alive_padded()[table.eids]  # per flat entry; the trailing -1 reads False
+        per_flat = hist.sum(axis=0)
+        exists = table.eids >= 0
+        ok_flat = exists & alive
+        delivered_flat = np.where(ok_flat, per_flat, 0)
+        counts = np.bincount(table.eids[exists], weights=delivered_flat[exists],
+                             minlength=len(self.registry)).astype(np.int64)
+        # latency classes: (flat entry -> rules walked, same node, SNAT); _class_latency's layout is
+        # bit 0 same node, bit 1 SNAT
+        classes = np.flatnonzero(hist * ok_flat[None, :])
+        cls, fl = np.divmod(classes, size)
+        rules = f_vs[fl] + f_pos[fl]
+        mode = int(P.node_mode[0])
+        lat_keys = (rules * 4 + mode) * 4 + cls
+        m = self.metrics
+        m.latency.add_counts(_class_latency(lat_keys), hist.reshape(-1)[classes])
+        m.sent += n
+        m.new_connections += n
+        m.delivered += int(delivered_flat.sum())
+        dead = int(per_flat[exists & ~alive].sum())
+        refused = int(per_flat[~exists].sum())
+        if dead:
+            m.dropped["timeout_dead_endpoint"] += dead
+        if refused:
+            m.dropped["refused"] += refused
+        return BatchResult.lazy(self, table, key, size, node_idx, masq, counts)
+
+    def _route_batch_general(self, node_idx, vs, src_ip, src_port, now) -> "BatchResult":
+        n = node_idx.size
+        result = self.proxies.decide(node_idx, vs, src_ip, src_port, np.zeros(n, bool), False, now)
         eid, outcome = result.eid, result.outcome
         if not self.node_up.all():
             up = self.node_up[node_idx]
@@ -518,12 +579,7 @@ class DataPlane:
         # It takes few distinct values, so requests are counted per latency class -- (rules walked, mode,
         # SNAT, same node) -- and the class values are computed once per class, not once per request.
         # A Service's rule sits at position vs in KUBE-SERVICES (PodPath writes them in model order).
-        modes = self.proxies.node_mode
-        mixed = not (modes == modes[0]).all()
-        same = self.registry.node_indices(self.node_index)[eid] == node_idx
-        rules = vs + result.position
-        key = (rules * 4 + modes[node_idx]) if mixed else rules * 4 + int(modes[0])
-        key = (key * 2 + result.masq) * 2 + same
+        key = _latency_key(self, node_idx, vs, result.position, result.masq, eid)
         hist = np.bincount(key if all_ok else key[ok])
         classes = np.flatnonzero(hist)
         m = self.metrics
@@ -534,7 +590,6 @@ class DataPlane:
         m.delivered += int(codes[0])
         for code in np.nonzero(codes[1:])[0] + 1:
             m.dropped[CODE_NAMES[int(code)]] += int(codes[code])
-        self.proxies.close_tick(now)
         return BatchResult(outcome, eid, key, counts)
 
     # ---------------------------------------------------------------------------------------- what-if
@@ -558,6 +613,14 @@ class DataPlane:
         return self.add_flow(spec, client, addresses=addresses, budget=requests)
 
 
+def _latency_key(plane, node_idx, vs, position, masq, eid) -> np.ndarray:
+    """Latency class of each request: ``((rules walked * 4 + mode) * 2 + snat) * 2 + same_node``."""
+    modes = plane.proxies.node_mode
+    same = plane.registry.node_indices(plane.node_index)[eid] == node_idx
+    rules = vs + np.maximum(position, 0)
+    return ((rules * 4 + modes[node_idx]) * 2 + masq) * 2 + same
+
+
 def _class_latency(key: np.ndarray) -> np.ndarray:
     """Latency (ms) of a ``route_batch`` latency class ``((rules * 4 + mode) * 2 + snat) * 2 + same_node``."""
     same = key & 1
@@ -570,19 +633,54 @@ def _class_latency(key: np.ndarray) -> np.ndarray:
     return decision + L.NAT + snat * L.NAT + np.where(same == 1, L.SAME_NODE, L.CROSS_NODE)
 
 
-@dataclass
 class BatchResult:
-    """Per-request outcome code, endpoint id and latency class of ``route_batch``, and delivered counts
-    per endpoint id."""
+    """Per-request outcome code, endpoint id and latency of ``route_batch``, and delivered counts per
+    endpoint id. The per-request arrays of the one-table fast path are derived on first access."""
 
-    outcome: np.ndarray
-    eid: np.ndarray
-    latency_key: np.ndarray
-    counts: np.ndarray
+    def __init__(self, outcome, eid, latency_key, counts):
+        self._outcome, self._eid, self._key = outcome, eid, latency_key
+        self.counts = counts
+        self._lazy = None
+
+    @classmethod
+    def lazy(cls, plane, table, key, size, node_idx, masq, counts) -> "BatchResult":
+        """``key`` is flat entry + size * same node + 2 * size * SNAT (the fast path's class key)."""
+        r = cls(None, None, None, counts)
+        r._lazy = (plane, table, key, size, node_idx, masq)
+        return r
+
+    @property
+    def _flat(self) -> np.ndarray:
+        _plane, _table, key, size, _node, _masq = self._lazy
+        return key % size if size else key
+
+    @property
+    def eid(self) -> np.ndarray:
+        if self._eid is None:
+            self._eid = self._lazy[1].eids[self._flat]
+        return self._eid
+
+    @property
+    def outcome(self) -> np.ndarray:
+        if self._outcome is None:
+            plane = self._lazy[0]
+            eid = self.eid
+            self._outcome = np.where(eid < 0, OUTCOME_CODES["refused"],
+                                     np.where(plane._alive_padded()[eid], 0, OUTCOME_CODES["timeout_dead_endpoint"]))
+        return self._outcome
+
+    @property
+    def latency_key(self) -> np.ndarray:
+        if self._key is None:
+            plane, table, _key, _size, node_idx, masq = self._lazy
+            flat = self._flat
+            _n, _ip, f_vs, f_pos = table.flat_arrays(plane.registry, plane.node_index)
+            self._key = _latency_key(plane, node_idx, f_vs[flat], f_pos[flat], masq, self.eid)
+        return self._key
 
     @property
     def latency_ms(self) -> np.ndarray:
-        """Per-request latency in ms (computed on demand from the latency classes)."""
+        """Per-request latency in ms (from the latency classes)."""
         return _class_latency(self.latency_key)
 
 

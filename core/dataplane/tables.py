@@ -194,36 +194,71 @@ class ViewTable:
         self.count_f = self.count.astype(np.float64)
         self.safe_offset = np.where(self.count > 0, self.offset, len(flat))
         self.all_nonempty = bool(np.all(self.count > 0))
-        # how far (in units of u * n) a true boundary may sit from the uniform one: draws closer than
-        # this to an integer are re-checked exactly (the kernel's quantisation makes shares ~1e-10 off)
-        self.tolerance = 1e-9
-        for k, c in cum_cache.items():
-            dev = np.abs(np.asarray(c) * k - np.arange(1, k + 1)).max()
-            self.tolerance = max(self.tolerance, float(dev) * 2 + 1e-9)
+        self._mixture(cum_cache)
 
-    def pick_stateless(self, vs: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Endpoint ids and their positions within each service's list, for requests to ``vs`` given
-        uniform draws ``u`` in [0, 1); id and position are -1 where the service has no endpoint.
+    def _mixture(self, cum_cache: dict[int, list[float]]) -> None:
+        """Write each service's exact shares P as a mixture (1 - eps) * uniform + eps * Q.
 
-        The pick is the endpoint i with cum[i-1] <= u < cum[i] (the statistic chain, or numgen). The
-        iptables shares are 1/n up to the kernel's 2^-31 quantisation (differences near 1e-10), so
-        ``floor(u * n)`` is exact except for draws within ``tolerance`` of a boundary; only those few are
-        re-checked against the exact cumulative shares. O(1) per request.
+        iptables' kernel-quantised shares are 1/n give or take ~1e-10, so with eps a little above
+        max_i n * (1/n - P_i) every Q_i = (P_i - (1 - eps)/n) / eps is a valid distribution. A draw
+        u < eps (about one request in 10^8) picks from Q; any other picks floor((u - eps)/(1 - eps) * n).
+        The result is exactly P, with one comparison per request instead of a boundary search.
         """
-        x = u * self.count_f[vs]
-        pos = x.astype(np.int64)
-        if self.mode == "iptables":
-            frac = x - pos
-            near = np.flatnonzero((frac < self.tolerance) | (frac > 1.0 - self.tolerance))
+        eps = 0.0
+        shares = {}
+        for k, c in cum_cache.items():
+            p = np.diff(np.r_[0.0, np.asarray(c)])
+            shares[k] = p
+            eps = max(eps, float(np.max(1.0 - k * p)))
+        self.eps = eps * 1.5 + 1e-12 if self.mode == "iptables" else 0.0
+        scale = (1.0 - 2.0 ** -52) / (1.0 - self.eps)  # keeps (u - eps) * n * scale below n
+        self.count_scaled = self.count_f * scale
+        self.q_cum: dict[int, np.ndarray] = {}
+        if self.eps > 0:
+            for k, p in shares.items():
+                q = np.maximum(p - (1.0 - self.eps) / k, 0.0)
+                self.q_cum[k] = np.cumsum(q / q.sum())
+
+    def pick_flat(self, vs: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat indices into ``eids`` (a service without endpoints reads the trailing -1) and positions
+        within each service's list, for requests to ``vs`` given uniform draws ``u`` in [0, 1).
+
+        Each endpoint is picked with its exact share: numgen's uniform 1/n, or the iptables statistic
+        chain's kernel-quantised shares through the uniform-plus-correction mixture of ``_mixture``.
+        O(1) per request.
+        """
+        if self.eps > 0:
+            x = u - self.eps
+            x *= self.count_scaled[vs]
+            pos = x.astype(np.int64)  # negative x (the rare u < eps) truncates to 0 and is redone below
+            rare = np.flatnonzero(u < self.eps)
+            for i in rare.tolist():
+                v = int(vs[i])
+                k = int(self.count[v])
+                if k:
+                    pos[i] = min(int(np.searchsorted(self.q_cum[k], u[i] / self.eps, side="right")), k - 1)
         else:
             # numgen: exactly uniform. u <= 1 - 2^-53, so u * n rounds below n for any n < 2^53
-            near = ()
-        if len(near):
-            v = vs[near]
-            for i, s0, c in zip(near.tolist(), self.offset[v].tolist(), self.count[v].tolist()):
-                if c:
-                    pos[i] = min(int(np.searchsorted(self.cum[s0:s0 + c], u[i], side="right")), c - 1)
-        eid = self.eids[self.safe_offset[vs] + pos]
+            pos = (u * self.count_f[vs]).astype(np.int64)
+        return self.safe_offset[vs] + pos, pos
+
+    def pick_stateless(self, vs: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Endpoint ids and their positions within each service's list (-1 and -1 where the service has no
+        endpoint); see ``pick_flat``."""
+        flat, pos = self.pick_flat(vs, u)
+        eid = self.eids[flat]
         if not self.all_nonempty:
             pos[eid < 0] = -1
         return eid, pos
+
+    def flat_arrays(self, registry: EndpointRegistry, node_index: dict[str, int]) -> tuple[np.ndarray, ...]:
+        """Per flat entry: node index, IP (uint32), service index and position -- so a batch reads one
+        gather per attribute from this small table instead of chasing endpoint ids."""
+        if getattr(self, "_flat", None) is None:
+            e = np.maximum(self.eids, 0)
+            node = np.where(self.eids >= 0, registry.node_indices(node_index)[e], -1)
+            ip = np.where(self.eids >= 0, registry.ip_u32()[e], 0).astype(np.uint32)
+            vs = np.repeat(np.arange(self.count.size), self.count)
+            pos = np.arange(vs.size) - np.repeat(self.offset, self.count)
+            self._flat = (node, ip, np.r_[vs, -1], np.r_[pos, -1])
+        return self._flat

@@ -27,38 +27,58 @@ def test_iptables_shares_are_the_kernel_quantised_ones():
     assert abs(s.sum() - 1.0) < 1e-15
 
 
-def test_o1_pick_matches_searchsorted_everywhere_including_boundaries():
+def test_iptables_mixture_reproduces_the_quantised_shares_exactly():
     sizes = [1, 2, 3, 7, 0, 10, 100]
-    for mode in ("iptables", "nftables"):
-        t = _table(sizes, mode)
-        rng = np.random.default_rng(5)
-        vs = rng.integers(len(sizes), size=20000)
-        u = rng.random(vs.size)
-        # add the exact boundaries and their neighbours, where floor(u * n) is most likely wrong
-        extra_vs, extra_u = [], []
-        for v, k in enumerate(sizes):
-            if k == 0:
-                continue
-            cum = t.cum[t.offset[v]: t.offset[v] + k]
-            for c in cum[:-1]:
-                for x in (np.nextafter(c, 0), c, np.nextafter(c, 1), (np.searchsorted(cum, c) + 1) / k):
-                    extra_vs.append(v)
-                    extra_u.append(min(x, np.nextafter(1.0, 0)))
-        vs = np.r_[vs, extra_vs].astype(np.int64)
-        u = np.r_[u, extra_u]
-        eid, pos = t.pick_stateless(vs, u)
-        for i in range(vs.size):
-            k = sizes[vs[i]]
-            if k == 0:
-                assert eid[i] == -1 and pos[i] == -1
-                continue
-            cum = t.cum[t.offset[vs[i]]: t.offset[vs[i]] + k]
-            if mode == "iptables":  # the statistic chain: the exact kernel-quantised cumulative shares
-                want = min(int(np.searchsorted(cum, u[i], side="right")), k - 1)
-            else:  # numgen random mod n: a uniform integer
-                want = min(int(np.floor(u[i] * k)), k - 1)
-            assert pos[i] == want, (mode, vs[i], u[i])
-            assert eid[i] == t.eids[t.offset[vs[i]] + want]
+    t = _table(sizes, "iptables")
+    assert 0 < t.eps < 1e-6
+    for k in {k for k in sizes if k > 1}:
+        # P_i = (1 - eps)/n + eps * Q_i, with the kernel-quantised P of domain.md a.2
+        q = np.diff(np.r_[0.0, t.q_cum[k]])
+        implied = (1.0 - t.eps) / k + t.eps * q
+        assert np.abs(implied - iptables_shares(k)).max() < 1e-15
+    # any draw u >= eps picks floor((u - eps) / (1 - eps) * n); u < eps picks from Q
+    rng = np.random.default_rng(5)
+    vs = rng.integers(len(sizes), size=20000)
+    u = rng.random(vs.size)
+    u[:50] = rng.random(50) * t.eps  # force the rare branch
+    eid, pos = t.pick_stateless(vs, u)
+    for i in range(vs.size):
+        k = sizes[vs[i]]
+        if k == 0:
+            assert eid[i] == -1 and pos[i] == -1
+        elif u[i] >= t.eps:
+            assert pos[i] == min(int((u[i] - t.eps) / (1 - t.eps) * k), k - 1)
+        assert eid[i] == (t.eids[t.offset[vs[i]] + pos[i]] if k else -1)
+        assert 0 <= pos[i] < k or k == 0
+
+
+def test_iptables_picks_follow_the_statistic_chain_chi_square():
+    from core.metrics import chi_square
+
+    t = _table([3, 7], "iptables")
+    rng = np.random.default_rng(11)
+    for v, k in ((0, 3), (1, 7)):
+        _eid, pos = t.pick_stateless(np.full(200000, v), rng.random(200000))
+        _stat, _dof, p = chi_square(np.bincount(pos, minlength=k), iptables_shares(k))
+        assert p > 0.01
+
+
+def test_numgen_pick_is_floor_u_n_even_at_the_edges():
+    sizes = [1, 2, 3, 7, 10, 100]
+    t = _table(sizes, "nftables")
+    vs, u = [], []
+    for v, k in enumerate(sizes):
+        for j in range(k + 1):
+            for x in (j / k, np.nextafter(j / k, 0), np.nextafter(j / k, 1)):
+                if 0 <= x < 1:
+                    vs.append(v)
+                    u.append(x)
+        vs.append(v)
+        u.append(np.nextafter(1.0, 0))
+    vs, u = np.array(vs), np.array(u)
+    _eid, pos = t.pick_stateless(vs, u)
+    want = np.minimum(np.floor(u * np.array(sizes)[vs]).astype(int), np.array(sizes)[vs] - 1)
+    assert (pos == want).all()
 
 
 def test_kube_proxy_order_is_lexicographic_ip_port():
