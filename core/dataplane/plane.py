@@ -485,7 +485,7 @@ class DataPlane:
 
     # ---------------------------------------------------------------------------------------- batches
     def route_batch(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
-                    now: float | None = None) -> "BatchResult":
+                    now: float | None = None) -> BatchResult:
         """Route a batch of new connections from pods to ClusterIPs, across any number of Services.
 
         ``node_idx[i]`` is the client pod's node (whose kube-proxy decides), ``vs[i]`` the virtual service
@@ -508,7 +508,7 @@ class DataPlane:
         self.proxies.close_tick(now)
         return result
 
-    def _route_batch_one_table(self, table, node_idx, vs, src_ip) -> "BatchResult":
+    def _route_batch_one_table(self, table, node_idx, vs, src_ip) -> BatchResult:
         """Every node programs the same stateless view: the whole batch is counted per (flat table entry,
         same node, SNAT) class -- one bincount -- and outcomes, endpoint counts and latencies are derived
         per class. Per-request arrays are produced on demand only."""
@@ -559,7 +559,7 @@ class DataPlane:
             m.dropped["refused"] += refused
         return BatchResult.lazy(self, table, key, size, node_idx, masq, counts)
 
-    def _route_batch_general(self, node_idx, vs, src_ip, src_port, now) -> "BatchResult":
+    def _route_batch_general(self, node_idx, vs, src_ip, src_port, now) -> BatchResult:
         n = node_idx.size
         result = self.proxies.decide(node_idx, vs, src_ip, src_port, np.zeros(n, bool), False, now)
         eid, outcome = result.eid, result.outcome
@@ -643,7 +643,7 @@ class BatchResult:
         self._lazy = None
 
     @classmethod
-    def lazy(cls, plane, table, key, size, node_idx, masq, counts) -> "BatchResult":
+    def lazy(cls, plane, table, key, size, node_idx, masq, counts) -> BatchResult:
         """``key`` is flat entry + size * same node + 2 * size * SNAT (the fast path's class key)."""
         r = cls(None, None, None, counts)
         r._lazy = (plane, table, key, size, node_idx, masq)
