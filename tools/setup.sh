@@ -23,7 +23,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "podpath setup: installing system packages: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+      echo "podpath setup: apt-get install failed; install by hand: apt-get install -y ${missing[*]}" >&2; }
   else
     echo "podpath setup: missing system packages; run as root:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
@@ -33,7 +34,7 @@ fi
 PY="${PYTHON:-}"
 if [ -z "$PY" ]; then
   for cand in python3.13 python3.12 python3.11 python3; do
-    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       PY="$cand"; break
     fi
   done
