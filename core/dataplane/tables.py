@@ -201,8 +201,9 @@ class ViewTable:
 
         iptables' kernel-quantised shares are 1/n give or take ~1e-10, so with eps a little above
         max_i n * (1/n - P_i) every Q_i = (P_i - (1 - eps)/n) / eps is a valid distribution. A draw
-        u < eps (about one request in 10^8) picks from Q; any other picks floor((u - eps)/(1 - eps) * n).
-        The result is exactly P, with one comparison per request instead of a boundary search.
+        u < 1 - eps picks floor(u / (1 - eps) * n); the rare u >= 1 - eps (about one request in 10^8)
+        picks from Q with (u - (1 - eps)) / eps. The result is exactly P, with one comparison per request
+        instead of a boundary search.
         """
         eps = 0.0
         shares = {}
@@ -211,7 +212,7 @@ class ViewTable:
             shares[k] = p
             eps = max(eps, float(np.max(1.0 - k * p)))
         self.eps = eps * 1.5 + 1e-12 if self.mode == "iptables" else 0.0
-        scale = (1.0 - 2.0 ** -52) / (1.0 - self.eps)  # keeps (u - eps) * n * scale below n
+        scale = (1.0 - 2.0 ** -52) / (1.0 - self.eps)  # keeps u * n * scale below n for u < 1 - eps
         self.count_scaled = self.count_f * scale
         self.q_cum: dict[int, np.ndarray] = {}
         if self.eps > 0:
@@ -228,15 +229,15 @@ class ViewTable:
         O(1) per request.
         """
         if self.eps > 0:
-            x = u - self.eps
-            x *= self.count_scaled[vs]
-            pos = x.astype(np.int64)  # negative x (the rare u < eps) truncates to 0 and is redone below
-            rare = np.flatnonzero(u < self.eps)
-            for i in rare.tolist():
+            x = u * self.count_scaled[vs]
+            pos = x.astype(np.int64)
+            top = 1.0 - self.eps
+            for i in np.flatnonzero(u >= top).tolist():  # the rare correction branch
                 v = int(vs[i])
                 k = int(self.count[v])
                 if k:
-                    pos[i] = min(int(np.searchsorted(self.q_cum[k], u[i] / self.eps, side="right")), k - 1)
+                    q = (u[i] - top) / self.eps
+                    pos[i] = min(int(np.searchsorted(self.q_cum[k], q, side="right")), k - 1)
         else:
             # numgen: exactly uniform. u <= 1 - 2^-53, so u * n rounds below n for any n < 2^53
             pos = (u * self.count_f[vs]).astype(np.int64)

@@ -36,18 +36,18 @@ def test_iptables_mixture_reproduces_the_quantised_shares_exactly():
         q = np.diff(np.r_[0.0, t.q_cum[k]])
         implied = (1.0 - t.eps) / k + t.eps * q
         assert np.abs(implied - iptables_shares(k)).max() < 1e-15
-    # any draw u >= eps picks floor((u - eps) / (1 - eps) * n); u < eps picks from Q
+    # any draw u < 1 - eps picks floor(u / (1 - eps) * n); u >= 1 - eps picks from Q
     rng = np.random.default_rng(5)
     vs = rng.integers(len(sizes), size=20000)
     u = rng.random(vs.size)
-    u[:50] = rng.random(50) * t.eps  # force the rare branch
+    u[:50] = 1.0 - rng.random(50) * t.eps  # force the rare branch
     eid, pos = t.pick_stateless(vs, u)
     for i in range(vs.size):
         k = sizes[vs[i]]
         if k == 0:
             assert eid[i] == -1 and pos[i] == -1
-        elif u[i] >= t.eps:
-            assert pos[i] == min(int((u[i] - t.eps) / (1 - t.eps) * k), k - 1)
+        elif u[i] < 1 - t.eps:
+            assert pos[i] == min(int(u[i] / (1 - t.eps) * k), k - 1)
         assert eid[i] == (t.eids[t.offset[vs[i]] + pos[i]] if k else -1)
         assert 0 <= pos[i] < k or k == 0
 
