@@ -102,7 +102,20 @@ class LatencyHistogram:
             return
         idx = np.minimum((np.asarray(latencies_ms) * (1.0 / self.RESOLUTION_MS) + 0.5).astype(np.int64),
                          self.bins.size - 1)
-        np.add.at(self.bins, idx, np.asarray(counts, dtype=np.int64))
+        add = np.bincount(idx, weights=np.asarray(counts, dtype=np.float64))
+        self.bins[: add.size] += np.rint(add).astype(np.int64)
+        self.count += int(np.sum(counts))
+
+    def add_index_counts(self, index: np.ndarray, counts: np.ndarray, shift_index: int = 0) -> None:
+        """Add ``counts[i]`` samples in bin ``index[i] + shift_index`` (bins already computed)."""
+        if len(index) == 0:
+            return
+        add = np.rint(np.bincount(index, weights=np.asarray(counts, dtype=np.float64))).astype(np.int64)
+        lo = shift_index
+        hi = min(lo + add.size, self.bins.size)
+        self.bins[lo:hi] += add[: hi - lo]
+        if lo + add.size > self.bins.size:
+            self.bins[-1] += add[hi - lo:].sum()
         self.count += int(np.sum(counts))
 
     def percentile(self, q: float) -> float | None:

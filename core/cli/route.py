@@ -68,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < low:
             print(f"podpath route: {name} must be at least {low}, got {value}", file=sys.stderr)
             return 2
+    if not args.rate > 0:
+        print(f"podpath route: --rate must be a positive number of requests per second, got {args.rate}",
+              file=sys.stderr)
+        return 2
     if args.until is not None and args.until <= 0:
         print(f"podpath route: --until must be positive, got {args.until}", file=sys.stderr)
         return 2

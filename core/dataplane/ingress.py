@@ -71,6 +71,14 @@ def path_matches(path: str, path_type: str, request_path: str) -> bool:
     return got[: len(want)] == want
 
 
+def _match_length(p: IngressPath) -> int:
+    """How long a path counts for precedence: a Prefix path's trailing slash is ignored (``/foo/`` is
+    ``/foo``), so an Exact ``/foo`` still wins the tie for the request ``/foo``."""
+    if p.path_type == "Exact" or p.path == "/":
+        return len(p.path)
+    return len(p.path.rstrip("/"))
+
+
 def _host_rank(rule_host: str | None) -> int:
     if not rule_host:
         return 2
@@ -100,7 +108,7 @@ def match_request(ingresses: list[IngressSpec], host: str, request_path: str) ->
             # longest path first; on equal length Exact beats Prefix; then file order
             def key(item: tuple[int, tuple[int, IngressSpec, str | None, IngressPath]]) -> tuple[int, int, int]:
                 i, c = item
-                return (-len(c[3].path), 0 if c[3].path_type == "Exact" else 1, i)
+                return (-_match_length(c[3]), 0 if c[3].path_type == "Exact" else 1, i)
 
             _, (_, ing, rhost, p) = min(enumerate(matching), key=key)
             return IngressMatch(p.backend, (ing.namespace, ing.name), rhost, p.path, p.path_type)

@@ -28,11 +28,13 @@ from core.model import ClientSpec, TrafficSpec
 # Why a request did not get an answer. Each is shown by name in the CLI, the charts and the traces.
 DROP_REASONS = {
     "refused": "no endpoints: kube-proxy REJECTs (IPVS: ICMP port unreachable), connection refused at once",
-    "no_destination": "IPVS scheduler found no usable real server (all quiesced/overloaded): ICMP unreachable",
+    "no_destination": "the IPVS virtual server has no usable real server (none, or all quiesced): ICMP "
+                      "port unreachable, refused at once",
     "timeout_dead_endpoint": "kube-proxy still sent the connection to a pod whose node or container is dead",
     "no_local_endpoints": "traffic policy Local and no endpoint on this node: the packet is DROPped",
     "reply_discarded": "IPVS ETP=Local fallback sent it to another node without SNAT; the reply is discarded",
-    "node_down": "the node the packet was sent to is down",
+    "node_down": "the node the packet was sent to (or the node its connection's NAT lives on) is down",
+    "client_down": "the client is a pod on a node that is down: nothing leaves it",
     "no_healthy_nodes": "the external load balancer has no healthy node for this Service",
     "no_route": "the address is not reachable from where the client is (e.g. a ClusterIP from outside)",
     "nxdomain": "the DNS name does not resolve",
@@ -83,7 +85,8 @@ class DataPlane:
         self._alive_version = -1
         self._ingress = find_ingress_controller(self.model)
         self._ingress_rr: dict[tuple[str, str, str], int] = {}  # (controller pod ns, name, backend) -> pointer
-        self._lb_health: dict[str, tuple[float, int]] = {}  # node -> (last check, consecutive failures)
+        # (node, service index or -1 for kube-proxy's healthz) -> (last check, consecutive failures)
+        self._lb_health: dict[tuple[str, int], tuple[float, int]] = {}
         self.cluster_cidr = ipaddress.IPv4Network(self.model.proxy.cluster_cidr or self.model.cluster.pod_subnet)
         self.enabled = True  # False: ticks pass with no traffic (e.g. while the cluster settles)
         self.budget: int | None = None  # total requests still allowed in this run (None: unlimited)
@@ -121,8 +124,10 @@ class DataPlane:
                 if node is not None and node.up:
                     pods_by_ip[pod.ip] = pod.key
         self.live_pod_ips = pods_by_ip
-        self._alive = np.array([pods_by_ip.get(ip) == pod for ip, pod in zip(self.registry.ip, self.registry.pod)],
-                               dtype=bool)
+        # endpoints on a node's own address (the apiserver behind default/kubernetes) live with the node
+        node_ip_up = {n.ip: n.up for n in state.nodes.values()}
+        self._alive = np.array([pods_by_ip.get(ip) == pod or node_ip_up.get(ip, False)
+                                for ip, pod in zip(self.registry.ip, self.registry.pod)], dtype=bool)
         self.node_up = np.array([state.nodes[n].up if n in state.nodes else False for n in self.node_names], bool)
         self.node_ip = [state.nodes[n].ip if n in state.nodes else "" for n in self.node_names]
         self._alive_version = state.version
@@ -165,20 +170,19 @@ class DataPlane:
         with a local ready endpoint.
         """
         healthy = []
-        svc = self.services.items[vs].service
-        local = self.services.external_local[vs]
+        local = bool(self.services.external_local[vs])
         for i, name in enumerate(self.node_names):
-            last, fails = self._lb_health.get(name, (-1e9, 0))
+            key = (name, vs if local else -1)
+            last, fails = self._lb_health.get(key, (-1e9, 0))
             if now - last >= LB_HEALTH_INTERVAL:
-                up = bool(self.node_up[i])
-                fails = 0 if up else fails + 1
-                self._lb_health[name] = (now, fails)
-            if fails >= LB_UNHEALTHY_THRESHOLD:
-                continue
-            if local and not self.proxies.has_local_endpoint(i, vs):
-                continue
-            healthy.append(i)
-        del svc
+                # kube-proxy's healthz answers while the node is up; with ETP=Local the LB probes
+                # healthCheckNodePort, which reports the node's local *ready* endpoints (terminating
+                # ones fail the check, KEP-1669)
+                ok = bool(self.node_up[i]) and (not local or self.proxies.has_local_ready_endpoint(i, vs))
+                fails = 0 if ok else fails + 1
+                self._lb_health[key] = (now, fails)
+            if fails < LB_UNHEALTHY_THRESHOLD:
+                healthy.append(i)
         return np.array(healthy, dtype=np.int64)
 
     # ---------------------------------------------------------------------------------------- route
@@ -277,8 +281,16 @@ class DataPlane:
         if flow.keepalive:
             out.src_port[later] = out.src_port[conn_first[later]]
             out.src_port[prior] = flow.conn_port[addr_idx[prior]]
+        if flow.internal and not self.node_up[self.node_index[flow.client_node]]:
+            out.outcome[:] = OUTCOME_CODES["client_down"]
+            return out
         if res.kind == "unreachable":
             out.outcome[:] = OUTCOME_CODES[res.reason]
+            return out
+        if not flow.internal and flow.target.kind == "dns" or (
+                not flow.internal and flow.target.kind == "url" and res.kind != "ingress"):
+            # cluster DNS (*.svc.cluster.local) answers only inside the cluster
+            out.outcome[:] = OUTCOME_CODES["nxdomain"]
             return out
         if res.kind == "external_name":
             out.outcome[:] = 0
@@ -289,12 +301,13 @@ class DataPlane:
         if res.kind in ("pod", "headless"):
             self._direct(flow, res, out)
             return out
-        # --- new connections: entry point, then the deciding node's kube-proxy
+        # --- new connections: entry point, then the deciding node's kube-proxy, then is the pod there?
         self._entry_and_proxy(flow, res, out, new_conn, now)
+        self._check_delivery(out, new_conn, now)
         # --- requests on an open keep-alive connection follow conntrack to their endpoint
         if np.any(later):
             f = conn_first[later]
-            for arr in (out.eid, out.proxy_node, out.vs, out.masq, out.via_lb, out.outcome):
+            for arr in (out.eid, out.proxy_node, out.vs, out.masq, out.via_lb, out.outcome, out.retried):
                 arr[later] = arr[f]
             out.rule_pos[later] = -2
         if np.any(prior):
@@ -307,21 +320,24 @@ class DataPlane:
             out.rule_pos[prior] = -2
             out.labels.update({int(e): self.services.items[int(v)].label
                                for e, v in zip(out.eid[prior].tolist(), out.vs[prior].tolist()) if v >= 0})
-        # --- delivery: is the chosen pod really there?
-        picked = out.eid >= 0
-        pending = picked & (out.outcome == 0)
-        alive = self.alive(out.eid)
-        dead = pending & ~alive
-        if np.any(dead):
-            retried = self.proxies.retry_userspace(out, dead, now)
-            dead &= ~retried
-            out.outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
+            # the connection's NAT state lives on the node it entered through: if that node died, it is gone
+            entry_down = prior & (out.proxy_node >= 0) & ~self.node_up[np.maximum(out.proxy_node, 0)]
+            out.outcome[entry_down] = OUTCOME_CODES["node_down"]
+            self._check_delivery(out, prior & ~entry_down, now, retry=False)
         # connections to dead endpoints are gone: the next request opens a new one
         self._update_connections(flow, out, addr_idx, new_conn)
         if res.kind == "ingress":
             self._ingress_stage(flow, res, out)
         self._latency(flow, res, out)
         return out
+
+    def _check_delivery(self, out: FlowResult, mask: np.ndarray, now: float, retry: bool = True) -> None:
+        """Requests in ``mask`` whose chosen pod is gone time out (userspace mode retries new ones)."""
+        dead = mask & (out.eid >= 0) & (out.outcome == 0) & ~self.alive(out.eid)
+        if np.any(dead):
+            if retry:
+                dead &= ~self.proxies.retry_userspace(out, dead, now)
+            out.outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
 
     # ---------------------------------------------------------------------------------------- stages
     def _direct(self, flow: Flow, res: Resolution, out: FlowResult) -> None:
@@ -333,10 +349,13 @@ class DataPlane:
             if not eps:
                 out.outcome[:] = OUTCOME_CODES["nxdomain"]
                 return
-            port = res.port
-            eids = np.array([self.registry.id_for(e.ip, _port_for(e, port), e.node, e.pod) for e in eps])
+            # no NAT: the client dials each pod on the port it asked for (domain.md d.1)
+            eids = np.array([self.registry.id_for(e.ip, res.dst_port, e.node, e.pod) for e in eps])
             out.eid[:] = eids[self.rng.integers(len(eids), size=n)]
             out.labels = {int(e): f"{res.service.namespace}/{res.service.name}" for e in eids}
+            deaf = np.array([not _listens(self.sim.state.pods.get(e.pod), res.dst_port) for e in eps])
+            if deaf.any():
+                out.outcome[np.isin(out.eid, eids[deaf])] = OUTCOME_CODES["refused"]
         else:
             pod = self.live_pod_ips.get(res.dst_ip)
             if pod is None:
@@ -345,8 +364,11 @@ class DataPlane:
             p = self.sim.state.pods[pod]
             out.eid[:] = self.registry.id_for(res.dst_ip, res.dst_port, p.node or "", pod)
             out.labels = {int(out.eid[0]): f"pod {pod[0]}/{pod[1]}"}
+            if not _listens(p, res.dst_port):
+                out.outcome[:] = OUTCOME_CODES["refused"]
         alive = self.alive(out.eid)
-        out.outcome[~alive] = OUTCOME_CODES["static_route_dead" if res.kind == "pod" else "timeout_dead_endpoint"]
+        out.outcome[~alive & (out.outcome == 0)] = OUTCOME_CODES["static_route_dead" if res.kind == "pod"
+                                                                 else "timeout_dead_endpoint"]
         client_node = self.node_index.get(flow.client_node or "", -1)
         ep_nodes = self.registry.node_indices(self.node_index)[out.eid]
         out.latency[:] = (L.EXTERNAL if not flow.internal else 0.0) + L.hop_cost(ep_nodes == client_node)
@@ -359,41 +381,56 @@ class DataPlane:
             return
         vs = self.services.lookup(res.service, res.port)
         out.vs[idx] = vs
-        external_entry = res.kind in ("node_port", "load_balancer", "external_ip", "ingress")
-        from_pod = flow.internal  # in-cluster clients are pods: their source is inside clusterCIDR
-        if res.kind == "cluster_ip":
+        client_node = self.node_index.get(flow.client_node or "", -1)
+        svc = res.service
+        # which kube-proxy chain the packet enters: KUBE-EXT for NodePorts, LB IPs and external IPs
+        # (and the Service in front of an ingress controller when it is reached that way)
+        if res.kind == "ingress":
+            if svc.type == "LoadBalancer" and svc.load_balancer_ip:
+                external_entry = True
+            elif svc.type in ("NodePort", "LoadBalancer") and res.port.node_port:
+                external_entry = True
+            elif flow.internal:
+                external_entry = False  # a ClusterIP-only controller: in-cluster clients reach its ClusterIP
+            else:
+                out.outcome[idx] = OUTCOME_CODES["no_route"]  # nothing exposes the controller outside
+                return
+        else:
+            external_entry = res.kind in ("node_port", "load_balancer", "external_ip")
+        out.entry = _entry_kind(flow, res, external_entry)
+        if res.kind == "cluster_ip" or (res.kind == "ingress" and not external_entry):
             if not flow.internal:
                 out.outcome[idx] = OUTCOME_CODES["no_route"]
                 return
-            node = np.full(idx.size, self.node_index[flow.client_node], np.int64)
+            node = np.full(idx.size, client_node, np.int64)
         elif res.kind == "node_port":
             node = np.full(idx.size, self.node_index[res.node], np.int64)
+        elif flow.internal and (res.kind in ("load_balancer", "external_ip")
+                                or (res.kind == "ingress" and svc.type == "LoadBalancer" and svc.load_balancer_ip)):
+            # a pod's own node matches the LB IP / external IP in KUBE-SERVICES (domain.md a.1): no detour
+            node = np.full(idx.size, client_node, np.int64)
         elif res.kind == "external_ip":
             # the network routes an external IP to one node (the first that is up)
             ups = np.nonzero(self.node_up)[0]
             node = np.full(idx.size, ups[0] if ups.size else 0, np.int64)
+        elif svc.type == "LoadBalancer" and svc.load_balancer_ip:
+            healthy = self.lb_nodes(vs, now)
+            out.via_lb[idx] = True
+            if healthy.size == 0:
+                out.outcome[idx] = OUTCOME_CODES["no_healthy_nodes"]
+                return
+            node = healthy[self.rng.integers(healthy.size, size=idx.size)]
         else:
-            svc = res.service
-            if svc.type == "LoadBalancer" and svc.load_balancer_ip:
-                healthy = self.lb_nodes(vs, now)
-                out.via_lb[idx] = True
-                if healthy.size == 0:
-                    out.outcome[idx] = OUTCOME_CODES["no_healthy_nodes"]
-                    return
-                node = healthy[self.rng.integers(healthy.size, size=idx.size)]
-            else:
-                # an Ingress host on a NodePort controller: DNS round robin over every node's address
-                node = self.rng.integers(len(self.node_names), size=idx.size)
+            # an Ingress host on a NodePort controller: DNS round robin over every node's address
+            node = self.rng.integers(len(self.node_names), size=idx.size)
         out.proxy_node[idx] = node
         down = ~self.node_up[node]
         out.outcome[idx[down]] = OUTCOME_CODES["node_down"]
         live = idx[~down]
         if live.size == 0:
             return
-        external_src = np.full(live.size, external_entry and not from_pod)
         result: ProxyResult = self.proxies.decide(out.proxy_node[live], np.full(live.size, vs, np.int64),
-                                                  out.src_ip[live], out.src_port[live], external_src,
-                                                  external_entry, now)
+                                                  out.src_ip[live], out.src_port[live], external_entry, now)
         out.eid[live] = result.eid
         out.outcome[live] = np.where(result.outcome == 0, out.outcome[live], result.outcome)
         out.rule_pos[live] = result.position
@@ -539,15 +576,19 @@ class DataPlane:
         delivered_flat = np.where(ok_flat, per_flat, 0)
         counts = np.bincount(table.eids[exists], weights=delivered_flat[exists],
                              minlength=len(self.registry)).astype(np.int64)
-        # latency classes: (flat entry -> rules walked, same node, SNAT); _class_latency's layout is
-        # bit 0 same node, bit 1 SNAT
-        classes = np.flatnonzero(hist * ok_flat[None, :])
-        cls, fl = np.divmod(classes, size)
-        rules = f_vs[fl] + f_pos[fl]
-        mode = int(P.node_mode[0])
-        lat_keys = (rules * 4 + mode) * 4 + cls
+        # latency: a flat entry fixes the rules walked (its service's position + its own), the class adds
+        # the SNAT rewrite and the same-/cross-node hop. Every term is a whole number of microseconds
+        # except the rule walk, so each class's histogram is the entries' base histogram shifted.
         m = self.metrics
-        m.latency.add_counts(_class_latency(lat_keys), hist.reshape(-1)[classes])
+        base_idx = table.latency_base_index(f_vs, f_pos, int(P.node_mode[0]), m.latency.RESOLUTION_MS)
+        live = ok_flat[:-1]
+        for cls in range(4):
+            weights = hist[cls, :-1] * live
+            if weights.any():
+                shift = _class_latency(np.array([cls])) - _class_latency(np.array([0]))
+                m.latency.add_index_counts(base_idx[live], weights[live],
+                                           shift_index=int(round(float(shift[0]) / m.latency.RESOLUTION_MS))
+                                           + table.latency_class0_index(m.latency.RESOLUTION_MS))
         m.sent += n
         m.new_connections += n
         m.delivered += int(delivered_flat.sum())
@@ -561,7 +602,7 @@ class DataPlane:
 
     def _route_batch_general(self, node_idx, vs, src_ip, src_port, now) -> BatchResult:
         n = node_idx.size
-        result = self.proxies.decide(node_idx, vs, src_ip, src_port, np.zeros(n, bool), False, now)
+        result = self.proxies.decide(node_idx, vs, src_ip, src_port, False, now)
         eid, outcome = result.eid, result.outcome
         if not self.node_up.all():
             up = self.node_up[node_idx]
@@ -684,6 +725,30 @@ class BatchResult:
         return _class_latency(self.latency_key)
 
 
+def _entry_kind(flow: Flow, res: Resolution, external_entry: bool) -> str:
+    """Which rule of KUBE-SERVICES a flow's packets match first (for traces): its ClusterIP, a load-balancer
+    IP (matched on a pod's own node, or reached through the external LB and a NodePort), a NodePort, or
+    an external IP."""
+    svc = res.service
+    if res.kind == "cluster_ip" or not external_entry:
+        return "cluster_ip"
+    if res.kind == "external_ip":
+        return "external_ip"
+    has_lb = svc is not None and svc.type == "LoadBalancer" and bool(svc.load_balancer_ip)
+    if res.kind in ("load_balancer", "ingress") and has_lb:
+        return "lb_ip" if flow.internal else "node_port"  # outside: the external LB sends to a NodePort
+    return "node_port"
+
+
+def _listens(pod, port: int) -> bool:
+    """Whether a pod accepts connections on ``port``: one of its declared container ports, or -- when it
+    declares none (declarations are informational in Kubernetes) -- any port."""
+    if pod is None:
+        return True
+    declared = [p.container_port for c in pod.template.containers for p in c.ports]
+    return not declared or port in declared
+
+
 def _port_for(ep, port) -> int:
     for name, number, _proto in ep.ports:
         if name == port.name:
@@ -750,6 +815,7 @@ class FlowResult:
     resolution: Resolution
     labels: dict = field(default_factory=dict)
     ingress_match: object = None
+    entry: str = ""  # how the packets met kube-proxy: cluster_ip | lb_ip | node_port | external_ip
 
     @classmethod
     def empty(cls, n: int, res: Resolution) -> FlowResult:

@@ -161,9 +161,12 @@ class NodeProxies:
             chosen = {id(e) for e in cluster}
         return kube_proxy_order([(e, p) for e, p in with_port if id(e) in chosen]), has_any
 
-    def has_local_endpoint(self, node_i: int, vs: int) -> bool:
-        eps, _ = self._endpoints_for(node_i, vs, "local")
-        return bool(eps)
+    def has_local_ready_endpoint(self, node_i: int, vs: int) -> bool:
+        """What the node's healthCheckNodePort reports: a local endpoint that is ready (not terminating)."""
+        view = self.sim.state.proxy_views.get(self.node_names[node_i])
+        item = self.services.items[vs]
+        eps = view.slices.get((item.service.namespace, item.service.name), ()) if view else ()
+        return any(e.ready and e.node == self.node_names[node_i] for e in eps)
 
     def _load_slot(self, slot: Slot, node_i: int) -> None:
         eps, _ = self._endpoints_for(node_i, slot.vs, slot.category)
@@ -197,6 +200,9 @@ class NodeProxies:
         cfgs = [self.config(n) for n in self.node_names]
         self.node_mode = np.array([MODE_CODES[c.mode] for c in cfgs], dtype=np.int8)
         self.node_masq_all = np.array([c.masquerade_all for c in cfgs], dtype=bool)
+        nodes = self.sim.state.nodes
+        self.node_ip_u32 = np.array([ip_to_u32(nodes[n].ip) if n in nodes else 0 for n in self.node_names],
+                                    dtype=np.uint32)
         tables: list[ViewTable] = []
         ids: dict[int, int] = {}
         tid = np.full(len(self.node_names), -1, np.int64)
@@ -212,8 +218,15 @@ class NodeProxies:
         self.any_masq_all = bool(self.node_masq_all.any())
 
     def decide(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
-               external_src: np.ndarray, external_entry: bool, now: float) -> ProxyResult:
-        """kube-proxy's decision for a batch of new connections: ``node_idx`` decides for ``vs``."""
+               external_entry: bool, now: float) -> ProxyResult:
+        """kube-proxy's decision for a batch of new connections: ``node_idx`` decides for ``vs``.
+
+        ``external_entry``: the packets entered through KUBE-EXT (a NodePort, LB IP or external IP) rather
+        than the ClusterIP rule. Traffic policy and masquerade then follow domain.md a.6 by source address:
+        ETP=Cluster masquerades everything; ETP=Local sends off-cluster sources to the node's local
+        endpoints unmasqueraded, short-circuits pod sources (clusterCIDR) to all endpoints, and
+        masquerades sources on the node itself.
+        """
         n = node_idx.size
         rng = self.plane.rng
         if (len(self.table_list) == 1 and self.all_stateless and not self.services.any_special
@@ -231,17 +244,20 @@ class NodeProxies:
                 masq |= ips[eid] == src_ip  # hairpin; eid -1 is masked just below
             return ProxyResult(eid, outcome, pos, masq & (eid >= 0), np.zeros(n, np.int32),
                                np.full(n, -1, np.int64), [table])
+        from_cluster = self._in_cluster(src_ip)
         if external_entry:
-            local = self.services.external_local[vs] & external_src
+            ext_local = self.services.external_local[vs]
+            from_node = src_ip == self.node_ip_u32[node_idx]
+            local = ext_local & ~from_cluster & ~from_node
+            masq = ~ext_local | from_node | self.node_masq_all[node_idx]
         else:
             local = self.services.internal_local[vs]
+            masq = ~from_cluster | self.node_masq_all[node_idx]
         res = ProxyResult(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64),
                           np.zeros(n, bool), np.full(n, -1, np.int32), np.full(n, -1, np.int64))
         fast = (self.node_mode[node_idx] <= 1) & ~local & ~self.services.affinity[vs]
         all_fast = bool(fast.all())
-        if False:
-            pass
-        elif fast.any():
+        if fast.any():
             fi = np.nonzero(fast)[0]
             u = rng.random(fi.size)
             tid = self.node_table[node_idx[fi]]
@@ -267,13 +283,7 @@ class NodeProxies:
                 k = int(k_sorted[a])
                 is_local, rest = k % 2, k // 2
                 ni, v = divmod(rest, self.services.size + 1)
-                self._decide_group(res, sel, ni, v, bool(is_local), src_ip, src_port, external_src, now)
-        # masquerade (domain.md a.6): ETP=Cluster external traffic, off-cluster or all sources
-        # (masqueradeAll) of ClusterIP traffic, and hairpin connections
-        if external_entry:
-            masq = ~local & (external_src | ~self.services.external_local[vs])
-        else:
-            masq = ~self._in_cluster(src_ip) | self.node_masq_all[node_idx]
+                self._decide_group(res, sel, ni, v, bool(is_local), external_entry, src_ip, src_port, now)
         picked = res.eid >= 0
         ips = self.registry.ip_u32()
         if ips.size:
@@ -283,7 +293,7 @@ class NodeProxies:
         return res
 
     def _decide_group(self, res: ProxyResult, sel: np.ndarray, ni: int, v: int, is_local: bool,
-                      src_ip: np.ndarray, src_port: np.ndarray, external_src: np.ndarray, now: float) -> None:
+                      external_entry: bool, src_ip: np.ndarray, src_port: np.ndarray, now: float) -> None:
         cfg = self.config(self.node_names[ni])
         category = "local" if is_local else "cluster"
         eps, has_any = self._endpoints_for(ni, v, category)
@@ -292,9 +302,14 @@ class NodeProxies:
             return
         if is_local and not eps:
             if cfg.mode != "ipvs":
-                res.outcome[sel] = _drop_code("no_local_endpoints")
+                res.outcome[sel] = _drop_code("no_local_endpoints")  # the filter table DROPs it
                 return
-            # IPVS: syncEndpoint uses the cluster endpoints (PR 97081); the external reply is discarded
+            if not external_entry:
+                # ITP=Local: the virtual server gets the (empty) local list: no real server, ICMP unreachable
+                res.outcome[sel] = _drop_code("no_destination")
+                return
+            # IPVS with ETP=Local: syncEndpoint uses the cluster endpoints (PR 97081); the external reply
+            # comes back from another node without SNAT and is discarded
             category = "cluster"
         slot = self.slot(ni, v, category)
         idx = np.asarray(slot.balancer.pick(src_ip[sel].astype(np.uint32), src_port[sel], now, self.plane.rng),
@@ -309,8 +324,7 @@ class NodeProxies:
         res.pick_i[sel] = np.arange(sel.size)
         res.outcome[sel[~ok]] = _drop_code("no_destination" if cfg.mode == "ipvs" else "refused")
         if is_local and category == "cluster":
-            fallback = sel[ok & external_src[sel]]
-            res.outcome[fallback] = _drop_code("reply_discarded")
+            res.outcome[sel[ok]] = _drop_code("reply_discarded")
         if cfg.mode == "ipvs" and np.any(ok):
             slot.opened.append(eids[ok])
 

@@ -252,6 +252,30 @@ class ViewTable:
             pos[eid < 0] = -1
         return eid, pos
 
+    def latency_base_index(self, f_vs: np.ndarray, f_pos: np.ndarray, mode: int, resolution: float) -> np.ndarray:
+        """Per table entry: the histogram bin of its rule-walk cost alone (iptables: (position of the
+        service + position of the endpoint + 3) rules; other modes: 0), cached per mode."""
+        from core.dataplane import latency as L
+
+        cache = self.__dict__.setdefault("_lat_base", {})
+        if mode not in cache:
+            if mode == 0:
+                cost = (f_vs[:-1] + f_pos[:-1] + 3) * L.IPTABLES_PER_RULE
+            else:
+                cost = np.zeros(f_vs.size - 1)
+            cache[mode] = (cost / resolution + 0.5).astype(np.int64)
+        return cache[mode]
+
+    def latency_class0_index(self, resolution: float) -> int:
+        """Bin offset of everything but the rule walk for class 0 (DNAT, no SNAT, cross-node hop) in
+        iptables mode; the other modes' fixed decision cost is folded in by the caller's class shift."""
+        from core.dataplane import latency as L
+
+        if self.mode == "iptables":
+            return int(round((L.NAT + L.CROSS_NODE) / resolution))
+        look = L.NFTABLES_LOOKUP if self.mode == "nftables" else L.IPVS_LOOKUP
+        return int(round((look + L.NAT + L.CROSS_NODE) / resolution))
+
     def flat_arrays(self, registry: EndpointRegistry, node_index: dict[str, int]) -> tuple[np.ndarray, ...]:
         """Per flat entry: node index, IP (uint32), service index and position -- so a batch reads one
         gather per attribute from this small table instead of chasing endpoint ids."""

@@ -51,7 +51,11 @@ def _split_port(text: str) -> tuple[str, int | str | None]:
         host, _, port = text.rpartition(":")
         if not host or not port:
             raise TargetError(f"target {text!r}: empty host or port; allowed forms: {ALLOWED_FORMS}")
-        return host, int(port) if port.isdigit() else port
+        if port.isdigit():
+            if not 1 <= int(port) <= 65535:
+                raise TargetError(f"target {text!r}: port {port} is not in 1-65535")
+            return host, int(port)
+        return host, port
     return text, None
 
 
@@ -149,14 +153,17 @@ def _port_of(service: ServiceSpec, port: int | str | None) -> ServicePort | None
 def _by_service(service: ServiceSpec, port: int | str | None, text: str) -> Resolution:
     if service.type == "ExternalName":
         return Resolution("external_name", service=service, external_name=service.external_name or "")
+    if service.headless:
+        # DNS returns the pod IPs; the client dials them on the port it asked for (no NAT, any port)
+        sp = _port_of(service, port)
+        dial = port if isinstance(port, int) else (sp.port if sp else 0)
+        return Resolution("headless", service=service, port=sp, dst_port=int(dial))
     sp = _port_of(service, port)
     if sp is None:
         allowed = ", ".join(f"{p.port}" + (f" ({p.name})" if p.name else "") for p in service.ports) or "none"
         return Resolution("unreachable", service=service, reason="no_such_port",
                           detail=f"{text}: Service {service.namespace}/{service.name} has no port {port}; "
                                  f"its ports: {allowed}")
-    if service.headless:
-        return Resolution("headless", service=service, port=sp, dst_port=int(sp.port))
     return Resolution("cluster_ip", service=service, port=sp, dst_ip=service.cluster_ip or "",
                       dst_port=sp.port)
 
@@ -185,8 +192,15 @@ def resolve(model: ClusterModel, target: ParsedTarget, node_ips: dict[str, str],
             return Resolution("unreachable", reason="no_ingress_controller", host=target.host, path=target.path,
                               detail=f"{target.host}: no Ingress controller runs in the cluster, "
                                      "so nothing answers for Ingress hosts")
-        return Resolution("ingress", service=ingress_controller.service, port=ingress_controller.port,
-                          host=target.host, path=target.path, dst_port=int(target.port or 80),
+        ctrl = ingress_controller.service
+        want = int(target.port or 80)
+        sp = next((p for p in ctrl.ports if p.port == want), None)
+        if sp is None:
+            return Resolution("unreachable", reason="refused", host=target.host, path=target.path,
+                              detail=f"{target.host}:{want}: the ingress controller's Service "
+                                     f"{ctrl.namespace}/{ctrl.name} has no port {want} (it has "
+                                     + ", ".join(str(p.port) for p in ctrl.ports) + ")")
+        return Resolution("ingress", service=ctrl, port=sp, host=target.host, path=target.path, dst_port=want,
                           ingresses=ingress_controller.ingresses)
     # IP:port
     ip, port = target.host, int(target.port or 0)

@@ -94,11 +94,11 @@ class TraceBuilder:
         node_name = plane.node_names[node_i] if node_i >= 0 else "-"
         node_ip = plane.node_ip[node_i] if node_i >= 0 else ""
         svc, port = res.service, res.port
-        if res.kind == "cluster_ip":
+        if out.entry == "cluster_ip":
             entry_dst = f"{svc.cluster_ip}:{port.port}"
-        elif res.kind in ("load_balancer",) or (res.kind == "ingress" and out.via_lb[i]):
+        elif out.entry == "lb_ip" or out.via_lb[i]:
             entry_dst = f"{svc.load_balancer_ip}:{port.port}"
-        elif res.kind == "external_ip":
+        elif out.entry == "external_ip":
             entry_dst = f"{res.dst_ip}:{res.dst_port}"
         else:
             entry_dst = f"{node_ip}:{port.node_port}"
@@ -174,9 +174,15 @@ class TraceBuilder:
         if isinstance(balancer, ViewTable):
             n = int(balancer.count[vs])
             if balancer.mode == "iptables":
-                entry = f"KUBE-SERVICES -d {svc.cluster_ip}/32 --dport {port.port}"
-                if res.kind in ("node_port", "load_balancer", "ingress"):
-                    entry = f"KUBE-NODEPORTS --dport {port.node_port} -> {ext_chain(spn, proto)}"
+                ext = ext_chain(spn, proto)
+                if out.entry == "node_port":
+                    entry = f"KUBE-NODEPORTS --dport {port.node_port} -> {ext}"
+                elif out.entry == "lb_ip":
+                    entry = f"KUBE-SERVICES -d {svc.load_balancer_ip}/32 --dport {port.port} -> {ext}"
+                elif out.entry == "external_ip":
+                    entry = f"KUBE-SERVICES -d {res.dst_ip}/32 --dport {port.port} -> {ext}"
+                else:
+                    entry = f"KUBE-SERVICES -d {svc.cluster_ip}/32 --dport {port.port}"
                 if eid < 0:
                     return f"{entry}: no endpoints -> REJECT"
                 stat = (f"-m statistic --mode random --probability {compute_probability(n - pos)}"

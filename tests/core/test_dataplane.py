@@ -201,11 +201,19 @@ def test_headless_and_external_name_skip_kube_proxy():
     sim = settled(cluster())
     plane = sim.dataplane
     plane.trace.limit = 2
-    m = _send(sim, "web-headless.default.svc.cluster.local:80", n=300, from_="node-1")
+    # DNS gives the pod IPs; with no NAT the client must dial the pods' own port (8080), not the
+    # Service port: port 80 is refused by every pod
+    m = _send(sim, "web-headless.default.svc.cluster.local:8080", n=300, from_="node-1")
     assert m.delivered == 300
     assert "headless" in plane.trace.traces[0]["hops"][0]["rule"]
+    assert {k[3] for k in m.endpoint_counts} == {8080}
+    m = _send(sim, "web-headless.default.svc.cluster.local:80", n=50, from_="node-1")
+    assert m.dropped == {"refused": 50}
     m = _send(sim, "docs.default.svc.cluster.local:443", n=5, from_="node-1")
     assert m.delivered == 305
+    # cluster DNS does not answer outside the cluster
+    m = _send(sim, "web-headless.default.svc.cluster.local:8080", n=7, from_="laptop")
+    assert m.dropped == {"refused": 50, "nxdomain": 7}
 
 
 def test_trace_names_the_iptables_rule_with_kube_proxy_probability_strings():
@@ -246,7 +254,7 @@ def test_session_affinity_keeps_each_client_on_one_pod(mode):
 
 @pytest.mark.parametrize("target,src", [
     ("default/web:80", "node-1"), ("192.168.0.11:30080", "laptop"), ("203.0.113.10:80", "laptop"),
-    ("http://shop.example.com/", "laptop"), ("web-headless.default.svc.cluster.local:80", "node-2"),
+    ("http://shop.example.com/", "laptop"), ("web-headless.default.svc.cluster.local:8080", "node-2"),
 ])
 def test_trace_hops_add_up_to_the_request_latency(target, src):
     sim = settled(cluster())

@@ -9,7 +9,7 @@ from tests.core.dataplane_fixtures import cluster, settled
 
 TARGETS = ["default/web:80", "web.default.svc.cluster.local:80", "192.168.0.10:30080", "192.168.0.12:30081",
            "203.0.113.10:80", "http://shop.example.com/a", "http://nowhere.example.com/", "10.96.100.10:80",
-           "web-headless.default:80", "docs.default:443", "default/web:9999", "10.244.0.2:8080"]
+           "web-headless.default:8080", "docs.default:443", "default/web:9999", "10.244.0.2:8080"]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

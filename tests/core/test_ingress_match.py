@@ -95,3 +95,11 @@ def test_implementation_specific_regex_like_ingress_nginx():
 
 def test_no_match_no_default_is_404():
     assert match_request([_ing([("/aaa", "Prefix")], host="a.example.com")], "b.example.com", "/aaa") is None
+
+
+def test_trailing_slash_of_a_prefix_does_not_make_it_longer():
+    # Prefix /foo/ is /foo for matching (trailing slash ignored), so for /foo the Exact /foo wins the tie
+    ing = _ing([("/foo/", "Prefix"), ("/foo", "Exact")])
+    m = match_request([ing], "h", "/foo")
+    assert (m.path, m.path_type) == ("/foo", "Exact")
+    assert match_request([ing], "h", "/foo/bar").path == "/foo/"
