@@ -79,10 +79,12 @@ def sh_bucket(saddr: str | int, port: int = 0) -> int:
 
 def sh_bucket_array(saddr: np.ndarray, port: np.ndarray | int = 0) -> np.ndarray:
     """Vectorised ``sh_bucket``: uint32 arithmetic wraps mod 2^32 exactly as the kernel's u32."""
-    s = np.asarray(saddr).astype(np.uint32)
+    s = np.asarray(saddr, dtype=np.uint32)  # no copy when it already is uint32: never written below
     if not np.isscalar(port) or port:
         s = s + np.asarray(port).astype(np.uint32)
-    np.multiply(s, np.uint32(GOLDEN_RATIO_32), out=s)
+        np.multiply(s, np.uint32(GOLDEN_RATIO_32), out=s)
+    else:
+        s = np.multiply(s, np.uint32(GOLDEN_RATIO_32))  # the one pass that allocates
     np.right_shift(s, np.uint32(32 - SH_TAB_BITS), out=s)
     return s
 
