@@ -17,6 +17,17 @@ from core.model import IPVS_SCHEDULERS
 
 MODES = ("iptables", "ipvs", "nftables", "userspace")
 SETTLE_LIMIT = 300.0
+MAX_SECONDS = 86400.0  # one simulated day: longer runs are refused rather than left to run for hours
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{value} is not in 0..2^63-1")
+    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     amount.add_argument("--requests", type=int, metavar="N", help="send N requests (default 1000 with --to)")
     amount.add_argument("--until", type=float, metavar="SECONDS",
                         help="simulate until this time (default 10 s of the scenario's traffic)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's Simulation seed)")
+    p.add_argument("--seed", type=_seed, help="random seed, 0 or more (default: the scenario's Simulation seed)")
     p.add_argument("--json", action="store_true", help="print one JSON object (schema in the README)")
     p.add_argument("--trace", type=int, default=0, metavar="K", help="include hop-by-hop traces of the first K")
     p.add_argument("--to", metavar="TARGET",
@@ -72,9 +83,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"podpath route: --rate must be a positive number of requests per second, got {args.rate}",
               file=sys.stderr)
         return 2
-    if args.until is not None and args.until <= 0:
-        print(f"podpath route: --until must be positive, got {args.until}", file=sys.stderr)
+    if args.until is not None and not 0 < args.until <= MAX_SECONDS:
+        print(f"podpath route: --until must be more than 0 and at most {MAX_SECONDS:g} seconds, got {args.until}",
+              file=sys.stderr)
         return 2
+    if args.to is not None:
+        n = args.requests or (int(args.rate * args.until) if args.until else 1000)
+        if n / args.rate > MAX_SECONDS:
+            print(f"podpath route: {n} requests at --rate {args.rate:g}/s would take {n / args.rate:g} simulated "
+                  f"seconds; at most {MAX_SECONDS:g} are allowed (raise --rate)", file=sys.stderr)
+            return 2
     try:
         model = load_model(args.file, seed=args.seed)
     except ScenarioError as exc:
@@ -87,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
         model.proxy.mode = args.mode
     if args.scheduler:
         model.proxy.ipvs_scheduler = args.scheduler
+        if model.proxy.mode != "ipvs":
+            print(f"podpath route: note: --scheduler {args.scheduler} applies to IPVS mode; this run uses "
+                  f"{model.proxy.mode} (add --mode ipvs)", file=sys.stderr)
     sim = Simulation(model, args.seed, dataplane=False)
     plane = DataPlane(sim, flows_from_model=args.to is None, trace_limit=args.trace)
     sim.dataplane = plane
@@ -136,6 +157,8 @@ def build_report(plane, sim) -> dict:
         per_service.setdefault(service, []).append(count)
     fairness = {}
     for service, counts in per_service.items():
+        if len(counts) < 2:
+            continue  # one endpoint (or an ExternalName / static route): nothing to balance
         arr = np.array(counts, dtype=np.float64)
         stat, dof, p = chi_square(arr, np.full(arr.size, 1.0 / arr.size))
         entry = {"jain": round(jain_index(arr), 6), "chi_square": round(stat, 4), "dof": dof, "p_uniform": round(p, 6)}
@@ -170,17 +193,21 @@ def format_report(r: dict) -> str:
         lines.append(f"latency ms: p50 {lat['p50']:.3f}  p90 {lat['p90']:.3f}  p99 {lat['p99']:.3f}")
     if r["endpoints"]:
         lines.append("")
-        lines.append(f"{'SERVICE':28} {'POD':36} {'ENDPOINT':22} {'NODE':12} {'COUNT':>8} {'SHARE':>7}")
+        w = max(28, *(len(e["service"]) for e in r["endpoints"]))
+        wp = max(36, *(len(e["namespace"] + "/" + e["pod"]) for e in r["endpoints"]))
+        lines.append(f"{'SERVICE':{w}} {'POD':{wp}} {'ENDPOINT':22} {'NODE':12} {'COUNT':>8} {'SHARE':>7}")
         totals: dict[str, int] = {}
         for e in r["endpoints"]:
             totals[e["service"]] = totals.get(e["service"], 0) + e["count"]
         for e in r["endpoints"]:
             share = e["count"] / totals[e["service"]]
-            lines.append(f"{e['service']:28} {e['namespace'] + '/' + e['pod']:36} {e['ip'] + ':' + str(e['port']):22} "
+            lines.append(f"{e['service']:{w}} {e['namespace'] + '/' + e['pod']:{wp}} {e['ip'] + ':' + str(e['port']):22} "
                          f"{e['node']:12} {e['count']:>8} {share:>7.1%}")
         for svc, b in r["balance"].items():
+            mode_text = (f"; vs the mode's own shares {b['chi_square_mode']:.2f} (p={b['p_mode']:.3f})"
+                         if "p_mode" in b else "")
             lines.append(f"{svc}: Jain fairness {b['jain']:.4f}, chi-square vs even {b['chi_square']:.2f} "
-                         f"(dof {b['dof']}, p={b['p_uniform']:.3f})")
+                         f"(dof {b['dof']}, p={b['p_uniform']:.3f}){mode_text}")
     for t in r["traces"]:
         lines.append("")
         lines.append(f"trace t={t['time']:.4f}s {t['client']} {t['src']} -> {t['target']}: {t['outcome']}"

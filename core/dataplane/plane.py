@@ -86,7 +86,7 @@ class DataPlane:
         self._ingress = find_ingress_controller(self.model)
         self._ingress_rr: dict[tuple[str, str, str], int] = {}  # (controller pod ns, name, backend) -> pointer
         # (node, service index or -1 for kube-proxy's healthz) -> (last check, consecutive failures)
-        self._lb_health: dict[tuple[str, int], tuple[float, int]] = {}
+        self._lb_health: dict[tuple[str, int], tuple[float | None, int]] = {}
         self.cluster_cidr = ipaddress.IPv4Network(self.model.proxy.cluster_cidr or self.model.cluster.pod_subnet)
         self.enabled = True  # False: ticks pass with no traffic (e.g. while the cluster settles)
         self.budget: int | None = None  # total requests still allowed in this run (None: unlimited)
@@ -173,13 +173,14 @@ class DataPlane:
         local = bool(self.services.external_local[vs])
         for i, name in enumerate(self.node_names):
             key = (name, vs if local else -1)
-            last, fails = self._lb_health.get(key, (-1e9, 0))
-            if now - last >= LB_HEALTH_INTERVAL:
+            last, fails = self._lb_health.get(key, (None, 0))
+            if last is None or now - last >= LB_HEALTH_INTERVAL:
                 # kube-proxy's healthz answers while the node is up; with ETP=Local the LB probes
                 # healthCheckNodePort, which reports the node's local *ready* endpoints (terminating
-                # ones fail the check, KEP-1669)
+                # ones fail the check, KEP-1669). The LB has been probing since before the traffic began,
+                # so a node that fails its first probe here is already out.
                 ok = bool(self.node_up[i]) and (not local or self.proxies.has_local_ready_endpoint(i, vs))
-                fails = 0 if ok else fails + 1
+                fails = 0 if ok else (LB_UNHEALTHY_THRESHOLD if last is None else fails + 1)
                 self._lb_health[key] = (now, fails)
             if fails < LB_UNHEALTHY_THRESHOLD:
                 healthy.append(i)
@@ -294,7 +295,8 @@ class DataPlane:
             return out
         if res.kind == "external_name":
             out.outcome[:] = 0
-            out.eid[:] = self.registry.id_for(res.external_name, 0, "", ("", res.external_name))
+            out.eid[:] = self.registry.id_for(res.external_name, int(flow.target.port or 0) if isinstance(
+                flow.target.port, int) else 0, "", ("", res.external_name))
             out.labels = {int(out.eid[0]): f"{res.service.namespace}/{res.service.name}"}
             out.latency[:] = L.EXTERNAL * (1 if flow.internal else 2)
             return out
@@ -352,7 +354,7 @@ class DataPlane:
             # no NAT: the client dials each pod on the port it asked for (domain.md d.1)
             eids = np.array([self.registry.id_for(e.ip, res.dst_port, e.node, e.pod) for e in eps])
             out.eid[:] = eids[self.rng.integers(len(eids), size=n)]
-            out.labels = {int(e): f"{res.service.namespace}/{res.service.name}" for e in eids}
+            out.labels = {int(e): f"{res.service.namespace}/{res.service.name}:{res.dst_port} (headless)" for e in eids}
             deaf = np.array([not _listens(self.sim.state.pods.get(e.pod), res.dst_port) for e in eps])
             if deaf.any():
                 out.outcome[np.isin(out.eid, eids[deaf])] = OUTCOME_CODES["refused"]
@@ -363,7 +365,7 @@ class DataPlane:
                 return
             p = self.sim.state.pods[pod]
             out.eid[:] = self.registry.id_for(res.dst_ip, res.dst_port, p.node or "", pod)
-            out.labels = {int(out.eid[0]): f"pod {pod[0]}/{pod[1]}"}
+            out.labels = {int(out.eid[0]): "(static route)"}
             if not _listens(p, res.dst_port):
                 out.outcome[:] = OUTCOME_CODES["refused"]
         alive = self.alive(out.eid)

@@ -152,13 +152,7 @@ class NodeProxies:
             item.service.external_ips)
         cluster, local, _reach, has_any = categorize_endpoints([e for e, _ in with_port], node, internal_local,
                                                                external_local, accessible)
-        if category == "local":
-            chosen = {id(e) for e in local}
-        else:
-            if not cluster:  # ITP=Local only: the cluster list is not programmed, but has_any still holds
-                cluster = [e for e, _ in with_port if e.ready] or [e for e, _ in with_port
-                                                                    if e.serving and e.terminating]
-            chosen = {id(e) for e in cluster}
+        chosen = {id(e) for e in (local if category == "local" else cluster)}
         return kube_proxy_order([(e, p) for e, p in with_port if id(e) in chosen]), has_any
 
     def has_local_ready_endpoint(self, node_i: int, vs: int) -> bool:
@@ -304,12 +298,16 @@ class NodeProxies:
             if cfg.mode != "ipvs":
                 res.outcome[sel] = _drop_code("no_local_endpoints")  # the filter table DROPs it
                 return
-            if not external_entry:
-                # ITP=Local: the virtual server gets the (empty) local list: no real server, ICMP unreachable
+            item = self.services.items[v]
+            accessible = item.port.node_port is not None or bool(item.service.load_balancer_ip) or bool(
+                item.service.external_ips)
+            if not external_entry and not accessible:
+                # ITP=Local: syncEndpoint falls back to the cluster endpoints (PR 97081), but kube-proxy
+                # computes none for a Service that only uses local ones: no real server, ICMP unreachable
                 res.outcome[sel] = _drop_code("no_destination")
                 return
-            # IPVS with ETP=Local: syncEndpoint uses the cluster endpoints (PR 97081); the external reply
-            # comes back from another node without SNAT and is discarded
+            # IPVS: syncEndpoint uses the cluster endpoints when there is no local one (PR 97081). A pod
+            # client's reply returns through its own node and is un-NATed; an external client's is not.
             category = "cluster"
         slot = self.slot(ni, v, category)
         idx = np.asarray(slot.balancer.pick(src_ip[sel].astype(np.uint32), src_port[sel], now, self.plane.rng),
@@ -323,7 +321,8 @@ class NodeProxies:
         res.deciders.append(slot)
         res.pick_i[sel] = np.arange(sel.size)
         res.outcome[sel[~ok]] = _drop_code("no_destination" if cfg.mode == "ipvs" else "refused")
-        if is_local and category == "cluster":
+        if is_local and category == "cluster" and external_entry:
+            # an external client's reply comes back from the remote pod's node, not through this one
             res.outcome[sel[ok]] = _drop_code("reply_discarded")
         if cfg.mode == "ipvs" and np.any(ok):
             slot.opened.append(eids[ok])

@@ -81,6 +81,8 @@ def parse_target(text: str) -> ParsedTarget:
         if not ns or not name or "/" in name:
             raise TargetError(f"target {text!r}: a Service reference is namespace/name:port")
         return ParsedTarget("service_ref", host, port, "/", text)
+    if all(part.isdigit() for part in host.split(".")) and not _is_ip(host):
+        raise TargetError(f"target {text!r}: {host} is not a valid IPv4 address")
     if _is_ip(host):
         if port is None or isinstance(port, str):
             raise TargetError(f"target {text!r}: an IP target needs a numeric port, e.g. {host}:80")

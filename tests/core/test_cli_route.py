@@ -75,3 +75,16 @@ def test_route_invalid_scenario_exits_1(tmp_path, capsys):
 def test_unknown_service_is_a_named_drop(capsys):
     r = _json(capsys, "--to", "default/nope:80", "--requests", "10")
     assert r["dropped"] == {"nxdomain": 10}
+
+
+@pytest.mark.parametrize("args,text", [
+    (["--until", "inf"], "--until must be more than 0 and at most 86400"),
+    (["--until", "1e9"], "--until must be more than 0 and at most 86400"),
+    (["--to", "default/api:80", "--rate", "1e-9", "--requests", "2"], "at most 86400"),
+    (["--seed", "-1"], "--seed"),
+    (["--to", "999.1.1.1:80"], "not a valid IPv4 address"),
+])
+def test_route_refuses_unbounded_or_bad_values(capsys, args, text):
+    assert main(["route", str(DEMO_SCENARIO), *args]) == 2
+    err = capsys.readouterr().err
+    assert text in err and "Traceback" not in err

@@ -386,3 +386,26 @@ def test_chart_series_connections_and_expected_shares():
     inact = sorted(r["inactive"] for r in mine)
     assert inact[-1] - inact[0] <= 1
     assert sum(plane.expected_shares("default/web:http").values()) == pytest.approx(1.0)
+
+
+def test_lb_with_etp_local_sends_only_to_nodes_whose_health_check_passes():
+    sim = settled(cluster(replicas=1, etp="Local", ingress=False))
+    pod_node = next(p.node for p in sim.state.pods.values() if p.labels.get("app") == "web")
+    sim.dataplane.trace.limit = 300
+    m = _send(sim, "203.0.113.10:80", n=300, from_="laptop")
+    # healthCheckNodePort answers only where a local ready endpoint is: every request enters that node,
+    # keeps its client source (no SNAT) and is delivered
+    assert m.delivered == 300 and not m.dropped
+    lb_hops = [t["hops"][0]["rule"] for t in sim.dataplane.trace.traces]
+    assert all(r.endswith(f"-> {pod_node}") for r in lb_hops)
+
+
+def test_ipvs_itp_local_without_local_endpoint_has_no_real_server():
+    # one replica; a client pod on a node without it. iptables/nftables DROP (filter "has no local
+    # endpoints"); IPVS programs the virtual server with the empty local list: ICMP unreachable
+    for mode, reason in (("iptables", "no_local_endpoints"), ("nftables", "no_local_endpoints"),
+                         ("ipvs", "no_destination")):
+        sim = settled(cluster(replicas=1, mode=mode, itp="Local", ingress=False))
+        node = _empty_node(sim)
+        m = _send(sim, "default/web:80", n=60, from_=node)
+        assert m.dropped == {reason: 60}, mode
