@@ -75,10 +75,26 @@ class Simulation:
         t0 = self.state.time
         t1 = round_time(t0 + dt)
         first = len(self.state.events)
-        self.control.advance(t1)
         traffic = None
-        if self.dataplane is not None:
-            traffic = self.dataplane.route(t0, t1)  # type: ignore[attr-defined]
+        plane = self.dataplane
+        if plane is None:
+            self.control.advance(t1)
+        else:
+            # Requests see the cluster as it is when they arrive: the interval is cut at every control-plane
+            # event inside it, each piece routed with the state after the events before it. Events at t1
+            # itself take effect for the next step's requests.
+            parts = []
+            t = t0
+            self.control.advance(t0)  # events scheduled for "now" apply before any request
+            if plane.active(t0, t1):  # type: ignore[attr-defined]
+                while (nt := self.control.next_time()) is not None and nt < t1 - 1e-9:
+                    if nt > t + 1e-12:
+                        parts.append(plane.route(t, nt))  # type: ignore[attr-defined]
+                        t = nt
+                    self.control.advance(nt)
+            parts.append(plane.route(t, t1))  # type: ignore[attr-defined]
+            self.control.advance(t1)
+            traffic = plane.finish_tick(parts)  # type: ignore[attr-defined]
         return Tick(t1, t1 - t0, tuple(self.state.events[first:]), self.state.version, traffic)
 
     def run(self, until: float) -> Tick:

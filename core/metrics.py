@@ -158,14 +158,21 @@ class Metrics:
         self.throughput.append(t, (sent, delivered, dropped))
         for key, _n in (endpoint_counts or {}).items():
             if key not in self.endpoint_series:
-                self.endpoint_series[key] = RingBuffer(self.series_capacity, 1)
+                self.endpoint_series[key] = self._new_series()
         for key, buf in self.endpoint_series.items():
             buf.append(t, (endpoint_counts or {}).get(key, 0))
         for reason in drops or {}:
             if reason not in self.drop_series:
-                self.drop_series[reason] = RingBuffer(self.series_capacity, 1)
+                self.drop_series[reason] = self._new_series()
         for reason, buf in self.drop_series.items():
             buf.append(t, (drops or {}).get(reason, 0))
+
+    def _new_series(self) -> RingBuffer:
+        """A series that starts with zeros at every earlier tick, so all series share one time axis."""
+        buf = RingBuffer(self.series_capacity, 1)
+        for t_prev in self.throughput.data()[0][:-1]:
+            buf.append(float(t_prev), 0)
+        return buf
 
     def share_series(self, service: str, window: int = 10) -> tuple[np.ndarray, dict[tuple, np.ndarray]]:
         """Per-endpoint share of a service's delivered requests over a moving window of ``window`` ticks."""

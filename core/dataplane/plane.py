@@ -63,7 +63,17 @@ class TrafficTick:
     latencies_ms: np.ndarray
     new_connections: int
     traces: list[dict] = field(default_factory=list)
-    dots: list[tuple[str, str, str, float]] = field(default_factory=list)  # sampled (flow, from, to, outcome)
+
+    @classmethod
+    def merge(cls, parts: list[TrafficTick]) -> TrafficTick:
+        dropped: Counter = Counter()
+        counts: Counter = Counter()
+        for p in parts:
+            dropped.update(p.dropped)
+            counts.update(p.endpoint_counts)
+        return cls(parts[0].t0, parts[-1].t1, sum(p.sent for p in parts), sum(p.delivered for p in parts),
+                   dict(dropped), dict(counts), np.concatenate([p.latencies_ms for p in parts]),
+                   sum(p.new_connections for p in parts), [t for p in parts for t in p.traces])
 
 
 class DataPlane:
@@ -234,7 +244,18 @@ class DataPlane:
         m.dropped.update(dropped)
         m.endpoint_counts.update(counts)
         m.latency.add(tick.latencies_ms)
-        m.record_tick(t1, tick.sent, tick.delivered, tick.sent - tick.delivered, tick.endpoint_counts, tick.dropped)
+        return tick
+
+    def active(self, t0: float, t1: float) -> bool:
+        """Whether any flow may send in [t0, t1) (the engine only cuts ticks at events when one can)."""
+        return self.enabled and any(f.start < t1 and (f.stop is None or f.stop > t0)
+                                    and (f.budget is None or f.budget > 0) for f in self.flows)
+
+    def finish_tick(self, parts: list[TrafficTick]) -> TrafficTick:
+        """Merge the pieces of one engine step into its tick and add one row to every chart series."""
+        tick = parts[0] if len(parts) == 1 else TrafficTick.merge(parts)
+        self.metrics.record_tick(tick.t1, tick.sent, tick.delivered, tick.sent - tick.delivered,
+                                 tick.endpoint_counts, tick.dropped)
         return tick
 
     # ---------------------------------------------------------------------------------------- charts
