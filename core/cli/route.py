@@ -13,21 +13,11 @@ import sys
 
 import numpy as np
 
+from core.cli.options import MAX_SECONDS, seed
 from core.model import IPVS_SCHEDULERS
 
 MODES = ("iptables", "ipvs", "nftables", "userspace")
 SETTLE_LIMIT = 300.0
-MAX_SECONDS = 86400.0  # one simulated day: longer runs are refused rather than left to run for hours
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{value} is not in 0..2^63-1")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     amount.add_argument("--requests", type=int, metavar="N", help="send N requests (default 1000 with --to)")
     amount.add_argument("--until", type=float, metavar="SECONDS",
                         help="simulate until this time (default 10 s of the scenario's traffic)")
-    p.add_argument("--seed", type=_seed, help="random seed, 0 or more (default: the scenario's Simulation seed)")
+    p.add_argument("--seed", type=seed, help="random seed, 0 or more (default: the scenario's Simulation seed)")
     p.add_argument("--json", action="store_true", help="print one JSON object (schema in the README)")
     p.add_argument("--trace", type=int, default=0, metavar="K", help="include hop-by-hop traces of the first K")
     p.add_argument("--to", metavar="TARGET",

@@ -18,6 +18,8 @@ import argparse
 import sys
 from typing import Any
 
+from core.cli.options import seed, sim_seconds
+
 DEFAULT_AT = 120.0
 MODES = ("iptables", "ipvs", "nftables")
 
@@ -31,9 +33,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--node", required=True, help="node whose kube-proxy rules to print")
     p.add_argument("--mode", choices=MODES, default=None,
                    help="proxy mode to render (default: the mode in the scenario)")
-    p.add_argument("--at", type=float, default=DEFAULT_AT, metavar="SECONDS",
+    p.add_argument("--at", type=sim_seconds, default=DEFAULT_AT, metavar="SECONDS",
                    help=f"simulated time to run to before printing (default {DEFAULT_AT:g})")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    p.add_argument("--seed", type=seed, default=None, help="random seed, 0 or more (default: the scenario's)")
     p.set_defaults(handler=handle)
 
 
@@ -59,13 +61,16 @@ def render_for_node(model: Any, state: Any, node: str, mode: str | None = None) 
     raise ValueError(f"proxy mode {mode!r} has no rule text; allowed: {', '.join(MODES)}")
 
 
-def simulate(path: str, seed: int | None, at: float) -> tuple[Any, Any]:
-    """Load ``path`` and run it to ``at`` seconds; returns ``(model, state)``."""
+def simulate(path: str, seed: int | None, at: float, node: str | None = None) -> tuple[Any, Any]:
+    """Load ``path`` and run it to ``at`` seconds; returns ``(model, state)``. With ``node``, an unknown
+    node name raises ``KeyError`` before any simulating."""
     from core.engine import Simulation
     from core.scenario import load_model
 
     model = load_model(path, seed=seed)
-    sim = Simulation(model, seed=seed)
+    if node is not None and node not in {n.name for n in model.nodes}:
+        raise KeyError(node)
+    sim = Simulation(model, seed=seed, dataplane=False)
     sim.run(at)
     return model, sim.state
 
@@ -79,7 +84,13 @@ def handle(args: argparse.Namespace) -> int:
     except ImportError:  # the scenario package is not importable yet
         ScenarioError = ()  # type: ignore[assignment]  # noqa: N806
     try:
-        model, state = simulate(args.file, args.seed, args.at)
+        model, state = simulate(args.file, args.seed, args.at, args.node)
+    except KeyError:
+        from core.scenario import load_model
+
+        nodes = ", ".join(sorted(n.name for n in load_model(args.file, seed=args.seed).nodes)) or "(none)"
+        print(f"podpath rules: unknown node {args.node!r}; nodes in {args.file}: {nodes}", file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
         print(f"podpath rules: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ import json
 import sys
 from typing import TextIO
 
+from core.cli.options import MAX_SECONDS, seed, sim_seconds
 from core.model import ClusterModel, TimelineEvent, Timing
 
 PRESETS = ("realistic", "classroom")
@@ -40,8 +41,8 @@ def run_model(model: ClusterModel, until: float, *, seed: int | None = None, fai
     """Run ``model`` to ``until`` and return the ``--json`` object (events, pods, nodes, time, seed)."""
     from core.engine import Simulation  # noqa: PLC0415
 
-    if not until >= 0:
-        raise UsageError(f"--until must be >= 0 seconds, got {until!r}")
+    if not 0 <= until <= MAX_SECONDS:
+        raise UsageError(f"--until must be 0..{MAX_SECONDS:g} seconds, got {until!r}")
     if preset is not None and preset not in PRESETS:
         raise UsageError(f"--preset {preset!r}: allowed: {', '.join(PRESETS)}")
     names = [n.name for n in model.nodes]
@@ -86,11 +87,14 @@ def format_text(result: dict, out: TextIO) -> None:
     for r in prow:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
     pods, nodes = result["pods"], result["nodes"]
+    # each pod in exactly one of the STATUS column's states (Terminating wins over its phase)
+    live = [p for p in pods if not p["terminating"]]
     out.write(f"\nt={result['time']:g}s seed={result['seed']}: {len(nodes)} nodes "
               f"({sum(n['ready'] == 'True' for n in nodes)} Ready), {len(pods)} pods "
-              f"({sum(p['phase'] == 'Running' and not p['terminating'] for p in pods)} Running, "
-              f"{sum(p['ready'] for p in pods)} Ready, {sum(p['phase'] == 'Pending' for p in pods)} Pending, "
-              f"{sum(p['terminating'] for p in pods)} Terminating), {len(result['events'])} events\n")
+              f"({sum(p['phase'] == 'Running' for p in live)} Running, "
+              f"{sum(p['phase'] == 'Pending' for p in live)} Pending, "
+              f"{sum(p['terminating'] for p in pods)} Terminating; {sum(p['ready'] for p in pods)} Ready), "
+              f"{len(result['events'])} events\n")
 
 
 def handle(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -128,8 +132,9 @@ def register(subparsers) -> None:
         description="Simulate FILE until --until seconds: print the event log (kubectl get events style), "
                     "the pods and a summary, or with --json one JSON object (docs/cli-run.md).")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
-    p.add_argument("--until", type=float, required=True, metavar="SECONDS", help="simulated end time")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    p.add_argument("--until", type=sim_seconds, required=True, metavar="SECONDS",
+                   help="simulated end time (at most one simulated day)")
+    p.add_argument("--seed", type=seed, default=None, help="random seed, 0 or more (default: the scenario's)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--fail", action="append", default=[], metavar="NODE@SECONDS",
                    help="fail NODE at SECONDS (repeatable)")

@@ -88,3 +88,39 @@ def test_route_refuses_unbounded_or_bad_values(capsys, args, text):
     assert main(["route", str(DEMO_SCENARIO), *args]) == 2
     err = capsys.readouterr().err
     assert text in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", str(DEMO_SCENARIO), "--until", "inf"],
+    ["run", str(DEMO_SCENARIO), "--until", "1e9"],
+    ["run", str(DEMO_SCENARIO), "--until", "1", "--seed", "-1"],
+    ["rules", str(DEMO_SCENARIO), "--node", "node-1", "--at", "inf"],
+    ["rules", str(DEMO_SCENARIO), "--node", "node-1", "--seed", "x"],
+])
+def test_unbounded_times_and_bad_seeds_are_usage_errors(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("seconds" in err or "seed" in err)
+
+
+def test_rules_unknown_node_is_reported_before_simulating(capsys, monkeypatch):
+    import core.engine
+
+    def boom(*a, **k):
+        raise AssertionError("simulated although the node does not exist")
+
+    monkeypatch.setattr(core.engine.Simulation, "run", boom)
+    assert main(["rules", str(DEMO_SCENARIO), "--node", "node-9"]) == 2
+    assert "node-1, node-2, node-3" in capsys.readouterr().err
+
+
+def test_run_summary_counts_each_pod_once(capsys):
+    assert main(["run", str(DEMO_SCENARIO), "--until", "120", "--fail", "node-3@30"]) == 0
+    out = capsys.readouterr().out
+    summary = out.strip().splitlines()[-1]
+    import re
+
+    total = int(re.search(r"(\d+) pods", summary).group(1))
+    running, pending, terminating = (int(re.search(rf"(\d+) {w}", summary).group(1))
+                                     for w in ("Running", "Pending", "Terminating"))
+    assert running + pending + terminating == total

@@ -37,7 +37,7 @@ def _cluster(mode="iptables", services=None):
 def fake_sim(monkeypatch):
     def install(mode="iptables"):
         model, state = _cluster(mode)
-        monkeypatch.setattr(rules_cli, "simulate", lambda path, seed, at: (model, state))
+        monkeypatch.setattr(rules_cli, "simulate", lambda path, seed, at, node=None: (model, state))
     return install
 
 
