@@ -585,11 +585,12 @@ class DataPlane:
             masq = None  # every source is a pod address: only hairpins are masqueraded
         else:
             masq = ~P._in_cluster(src_ip)
-        hairpin = f_ip[flat] == src_ip
+        hairpin = np.take(f_ip, flat) == src_ip
         masq = hairpin if masq is None else (masq | hairpin)
         # class of each request: flat entry + size * same node + 2 * size * SNAT, counted in one bincount
+        same = np.take(f_node, flat) == node_idx.astype(f_node.dtype)
         key = flat
-        np.add(key, size, out=key, where=f_node[flat] == node_idx)
+        np.add(key, size, out=key, where=same)
         np.add(key, 2 * size, out=key, where=masq)
         hist = np.bincount(key, minlength=4 * size).reshape(4, size)
         alive = self._alive_padded()[table.eids]  # per flat entry; the trailing -1 reads False

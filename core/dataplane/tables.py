@@ -229,7 +229,8 @@ class ViewTable:
         O(1) per request.
         """
         if self.eps > 0:
-            x = u * self.count_scaled[vs]
+            x = np.take(self.count_scaled, vs)  # np.take: a faster gather than fancy indexing
+            x *= u
             pos = x.astype(np.int64)
             top = 1.0 - self.eps
             for i in np.flatnonzero(u >= top).tolist():  # the rare correction branch
@@ -240,8 +241,12 @@ class ViewTable:
                     pos[i] = min(int(np.searchsorted(self.q_cum[k], q, side="right")), k - 1)
         else:
             # numgen: exactly uniform. u <= 1 - 2^-53, so u * n rounds below n for any n < 2^53
-            pos = (u * self.count_f[vs]).astype(np.int64)
-        return self.safe_offset[vs] + pos, pos
+            x = np.take(self.count_f, vs)
+            x *= u
+            pos = x.astype(np.int64)
+        flat = np.take(self.safe_offset, vs)
+        flat += pos
+        return flat, pos
 
     def pick_stateless(self, vs: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Endpoint ids and their positions within each service's list (-1 and -1 where the service has no
@@ -281,7 +286,9 @@ class ViewTable:
         gather per attribute from this small table instead of chasing endpoint ids."""
         if getattr(self, "_flat", None) is None:
             e = np.maximum(self.eids, 0)
-            node = np.where(self.eids >= 0, registry.node_indices(node_index)[e], -1)
+            # node indices in the narrowest type that holds them: a smaller table gathers faster
+            node_type = np.int16 if len(node_index) < 2**15 - 1 else np.int32
+            node = np.where(self.eids >= 0, registry.node_indices(node_index)[e], -1).astype(node_type)
             ip = np.where(self.eids >= 0, registry.ip_u32()[e], 0).astype(np.uint32)
             vs = np.repeat(np.arange(self.count.size), self.count)
             pos = np.arange(vs.size) - np.repeat(self.offset, self.count)
