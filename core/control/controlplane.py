@@ -15,8 +15,11 @@ Conventions (so hand-worked timelines hold):
   NoSchedule + NoExecute) at the first run where ``now - last_heartbeat >= node_monitor_grace_period``.
 * Pods on it turn Ready=False at that instant; each pod is evicted (deleted, Terminating) when its
   toleration of the NoExecute taint runs out (``tolerationSeconds``, default ``Timing.toleration_seconds``).
-* kube-proxy syncs ``proxy_sync_delay`` after the EndpointSlice change it sees first; later changes up to
-  then ride along in that sync. A failed node's kube-proxy does not sync.
+* kube-proxy syncs ``proxy_delay()`` after the EndpointSlice change it sees first (its ``minSyncPeriod``,
+  unless ``Timing.proxy_sync_delay`` overrides it); later changes up to then ride along in that sync. A
+  failed node's kube-proxy does not sync.
+* A pod whose sandbox cannot get an IP (node podCIDR exhausted) stays ContainerCreating; the kubelet retries
+  every ``SANDBOX_RETRY`` seconds and starts it at the first retry after an IP was freed.
 * A recovered node posts Ready at once (event NodeReady); the lifecycle controller removes its unreachable
   taints at its next run. Stale Terminating pods on it are killed and removed, and their IPs freed.
 """
@@ -39,6 +42,8 @@ from core.ipam import AllocationError, PodCIDRAllocator, PodIPAllocator, Sequent
 from core.model import ClusterModel, Timing
 from core.state import ClusterEvent, ClusterState, NodeState, PodState
 
+DEFAULT_PROXY_SYNC_DELAY = Timing().proxy_sync_delay
+SANDBOX_RETRY = 10.0  # kubelet pod worker backOffPeriod after a failed sync (upstream adds 0-50 % jitter)
 PLACEMENT_HISTORY = 4096  # placements kept for "why node-2?" (the most recent ones)
 
 
@@ -97,6 +102,9 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._proxy_due: dict[str, float] = {}
         self._slice_timer = False
         self._heartbeat_slot = 0
+        self._sandbox_due: dict[tuple[str, str], float] = {}
+        self._evictions: dict[tuple[str, str], tuple[int, str]] = {}  # pod -> (uid, node): taint manager queue
+        self._kubelet_unschedulable: dict[str, bool] = {}  # what each kubelet last reported (its events)
         self._episode: dict[str, int] = {}
         self.pods_on_node: dict[str, dict[tuple[str, str], None]] = {n: {} for n in names}
         self._init_workloads()
@@ -151,9 +159,12 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
     # -- settling ----------------------------------------------------------------------------------------------
 
     def _settle(self) -> None:
-        self._reconcile_workloads()
-        if self._pending or (self._retry and self._unschedulable):
-            self._schedule_pending()
+        while True:
+            self._reconcile_workloads()
+            if self._pending or (self._retry and self._unschedulable):
+                self._schedule_pending()
+            if not self.dirty_workloads:  # binding at t=0 makes pods Ready at once (OrderedReady moves on)
+                break
         if self.endpoints.dirty:
             delay = self.timing.endpoint_slice_delay
             if delay <= 0:
@@ -171,9 +182,17 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         if changed and not self._initial:
             self.request_proxy_sync()
 
+    def proxy_delay(self) -> float:
+        """How long after an EndpointSlice change a kube-proxy syncs: ``Timing.proxy_sync_delay`` when it was
+        set away from its default (a preset or the Simulation kind's ``proxySyncDelay``), else kube-proxy's
+        own ``minSyncPeriod`` (KubeProxyConfiguration ``iptables|ipvs|nftables.minSyncPeriod``)."""
+        if self.timing.proxy_sync_delay != DEFAULT_PROXY_SYNC_DELAY:
+            return self.timing.proxy_sync_delay
+        return max(0.0, float(self.state.proxy_config.min_sync_period))
+
     def request_proxy_sync(self) -> None:
         """Every live kube-proxy syncs ``proxy_sync_delay`` from now (unless one is already due earlier)."""
-        due = round_time(self.state.time + self.timing.proxy_sync_delay)
+        due = round_time(self.state.time + self.proxy_delay())
         queued = False
         for name, ns in self.state.nodes.items():
             if ns.up and name not in self._proxy_due:
@@ -264,7 +283,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         pod.reason = "ContainerCreating"
         self.pods_on_node[node][pod.key] = None
         self.table.add_pod(self.table.index[node], pc.req, pc.nz, pod.owner, pod.template.host_ports)
-        self.record("Normal", "Scheduled", ev.pod_object(*pod.key), ev.scheduled(pod.namespace, pod.name, node))
+        if pod.template.node_name is None:  # spec.nodeName pods bypass the scheduler: no Scheduled event
+            self.record("Normal", "Scheduled", ev.pod_object(*pod.key), ev.scheduled(pod.namespace, pod.name, node))
         self.touch()
         if self._initial:
             self._on_pod_running(pod.key, pod.uid)
@@ -293,8 +313,12 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             else:
                 pod.ip = alloc.allocate_next()
         except AllocationError as exc:
+            if pod.reason != "FailedCreatePodSandBox":  # repeats are one aggregated event (count++) upstream
+                self.record("Warning", "FailedCreatePodSandBox", ev.pod_object(*pod.key), str(exc))
             pod.reason = "FailedCreatePodSandBox"
-            self.record("Warning", "FailedCreatePodSandBox", ev.pod_object(*pod.key), str(exc))
+            if self._sandbox_due.get(pod.key, -1.0) <= self.state.time + EPS:  # one retry chain per pod
+                self._sandbox_due[pod.key] = round_time(self.state.time + SANDBOX_RETRY)
+                self.at(self.state.time + SANDBOX_RETRY, "pod_running", pod.key, pod.uid)
             return
         pod.phase = "Running"
         pod.running_at = self.state.time
@@ -315,6 +339,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         pod.ready_at = self.state.time
         pod.reason = ""
         self.endpoints.pod_changed(pod)
+        if pod.owner is not None and pod.owner[0] == "StatefulSet":
+            self.dirty_workloads.add(pod.owner)  # OrderedReady: the next ordinal waits for this one
         self.touch()
 
     def delete_pod(self, pod: PodState) -> None:
@@ -326,6 +352,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             return
         pod.deletion_timestamp = self.state.time
         pod.reason = "Terminating"
+        if pod.owner is not None:  # PodTopologySpread stops counting it now, its resources count until gone
+            self.table.count_owner(self.table.index[pod.node], pod.owner, -1)
         self.endpoints.pod_changed(pod)
         if pod.owner is not None:
             self.dirty_workloads.add(pod.owner)
@@ -334,7 +362,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             self._kill(pod, self.state.time + self.timing.termination_grace)
 
     def _kill(self, pod: PodState, gone_at: float) -> None:
-        for c in pod.template.containers:
+        for c in pod.template.containers if pod.phase == "Running" else ():  # nothing to stop otherwise
             self.record("Normal", "Killing", ev.pod_object(*pod.key), f"Stopping container {c.name}")
         self.at(gone_at, "pod_gone", pod.key, pod.uid)
 
@@ -350,10 +378,13 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             if pod.ip is not None:
                 self.ip_alloc[pod.node].release(pod.ip)
             pc = self.pod_class(pod)
-            self.table.add_pod(self.table.index[pod.node], pc.req, pc.nz, pod.owner, pod.template.host_ports, sign=-1)
+            counted = None if pod.terminating else pod.owner  # a Terminating pod was uncounted at delete_pod
+            self.table.add_pod(self.table.index[pod.node], pc.req, pc.nz, counted, pod.template.host_ports, sign=-1)
             self.pods_on_node[pod.node].pop(pod.key, None)
         self.endpoints.pod_removed(pod)
         del self.state.pods[pod.key]
+        self._sandbox_due.pop(pod.key, None)
+        self._evictions.pop(pod.key, None)
         self._pin.pop(pod.key, None)
         self._pending.pop(pod.key, None)
         self._unschedulable.pop(pod.key, None)

@@ -8,13 +8,15 @@ reason                    type     object          message
 ========================  =======  ==============  ======================================================
 SuccessfulCreate          Normal   replicaset/...  ``Created pod: web-7d4b9c8f5x-x2k1q``
 SuccessfulDelete          Normal   replicaset/...  ``Deleted pod: web-7d4b9c8f5x-x2k1q``
-ScalingReplicaSet         Normal   deployment/...  ``Scaled up replica set web-7d4b9c8f5x from 3 to 5``
+ScalingReplicaSet         Normal   deployment/...  ``Scaled up replica set web-7d4b9c8f5x to 5 from 3``
 Scheduled                 Normal   pod/...         ``Successfully assigned default/web-... to node-2``
 FailedScheduling          Warning  pod/...         ``0/3 nodes are available: ...``
 Killing                   Normal   pod/...         ``Stopping container web``
 NodeNotReady              Normal   node/...        ``Node node-2 status is now: NodeNotReady``
 NodeNotReady              Warning  pod/...         ``Node is not ready``
 TaintManagerEviction      Normal   pod/...         ``Marking for deletion Pod default/web-...``
+TaintManagerEviction      Normal   pod/...         ``Cancelling deletion of Pod default/web-...``
+FailedCreatePodSandBox    Warning  pod/...         the IPAM error (first failure; kubelet retries)
 NodeReady                 Normal   node/...        ``Node node-2 status is now: NodeReady``
 NodeNotSchedulable        Normal   node/...        ``Node node-2 status is now: NodeNotSchedulable``
 NodeSchedulable           Normal   node/...        ``Node node-2 status is now: NodeSchedulable``
@@ -68,5 +70,6 @@ def scheduled(namespace: str, pod: str, node: str) -> str:
 
 
 def scaled(rs_name: str, old: int, new: int) -> str:
+    """deployment controller: ``Scaled %s replica set %s to %d from %d``."""
     direction = "up" if new > old else "down"
-    return f"Scaled {direction} replica set {rs_name} from {old} to {new}"
+    return f"Scaled {direction} replica set {rs_name} to {new} from {old}"

@@ -143,15 +143,19 @@ class NodeLifecycleMixin:
         self._set_taints(ns, [t for t in ns.taints if t.key != UNREACHABLE_TAINT_KEY]
                          + [UNREACHABLE_NO_SCHEDULE, UNREACHABLE_NO_EXECUTE])
         self.endpoints.control_plane_changed()
+        no_execute = [t for t in ns.taints if t.effect == "NoExecute"]
         for pod in self._pods_on(name):
+            was_ready = pod.ready
             if pod.ready:
                 pod.ready = False
                 self.endpoints.pod_changed(pod)
             if not pod.terminating:
                 pod.reason = "NodeNotReady"
-                self.record("Warning", "NodeNotReady", ev.pod_object(*pod.key), "Node is not ready")
-                secs = self.toleration_seconds(pod, UNREACHABLE_NO_EXECUTE)
+                if was_ready:  # MarkPodsNotReady records only when the Ready condition actually flips
+                    self.record("Warning", "NodeNotReady", ev.pod_object(*pod.key), "Node is not ready")
+                secs = self.toleration_seconds(pod, no_execute)
                 if secs is not None:
+                    self._evictions[pod.key] = (pod.uid, name)
                     self.at(now + secs, "evict", pod.key, pod.uid, name, self._episode[name])
 
     def _on_evict(self, key, uid, node: str, episode: int) -> None:
@@ -160,6 +164,7 @@ class NodeLifecycleMixin:
         if (pod is None or pod.terminating or pod.node != node or self._episode.get(node) != episode
                 or UNREACHABLE_NO_EXECUTE not in ns.taints):
             return
+        self._evictions.pop(key, None)
         self.record("Normal", "TaintManagerEviction", ev.pod_object(*pod.key),
                     f"Marking for deletion Pod {pod.namespace}/{pod.name}")
         self.delete_pod(pod)
@@ -184,17 +189,30 @@ class NodeLifecycleMixin:
                 self.at(now + self.timing.pod_startup, "pod_running", pod.key, pod.uid)
             elif not pod.ready:
                 self.at(now + pod.template.readiness_delay, "pod_ready", pod.key, pod.uid)
-        self._proxy_due[name] = now + self.timing.proxy_sync_delay
-        self.at(now + self.timing.proxy_sync_delay, "proxy_sync")
+        self._kubelet_schedulable_event(ns)
+        delay = self.proxy_delay()
+        self._proxy_due[name] = now + delay
+        self.at(now + delay, "proxy_sync")
         self.touch()
 
     def _on_untaint(self, name: str) -> None:
+        """The lifecycle controller's run after a recovery: the node posted Ready, so its unreachable taints
+        go -- even if it failed again meanwhile, as long as its last heartbeat is within the grace period (the
+        next detection then taints it anew). The taint manager cancels the evictions it had queued."""
         ns = self.state.nodes[name]
-        if not ns.up or ns.ready != "True":
+        if ns.ready != "True":
+            return
+        if not ns.up and self.state.time - ns.last_heartbeat >= self.timing.node_monitor_grace_period - EPS:
             return
         if any(t.key == UNREACHABLE_TAINT_KEY for t in ns.taints):
             self._set_taints(ns, [t for t in ns.taints if t.key != UNREACHABLE_TAINT_KEY])
             self._retry = True
+            for key in sorted(k for k, (_, node) in self._evictions.items() if node == name):
+                uid, _ = self._evictions.pop(key)
+                pod = self._live(key, uid)
+                if pod is not None and not pod.terminating:
+                    self.record("Normal", "TaintManagerEviction", ev.pod_object(*key),
+                                f"Cancelling deletion of Pod {key[0]}/{key[1]}")
 
     # -- cordon / drain / delete ------------------------------------------------------------------------------------
 
@@ -205,7 +223,7 @@ class NodeLifecycleMixin:
         ns.unschedulable = True
         self.table.unschedulable[self.table.index[name]] = True
         self._set_taints(ns, ns.taints + [UNSCHEDULABLE_TAINT])
-        self.record("Normal", "NodeNotSchedulable", ev.node_object(name), ev.node_status(name, "NodeNotSchedulable"))
+        self._kubelet_schedulable_event(ns)
 
     def uncordon(self, name: str) -> None:
         ns = self.state.nodes[name]
@@ -214,8 +232,19 @@ class NodeLifecycleMixin:
         ns.unschedulable = False
         self.table.unschedulable[self.table.index[name]] = False
         self._set_taints(ns, [t for t in ns.taints if t != UNSCHEDULABLE_TAINT])
-        self.record("Normal", "NodeSchedulable", ev.node_object(name), ev.node_status(name, "NodeSchedulable"))
+        self._kubelet_schedulable_event(ns)
         self._retry = True
+
+    def _kubelet_schedulable_event(self, ns: NodeState) -> None:
+        """The kubelet (not the API server) records NodeNotSchedulable / NodeSchedulable when it sees
+        spec.unschedulable change: nothing while the node is down, the catch-up event when it is back."""
+        if not ns.up:
+            return
+        last = self._kubelet_unschedulable.get(ns.name, ns.spec.unschedulable)
+        if last != ns.unschedulable:
+            status = "NodeNotSchedulable" if ns.unschedulable else "NodeSchedulable"
+            self.record("Normal", status, ev.node_object(ns.name), ev.node_status(ns.name, status))
+        self._kubelet_unschedulable[ns.name] = ns.unschedulable
 
     def drain(self, name: str) -> None:
         """kubectl drain (with --force --ignore-daemonsets): cordon, then evict every non-DaemonSet pod."""

@@ -113,17 +113,19 @@ def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
 
 def broken_linear(shape: tuple[tuple[int, int], ...], p: np.ndarray) -> np.ndarray:
     """helper.BuildBrokenLinearFunction over utilisation ``p`` (shape scores already 0..100), int64."""
+    p = np.asarray(p, dtype=np.int64)
     out = np.full(p.shape, shape[-1][1], dtype=np.int64)
     done = np.zeros(p.shape, dtype=bool)
     for i, (u, s) in enumerate(shape):
+        sel = (~done) & (p <= u)  # upstream: the first point with p <= utilization
         if i == 0:
-            sel = p < u
             out[sel] = s
         else:
             u0, s0 = shape[i - 1]
-            sel = (~done) & (p < u)
-            out[sel] = s0 + (s - s0) * (p[sel] - u0) // (u - u0)
-        done |= p < u
+            num = (s - s0) * (p[sel] - u0)
+            # Go int64 division truncates toward zero (numpy's // floors): matters for decreasing shapes
+            out[sel] = s0 + np.sign(num) * (np.abs(num) // (u - u0))
+        done |= sel
     return out
 
 
@@ -235,23 +237,31 @@ class NodeTable:
         self.node_taint_order[i] = list(taints)
 
     def add_pod(self, i: int, req: np.ndarray, nz: np.ndarray, owner, host_ports: tuple[int, ...], sign: int = 1) -> None:
+        """A pod bound to (sign 1) or gone from (sign -1) node ``i``: resources, host ports and, when ``owner``
+        is given, the owner's PodTopologySpread counts (pass ``owner=None`` for a pod already uncounted)."""
         self.req[i, 0] += sign * int(req[0])
         self.req[i, 1] += sign * int(req[1])
         self.req[i, 2] += sign
         self.nz[i, 0] += sign * int(nz[0])
         self.nz[i, 1] += sign * int(nz[1])
         if owner is not None:
-            arr = self.owner_counts.get(owner)
-            if arr is None:
-                arr = self.owner_counts[owner] = np.zeros(len(self.names), dtype=np.int64)
-                self.owner_zone_counts[owner] = np.zeros(self.n_zones + 1, dtype=np.int64)
-            arr[i] += sign
-            if self.zone_ids[i] >= 0:
-                self.owner_zone_counts[owner][self.zone_ids[i]] += sign
+            self.count_owner(i, owner, sign)
         for p in host_ports:
             self.host_ports[i][p] = self.host_ports[i].get(p, 0) + sign
             if self.host_ports[i][p] <= 0:
                 del self.host_ports[i][p]
+
+
+    def count_owner(self, i: int, owner, sign: int) -> None:
+        """PodTopologySpread's matching-pod counts: a pod counts from binding until its deletionTimestamp is
+        set (countPodsMatchSelector skips terminating pods), while its resources count until it is gone."""
+        arr = self.owner_counts.get(owner)
+        if arr is None:
+            arr = self.owner_counts[owner] = np.zeros(len(self.names), dtype=np.int64)
+            self.owner_zone_counts[owner] = np.zeros(self.n_zones + 1, dtype=np.int64)
+        arr[i] += sign
+        if self.zone_ids[i] >= 0:
+            self.owner_zone_counts[owner][self.zone_ids[i]] += sign
 
 
 class Scheduler:

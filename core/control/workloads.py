@@ -37,6 +37,9 @@ class WorkloadMixin:
             self.desired[ref] = int(w.replicas)
             if w.kind == "Deployment":
                 self.rs_names[ref] = f"{w.name}-{ev.template_hash(repr(w.template))}"
+                if w.replicas > 0:  # the deployment controller creates the ReplicaSet scaled from 0
+                    self.record("Normal", "ScalingReplicaSet", ev.workload_object(*ref),
+                                ev.scaled(self.rs_names[ref], 0, int(w.replicas)))
             self.dirty_workloads.add(ref)
         for bp in self.model.pods:
             if bp.pod_ip:
@@ -64,14 +67,18 @@ class WorkloadMixin:
             self._classes[key] = pc
         return pc
 
-    def toleration_seconds(self, pod: PodState, taint: Taint) -> float | None:
-        """How long the pod tolerates a NoExecute taint: 0 if not at all, None for ever (minimum over the
-        matching tolerations, as the taint manager computes it)."""
+    def toleration_seconds(self, pod: PodState, taints: list[Taint] | tuple[Taint, ...]) -> float | None:
+        """How long the pod tolerates a node's NoExecute ``taints``: 0 if one is not tolerated at all, None
+        for ever. The taint manager's GetMatchingTolerations takes, per taint, the *first* toleration that
+        tolerates it; getMinTolerationTime is the minimum tolerationSeconds over those (<= 0 means now)."""
         pc = self.pod_class(pod)
-        matching = [t for t in pc.tolerations if t.tolerates(taint)]
-        if not matching:
-            return 0.0
-        secs = [t.toleration_seconds for t in matching if t.toleration_seconds is not None]
+        used = []
+        for taint in taints:
+            first = next((t for t in pc.tolerations if t.tolerates(taint)), None)
+            if first is None:
+                return 0.0
+            used.append(first)
+        secs = [t.toleration_seconds for t in used if t.toleration_seconds is not None]
         return max(0.0, min(secs)) if secs else None
 
     # -- reconcile ----------------------------------------------------------------------------------------------
@@ -116,34 +123,66 @@ class WorkloadMixin:
             self.create_pod(w.namespace, name, w.template, ref, labels)
             self.record("Normal", "SuccessfulCreate", obj, f"Created pod: {name}")
         if diff < 0:
-            phase_rank = {"Pending": 0, "Unknown": 1, "Running": 2}
-            victims = sorted(active, key=lambda p: (p.node is not None, phase_rank.get(p.phase, 2), p.ready,
-                                                    -p.created, -p.uid))[:-diff]
+            victims = self._ranked_for_deletion(active, pods)[:-diff]
             for p in victims:
                 self.record("Normal", "SuccessfulDelete", obj, f"Deleted pod: {p.name}")
                 self.delete_pod(p)
 
+    @staticmethod
+    def _ranked_for_deletion(active: list[PodState], related: list[PodState]) -> list[PodState]:
+        """controller.ActivePodsWithRanks order, the first deleted first: unassigned before assigned;
+        Pending < Unknown < Running; not ready before ready; then pods "doubled up" -- on a node with more
+        related (active) pods -- first; then the more recently Ready; then the newer. (Without
+        pod-deletion-cost and restart counts. LogarithmicScaleDown's log2 time buckets with a random-UID
+        tie break are approximated by the exact times, newest first.)"""
+        on_node: dict[str, int] = {}
+        for p in related:
+            if p.node is not None and not p.terminating:
+                on_node[p.node] = on_node.get(p.node, 0) + 1
+        phase_rank = {"Pending": 0, "Unknown": 1, "Running": 2}
+        return sorted(active, key=lambda p: (
+            p.node is not None, phase_rank.get(p.phase, 2), p.ready,
+            -on_node.get(p.node, 0) if p.node is not None else 0,
+            -(p.ready_at or 0.0) if p.ready else 0.0, -p.created, -p.uid))
+
     def _reconcile_statefulset(self, w: WorkloadSpec, ref) -> None:
+        """podManagementPolicy OrderedReady (the default): ordinals are created one at a time, each after the
+        previous one is Running and Ready; a Terminating or unhealthy ordinal blocks; scale-down deletes the
+        highest ordinal first and waits until it is gone before the next."""
         obj = self._owner_object(ref)
         want = self.desired[ref]
+        by_ordinal: dict[int, PodState] = {}
+        for k in self.owned.get(ref, {}):
+            p = self.state.pods.get(k)
+            ordinal = k[1].rsplit("-", 1)[-1]
+            if p is not None and ordinal.isdigit():
+                by_ordinal[int(ordinal)] = p
+
+        def healthy(p: PodState) -> bool:
+            return p.phase == "Running" and p.ready and not p.terminating
+
         for i in range(want):
-            name = f"{w.name}-{i}"
-            if (w.namespace, name) not in self.state.pods:
+            p = by_ordinal.get(i)
+            if p is None:
+                name = f"{w.name}-{i}"
                 labels = dict(w.template.labels)
                 labels["statefulset.kubernetes.io/pod-name"] = name
                 self.create_pod(w.namespace, name, w.template, ref, labels)
                 self.record("Normal", "SuccessfulCreate", obj,
                             f"create Pod {name} in StatefulSet {w.name} successful")
-        extra = []
-        for k in self.owned.get(ref, {}):
-            p = self.state.pods.get(k)
-            if p is not None and not p.terminating:
-                ordinal = p.name.rsplit("-", 1)[-1]
-                if ordinal.isdigit() and int(ordinal) >= want:
-                    extra.append((int(ordinal), p))
-        for _, p in sorted(extra, key=lambda x: -x[0]):
+                return
+            if not healthy(p):
+                return
+        condemned = sorted((o for o in by_ordinal if o >= want), reverse=True)
+        unhealthy = [o for o in condemned if not healthy(by_ordinal[o])]
+        first_unhealthy = min(unhealthy) if unhealthy else None
+        for o in condemned:
+            p = by_ordinal[o]
+            if p.terminating or (not healthy(p) and o != first_unhealthy):
+                return
             self.record("Normal", "SuccessfulDelete", obj, f"delete Pod {p.name} in StatefulSet {w.name} successful")
             self.delete_pod(p)
+            return
 
     def _daemonset_fits(self, w: WorkloadSpec, ref, node: str) -> bool:
         ns = self.state.nodes[node]

@@ -172,7 +172,7 @@ def test_scale_cordon_uncordon_drain():
     sim.run(2.0)
     live = [p for p in sim.state.pods.values() if not p.terminating]
     assert len(live) == 6 and sum(p.node == "node-3" for p in live) == 1  # cordoned: no new pods there
-    assert any(e.reason == "ScalingReplicaSet" and e.message.endswith("from 3 to 6") for e in sim.state.events)
+    assert any(e.reason == "ScalingReplicaSet" and e.message.endswith(" to 6 from 3") for e in sim.state.events)
     sim.run(10.0)
     live = [p for p in sim.state.pods.values() if not p.terminating]
     assert len(live) == 6 and all(p.node == "node-1" for p in live if p.created == 10.0)

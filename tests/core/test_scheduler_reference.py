@@ -25,13 +25,14 @@ def ref_fit(strategy, shape, req, alloc, weights):
         else:
             util = 100 if r > a else r * 100 // a
             pts = [(u, sc * 10) for u, sc in shape]
-            if util < pts[0][0]:
+            if util <= pts[0][0]:
                 s = pts[0][1]
             else:
                 s = pts[-1][1]
                 for (u0, s0), (u1, s1) in zip(pts, pts[1:]):
-                    if util < u1:
-                        s = s0 + (s1 - s0) * (util - u0) // (u1 - u0)
+                    if util <= u1:
+                        # Go int64 division truncates toward zero: int(x / y), not x // y
+                        s = s0 + int((s1 - s0) * (util - u0) / (u1 - u0))
                         break
             if s <= 0:
                 continue

@@ -30,6 +30,7 @@ def test_classroom_failure_and_recovery_log():
     log = [(e["time"], e["type"], e["reason"], e["object"].split("/")[0]) for e in data["events"]]
     # classroom: grace 5, monitor period 1, toleration 10, termination grace 3; startup 2 + readiness 2
     assert log == [
+        (0.0, "Normal", "ScalingReplicaSet", "deployment"),  # the Deployment creates its ReplicaSet from 0
         (0.0, "Normal", "SuccessfulCreate", "replicaset"), (0.0, "Normal", "SuccessfulCreate", "replicaset"),
         (0.0, "Normal", "Scheduled", "pod"), (0.0, "Normal", "Scheduled", "pod"),  # one per node
         (8.0, "Normal", "NodeNotReady", "node"),  # failed at 3, 3 + 5 = 8
@@ -40,8 +41,10 @@ def test_classroom_failure_and_recovery_log():
         (40.0, "Normal", "NodeReady", "node"),  # back at 40: the stale pod is killed and removed
         (40.0, "Normal", "Killing", "pod"),
     ]
-    assert data["events"][8]["message"].endswith(" to node-2")
-    assert data["events"][4]["message"] == "Node node-1 status is now: NodeNotReady"
+    rs = data["events"][1]["object"].split("/")[-1]
+    assert data["events"][0]["message"] == f"Scaled up replica set {rs} to 2 from 0"
+    assert data["events"][9]["message"].endswith(" to node-2")
+    assert data["events"][5]["message"] == "Node node-1 status is now: NodeNotReady"
     # node-2's host-local IPAM handed out .2 at t=0 and .3 to the replacement (Running at 20, Ready at 22)
     assert [(p["node"], p["ip"], p["phase"], p["ready"]) for p in sorted(data["pods"], key=lambda p: p["ip"])] == [
         ("node-2", "10.244.1.2", "Running", True), ("node-2", "10.244.1.3", "Running", True)]
