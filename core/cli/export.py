@@ -14,6 +14,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("export", help="write the Kubernetes objects for kubectl apply")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="output file (never the input)")
+    p.add_argument("--include-nodes", action="store_true",
+                   help="also export v1 Node objects (left out by default: applied to a real cluster they "
+                   "become phantom Nodes no kubelet backs)")
     p.set_defaults(handler=run)
 
 
@@ -29,8 +32,14 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    text = export_manifests(doc, include_nodes=args.include_nodes)
+    if not text.strip():
+        nodes = "" if args.include_nodes else " (Nodes are left out; --include-nodes exports them)"
+        print(f"podpath export: {args.file} has no Kubernetes objects to export{nodes}; nothing written",
+              file=sys.stderr)
+        return 1
     try:
-        write_atomic(args.output, export_manifests(doc))
+        write_atomic(args.output, text)
     except OSError as exc:
         print(f"podpath export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -19,8 +19,8 @@ from core.scenario import build_objects as bo
 from core.scenario.checks import cross_checks
 from core.scenario.document import Document
 from core.scenario.errors import Diagnostic, ScenarioError, format_value
-from core.scenario.kinds import CONFIG_KINDS, WORKLOAD_KINDS, object_ref, root_definition
-from core.scenario.validate import format_path, validate_object
+from core.scenario.kinds import CONFIG_KINDS, WORKLOAD_KINDS, object_ref, ref_label, root_definition
+from core.scenario.validate import check_object, format_path, prune
 
 LOAD_BALANCER_POOL = "203.0.113.0/24"  # TEST-NET-3, handed out from .10 like MetalLB from its pool
 EXTERNAL_CLIENT_POOL = "198.51.100.0/24"  # TEST-NET-2, from .10
@@ -32,12 +32,17 @@ class Reporter:
     def __init__(self, doc: Document):
         self.doc = doc
         self.diagnostics: list[Diagnostic] = list(doc.load_diagnostics)
+        self.bad: dict[int, list[tuple]] = {}  # entry index -> fields already reported as errors
 
     def for_entry(self, index: int):
-        obj = str(object_ref(self.doc.entries[index].raw))
+        obj = ref_label(object_ref(self.doc.entries[index].raw))
+        bad = self.bad.get(index, [])
 
         def report(path, message, value=None, severity="error", key=False):
-            line, col = self.doc.mark_of(index, tuple(path), key)
+            path = tuple(path)
+            if any(path[:len(b)] == b for b in bad):
+                return  # the field was left out of the build because of an error already reported
+            line, col = self.doc.mark_of(index, path, key)
             self.diagnostics.append(Diagnostic(severity, message, self.doc.filename, line, col, obj,
                                                format_path(tuple(path)), value))
         return report
@@ -56,18 +61,21 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
     # nodes: InternalIPs then podCIDRs, explicit first
     try:
         node_ips = SequentialIPAllocator(network.get("nodeSubnet", model.cluster.node_subnet), 10)
+    except (ValueError, AllocationError):
+        node_ips = None  # the config checks already reported the bad subnet
+    try:
         pod_cidrs = PodCIDRAllocator(model.cluster.pod_subnet, model.cluster.node_cidr_mask_size)
     except (ValueError, AllocationError):
-        return  # the config checks already reported the bad subnet
+        pod_cidrs = None  # reported by check_pod_cidr_mask; nodes keep their own podCIDRs, nothing is allocated
     for node in model.nodes:
         report = rep.for_entry(where[id(node)])
-        if node.internal_ip:
+        if node.internal_ip and node_ips is not None:
             try:
                 node_ips.occupy(node.internal_ip)
             except AllocationError as exc:
                 report(("status", "addresses"), f"Invalid value: {format_value(node.internal_ip)}: {exc}",
                        node.internal_ip)
-        if node.pod_cidr:
+        if node.pod_cidr and pod_cidrs is not None:
             try:
                 node.pod_cidr = pod_cidrs.occupy(node.pod_cidr)
             except (AllocationError, ValueError) as exc:
@@ -76,9 +84,9 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
     for node in model.nodes:
         report = rep.for_entry(where[id(node)])
         try:
-            if not node.internal_ip:
+            if not node.internal_ip and node_ips is not None:
                 node.internal_ip = node_ips.allocate_next()
-            if not node.pod_cidr:
+            if not node.pod_cidr and pod_cidrs is not None:
                 node.pod_cidr = pod_cidrs.allocate_next()
         except AllocationError as exc:
             report((), str(exc))
@@ -105,13 +113,23 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
                 svc.cluster_ip = None
         wants_node_ports = svc.type == "NodePort" or (svc.type == "LoadBalancer"
                                                       and svc.allocate_load_balancer_node_ports)
+        # kube-apiserver: a nodePort is unique per (nodePort, protocol) inside one Service (validation), and
+        # initNodePorts gives ports with the same number (53/TCP + 53/UDP) one shared nodePort
+        mine: dict[int, set[str]] = {}  # nodePort -> protocols using it in this Service
         for k, p in enumerate(svc.ports):
             if p.node_port is not None:
-                try:
-                    ports.allocate(p.node_port)
-                except AllocationError as exc:
-                    report(("spec", "ports", k, "nodePort"), f"Invalid value: {p.node_port}: {exc}", p.node_port)
-                    pending_ports.append((svc, k, pos))
+                if p.protocol in mine.get(p.node_port, ()):
+                    report(("spec", "ports", k, "nodePort"), f"Duplicate value: {p.node_port}", p.node_port)
+                    continue
+                if p.node_port not in mine:
+                    try:
+                        ports.allocate(p.node_port)
+                    except AllocationError as exc:
+                        report(("spec", "ports", k, "nodePort"), f"Invalid value: {p.node_port}: {exc}",
+                               p.node_port)
+                        pending_ports.append((svc, k, pos))
+                        continue
+                mine.setdefault(p.node_port, set()).add(p.protocol)
             elif wants_node_ports:
                 pending_ports.append((svc, k, pos))
         if svc.health_check_node_port is not None:
@@ -144,10 +162,13 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
         except AllocationError as exc:
             report(("spec",), str(exc))
     for svc, k, pos in pending_ports:
+        # a port with the same number that already has a nodePort (user-chosen or drawn just before) shares it
+        shared = next((q.node_port for q in svc.ports if q.port == svc.ports[k].port and q.node_port is not None
+                       and q.protocol != svc.ports[k].protocol), None)
         try:
             new = list(svc.ports)
             new[k] = ServicePort(new[k].port, new[k].protocol, new[k].name, new[k].target_port,
-                                 ports.allocate_next(rng))
+                                 shared if shared is not None else ports.allocate_next(rng))
             svc.ports = tuple(new)
         except AllocationError as exc:
             rep.for_entry(svc_index[pos])(("spec", "ports", k, "nodePort"), str(exc))
@@ -189,9 +210,9 @@ def build_model(doc: Document, *, seed: int | None = None) -> tuple[ClusterModel
         model = _build(doc, rep, seed)
     except ScenarioError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError, RecursionError) as exc:
-        rep.diagnostics.append(Diagnostic("error", f"could not build the scenario: {type(exc).__name__}: {exc}",
-                                          doc.filename))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError, RecursionError):
+        rep.diagnostics.append(Diagnostic("error", "could not build the scenario: a field has a value PodPath "
+                                          "cannot use; fix the errors reported for it", doc.filename))
         model = ClusterModel()
     diags = sorted(rep.diagnostics, key=lambda x: (x.line, x.column))
     if any(x.is_error for x in diags):
@@ -199,79 +220,89 @@ def build_model(doc: Document, *, seed: int | None = None) -> tuple[ClusterModel
     return model, diags
 
 
+_BUILD_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError)
+
+
+def _guarded(rep: Reporter, index: int, build, *args):
+    """Run one object's builder; a value it cannot use becomes a located error instead of an exception."""
+    try:
+        return build(*args)
+    except _BUILD_ERRORS:
+        rep.for_entry(index)((), "could not build this object: a field has a value PodPath cannot use; fix the "
+                             "errors reported for it")
+        return None
+
+
 def _build(doc: Document, rep: Reporter, seed: int | None) -> ClusterModel:
     model = ClusterModel()
     seen: dict[object, int] = {}
-    valid: list[int] = []
+    by_kind: dict[str, list[tuple[int, dict]]] = {}
     for i, entry in enumerate(doc.entries):
-        problems = validate_object(entry.raw, rep.locator(i), doc.filename)
+        problems, bad = check_object(entry.raw, rep.locator(i), doc.filename)
         rep.diagnostics.extend(problems)
+        rep.bad[i] = bad
         ref = object_ref(entry.raw)
-        if ref in seen and ref.kind:
-            report = rep.for_entry(i)
-            what = f'{ref.kind} "{ref.name}"' if ref.name else ref.kind
-            line = doc.mark_of(seen[ref], ())[0]
-            report(("metadata", "name") if ref.name else ("kind",),
-                   f"Duplicate value: {what} already exists" + (f" (line {line})" if line else ""), ref.name)
-            continue
-        seen[ref] = i
-        if not any(p.is_error for p in problems):
-            valid.append(i)
-    by_kind: dict[str, list[int]] = {}
-    for i in valid:
-        raw = doc.entries[i].raw
+        if ref.kind and ref.name:  # objects with only generateName get a fresh name each: never duplicates
+            if ref in seen:
+                what = f'{ref.kind} "{ref.name}"'
+                line = doc.mark_of(seen[ref], ())[0]
+                rep.for_entry(i)(("metadata", "name"), f"Duplicate value: {what} already exists"
+                                 + (f" (line {line})" if line else ""), ref.name)
+                continue
+            seen[ref] = i
+        raw = entry.raw
         if root_definition(raw.get("apiVersion"), raw.get("kind")) is not None:
-            by_kind.setdefault(raw["kind"], []).append(i)
+            # best effort: every object is built, without the fields already in error, so that its value,
+            # allocation and reference checks are reported in the same pass
+            by_kind.setdefault(raw["kind"], []).append((i, prune(raw, bad)))
+    if not doc.entries:
+        rep.diagnostics.append(Diagnostic("warning", "no objects: the file holds no Kubernetes or PodPath objects",
+                                          doc.filename))
 
     network: dict[str, str] = {}
     for kind in CONFIG_KINDS + ("Simulation",):
-        for i in by_kind.get(kind, []):
-            cfg.apply_config(model, doc.entries[i].raw, rep.for_entry(i), network)
+        for i, raw in by_kind.get(kind, []):
+            _guarded(rep, i, cfg.apply_config, model, raw, rep.for_entry(i), network)
+    cfg.check_pod_cidr_mask(model, rep, by_kind.get("ClusterConfiguration", []))
 
     where: dict[int, int] = {}
-    for i in by_kind.get("Node", []):
-        node = bo.build_node(doc.entries[i].raw, rep.for_entry(i))
-        model.nodes.append(node)
-        where[id(node)] = i
-    for i in valid:
-        raw = doc.entries[i].raw
-        kind = raw.get("kind")
-        if root_definition(raw.get("apiVersion"), kind) is None:
-            continue
+
+    def add(items: list, index: int, obj) -> None:
+        if obj is not None:
+            items.append(obj)
+            where[id(obj)] = index
+
+    for i, raw in by_kind.get("Node", []):
+        add(model.nodes, i, _guarded(rep, i, bo.build_node, raw, rep.for_entry(i)))
+    for i, raw in sorted(by_kind.get("Pod", []) + by_kind.get("IngressClass", [])
+                         + [x for k in WORKLOAD_KINDS for x in by_kind.get(k, [])], key=lambda x: x[0]):
+        kind = raw["kind"]
         report = rep.for_entry(i)
         if kind in WORKLOAD_KINDS:
-            w = bo.build_workload(raw, report, len(model.nodes))
-            model.workloads.append(w)
-            where[id(w)] = i
+            add(model.workloads, i, _guarded(rep, i, bo.build_workload, raw, report, len(model.nodes)))
         elif kind == "Pod":
-            p = bo.build_pod(raw, report)
-            model.pods.append(p)
-            where[id(p)] = i
-        elif kind == "IngressClass":
-            c = bo.build_ingress_class(raw, report)
-            model.ingress_classes.append(c)
-            where[id(c)] = i
+            add(model.pods, i, _guarded(rep, i, bo.build_pod, raw, report))
+        else:
+            add(model.ingress_classes, i, _guarded(rep, i, bo.build_ingress_class, raw, report))
+    if (model.workloads or model.pods) and not model.nodes:
+        first = min(where[id(x)] for x in [*model.workloads, *model.pods])
+        rep.for_entry(first)((), "no Node objects in the scenario: every pod will stay Pending (add v1 Node "
+                             "objects)", severity="warning")
     svc_index: dict[int, int] = {}
-    for i in by_kind.get("Service", []):
-        svc = bo.build_service(doc.entries[i].raw, rep.for_entry(i))
-        svc_index[len(model.services)] = i
-        model.services.append(svc)
-        where[id(svc)] = i
-    for i in by_kind.get("Ingress", []):
-        ing = bo.build_ingress(doc.entries[i].raw, rep.for_entry(i))
-        model.ingresses.append(ing)
-        where[id(ing)] = i
-    for i in by_kind.get("Client", []):
-        c = bo.build_client(doc.entries[i].raw, rep.for_entry(i))
-        model.clients.append(c)
-        where[id(c)] = i
-    for i in by_kind.get("Traffic", []):
-        t = bo.build_traffic(doc.entries[i].raw, rep.for_entry(i))
-        model.traffic.append(t)
-        where[id(t)] = i
+    for i, raw in by_kind.get("Service", []):
+        svc = _guarded(rep, i, bo.build_service, raw, rep.for_entry(i))
+        if svc is not None:
+            svc_index[len(model.services)] = i
+        add(model.services, i, svc)
+    for i, raw in by_kind.get("Ingress", []):
+        add(model.ingresses, i, _guarded(rep, i, bo.build_ingress, raw, rep.for_entry(i)))
+    for i, raw in by_kind.get("Client", []):
+        add(model.clients, i, _guarded(rep, i, bo.build_client, raw, rep.for_entry(i)))
+    for i, raw in by_kind.get("Traffic", []):
+        add(model.traffic, i, _guarded(rep, i, bo.build_traffic, raw, rep.for_entry(i)))
     events: list[tuple[TimelineEvent, int, int]] = []
-    for i in by_kind.get("Timeline", []):
-        for k, ev in enumerate(cfg.build_timeline(doc.entries[i].raw, rep.for_entry(i))):
+    for i, raw in by_kind.get("Timeline", []):
+        for k, ev in enumerate(_guarded(rep, i, cfg.build_timeline, raw, rep.for_entry(i)) or []):
             if ev is not None:
                 events.append((ev, i, k))
     events.sort(key=lambda x: x[0].at)

@@ -30,6 +30,24 @@ def _cidr(report: Report, path: tuple, value: object, example: str) -> str | Non
         return None
 
 
+def check_pod_cidr_mask(model: ClusterModel, rep, configs: list[tuple[int, dict]]) -> None:
+    """The pod subnet must hold at least one node CIDR: kube-controller-manager refuses to start otherwise."""
+    try:
+        prefix = ipaddress.IPv4Network(model.cluster.pod_subnet).prefixlen
+    except ValueError:
+        return
+    mask = model.cluster.node_cidr_mask_size
+    if prefix <= mask:
+        return
+    where = [i for i, raw in configs if d(raw.get("networking")).get("podSubnet") is not None]
+    if where:
+        rep.for_entry(where[-1])(("networking", "podSubnet"), f"Invalid value: {format_value(model.cluster.pod_subnet)}"
+                                 f": the pod subnet (cluster CIDR) is smaller than one node CIDR /{mask}; its mask "
+                                 f"size must be less than or equal to the node CIDR mask size {mask} (kube-controller-"
+                                 "manager: Invalid --cluster-cidr, mask size of cluster CIDR must be less than or "
+                                 "equal to --node-cidr-mask-size)", model.cluster.pod_subnet)
+
+
 def _extra_arg(raw: object, name: str) -> tuple[object, tuple] | None:
     """Value and path suffix of an API-server argument: v1beta4 list of {name, value}, or v1beta3 map."""
     if isinstance(raw, list):

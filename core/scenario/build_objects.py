@@ -85,7 +85,10 @@ def build_node(raw: dict, report: Report) -> NodeSpec:
     meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
     name = str(meta.get("name") or "")
     labels = {str(k): str(v) for k, v in d(meta.get("labels")).items()}
-    labels.setdefault("kubernetes.io/hostname", name)
+    # the kubelet always sets these labels on its Node (only in the model: the file stays as written)
+    for key, value in (("kubernetes.io/hostname", name), ("kubernetes.io/os", "linux"),
+                       ("kubernetes.io/arch", "amd64")):
+        labels.setdefault(key, value)
     internal_ip = None
     for i, addr in enumerate(lst(status.get("addresses"))):
         if d(addr).get("type") == "InternalIP" and isinstance(addr.get("address"), str):
@@ -270,7 +273,7 @@ def build_service(raw: dict, report: Report) -> ServiceSpec:
     elif cluster_ip == "None" and stype in ("NodePort", "LoadBalancer"):
         report(("spec", "clusterIP"), f"Invalid value: \"None\": may not be set to 'None' for {stype} services",
                "None")
-    if not ports and stype != "ExternalName" and cluster_ip != "None":
+    if not raw_ports and stype != "ExternalName" and cluster_ip != "None":
         report(("spec", "ports"), "Required value")
     timeout = d(d(spec.get("sessionAffinityConfig")).get("clientIP")).get("timeoutSeconds")
     if timeout is None:

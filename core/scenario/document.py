@@ -17,13 +17,15 @@ imports Qt.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from core.model import ObjectRef
 from core.scenario.errors import Diagnostic, ScenarioError
-from core.scenario.kinds import object_ref
+from core.scenario.kinds import object_ref, ref_label
 from core.scenario.yaml_io import ParsedDoc
 
 EVENTS = ("object_added", "object_removed", "object_changed", "modified_changed", "document_saved")
@@ -50,15 +52,37 @@ class Entry:
         return object_ref(self.raw)
 
 
-_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH_TOKEN = re.compile(r"""\.?(?:([^.\[\]"']+)|\[(-?\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\['((?:[^'\\]|\\.)*)'\])""")
 
 
 def split_path(path: str) -> list[str | int]:
-    """``"spec.ports[0].nodePort"`` -> ``["spec", "ports", 0, "nodePort"]``."""
+    """A field path as keys: ``"spec.ports[0].nodePort"`` -> ``["spec", "ports", 0, "nodePort"]``.
+
+    A key holding dots, slashes or brackets is written bracket-quoted, with double or single quotes (a
+    backslash escapes a quote or a backslash inside): ``metadata.annotations["podpath.dev/position"]``,
+    ``metadata.labels['kubernetes.io/hostname']``. ValueError on a path that does not parse."""
     out: list[str | int] = []
-    for name, index in _PATH_TOKEN.findall(path):
-        out.append(int(index) if index else name)
+    pos = 0
+    while pos < len(path):
+        m = _PATH_TOKEN.match(path, pos)
+        if not m or m.end() == pos or (m.group(0).startswith(".") and pos == 0):
+            raise ValueError(f"bad field path {path!r} at character {pos + 1}: expected name, [index] or "
+                             '["key"], e.g. spec.ports[0].nodePort or metadata.labels["kubernetes.io/hostname"]')
+        name, index, dq, sq = m.groups()
+        if index is not None:
+            out.append(int(index))
+        elif dq is not None or sq is not None:
+            out.append(re.sub(r"\\(.)", r"\1", dq if dq is not None else sq))
+        else:
+            out.append(name)
+        pos = m.end()
     return out
+
+
+def _fingerprint(raw: object) -> str:
+    """A content fingerprint (key order included, as the file would be written)."""
+    text = json.dumps(raw, sort_keys=False, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -69,8 +93,9 @@ class Document:
     entries: list[Entry] = field(default_factory=list)
     load_diagnostics: list[Diagnostic] = field(default_factory=list)
     _listeners: dict[str, list[Callable[[DocumentEvent], None]]] = field(default_factory=dict, repr=False)
-    _revision: int = 0
-    _saved_revision: int = 0
+    _saved_fingerprint: str | None = field(default=None, repr=False)
+    _fingerprint_now: str | None = field(default=None, repr=False)
+    _known: set[str] = field(default_factory=set, repr=False)  # object contents that have been in the document
 
     # ---------------------------------------------------------------- listeners
     def subscribe(self, event: str, listener: Callable[[DocumentEvent], None]) -> None:
@@ -87,9 +112,14 @@ class Document:
         for listener in list(self._listeners.get(event.name, ())):
             listener(event)
 
-    def _touch(self) -> None:
-        was = self.is_modified
-        self._revision += 1
+    def _content_fingerprint(self) -> str:
+        if self._fingerprint_now is None:
+            self._fingerprint_now = _fingerprint([e.raw for e in self.entries])
+        return self._fingerprint_now
+
+    def _touch(self, was: bool) -> None:
+        """After a change: ``was`` is ``is_modified`` from before it."""
+        self._fingerprint_now = None
         if self.is_modified != was:
             self._emit(DocumentEvent("modified_changed", modified=self.is_modified))
 
@@ -122,46 +152,68 @@ class Document:
 
     @property
     def is_modified(self) -> bool:
-        return self._revision != self._saved_revision
+        """True when the content differs from the last saved (or loaded) state; undoing back to it clears it."""
+        self._baseline()
+        return self._content_fingerprint() != self._saved_fingerprint
+
+    def _baseline(self) -> None:
+        """Before the first edit or query: the content as loaded counts as saved, and its objects as known."""
+        if self._saved_fingerprint is None:
+            self._saved_fingerprint = self._content_fingerprint()
+            self._known.update(_fingerprint(e.raw) for e in self.entries)
 
     def mark_saved(self) -> None:
         was = self.is_modified
-        self._saved_revision = self._revision
+        self._saved_fingerprint = self._content_fingerprint()
         if was:
             self._emit(DocumentEvent("modified_changed", modified=False))
         self._emit(DocumentEvent("document_saved"))
 
     # ---------------------------------------------------------------- edits
     def _check(self, raw: object, ignore_index: int | None = None) -> ObjectRef:
+        """Refuse a change that adds errors (or a duplicate identity); a partial fix of an object that still has
+        other errors is accepted, and so is content that was already in the document (undo restoring it)."""
         from core.scenario.validate import validate_object  # noqa: PLC0415  (validate imports kinds)
 
         if not isinstance(raw, dict):
             raise ScenarioError(Diagnostic("error", f"an object must be a mapping, not {type(raw).__name__}",
                                            self.filename))
+        self._baseline()
         problems = [d for d in validate_object(raw, None, self.filename) if d.is_error]
-        if problems:
-            raise ScenarioError(problems)
+        if problems and _fingerprint(raw) not in self._known:
+            before = 0
+            if ignore_index is not None:
+                before = sum(d.is_error for d in validate_object(self.entries[ignore_index].raw, None, self.filename))
+            if len(problems) > before:
+                raise ScenarioError(problems)
         ref = object_ref(raw)
         for i, e in enumerate(self.entries):
-            if i != ignore_index and e.ref == ref:
+            if i != ignore_index and e.ref == ref and ref.name:
                 raise ScenarioError(Diagnostic("error", f"{ref.kind} \"{ref.name}\" already exists", self.filename,
-                                               object=str(ref), path="metadata.name", value=ref.name))
+                                               object=ref_label(ref), path="metadata.name", value=ref.name))
         return ref
+
+    def _accept(self, raw: dict) -> dict:
+        copied = copy.deepcopy(raw)
+        self._known.add(_fingerprint(copied))
+        return copied
 
     def add(self, raw: dict, index: int | None = None) -> ObjectRef:
         """Insert a checked copy of ``raw`` (at ``index``, default the end); emits ``object_added``."""
         ref = self._check(raw)
         index = len(self.entries) if index is None else max(0, min(index, len(self.entries)))
-        self.entries.insert(index, Entry(copy.deepcopy(raw)))
-        self._touch()
+        was = self.is_modified
+        self.entries.insert(index, Entry(self._accept(raw)))
+        self._touch(was)
         self._emit(DocumentEvent("object_added", ref, index))
         return ref
 
     def remove(self, ref: ObjectRef) -> tuple[int, dict]:
         """Remove an object; returns (index, raw dict) so an undo can ``add`` it back in place."""
         index = self.index_of(ref)
+        was = self.is_modified
         entry = self.entries.pop(index)
-        self._touch()
+        self._touch(was)
         self._emit(DocumentEvent("object_removed", ref, index))
         return index, entry.raw
 
@@ -170,15 +222,18 @@ class Document:
         index = self.index_of(ref)
         new_ref = self._check(raw, ignore_index=index)
         old = self.entries[index].raw
-        self.entries[index] = Entry(copy.deepcopy(raw))
-        self._touch()
+        was = self.is_modified
+        self.entries[index] = Entry(self._accept(raw))
+        self._touch(was)
         self._emit(DocumentEvent("object_changed", new_ref, index, old_ref=ref))
         return old
 
     def set_field(self, ref: ObjectRef, path: str, value: object) -> dict:
-        """Set one field (``"spec.replicas"``, ``"spec.ports[0].nodePort"``); ``None`` deletes it.
+        """Set one field; ``None`` deletes it. Returns the old raw dict for undo.
 
-        Intermediate mappings are created; returns the old raw dict for undo."""
+        ``path`` is dotted names and ``[index]``; a key with dots or slashes is bracket-quoted:
+        ``"spec.ports[0].nodePort"``, ``'metadata.annotations["podpath.dev/position"]'``. Intermediate
+        mappings are created."""
         raw = self.get(ref)
         keys = split_path(path)
         if not keys:

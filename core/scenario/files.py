@@ -9,9 +9,9 @@ from core.model import ClusterModel
 from core.scenario.build import build_model
 from core.scenario.document import Document, Entry
 from core.scenario.errors import Diagnostic, ScenarioError
-from core.scenario.kinds import CONFIG_KINDS, PODPATH_API, is_podpath_key
+from core.scenario.kinds import CONFIG_KINDS, PODPATH_API, is_podpath_key, object_ref, ref_label
 from core.scenario.migrations import CURRENT_FORMAT_VERSION, declared_version, migrate
-from core.scenario.validate import type_name
+from core.scenario.validate import format_path, type_name
 from core.scenario.yaml_io import dump_documents, parse_yaml, read_text, write_atomic
 
 NOT_APPLYABLE_GROUPS = ("kubeadm.k8s.io/", "kubeproxy.config.k8s.io/", "kubescheduler.config.k8s.io/",
@@ -25,6 +25,9 @@ def loads_document(text: str, filename: str = "<string>") -> Document:
     parsed = parse_yaml(text, filename)
     doc = Document(filename=filename)
     for p in parsed:
+        label = ref_label(object_ref(p.data)) if isinstance(p.data, dict) else ""
+        for path, line, col, message in p.problems:
+            doc.load_diagnostics.append(Diagnostic("error", message, filename, line, col, label, format_path(path)))
         if isinstance(p.data, dict):
             doc.entries.append(Entry(p.data, p))
         else:
@@ -69,7 +72,15 @@ def dumps_document(doc: Document) -> str:
 
 
 def save_document(doc: Document, path: str | Path) -> None:
-    """Write every object (unknown kinds and fields unchanged) atomically, then mark the document saved."""
+    """Write every object (unknown kinds and fields unchanged) atomically, then mark the document saved.
+
+    Refused (ScenarioError, nothing written) when loading found errors that the document cannot hold --
+    a document that is not a mapping, a key written twice -- because saving would silently drop that data."""
+    lost = [x for x in doc.load_diagnostics if x.is_error]
+    if lost:
+        raise ScenarioError([Diagnostic(
+            "error", f"refused to save: {doc.filename} had {len(lost)} load error(s) and saving would lose the "
+            "data involved; fix them in the file and open it again", str(path))] + lost)
     write_atomic(path, dumps_document(doc))
     doc.mark_saved()
 
@@ -90,13 +101,18 @@ def _strip_podpath_annotations(obj: object) -> None:
             _strip_podpath_annotations(item)
 
 
-def export_objects(doc: Document) -> list[dict]:
-    """The real Kubernetes objects of the document, PodPath annotations removed."""
+def export_objects(doc: Document, *, include_nodes: bool = False) -> list[dict]:
+    """The real Kubernetes objects of the document, PodPath annotations removed.
+
+    v1 Node objects are left out unless ``include_nodes``: applying them to a cluster would create Node
+    objects that no kubelet backs (phantom nodes, NotReady forever)."""
     out = []
     for raw in doc:
         api = raw.get("apiVersion")
         if raw.get("kind") in CONFIG_KINDS or api == PODPATH_API or (
                 isinstance(api, str) and api.startswith(NOT_APPLYABLE_GROUPS)):
+            continue
+        if not include_nodes and api == "v1" and raw.get("kind") == "Node":
             continue
         obj = copy.deepcopy(raw)
         _strip_podpath_annotations(obj)
@@ -104,7 +120,8 @@ def export_objects(doc: Document) -> list[dict]:
     return out
 
 
-def export_manifests(doc: Document) -> str:
-    """Multi-document YAML that ``kubectl apply -f`` accepts: no PodPath kinds, annotations or config kinds."""
-    objects = export_objects(doc)
+def export_manifests(doc: Document, *, include_nodes: bool = False) -> str:
+    """Multi-document YAML that ``kubectl apply -f`` accepts: no PodPath kinds, annotations or config kinds,
+    no Nodes unless ``include_nodes``; ``""`` when nothing is left."""
+    objects = export_objects(doc, include_nodes=include_nodes)
     return dump_documents(objects) if objects else ""

@@ -9,6 +9,7 @@ neither table are kept unchanged and not checked.
 from __future__ import annotations
 
 from core.model import IPVS_SCHEDULERS, ObjectRef
+from core.scenario.k8s_schema import BUILTIN_KINDS
 from core.scenario.k8s_schema import FIELDS as K8S_FIELDS
 from core.scenario.k8s_schema import REQUIRED as K8S_REQUIRED
 from core.scenario.k8s_schema import ROOTS as K8S_ROOTS
@@ -155,6 +156,35 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+# API group -> kinds served there: the Kubernetes API (generated), older groups real manifests still carry,
+# and the configuration groups. An object of any other group (a CRD such as serving.knative.dev) is kept
+# unchanged, and its identity carries the group so it never collides with a built-in kind of the same name.
+KNOWN_KINDS: dict[str, frozenset[str]] = {
+    **{g: frozenset(k) for g, k in BUILTIN_KINDS.items()},
+    "": frozenset((*BUILTIN_KINDS[""], "List")),
+    "extensions": frozenset(("Deployment", "DaemonSet", "ReplicaSet", "Ingress", "NetworkPolicy",
+                             "PodSecurityPolicy")),
+    "kubeadm.k8s.io": frozenset(("ClusterConfiguration", "InitConfiguration", "JoinConfiguration",
+                                 "ResetConfiguration", "UpgradeConfiguration")),
+    "kubeproxy.config.k8s.io": frozenset(("KubeProxyConfiguration",)),
+    "kubescheduler.config.k8s.io": frozenset(("KubeSchedulerConfiguration",)),
+    "kubelet.config.k8s.io": frozenset(("KubeletConfiguration", "CredentialProviderConfig")),
+    "podpath.dev": frozenset(PODPATH_KINDS),
+}
+
+
+def api_group(api_version: object) -> str | None:
+    """``apps/v1`` -> ``apps``, ``v1`` -> ``""`` (core), None when apiVersion is not a string."""
+    if not isinstance(api_version, str):
+        return None
+    group, sep, _ = api_version.partition("/")
+    return group if sep else ""
+
+
+def is_known_group(group: str | None) -> bool:
+    return group is not None and group in KNOWN_KINDS
+
+
 def root_definition(api_version: object, kind: object) -> str | None:
     """Schema definition of a top-level object, or None for a kind PodPath keeps but does not check."""
     if not isinstance(api_version, str) or not isinstance(kind, str):
@@ -167,11 +197,17 @@ def api_versions_of(kind: str) -> list[str]:
 
 
 def object_ref(raw: object) -> ObjectRef:
-    """Identity of a raw object; namespaced kinds default to namespace ``default``."""
+    """Identity of a raw object; namespaced kinds default to namespace ``default``.
+
+    Kinds of API groups PodPath does not know (CRDs) are qualified with their group, ``Service.serving.knative.dev``,
+    so they never collide with the built-in kind of the same name."""
     if not isinstance(raw, dict):
         return ObjectRef("", "", "")
     kind = raw.get("kind")
     kind = kind if isinstance(kind, str) else ""
+    group = api_group(raw.get("apiVersion"))
+    if kind and group and not is_known_group(group):
+        kind = f"{kind}.{group}"  # kubectl's kind.group form: a CRD's Service is not the core Service
     meta = raw.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
     name = meta.get("name")
@@ -180,6 +216,11 @@ def object_ref(raw: object) -> ObjectRef:
         return ObjectRef(kind, "", name)
     ns = meta.get("namespace")
     return ObjectRef(kind, ns if isinstance(ns, str) and ns else "default", name)
+
+
+def ref_label(ref: ObjectRef) -> str:
+    """``Service default/web``, ``Node n1``, or just ``KubeProxyConfiguration`` for a nameless object."""
+    return str(ref).strip()
 
 
 def is_podpath_key(key: str) -> bool:

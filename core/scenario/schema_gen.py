@@ -100,6 +100,17 @@ def generate() -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
     return dict(sorted(fields.items())), required
 
 
+def builtin_kinds() -> dict[str, tuple[str, ...]]:
+    """API group ("" = core) -> the kinds the Kubernetes API serves in it (from x-kubernetes-group-version-kind)."""
+    defs = json.loads((_schema_dir() / "_definitions.json").read_text())["$defs"]
+    groups: dict[str, set[str]] = {}
+    for d in defs.values():
+        for gvk in d.get("x-kubernetes-group-version-kind", []):
+            if gvk["kind"] not in ("DeleteOptions", "WatchEvent"):
+                groups.setdefault(gvk["group"], set()).add(gvk["kind"])
+    return {g: tuple(sorted(k)) for g, k in sorted(groups.items())}
+
+
 def render() -> str:
     fields, required = generate()
     lines = [
@@ -120,6 +131,11 @@ def render() -> str:
     lines.append("REQUIRED = {")
     for name, req in sorted(required.items()):
         lines.append(f"    {name!r}: {tuple(req)!r},")
+    lines.append("}")
+    lines.append("")
+    lines.append("BUILTIN_KINDS = {")
+    for group, kinds in builtin_kinds().items():
+        lines.append(f"    {group!r}: {kinds!r},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

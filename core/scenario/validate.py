@@ -6,6 +6,7 @@ Wording follows kube-apiserver (``Required value``, ``Unsupported value: "Foo": 
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Callable
 
@@ -14,9 +15,14 @@ from core.scenario.kinds import (
     CONFIG_KINDS,
     ENUMS,
     FIELDS,
+    KNOWN_KINDS,
     REQUIRED,
+    ROOTS,
+    api_group,
     api_versions_of,
+    is_known_group,
     object_ref,
+    ref_label,
     root_definition,
 )
 
@@ -72,9 +78,12 @@ class _Walker:
         self.obj = obj
         self.locate = locate
         self.out: list[Diagnostic] = []
+        self.bad: list[PathKey] = []  # fields with an error: the build leaves them out (best effort)
 
     def report(self, path: PathKey, message: str, value: object = None, key: bool = False,
                severity: str = "error") -> None:
+        if severity == "error":
+            self.bad.append(path)
         line, col = self.locate(path, key) if self.locate else (0, 0)
         self.out.append(Diagnostic(severity, message, self.filename, line, col, self.obj,  # type: ignore[arg-type]
                                    format_path(path), value))
@@ -129,6 +138,8 @@ class _Walker:
         if not isinstance(value, dict):
             self.bad_type(path, value, "a mapping")
             return
+        if not fields:
+            return  # a definition without properties (FieldsV1) is free-form JSON: any content is valid
         for req in REQUIRED.get(name, ()):
             if value.get(req) is None:
                 self.report((*path, req), "Required value", None)
@@ -139,6 +150,11 @@ class _Walker:
                 hint = f"; did you mean \"{guess}\"?" if guess else f"; valid fields: {', '.join(sorted(fields))}"
                 self.report((*path, key), f"unknown field \"{key}\"{hint}", key, key=True)
                 continue
+            if item is None and name.startswith("podpath.") and code != "object":
+                # Kubernetes reads null as "unset"; PodPath's own fields have no unset form worth a silent default
+                self.report((*path, key), f"Invalid value: null: expected {_expected(code)}, or leave the field "
+                            "out for the default", None)
+                continue
             enum = ENUMS.get((name, key))
             if enum is not None and item is not None and isinstance(item, str) and item not in enum:
                 allowed = ", ".join(f'"{v}"' for v in enum)
@@ -148,14 +164,58 @@ class _Walker:
             self.check(code, item, (*path, key))
 
 
+def _expected(code: str) -> str:
+    if code.startswith("[]"):
+        return "a list"
+    if code.startswith(("{}", "@")):
+        return "a mapping"
+    return {"integer": "an integer", "number": "a number", "boolean": "true or false"}.get(
+        code, _TYPE_NAMES.get(code, code))
+
+
 def validate_object(raw: object, locate: Locator | None, filename: str = "<string>") -> list[Diagnostic]:
     """Structural problems of one top-level object (errors; kinds PodPath does not model are not checked)."""
+    return check_object(raw, locate, filename)[0]
+
+
+def check_object(raw: object, locate: Locator | None,
+                 filename: str = "<string>") -> tuple[list[Diagnostic], list[PathKey]]:
+    """(problems, paths of the fields in error) of one top-level object."""
+    walker = _check(raw, locate, filename)
+    return walker.out, walker.bad
+
+
+def prune(raw: dict, bad: list[PathKey]) -> dict:
+    """A deep copy of ``raw`` without the fields in error (list items in error become null, so the
+    positions of the others stay as in the file): what the best-effort build reads."""
+    out = copy.deepcopy(raw)
+    for path in sorted(set(bad), key=len, reverse=True):
+        if not path:
+            continue
+        parent: object = out
+        for key in path[:-1]:
+            if isinstance(parent, dict) and key in parent:
+                parent = parent[key]
+            elif isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+                parent = parent[key]
+            else:
+                parent = None
+                break
+        last = path[-1]
+        if isinstance(parent, dict):
+            parent.pop(last, None)
+        elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            parent[last] = None
+    return out
+
+
+def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
     ref = object_ref(raw)
-    walker = _Walker(filename, str(ref) if ref.kind else "", locate)
+    walker = _Walker(filename, ref_label(ref) if ref.kind else "", locate)
     if not isinstance(raw, dict):
         walker.report((), f"Invalid value: a Kubernetes object must be a mapping, got {type_name(raw)}",
                       None)
-        return walker.out
+        return walker
     api, kind = raw.get("apiVersion"), raw.get("kind")
     for key, value in (("apiVersion", api), ("kind", kind)):
         if value is None:
@@ -163,19 +223,27 @@ def validate_object(raw: object, locate: Locator | None, filename: str = "<strin
         elif not isinstance(value, str):
             walker.bad_type((key,), value, "string")
     if not isinstance(api, str) or not isinstance(kind, str):
-        return walker.out
+        return walker
     definition = root_definition(api, kind)
+    group = api_group(api)
     if definition is None:
-        known = api_versions_of(kind)
+        known = api_versions_of(kind) if is_known_group(group) else []
         if known:
             allowed = ", ".join(f'"{v}"' for v in known)
             walker.report(("apiVersion",), f"Unsupported value: {format_value(api)}: supported values: {allowed}",
                           api)
-        return walker.out
+        elif is_known_group(group) and kind not in KNOWN_KINDS[group]:
+            candidates = sorted(KNOWN_KINDS[group] | {k for a, k in ROOTS if api_group(a) == group})
+            guess = closest(kind, candidates)
+            hint = f'; did you mean "{guess}"?' if guess else ""
+            walker.report(("kind",), f"unknown kind {format_value(kind)} in apiVersion {format_value(api)}{hint} "
+                          f"(kubectl would refuse it: no matches for kind {format_value(kind)} in version "
+                          f"{format_value(api)}; PodPath keeps it unchanged)", kind, severity="warning")
+        return walker
     walker.check_definition(definition, raw, ())
     meta = raw.get("metadata")
     if kind not in CONFIG_KINDS and kind != "Simulation":
         name = meta.get("name") if isinstance(meta, dict) else None
         if not name and not (isinstance(meta, dict) and meta.get("generateName")):
             walker.report(("metadata", "name"), "Required value: name or generateName is required")
-    return walker.out
+    return walker

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from core.scenario.errors import Diagnostic, ScenarioError
+from core.scenario.errors import Diagnostic, ScenarioError, format_value
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_NODES = 1_000_000
@@ -33,6 +33,8 @@ class ParsedDoc:
     data: object
     value_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # problems that lose data if the document is saved as parsed (duplicate keys): (path, line, column, message)
+    problems: list[tuple[PathKey, int, int, str]] = field(default_factory=list)
 
     @property
     def start(self) -> tuple[int, int]:
@@ -48,10 +50,15 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 class _Builder:
-    """Turns composed nodes into plain data, recording marks; counts expansion to stop alias bombs."""
+    """Turns composed nodes into plain data, recording marks; counts expansion to stop alias bombs.
 
-    def __init__(self, filename: str):
+    One builder per YAML document: ``sizes`` is keyed by ``id(node)``, which is only unique while the node
+    is alive, so the cache must not outlive the document whose root keeps every one of its nodes alive (a
+    cache shared across documents would hand a later document's nodes the sizes of dead ones)."""
+
+    def __init__(self, filename: str, root: Node):
         self.filename = filename
+        self.root = root  # keeps every node of this document alive while ``sizes`` refers to their ids
         self.constructor = yaml.constructor.SafeConstructor()
         self.sizes: dict[int, int] = {}
 
@@ -85,6 +92,20 @@ class _Builder:
                           *_mark(node))
         return self.constructor.construct_object(node, deep=True)
 
+    def duplicate_keys(self, node: MappingNode, path: PathKey, doc: ParsedDoc) -> None:
+        """Record keys written twice in one mapping (merge keys ``<<`` may be overridden, as YAML allows)."""
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = key_node.value
+            if key in first:
+                line, col = _mark(key_node)
+                doc.problems.append(((*path, key), line, col,
+                                     f"mapping key {format_value(key)} already defined at line {first[key]}"))
+            else:
+                first[key] = _mark(key_node)[0]
+
     def build(self, node: Node, path: PathKey, doc: ParsedDoc) -> object:
         doc.value_marks[path] = _mark(node)
         if isinstance(node, ScalarNode):
@@ -96,6 +117,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(child, (*path, i), doc) for i, child in enumerate(node.value)]
         assert isinstance(node, MappingNode)
+        self.duplicate_keys(node, path, doc)
         self.constructor.flatten_mapping(node)
         out: dict[str, object] = {}
         for key_node, value_node in node.value:
@@ -115,12 +137,12 @@ def parse_yaml(text: str, filename: str = "<string>") -> list[ParsedDoc]:
     """Parse every ``---`` document of ``text``; raise ScenarioError when the YAML is unreadable or unsafe."""
     if len(text) > MAX_BYTES:
         raise _refuse(filename, f"refused: file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    builder = _Builder(filename)
     docs: list[ParsedDoc] = []
     try:
         for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
-            if node is None:
-                continue
+            if node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+                continue  # an empty document (``---`` alone, comments, ``null``): kubectl skips it too
+            builder = _Builder(filename, node)
             size = builder.expanded_size(node)
             if size > MAX_NODES:
                 raise _refuse(filename, f"refused: the document expands to {size} YAML nodes through aliases, "
@@ -134,14 +156,30 @@ def parse_yaml(text: str, filename: str = "<string>") -> list[ParsedDoc]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise _refuse(filename, f"YAML syntax error: {problem}", line, col) from None
+        raise _refuse(filename, f"YAML syntax error: {_one_line(problem)}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise _refuse(filename, f"YAML error: unacceptable character U+{char:04X}: {_one_line(exc.reason)} "
+                      "(YAML allows printable characters, tab and line breaks)",
+                      line, col) from None
     except yaml.YAMLError as exc:
-        raise _refuse(filename, f"YAML error: {exc}") from None
+        raise _refuse(filename, f"YAML error: {_one_line(str(exc))}") from None
     except RecursionError:
         raise _refuse(filename, f"refused: YAML nested deeper than {MAX_DEPTH} levels") from None
     except (ValueError, TypeError, OverflowError) as exc:
-        raise _refuse(filename, f"YAML error: {exc}") from None
+        raise _refuse(filename, f"YAML error: {_one_line(str(exc))}") from None
     return docs
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character ``index`` of ``text``."""
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def read_text(path: str | Path) -> str:

@@ -39,3 +39,15 @@ def test_export_refuses_input_and_writes_output(tmp_path, capsys):
     out = tmp_path / "out.yaml"
     assert main(["export", str(src), "-o", str(out)]) == 0
     assert "kind: Deployment" in out.read_text() and "podpath.dev" not in out.read_text()
+
+
+def test_export_with_nothing_to_export_writes_nothing(tmp_path, capsys):
+    src = tmp_path / "nodes.yaml"
+    src.write_text("apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n")
+    out = tmp_path / "out.yaml"
+    assert main(["export", str(src), "-o", str(out)]) == 1
+    assert not out.exists()
+    assert capsys.readouterr().err == (f"podpath export: {src} has no Kubernetes objects to export (Nodes are left "
+                                       "out; --include-nodes exports them); nothing written\n")
+    assert main(["export", str(src), "-o", str(out), "--include-nodes"]) == 0
+    assert "kind: Node" in out.read_text()
