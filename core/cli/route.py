@@ -54,7 +54,7 @@ def _settle(sim) -> None:
         views = sim.state.proxy_views.values()
         if not moving and all(v.synced_at >= 0 for v in views) and sim.time >= 5.0:
             # one more sync period so every node's view holds the Ready endpoints
-            sim.step(sim.timing.proxy_sync_delay + 0.5 if hasattr(sim, "timing") else 2.0)
+            sim.step(sim.control.proxy_delay() + 0.5)
             return
 
 
