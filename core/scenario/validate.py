@@ -187,7 +187,10 @@ def check_object(raw: object, locate: Locator | None,
 
 def prune(raw: dict, bad: list[PathKey]) -> dict:
     """A deep copy of ``raw`` without the fields in error (list items in error become null, so the
-    positions of the others stay as in the file): what the best-effort build reads."""
+    positions of the others stay as in the file): what the best-effort build reads. ``raw`` itself when
+    nothing is in error (the builders only read)."""
+    if not bad:
+        return raw
     out = copy.deepcopy(raw)
     for path in sorted(set(bad), key=len, reverse=True):
         if not path:

@@ -310,3 +310,10 @@ def test_committed_field_table_matches_official_schemas():
     fields, required = schema_gen.generate()
     assert k8s_schema.FIELDS == fields
     assert k8s_schema.REQUIRED == {k: tuple(v) for k, v in required.items()}
+
+
+def test_committed_builtin_kinds_match_official_schemas():
+    from core.scenario import k8s_schema, schema_gen
+
+    assert k8s_schema.BUILTIN_KINDS == schema_gen.builtin_kinds()
+    assert "ConfigMap" in k8s_schema.BUILTIN_KINDS[""] and "Deployment" in k8s_schema.BUILTIN_KINDS["apps"]

@@ -1,7 +1,10 @@
 """Property tests: arbitrary text, bytes and mutated valid scenarios raise nothing but ScenarioError."""
 
 import copy
+import signal
+from contextlib import contextmanager
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,11 +21,55 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
                       max_leaves=8)
 
 
-def _load_and_build(text: str) -> None:
+EXAMPLE_LIMIT = 5.0  # seconds of wall-clock per example: a hang (alias bomb, runaway loop) fails, not blocks
+
+
+@contextmanager
+def wall_clock_limit(seconds: float = EXAMPLE_LIMIT):
+    """Raise TimeoutError inside the body once ``seconds`` have passed (SIGALRM; the tests run in the main thread)."""
+    def expire(signum, frame):
+        signal.setitimer(signal.ITIMER_REAL, 0.1)  # again soon, in case this one lands where it is swallowed (gc)
+        raise TimeoutError(f"one example took longer than {seconds} s: load/build hangs on this input")
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        build_model(loads_document(text, "fuzz.yaml"), seed=0)
-    except ScenarioError as exc:
-        assert exc.diagnostics and all(d.format() for d in exc.diagnostics)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _load_and_build(text: str) -> None:
+    with wall_clock_limit():
+        try:
+            build_model(loads_document(text, "fuzz.yaml"), seed=0)
+        except ScenarioError as exc:
+            assert exc.diagnostics and all(d.format() for d in exc.diagnostics)
+            assert not any("Error:" in d.message for d in exc.diagnostics)  # no Python exception names
+
+
+def test_guard_stops_a_hang():
+    import time
+
+    with pytest.raises(TimeoutError):
+        with wall_clock_limit(0.2):
+            while True:
+                time.sleep(0.01)
+
+
+ALIAS_LEVELS = st.integers(7, 12)  # 10**6 scalars and up once expanded: over MAX_NODES = 10**6
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2000), ALIAS_LEVELS)
+def test_alias_bombs_after_other_documents(filler, levels):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    text = "l: [" + ", ".join(["{k: v}"] * filler) + "]\n---\nb: 1\n---\n" + "\n".join(lines) + "\n"
+    with wall_clock_limit():
+        with pytest.raises(ScenarioError, match="alias bomb"):
+            loads_document(text, "bomb.yaml")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,9 +110,10 @@ def test_mutated_demo(data):
         else:
             parent[path[-1]] = data.draw(values)
     doc = Document("mut.yaml", [Entry(o) for o in objects])
-    try:
-        build_model(doc, seed=0)
-    except ScenarioError:
-        pass
+    with wall_clock_limit():
+        try:
+            build_model(doc, seed=0)
+        except ScenarioError as exc:
+            assert not any("could not build" in d.message for d in exc.diagnostics), exc
     # the mutated scenario also survives a text round trip without anything but ScenarioError
     _load_and_build(yaml.safe_dump_all(objects))
