@@ -31,24 +31,53 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+say() { echo "podpath setup: $*" >&2; }
+trap 'say "failed at line $LINENO (exit $?): see the messages above"' ERR
+
+# Python >= 3.11: $PYTHON if given, else the distro's python3 first (its venv module comes from apt), then
+# versioned interpreters on PATH.
+py_ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
 PY="${PYTHON:-}"
+if [ -n "$PY" ] && ! py_ok "$PY"; then
+  say "PYTHON=$PY is not a working Python >= 3.11"; exit 1
+fi
 if [ -z "$PY" ]; then
-  for cand in python3.13 python3.12 python3.11 python3; do
-    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  for cand in /usr/bin/python3 python3 python3.13 python3.12 python3.11; do
+    if command -v "$cand" >/dev/null 2>&1 && py_ok "$cand"; then
       PY="$cand"; break
     fi
   done
 fi
 if [ -z "$PY" ]; then
-  echo "podpath setup: Python >= 3.11 is required (apt-get install python3 python3-venv)" >&2
+  say "Python >= 3.11 is required (sudo apt-get install -y python3 python3-venv)"
   exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-  if ! "$PY" -m venv .venv 2>/dev/null; then
+pyver="$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+
+venv_ok() { [ -x .venv/bin/python ] && .venv/bin/python -m pip --version >/dev/null 2>&1; }
+make_venv() {
+  rm -rf .venv
+  "$PY" -m venv .venv >/dev/null 2>&1 && venv_ok
+}
+if ! venv_ok; then
+  if [ -e .venv ]; then
+    say "the virtual environment in .venv is broken (no working python -m pip); recreating it with $PY"
+  fi
+  if ! make_venv; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      apt-get install -y -qq python3-venv >/dev/null && "$PY" -m venv .venv
+      say "cannot create a virtual environment with $PY; installing python3-venv python$pyver-venv"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null 2>&1 || say "apt-get update failed; trying the install anyway"
+      apt-get install -y -qq --no-install-recommends python3-venv "python$pyver-venv" >/dev/null 2>&1 \
+        || apt-get install -y -qq --no-install-recommends python3-venv >/dev/null 2>&1 \
+        || say "apt-get install python3-venv python$pyver-venv failed"
+      if ! make_venv; then
+        say "still cannot create a virtual environment with $PY (python$pyver -m venv .venv fails)"
+        exit 1
+      fi
     else
-      echo "podpath setup: cannot create a virtual environment: sudo apt-get install -y python3-venv" >&2
+      say "cannot create a virtual environment with $PY; as root run:"
+      say "  sudo apt-get install -y python3-venv python$pyver-venv"
       exit 1
     fi
   fi
@@ -56,8 +85,11 @@ fi
 stamp=".venv/.podpath-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "podpath setup: installing Python packages into .venv" >&2
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test]"
+  say "installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || say "could not upgrade pip; continuing with $(.venv/bin/python -m pip --version 2>/dev/null | cut -d' ' -f2)"
+  if ! .venv/bin/python -m pip install -q -e ".[test]"; then
+    say "pip install -e .[test] failed (network? see pip's message above); run tools/setup.sh again when fixed"
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
