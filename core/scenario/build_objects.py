@@ -99,6 +99,14 @@ def build_node(raw: dict, report: Report) -> NodeSpec:
                        "must be a valid IPv4 address", addr["address"])
             break
     pod_cidr = spec.get("podCIDR") or (lst(spec.get("podCIDRs")) or [None])[0]
+    if isinstance(pod_cidr, str):
+        try:
+            pod_cidr = str(ipaddress.IPv4Network(pod_cidr, strict=True))
+        except ValueError:
+            path = ("spec", "podCIDR") if spec.get("podCIDR") else ("spec", "podCIDRs", 0)
+            report(path, f"Invalid value: {format_value(pod_cidr)}: must be a valid IPv4 CIDR with no host bits "
+                   "set (e.g. 10.244.1.0/24)", pod_cidr)
+            pod_cidr = None
     taints = []
     for i, t in enumerate(lst(spec.get("taints"))):
         t = d(t)

@@ -173,10 +173,10 @@ class Document:
     def _check(self, raw: object, ignore_index: int | None = None) -> ObjectRef:
         """Refuse a change that adds errors (or a duplicate identity); a partial fix of an object that still has
         other errors is accepted, and so is content that was already in the document (undo restoring it)."""
-        from core.scenario.validate import validate_object  # noqa: PLC0415  (validate imports kinds)
+        from core.scenario.validate import type_name, validate_object  # noqa: PLC0415  (validate imports kinds)
 
         if not isinstance(raw, dict):
-            raise ScenarioError(Diagnostic("error", f"an object must be a mapping, not {type(raw).__name__}",
+            raise ScenarioError(Diagnostic("error", f"an object must be a mapping, not {type_name(raw)}",
                                            self.filename))
         self._baseline()
         problems = [d for d in validate_object(raw, None, self.filename) if d.is_error]

@@ -412,3 +412,28 @@ def test_workloads_without_nodes_warn():
     assert [w.format() for w in warnings] == [
         "t.yaml:1:1: warning: Deployment default/d: no Node objects in the scenario: every pod will stay Pending "
         "(add v1 Node objects)"]
+
+
+def test_bad_node_pod_cidr_is_located_even_when_nothing_can_be_allocated():
+    text = """\
+    apiVersion: kubeadm.k8s.io/v1beta4
+    kind: ClusterConfiguration
+    networking: {podSubnet: 10.244.0.0/25}
+    ---
+    apiVersion: v1
+    kind: Node
+    metadata: {name: n1}
+    spec: {podCIDR: garbage}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: p}
+    spec: {nodeName: n1, containers: [{name: c, image: x}]}
+    status: {podIP: 10.1.1.1}
+    """
+    errors = diagnostics(text)
+    assert not any("could not build" in e for e in errors)
+    # "spec: {podCIDR: " = 16 chars -> column 17
+    assert errors[1] == ('t.yaml:8:17: error: Node n1: spec.podCIDR: Invalid value: "garbage": must be a valid IPv4 '
+                         "CIDR with no host bits set (e.g. 10.244.1.0/24)")
+    assert len(errors) == 2 and errors[0].startswith("t.yaml:3:25: error: ClusterConfiguration: networking.podSubnet")
