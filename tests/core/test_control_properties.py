@@ -161,7 +161,8 @@ def test_control_plane_invariants(case):
     deadlines = sorted({round(t + bound, 9) for i, t in enumerate(times)
                         if i + 1 == len(times) or times[i + 1] > t + bound})
     end = (times[-1] if times else 0.0) + bound + 1.0
-    scales = sorted((e.at, int(e.value)) for e in case.timeline if e.action == "scale")
+    # same-time events apply in timeline order (the engine's queue is FIFO for equal times): sort by time only
+    scales = sorted(((e.at, int(e.value)) for e in case.timeline if e.action == "scale"), key=lambda x: x[0])
     delete_on = list(case.delete_on)
     while sim.time < end:
         while delete_on and delete_on[0][0] <= sim.time + 1e-9:
