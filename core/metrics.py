@@ -106,17 +106,14 @@ class LatencyHistogram:
         self.bins[: add.size] += np.rint(add).astype(np.int64)
         self.count += int(np.sum(counts))
 
-    def add_index_counts(self, index: np.ndarray, counts: np.ndarray, shift_index: int = 0) -> None:
-        """Add ``counts[i]`` samples in bin ``index[i] + shift_index`` (bins already computed)."""
-        if len(index) == 0:
-            return
-        add = np.rint(np.bincount(index, weights=np.asarray(counts, dtype=np.float64))).astype(np.int64)
-        lo = shift_index
-        hi = min(lo + add.size, self.bins.size)
-        self.bins[lo:hi] += add[: hi - lo]
-        if lo + add.size > self.bins.size:
-            self.bins[-1] += add[hi - lo:].sum()
-        self.count += int(np.sum(counts))
+    def add_bins(self, counts: np.ndarray) -> None:
+        """Add a histogram already binned at this resolution (``counts[i]`` samples in bin i)."""
+        counts = np.asarray(counts, dtype=np.int64)
+        k = min(counts.size, self.bins.size)
+        self.bins[:k] += counts[:k]
+        if counts.size > k:
+            self.bins[-1] += counts[k:].sum()
+        self.count += int(counts.sum())
 
     def percentile(self, q: float) -> float | None:
         """The smallest latency such that at least q% of the samples are <= it (nearest-rank)."""

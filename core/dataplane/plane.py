@@ -587,32 +587,24 @@ class DataPlane:
             masq = ~P._in_cluster(src_ip)
         hairpin = np.take(f_ip, flat) == src_ip
         masq = hairpin if masq is None else (masq | hairpin)
-        # class of each request: flat entry + size * same node + 2 * size * SNAT, counted in one bincount
         same = np.take(f_node, flat) == node_idx.astype(f_node.dtype)
-        key = flat
-        np.add(key, size, out=key, where=same)
-        np.add(key, 2 * size, out=key, where=masq)
-        hist = np.bincount(key, minlength=4 * size).reshape(4, size)
+        per_flat = np.bincount(flat, minlength=size)  # requests per table entry
         alive = self._alive_padded()[table.eids]  # per flat entry; the trailing -1 reads False
-        per_flat = hist.sum(axis=0)
         exists = table.eids >= 0
         ok_flat = exists & alive
         delivered_flat = np.where(ok_flat, per_flat, 0)
         counts = np.bincount(table.eids[exists], weights=delivered_flat[exists],
                              minlength=len(self.registry)).astype(np.int64)
-        # latency: a flat entry fixes the rules walked (its service's position + its own), the class adds
-        # the SNAT rewrite and the same-/cross-node hop. Every term is a whole number of microseconds
-        # except the rule walk, so each class's histogram is the entries' base histogram shifted.
+        # latency, as a histogram bin per request: the entry's own bin (its rule walk, DNAT and a cross-node
+        # hop) moved by whole microseconds for a same-node hop and for SNAT; a histogram over those few
+        # thousand bins stays in cache
         m = self.metrics
-        base_idx = table.latency_base_index(f_vs, f_pos, int(P.node_mode[0]), m.latency.RESOLUTION_MS)
-        live = ok_flat[:-1]
-        for cls in range(4):
-            weights = hist[cls, :-1] * live
-            if weights.any():
-                shift = _class_latency(np.array([cls])) - _class_latency(np.array([0]))
-                m.latency.add_index_counts(base_idx[live], weights[live],
-                                           shift_index=int(round(float(shift[0]) / m.latency.RESOLUTION_MS))
-                                           + table.latency_class0_index(m.latency.RESOLUTION_MS))
+        res_ms = m.latency.RESOLUTION_MS
+        base = table.latency_bins(f_vs, f_pos, int(P.node_mode[0]), res_ms)
+        lat = np.take(base, flat)
+        np.add(lat, int(round((L.SAME_NODE - L.CROSS_NODE) / res_ms)), out=lat, where=same)
+        np.add(lat, int(round(L.NAT / res_ms)), out=lat, where=masq)
+        m.latency.add_bins(np.bincount(lat if ok_flat.all() else lat[np.take(ok_flat, flat)]))
         m.sent += n
         m.new_connections += n
         m.delivered += int(delivered_flat.sum())
@@ -622,7 +614,7 @@ class DataPlane:
             m.dropped["timeout_dead_endpoint"] += dead
         if refused:
             m.dropped["refused"] += refused
-        return BatchResult.lazy(self, table, key, size, node_idx, masq, counts)
+        return BatchResult.lazy(self, table, flat, node_idx, masq, counts)
 
     def _route_batch_general(self, node_idx, vs, src_ip, src_port, now) -> BatchResult:
         n = node_idx.size
@@ -708,16 +700,15 @@ class BatchResult:
         self._lazy = None
 
     @classmethod
-    def lazy(cls, plane, table, key, size, node_idx, masq, counts) -> BatchResult:
-        """``key`` is flat entry + size * same node + 2 * size * SNAT (the fast path's class key)."""
+    def lazy(cls, plane, table, flat, node_idx, masq, counts) -> BatchResult:
+        """The one-table fast path: ``flat`` indexes ``table.eids``; ``masq`` is the SNAT mask."""
         r = cls(None, None, None, counts)
-        r._lazy = (plane, table, key, size, node_idx, masq)
+        r._lazy = (plane, table, flat, node_idx, masq)
         return r
 
     @property
     def _flat(self) -> np.ndarray:
-        _plane, _table, key, size, _node, _masq = self._lazy
-        return key % size if size else key
+        return self._lazy[2]
 
     @property
     def eid(self) -> np.ndarray:
@@ -737,8 +728,7 @@ class BatchResult:
     @property
     def latency_key(self) -> np.ndarray:
         if self._key is None:
-            plane, table, _key, _size, node_idx, masq = self._lazy
-            flat = self._flat
+            plane, table, flat, node_idx, masq = self._lazy
             _n, _ip, f_vs, f_pos = table.flat_arrays(plane.registry, plane.node_index)
             self._key = _latency_key(plane, node_idx, f_vs[flat], f_pos[flat], masq, self.eid)
         return self._key

@@ -93,6 +93,7 @@ class NodeProxies:
         self.tables: dict[str, ViewTable] = {}
         self._table_cache: dict[tuple, ViewTable] = {}
         self._fingerprint_of: dict[str, tuple] = {}
+        self._stamp: tuple | None = None
         self.slots: dict[tuple[int, int, str], Slot] = {}
         self._expiry: deque[tuple[float, Slot, np.ndarray]] = deque()
         self._position: np.ndarray | None = None
@@ -109,6 +110,10 @@ class NodeProxies:
     def sync(self) -> None:
         """Adopt every node's latest kube-proxy view (compiled lazily, shared between equal views)."""
         state = self.sim.state
+        # nothing to do unless a view was re-synced (its version moves) or the cluster changed
+        stamp = (state.version, tuple(v.version for v in state.proxy_views.values()))
+        if stamp == self._stamp:
+            return
         live_tables: dict[tuple, ViewTable] = {}
         for i, node in enumerate(self.node_names):
             view = state.proxy_views.get(node)
@@ -138,6 +143,7 @@ class NodeProxies:
                     self._load_slot(slot, i)
         self._table_cache = live_tables
         self._node_arrays()
+        self._stamp = stamp
 
     def _endpoints_for(self, node_i: int, vs: int, category: str) -> tuple[list, bool]:
         """(endpoint, target port) pairs of a category on a node, in kube-proxy order, and has_any."""

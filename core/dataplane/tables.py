@@ -233,7 +233,9 @@ class ViewTable:
             x *= u
             pos = x.astype(np.int64)
             top = 1.0 - self.eps
-            for i in np.flatnonzero(u >= top).tolist():  # the rare correction branch
+            rare = np.flatnonzero(u >= top) if u.size and u.max() >= top else ()
+            for i in rare:  # the rare correction branch (about one request in 10^8)
+                i = int(i)
                 v = int(vs[i])
                 k = int(self.count[v])
                 if k:
@@ -257,29 +259,21 @@ class ViewTable:
             pos[eid < 0] = -1
         return eid, pos
 
-    def latency_base_index(self, f_vs: np.ndarray, f_pos: np.ndarray, mode: int, resolution: float) -> np.ndarray:
-        """Per table entry: the histogram bin of its rule-walk cost alone (iptables: (position of the
-        service + position of the endpoint + 3) rules; other modes: 0), cached per mode."""
+    def latency_bins(self, f_vs: np.ndarray, f_pos: np.ndarray, mode: int, resolution: float) -> np.ndarray:
+        """Per table entry: the latency histogram bin of a request to it with a cross-node hop and no SNAT
+        -- the mode's decision (iptables: (position of the service + position of the endpoint + 3) rules
+        walked), DNAT, and the hop -- cached per mode and resolution."""
         from core.dataplane import latency as L
 
-        cache = self.__dict__.setdefault("_lat_base", {})
-        if mode not in cache:
+        cache = self.__dict__.setdefault("_lat_bins", {})
+        key = (mode, resolution)
+        if key not in cache:
             if mode == 0:
-                cost = (f_vs[:-1] + f_pos[:-1] + 3) * L.IPTABLES_PER_RULE
+                decision = (f_vs + f_pos + 3) * L.IPTABLES_PER_RULE
             else:
-                cost = np.zeros(f_vs.size - 1)
-            cache[mode] = (cost / resolution + 0.5).astype(np.int64)
-        return cache[mode]
-
-    def latency_class0_index(self, resolution: float) -> int:
-        """Bin offset of everything but the rule walk for class 0 (DNAT, no SNAT, cross-node hop) in
-        iptables mode; the other modes' fixed decision cost is folded in by the caller's class shift."""
-        from core.dataplane import latency as L
-
-        if self.mode == "iptables":
-            return int(round((L.NAT + L.CROSS_NODE) / resolution))
-        look = L.NFTABLES_LOOKUP if self.mode == "nftables" else L.IPVS_LOOKUP
-        return int(round((look + L.NAT + L.CROSS_NODE) / resolution))
+                decision = np.full(f_vs.size, L.NFTABLES_LOOKUP if mode == 1 else L.IPVS_LOOKUP)
+            cache[key] = ((decision + L.NAT + L.CROSS_NODE) / resolution + 0.5).astype(np.int64)
+        return cache[key]
 
     def flat_arrays(self, registry: EndpointRegistry, node_index: dict[str, int]) -> tuple[np.ndarray, ...]:
         """Per flat entry: node index, IP (uint32), service index and position -- so a batch reads one
