@@ -574,7 +574,9 @@ class DataPlane:
         per class. Per-request arrays are produced on demand only."""
         n = node_idx.size
         P = self.proxies
-        flat, _pos = table.pick_flat(vs, self.rng.random(n))
+        work = self._workspace(n)
+        u = self.rng.random(n, out=work("u", np.float64))
+        flat, _pos = table.pick_flat(vs, u, work)
         f_node, f_ip, f_vs, f_pos = table.flat_arrays(self.registry, self.node_index)
         size = table.eids.size
         # SNAT: sources outside the cluster CIDR (or everything with masqueradeAll), and hairpins
@@ -585,9 +587,19 @@ class DataPlane:
             masq = None  # every source is a pod address: only hairpins are masqueraded
         else:
             masq = ~P._in_cluster(src_ip)
-        hairpin = np.take(f_ip, flat) == src_ip
-        masq = hairpin if masq is None else (masq | hairpin)
-        same = np.take(f_node, flat) == node_idx.astype(f_node.dtype)
+        nid = work("nid", f_node.dtype)
+        np.copyto(nid, node_idx, casting="unsafe")
+        same = np.equal(np.take(f_node, flat, out=work("node", f_node.dtype), mode="clip"), nid, out=work("same", bool))
+        # a hairpin (a pod reaching itself through its Service) is always a same-node pick, so only those
+        # few requests need their endpoint's address compared with their source
+        near = np.flatnonzero(same)
+        hair = near[f_ip[flat[near]] == src_ip[near]]
+        if masq is None:
+            masq = np.zeros(n, bool)
+            masq_idx = hair
+        else:
+            masq_idx = None
+        masq[hair] = True
         per_flat = np.bincount(flat, minlength=size)  # requests per table entry
         alive = self._alive_padded()[table.eids]  # per flat entry; the trailing -1 reads False
         exists = table.eids >= 0
@@ -601,9 +613,13 @@ class DataPlane:
         m = self.metrics
         res_ms = m.latency.RESOLUTION_MS
         base = table.latency_bins(f_vs, f_pos, int(P.node_mode[0]), res_ms)
-        lat = np.take(base, flat)
+        lat = np.take(base, flat, out=work("lat", np.int64), mode="clip")
         np.add(lat, int(round((L.SAME_NODE - L.CROSS_NODE) / res_ms)), out=lat, where=same)
-        np.add(lat, int(round(L.NAT / res_ms)), out=lat, where=masq)
+        snat = int(round(L.NAT / res_ms))
+        if masq_idx is not None:
+            lat[masq_idx] += snat  # only the hairpins are masqueraded
+        else:
+            np.add(lat, snat, out=lat, where=masq)
         m.latency.add_bins(np.bincount(lat if ok_flat.all() else lat[np.take(ok_flat, flat)]))
         m.sent += n
         m.new_connections += n
@@ -615,6 +631,23 @@ class DataPlane:
         if refused:
             m.dropped["refused"] += refused
         return BatchResult.lazy(self, table, flat, node_idx, masq, counts)
+
+    def _workspace(self, n: int):
+        """Scratch arrays of length ``n`` reused from batch to batch (fresh 8 MB temporaries cost page
+        faults on every tick); nothing returned to callers lives in them."""
+        ws = self.__dict__.setdefault("_ws", {})
+        if ws.get("n") != n:
+            ws.clear()
+            ws["n"] = n
+
+        def get(name: str, dtype) -> np.ndarray:
+            key = (name, np.dtype(dtype).str)
+            arr = ws.get(key)
+            if arr is None:
+                arr = ws[key] = np.empty(n, dtype=dtype)
+            return arr
+
+        return get
 
     def _route_batch_general(self, node_idx, vs, src_ip, src_port, now) -> BatchResult:
         n = node_idx.size

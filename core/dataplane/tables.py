@@ -35,6 +35,14 @@ def iptables_shares(n: int) -> np.ndarray:
     return stored * stay
 
 
+def _to_int(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """Truncate non-negative floats to int64, into ``out`` when given."""
+    if out is None:
+        return x.astype(np.int64)
+    np.copyto(out, x, casting="unsafe")
+    return out
+
+
 def ip_to_u32(ip: str) -> int:
     a, b, c, d = (int(x) for x in ip.split("."))
     return (a << 24) | (b << 16) | (c << 8) | d
@@ -220,18 +228,22 @@ class ViewTable:
                 q = np.maximum(p - (1.0 - self.eps) / k, 0.0)
                 self.q_cum[k] = np.cumsum(q / q.sum())
 
-    def pick_flat(self, vs: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def pick_flat(self, vs: np.ndarray, u: np.ndarray, work=None) -> tuple[np.ndarray, np.ndarray]:
         """Flat indices into ``eids`` (a service without endpoints reads the trailing -1) and positions
         within each service's list, for requests to ``vs`` given uniform draws ``u`` in [0, 1).
 
         Each endpoint is picked with its exact share: numgen's uniform 1/n, or the iptables statistic
         chain's kernel-quantised shares through the uniform-plus-correction mixture of ``_mixture``.
-        O(1) per request.
+        O(1) per request. ``work(name, dtype)``, when given, lends reusable scratch arrays of the batch's
+        length (the returned positions then live in one of them until the next batch).
         """
+        def scratch(name, dtype):
+            return None if work is None else work(name, dtype)
+
         if self.eps > 0:
-            x = np.take(self.count_scaled, vs)  # np.take: a faster gather than fancy indexing
+            x = np.take(self.count_scaled, vs, out=scratch("x", np.float64), mode="clip")  # np.take beats fancy indexing; "clip" avoids the buffered bounds check an out= array gets (indices are valid)
             x *= u
-            pos = x.astype(np.int64)
+            pos = _to_int(x, scratch("pos", np.int64))
             top = 1.0 - self.eps
             rare = np.flatnonzero(u >= top) if u.size and u.max() >= top else ()
             for i in rare:  # the rare correction branch (about one request in 10^8)
@@ -243,9 +255,9 @@ class ViewTable:
                     pos[i] = min(int(np.searchsorted(self.q_cum[k], q, side="right")), k - 1)
         else:
             # numgen: exactly uniform. u <= 1 - 2^-53, so u * n rounds below n for any n < 2^53
-            x = np.take(self.count_f, vs)
+            x = np.take(self.count_f, vs, out=scratch("x", np.float64), mode="clip")
             x *= u
-            pos = x.astype(np.int64)
+            pos = _to_int(x, scratch("pos", np.int64))
         flat = np.take(self.safe_offset, vs)
         flat += pos
         return flat, pos
