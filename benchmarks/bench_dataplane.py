@@ -2,22 +2,24 @@
 
     .venv/bin/python benchmarks/bench_dataplane.py [--quick] [--scale F] [--mode iptables|nftables]
 
-Builds a cluster of 5,000 nodes, 10,000 Services and 150,000 pods (10,000 Deployments of 15 replicas,
-each selected by one ClusterIP Service), lets the real control plane schedule every pod and sync every
-kube-proxy, then measures
+Builds the control benchmark's cluster -- 5,000 nodes, 10,000 Services and 150,000 pods (10,000
+Deployments of 15 replicas, each selected by one ClusterIP Service) -- lets the real control plane
+schedule every pod and sync every kube-proxy, then measures
 
 * compile: turning the nodes' kube-proxy views into routing tables (``NodeProxies.sync``);
 * tick: routing 1,000,000 new connections from pods on random nodes to random Services through
-  ``DataPlane.route_batch`` -- the kube-proxy decision, the liveness check of the chosen pod, the
-  per-endpoint counters and the latency of every request;
+  ``DataPlane.route_batch`` -- the kube-proxy decision, SNAT (hairpin), the liveness check of the chosen
+  pod, the per-endpoint counters, drops by reason and the latency histogram;
 * floor: ``rng.integers`` + ``np.bincount`` over the same number of requests, in the same run;
 
-and prints the tick as a ratio to the floor (target: within 5x). ``--quick`` runs at 1/10 scale.
+and prints the tick as a ratio to the floor (target: within 5x), best of 15 interleaved pairs and their
+median. ``--quick`` runs at 1/10 scale.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 import time
 from pathlib import Path
@@ -26,43 +28,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bench_control import build_cluster  # noqa: E402
 from core.engine import Simulation  # noqa: E402
-from core.model import (  # noqa: E402
-    ClusterModel,
-    Container,
-    ContainerPort,
-    NodeSpec,
-    PodTemplate,
-    Resources,
-    ServicePort,
-    ServiceSpec,
-    SimulationSettings,
-    Timing,
-    WorkloadSpec,
-)
+from core.model import ClusterModel  # noqa: E402
 
 
 def scale_model(nodes: int, services: int, replicas: int, mode: str) -> ClusterModel:
-    model = ClusterModel()
-    model.cluster.pod_subnet = "10.0.0.0/8"  # 5,000 /24s do not fit in a /16
-    model.cluster.node_subnet = "172.16.0.0/16"
-    model.cluster.service_subnet = "10.96.0.0/12"
-    for i in range(nodes):
-        model.nodes.append(NodeSpec(f"node-{i}", {"kubernetes.io/hostname": f"node-{i}",
-                                                  "topology.kubernetes.io/zone": f"zone-{i % 3}"},
-                                    internal_ip=f"172.16.{i // 250}.{i % 250 + 1}",
-                                    pod_cidr=f"10.{i // 256}.{i % 256}.0/24"))
-    for s in range(services):
-        labels = {"app": f"app-{s}"}
-        tpl = PodTemplate(labels=labels, containers=(Container("c", "img", (ContainerPort(8080, "http"),),
-                                                               Resources(10, 16 * 1024**2)),), readiness_delay=0.0)
-        model.workloads.append(WorkloadSpec("Deployment", "default", f"app-{s}", replicas, dict(labels), tpl))
-        ip = 0x0A600000 + 256 + s  # 10.96.1.0 + s: outside the static band, like dynamic allocation
-        model.services.append(ServiceSpec("default", f"svc-{s}", "ClusterIP",
-                                          f"{ip >> 24 & 255}.{ip >> 16 & 255}.{ip >> 8 & 255}.{ip & 255}",
-                                          (ServicePort(80, "TCP", "http", "http"),), dict(labels)))
+    """The control benchmark's cluster (``nodes`` nodes in 3 zones, ``services`` Deployments of
+    ``replicas`` pods, each selected by one ClusterIP Service) with kube-proxy in ``mode``."""
+    model = build_cluster(nodes, services * replicas, services)
     model.proxy.mode = mode
-    model.simulation = SimulationSettings(seed=1, tick=1.0, timing=Timing())
+    model.simulation.seed = 1
+    model.simulation.tick = 1.0
     return model
 
 
@@ -88,8 +65,10 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
     rng = np.random.default_rng(2)
     node_idx = rng.integers(nodes, size=requests)
     vs = rng.integers(services, size=requests)
-    # each request comes from a pod address on its node (.250 of the node's podCIDR)
-    src_ip = (0x0A000000 + node_idx * 256 + 250).astype(np.uint32)
+    # each request comes from a pod address on its node (the 250th address of the node's podCIDR)
+    cidr_base = np.array([int(ipaddress.IPv4Network(sim.state.nodes[n.name].pod_cidr).network_address)
+                          for n in model.nodes], dtype=np.int64)
+    src_ip = (cidr_base[node_idx] + 250).astype(np.uint32)
     src_port = rng.integers(32768, 61000, size=requests)
     plane.route_batch(node_idx[:1000], vs[:1000], src_ip[:1000], src_port[:1000])  # warm-up
     ticks, floors = [], []
