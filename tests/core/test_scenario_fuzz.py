@@ -1,8 +1,6 @@
 """Property tests: arbitrary text, bytes and mutated valid scenarios raise nothing but ScenarioError."""
 
 import copy
-import signal
-from contextlib import contextmanager
 
 import pytest
 import yaml
@@ -11,6 +9,7 @@ from hypothesis import strategies as st
 
 from core.scenario import DEMO_SCENARIO, ScenarioError, build_model, load_document, loads_document
 from core.scenario.document import Document, Entry
+from tests.core.guards import wall_clock_limit
 
 DEMO_OBJECTS = load_document(DEMO_SCENARIO).objects()
 
@@ -24,23 +23,10 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
 EXAMPLE_LIMIT = 5.0  # seconds of wall-clock per example: a hang (alias bomb, runaway loop) fails, not blocks
 
 
-@contextmanager
-def wall_clock_limit(seconds: float = EXAMPLE_LIMIT):
-    """Raise TimeoutError inside the body once ``seconds`` have passed (SIGALRM; the tests run in the main thread)."""
-    def expire(signum, frame):
-        signal.setitimer(signal.ITIMER_REAL, 0.1)  # again soon, in case this one lands where it is swallowed (gc)
-        raise TimeoutError(f"one example took longer than {seconds} s: load/build hangs on this input")
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _load_and_build(text: str) -> None:
-    with wall_clock_limit():
+    with wall_clock_limit(EXAMPLE_LIMIT):
         try:
             build_model(loads_document(text, "fuzz.yaml"), seed=0)
         except ScenarioError as exc:
@@ -67,7 +53,7 @@ def test_alias_bombs_after_other_documents(filler, levels):
     for i in range(1, levels):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     text = "l: [" + ", ".join(["{k: v}"] * filler) + "]\n---\nb: 1\n---\n" + "\n".join(lines) + "\n"
-    with wall_clock_limit():
+    with wall_clock_limit(EXAMPLE_LIMIT):
         with pytest.raises(ScenarioError, match="alias bomb"):
             loads_document(text, "bomb.yaml")
 
@@ -110,7 +96,7 @@ def test_mutated_demo(data):
         else:
             parent[path[-1]] = data.draw(values)
     doc = Document("mut.yaml", [Entry(o) for o in objects])
-    with wall_clock_limit():
+    with wall_clock_limit(EXAMPLE_LIMIT):
         try:
             build_model(doc, seed=0)
         except ScenarioError as exc:

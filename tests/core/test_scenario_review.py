@@ -1,28 +1,13 @@
 """Review fixes: one-pass reporting, load errors that would lose data, identities with API groups, nodePorts per
 protocol, free-form fields, kubelet node labels, the pod-subnet/node-mask check. Expected values worked by hand."""
 
-import signal
 import textwrap
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from core.scenario import ScenarioError, build_model, load_document, loads_document, save_document
-
-
-@contextmanager
-def wall_clock_limit(seconds: float):
-    """Fail (TimeoutError) instead of hanging when the body runs longer than ``seconds``."""
-    def expire(signum, frame):
-        raise TimeoutError(f"took longer than {seconds} s")
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+from tests.core.guards import wall_clock_limit
 
 
 def build(text: str, seed: int = 1):
