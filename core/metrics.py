@@ -125,13 +125,6 @@ class LatencyHistogram:
 
 
 @dataclass
-class EndpointKey:
-    service: str  # "namespace/name:port"
-    ip: str
-    port: int
-
-
-@dataclass
 class Metrics:
     """Totals since the start plus per-tick series, fed by the data plane once per tick."""
 

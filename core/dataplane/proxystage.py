@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.dataplane import latency as L
+from core.dataplane.outcomes import OUTCOME_CODES
 from core.dataplane.tables import ViewTable, endpoint_port, ip_to_u32, kube_proxy_order
 from core.proxy import make_balancer
 from core.proxy.render_common import categorize_endpoints
@@ -74,8 +75,6 @@ class Slot:
 
 
 def _drop_code(name: str) -> int:
-    from core.dataplane.plane import OUTCOME_CODES
-
     return OUTCOME_CODES[name]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.dataplane import latency as L
+from core.dataplane.outcomes import CODE_NAMES
 from core.dataplane.tables import ViewTable, u32_to_ip
 from core.proxy.chains import (
     compute_probability,
@@ -42,8 +43,6 @@ class TraceBuilder:
         room = self.limit - len(self.traces)
         if room <= 0:
             return
-        from core.dataplane.plane import CODE_NAMES
-
         for i in range(min(room, times.size)):
             hops = self._hops(flow, out, i)
             t = {"time": round(float(times[i]), 6), "client": flow.client.name,
@@ -60,8 +59,6 @@ class TraceBuilder:
         return f"{reg.ip[eid]}:{reg.port[eid]}" if eid >= 0 else "-"
 
     def _hops(self, flow, out, i: int) -> list[dict]:
-        from core.dataplane.plane import CODE_NAMES
-
         plane = self.plane
         res = out.resolution
         hops: list[dict] = []
@@ -205,8 +202,6 @@ class TraceBuilder:
                 chain = svl_chain(spn, proto) if balancer.mode == "iptables" else "local endpoints"
                 text = f"{chain}: {text}"
             return text
-        from core.dataplane.plane import CODE_NAMES
-
         return CODE_NAMES[int(out.outcome[i])].replace("_", " ")
 
 

@@ -387,6 +387,9 @@ def test_chart_series_connections_and_expected_shares():
     inact = sorted(r["inactive"] for r in mine)
     assert inact[-1] - inact[0] <= 1
     assert sum(plane.expected_shares("default/web:http").values()) == pytest.approx(1.0)
+    # the totals' shares and Jain's index: lc spread 600 connections over 3 pods within one
+    assert sum(m.shares("default/web:http").values()) == pytest.approx(1.0)
+    assert m.fairness("default/web:http") > 0.999
 
 
 def test_lb_with_etp_local_sends_only_to_nodes_whose_health_check_passes():
