@@ -541,11 +541,16 @@ class DataPlane:
         if from_ in clients:
             client = clients[from_]
         else:
-            node = from_ or self.node_names[0]
+            if not self.node_names:
+                raise TargetError("the scenario has no Node objects: there is no pod to send from "
+                                  "(add v1 Node objects, or --from an external Client)")
+            node = from_ if from_ is not None else self.node_names[0]
             if node not in self.node_index:
                 raise TargetError(f"--from {from_!r}: not a node or client; nodes: {', '.join(self.node_names)}; "
                                   f"clients: {', '.join(clients) or 'none'}")
             client = ClientSpec(f"pod-on-{node}", "internal", None, node)
+        # at least a microsecond: a huge rate must not make the window vanish in floating point
+        duration = max(float(duration), 1e-6)
         spec = TrafficSpec(f"what-if {target}", client.name, target, rate=requests / duration,
                            connection="keepalive" if keepalive > 1 else "new", requests_per_connection=keepalive,
                            start=start, stop=start + duration)

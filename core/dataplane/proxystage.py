@@ -30,6 +30,7 @@ from core.proxy.render_common import categorize_endpoints
 
 STATELESS_MODES = ("iptables", "nftables")
 MODE_CODES = {"iptables": 0, "nftables": 1, "ipvs": 2, "userspace": 3}
+IPVS_RS_CHECK_INTERVAL = 60.0  # s between kube-proxy's checks for drained real servers to delete
 IPVS_TCPFIN_TIMEOUT = 120.0  # s a closed connection stays an inactive IPVS entry (ipvsadm --timeout: 900 120 300)
 
 
@@ -93,6 +94,7 @@ class NodeProxies:
         self._table_cache: dict[tuple, ViewTable] = {}
         self._fingerprint_of: dict[str, tuple] = {}
         self._stamp: tuple | None = None
+        self._last_drain_check = 0.0
         self.slots: dict[tuple[int, int, str], Slot] = {}
         self._expiry: deque[tuple[float, Slot, np.ndarray]] = deque()
         self._position: np.ndarray | None = None
@@ -372,6 +374,14 @@ class NodeProxies:
             idx = idx[idx >= 0]
             if idx.size:
                 slot.balancer.release(idx, "inactive_expired")
+        # kube-proxy's graceful-termination manager: once a minute, delete the quiesced (weight 0) real
+        # servers whose connections are gone (rsCheckDeleteInterval)
+        if now - self._last_drain_check >= IPVS_RS_CHECK_INTERVAL:
+            self._last_drain_check = now
+            for slot in self.slots.values():
+                drain = getattr(slot.balancer, "delete_drained", None)
+                if drain is not None and drain():
+                    slot.refresh()
 
     # ------------------------------------------------------------------------------------ latency
     def service_positions(self) -> np.ndarray:

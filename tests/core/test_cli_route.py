@@ -78,9 +78,10 @@ def test_unknown_service_is_a_named_drop(capsys):
 
 
 @pytest.mark.parametrize("args,text", [
-    (["--until", "inf"], "--until must be more than 0 and at most 86400"),
-    (["--until", "1e9"], "--until must be more than 0 and at most 86400"),
-    (["--to", "default/api:80", "--rate", "1e-9", "--requests", "2"], "at most 86400"),
+    (["--until", "inf"], "--until must be more than 0 and at most 3600"),
+    (["--until", "1e9"], "--until must be more than 0 and at most 3600"),
+    (["--to", "default/api:80", "--rate", "1e-9", "--requests", "2"], "at most 3600"),
+    (["--to", "default/api:80", "--rate", "inf"], "--rate must be a positive number"),
     (["--seed", "-1"], "--seed"),
     (["--to", "999.1.1.1:80"], "not a valid IPv4 address"),
 ])
@@ -124,3 +125,17 @@ def test_run_summary_counts_each_pod_once(capsys):
     running, pending, terminating = (int(re.search(rf"(\d+) {w}", summary).group(1))
                                      for w in ("Running", "Pending", "Terminating"))
     assert running + pending + terminating == total
+
+
+def test_route_what_if_on_a_scenario_without_nodes_is_a_usage_error(tmp_path, capsys):
+    f = tmp_path / "svc.yaml"
+    f.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {app: a}\n"
+                 "  ports: [{port: 80}]\n")
+    assert main(["route", str(f), "--to", "default/s:80"]) == 2
+    err = capsys.readouterr().err
+    assert "no Node objects" in err and "Traceback" not in err
+
+
+def test_route_huge_rate_still_sends_every_request(capsys):
+    r = _json(capsys, "--to", "default/web-clusterip:80", "--rate", "1e20", "--requests", "50")
+    assert r["requests"] == 50

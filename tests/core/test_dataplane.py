@@ -435,3 +435,23 @@ def test_requests_see_a_failure_only_from_the_instant_it_happens():
     assert before and all(t["outcome"] == "delivered" for t in before)
     t, v = plane.metrics.throughput.data()
     assert np.all(np.diff(t) > 0)  # one chart row per engine step, never two for one tick
+
+
+def test_ipvs_deletes_drained_real_servers_so_mh_stops_failing():
+    # mh keeps a quiesced (weight 0) server's table slots: its clients get no destination until
+    # kube-proxy's once-a-minute graceful-termination check deletes the server with no connections left
+    sim = settled(cluster(mode="ipvs", scheduler="mh", ingress=False))
+    plane = sim.dataplane
+    from core.model import TimelineEvent
+
+    victim = next(p.node for p in sim.state.pods.values() if p.labels.get("app") == "web")
+    client = next(n for n in sim.state.nodes if n != victim)
+    sim.schedule(TimelineEvent(sim.time, "failNode", victim))
+    flow = plane.send("default/web:80", from_=client, requests=30000, duration=300.0, addresses=200)
+    while sim.time < flow.stop:
+        sim.step(1.0)
+    t, v = plane.metrics.drop_series.get("no_destination", None).data() if "no_destination" in \
+        plane.metrics.drop_series else (np.zeros(1), np.zeros((1, 1)))
+    # quiesced at ~+6 s, inactive entries expire 120 s after their last connection, then the next check
+    late = t > flow.start + 200.0
+    assert v[late].sum() == 0
