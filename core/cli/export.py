@@ -13,7 +13,7 @@ from core.scenario.yaml_io import write_atomic
 def register(subparsers) -> None:
     p = subparsers.add_parser("export", help="write the Kubernetes objects for kubectl apply")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="output file (never the input)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="output file (never the input); - writes to standard output")
     p.add_argument("--include-nodes", action="store_true",
                    help="also export v1 Node objects (left out by default: applied to a real cluster they "
                    "become phantom Nodes no kubelet backs)")
@@ -21,8 +21,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.path.abspath(args.output) == os.path.abspath(args.file) or (
-            os.path.exists(args.output) and os.path.exists(args.file) and os.path.samefile(args.output, args.file)):
+    to_stdout = args.output == "-"
+    if not to_stdout and os.path.abspath(args.output) == os.path.abspath(args.file) or (
+            not to_stdout and os.path.exists(args.output) and os.path.exists(args.file)
+            and os.path.samefile(args.output, args.file)):
         print(f"podpath export: refusing to overwrite the input file {args.file}; choose another -o",
               file=sys.stderr)
         return 2
@@ -38,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"podpath export: {args.file} has no Kubernetes objects to export{nodes}; nothing written",
               file=sys.stderr)
         return 1
+    if to_stdout:
+        sys.stdout.write(text)
+        return 0
     try:
         write_atomic(args.output, text)
     except OSError as exc:

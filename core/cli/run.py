@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import TextIO
 
@@ -31,8 +32,8 @@ def parse_node_at(text: str, option: str) -> tuple[str, float]:
         at = float(when)
     except ValueError:
         raise UsageError(f"{option} {text!r}: {when!r} is not a number of seconds") from None
-    if not at >= 0:
-        raise UsageError(f"{option} {text!r}: the time must be >= 0 seconds")
+    if not (at >= 0 and math.isfinite(at)):
+        raise UsageError(f"{option} {text!r}: the time must be a finite number of seconds >= 0")
     return node, at
 
 

@@ -139,3 +139,11 @@ def test_route_what_if_on_a_scenario_without_nodes_is_a_usage_error(tmp_path, ca
 def test_route_huge_rate_still_sends_every_request(capsys):
     r = _json(capsys, "--to", "default/web-clusterip:80", "--rate", "1e20", "--requests", "50")
     assert r["requests"] == 50
+
+
+def test_export_to_stdout_and_fail_at_infinity(capsys):
+    assert main(["export", str(DEMO_SCENARIO), "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("apiVersion: ") and "podpath.dev" not in out
+    assert main(["run", str(DEMO_SCENARIO), "--until", "5", "--fail", "node-3@inf"]) == 2
+    assert "finite" in capsys.readouterr().err
