@@ -220,16 +220,21 @@ def build_workload(raw: dict, report: Report, node_count: int) -> WorkloadSpec:
     return WorkloadSpec(kind, str(ns), str(meta.get("name") or ""), int(replicas), selector, template)
 
 
+def _ipv4(value, path: tuple, report: Report) -> str | None:
+    """An optional IPv4 address field: normalised, or reported at ``path`` and dropped."""
+    if value is None:
+        return None
+    try:
+        return str(ipaddress.IPv4Address(value))
+    except ValueError:
+        report(path, f"Invalid value: {format_value(value)}: must be a valid IPv4 address", value)
+        return None
+
+
 def build_pod(raw: dict, report: Report) -> BarePodSpec:
     meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
     template = build_template(meta, spec, report, ())
-    pod_ip = status.get("podIP")
-    if pod_ip is not None:
-        try:
-            pod_ip = str(ipaddress.IPv4Address(pod_ip))
-        except ValueError:
-            report(("status", "podIP"), f"Invalid value: {format_value(pod_ip)}: must be a valid IPv4 address", pod_ip)
-            pod_ip = None
+    pod_ip = _ipv4(status.get("podIP"), ("status", "podIP"), report)
     return BarePodSpec(str(meta.get("namespace") or "default"), str(meta.get("name") or ""), template, pod_ip)
 
 
@@ -381,13 +386,7 @@ def build_ingress_class(raw: dict, report: Report) -> IngressClassSpec:
 def build_client(raw: dict, report: Report) -> ClientSpec:
     meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
     location = spec.get("location") or "external"
-    ip = spec.get("ip")
-    if ip is not None:
-        try:
-            ip = str(ipaddress.IPv4Address(ip))
-        except ValueError:
-            report(("spec", "ip"), f"Invalid value: {format_value(ip)}: must be a valid IPv4 address", ip)
-            ip = None
+    ip = _ipv4(spec.get("ip"), ("spec", "ip"), report)
     node = spec.get("node")
     if location == "external" and node:
         report(("spec", "node"), "Forbidden: only an internal client runs on a node", node)
