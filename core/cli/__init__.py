@@ -35,10 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     try:
-        if not argv:
-            from core.cli.app import launch_default
+        if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+            from core.cli.app import launch_default  # the desktop app: `podpath` or `podpath FILE`
 
-            return launch_default()
+            return launch_default(argv)
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
