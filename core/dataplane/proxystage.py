@@ -133,10 +133,18 @@ class NodeProxies:
             live_tables[fp] = table
             self.tables[node] = table
             self._fingerprint_of[node] = fp
-            if self._seen_mode.get(node) not in (None, mode_key):
-                # the mode switched at this sync: new rules, new balancers; conntrack keeps old connections
-                for key in [k for k in self.slots if k[0] == i]:
-                    del self.slots[key]
+            old_key = self._seen_mode.get(node)
+            if old_key not in (None, mode_key):
+                if old_key[0] == mode_key[0] == "ipvs":
+                    # only the scheduler changed: kube-proxy edits each virtual server in place
+                    # (ipvsadm -E); its real servers keep their connection counters
+                    for key, slot in self.slots.items():
+                        if key[0] == i:
+                            slot.balancer.set_scheduler(mode_key[1])
+                else:
+                    # the mode switched: new rules, new balancers; conntrack keeps old connections
+                    for key in [k for k in self.slots if k[0] == i]:
+                        del self.slots[key]
             self._seen_version[node] = view.version
             self._seen_mode[node] = mode_key
             for key, slot in list(self.slots.items()):

@@ -162,6 +162,28 @@ class IpvsBalancer(Balancer):
             elif di > 1:
                 self.wrr_cw = (self.wrr_cw // di) * di + 1
 
+    def set_scheduler(self, scheduler: str) -> None:
+        """``ipvsadm -E -s NEW`` (kube-proxy's UpdateVirtualServer when ``--ipvs-scheduler`` changes).
+
+        ``ip_vs_edit_service`` unbinds the old scheduler (``done_service``) and binds the new one
+        (``init_service``): only the scheduler's own data starts afresh -- rr's pointer at the list head,
+        wrr's mark (cw = mw), the dh/sh/mh tables rebuilt from the list, empty lblc/lblcr caches. The real
+        servers, their order, weights, quiesced state and connection counters (``activeconns``,
+        ``inactconns``), the dest trash and the persistence templates belong to the service and are kept.
+        """
+        if scheduler == "":
+            scheduler = "rr"
+        if scheduler not in IPVS_SCHEDULERS:
+            raise ValueError(f"unknown IPVS scheduler {scheduler!r}; allowed: {', '.join(IPVS_SCHEDULERS)}")
+        if scheduler == self.scheduler:
+            return
+        self.scheduler = scheduler
+        self.rr_pointer = None
+        self.wrr_cl, self.wrr_di, self.wrr_mw, self.wrr_cw = None, 1, 0, 0
+        self.lblc_cache = {}
+        self.lblcr_cache = {}
+        self._dest_changed()  # wrr: di, mw and cw = mw; dh/sh/mh: table rebuilt on first use
+
     def set_endpoints(self, keys: Sequence[str], weights: Sequence[int] | None = None, *, now: float = 0.0) -> None:
         if weights is None and self.default_weights:
             weights = [self.default_weights.get(k, 1) for k in keys]
