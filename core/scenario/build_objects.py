@@ -27,6 +27,7 @@ from core.model import (
     TrafficSpec,
     WorkloadSpec,
 )
+from core.scenario import names
 from core.scenario.errors import format_value
 from core.scenario.kinds import ANN_READINESS_DELAY
 from core.scenario.units import cpu_millicores, memory_bytes
@@ -35,7 +36,6 @@ PathKey = tuple[str | int, ...]
 Report = Callable[..., None]  # report(path, message, value=None, severity="error", key=False)
 
 DEFAULT_CAPACITY = Resources(4000, 8 * 1024**3, 110)
-IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 
 def d(value: object) -> dict:
@@ -53,13 +53,17 @@ def port_in_range(report: Report, path: PathKey, value: object) -> bool:
     return True
 
 
+def check_name(report: Report, path: PathKey, value: str, check: Callable[[str], list[str]]) -> bool:
+    """Report each of the apiserver's messages for ``value`` at ``path`` (one line each, as it does)."""
+    problems = check(value)
+    for message in problems:
+        report(path, f"Invalid value: {format_value(value)}: {message}", value)
+    return not problems
+
+
 def check_port_name(report: Report, path: PathKey, value: str) -> bool:
-    if len(value) > 15 or not IANA_SVC_NAME.match(value) or "--" in value or not re.search(r"[a-z]", value):
-        report(path, f"Invalid value: {format_value(value)}: must be no more than 15 characters, contain only "
-               "lowercase alphanumerics and '-', start and end with an alphanumeric, contain at least one "
-               "letter, and not contain '--' (IANA_SVC_NAME)", value)
-        return False
-    return True
+    """A container port name or a targetPort name: IANA_SVC_NAME, at most 15 characters."""
+    return check_name(report, path, value, names.port_name)
 
 
 def resources_of(report: Report, path: PathKey, raw: dict, default: Resources) -> Resources:
@@ -244,7 +248,7 @@ def build_service(raw: dict, report: Report) -> ServiceSpec:
     meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
     stype = spec.get("type") or "ClusterIP"
     ports = []
-    names: set[str] = set()
+    seen_names: set[str] = set()
     raw_ports = lst(spec.get("ports"))
     for i, p in enumerate(raw_ports):
         p = d(p)
@@ -255,11 +259,11 @@ def build_service(raw: dict, report: Report) -> ServiceSpec:
         name = p.get("name") or ""
         if len(raw_ports) > 1 and not name:
             report((*path, "name"), "Required value")
-        elif name and name in names:
+        elif name and name in seen_names:
             report((*path, "name"), f"Duplicate value: {format_value(name)}", name)
-        elif name:
-            check_port_name(report, (*path, "name"), name)
-        names.add(name)
+        elif name:  # Service port names are DNS-1123 labels (validateServicePort), not IANA_SVC_NAMEs
+            check_name(report, (*path, "name"), name, names.dns1123_label)
+        seen_names.add(name)
         target = p.get("targetPort")
         if isinstance(target, int):
             port_in_range(report, (*path, "targetPort"), target)
