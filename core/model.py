@@ -121,6 +121,30 @@ class PreferredTerm:
 
 
 @dataclass(frozen=True)
+class LabelSelector:
+    """A metav1.LabelSelector: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist), ANDed.
+    An empty selector matches everything; a missing one (``None`` where it is optional) matches nothing."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    match_expressions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class PodAffinityTerm:
+    """One requiredDuringSchedulingIgnoredDuringExecution podAffinity / podAntiAffinity term.
+
+    ``label_selector`` None matches no pod. Namespaces: ``namespaces`` empty and no ``namespace_selector``
+    mean the namespace of the pod that carries the term; an empty ``namespace_selector`` means every
+    namespace (a namespace's only label PodPath knows is ``kubernetes.io/metadata.name``).
+    """
+
+    topology_key: str
+    label_selector: LabelSelector | None = None
+    namespaces: tuple[str, ...] = ()
+    namespace_selector: LabelSelector | None = None
+
+
+@dataclass(frozen=True)
 class PodTemplate:
     labels: dict[str, str] = field(default_factory=dict)
     containers: tuple[Container, ...] = ()
@@ -132,6 +156,11 @@ class PodTemplate:
     required_node_affinity: tuple[tuple[tuple[str, str, tuple[str, ...]], ...], ...] = ()
     readiness_delay: float = 2.0  # seconds from Running to Ready (annotation podpath.dev/readiness-delay)
     host_ports: tuple[int, ...] = ()
+    host_network: bool = False  # spec.hostNetwork: the pod uses its node's IP and ports
+    hostname: str = ""  # spec.hostname (DNS: <hostname>.<subdomain>.<ns>.svc.cluster.local)
+    subdomain: str = ""  # spec.subdomain (a headless Service's name)
+    required_pod_affinity: tuple[PodAffinityTerm, ...] = ()
+    required_pod_anti_affinity: tuple[PodAffinityTerm, ...] = ()
 
     def total_requests(self) -> Resources:
         cpu = sum(c.requests.cpu_milli for c in self.containers)
@@ -149,6 +178,7 @@ class WorkloadSpec:
     replicas: int
     selector: dict[str, str]  # matchLabels
     template: PodTemplate
+    service_name: str = ""  # StatefulSet spec.serviceName: the headless Service that names its pods
 
     @property
     def ref(self) -> ObjectRef:
@@ -206,6 +236,7 @@ class ServiceSpec:
     external_ips: tuple[str, ...] = ()
     publish_not_ready_addresses: bool = False
     health_check_node_port: int | None = None
+    load_balancer_source_ranges: tuple[str, ...] = ()  # spec.loadBalancerSourceRanges, normalised CIDRs
     # added by core.scenario: True for the default/kubernetes Service that build adds (never saved/exported)
     implicit: bool = False
     # endpoints of a selector-less Service that build knows, e.g. the control-plane node IPs of kubernetes

@@ -252,7 +252,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         if pc.owner is None and pc.spread:
             sel_counts = self._selector_counts(pod.namespace, pc.spread_selector)
         placement = self.scheduler.schedule(pod.key, pc, self.state.scheduler_config, self.rng, self.state.time,
-                                            selector_counts=sel_counts)
+                                            selector_counts=sel_counts, pod_labels=pod.labels)
         self.placements[pod.key] = placement
         self.placements.move_to_end(pod.key)
         while len(self.placements) > PLACEMENT_HISTORY:
@@ -283,6 +283,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         pod.reason = "ContainerCreating"
         self.pods_on_node[node][pod.key] = None
         self.table.add_pod(self.table.index[node], pc.req, pc.nz, pod.owner, pod.template.host_ports)
+        self.table.track_pod(pod.key, self.table.index[node], pod.namespace, pod.labels, pod.template)
         if pod.template.node_name is None:  # spec.nodeName pods bypass the scheduler: no Scheduled event
             self.record("Normal", "Scheduled", ev.pod_object(*pod.key), ev.scheduled(pod.namespace, pod.name, node))
         self.touch()
@@ -380,6 +381,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             pc = self.pod_class(pod)
             counted = None if pod.terminating else pod.owner  # a Terminating pod was uncounted at delete_pod
             self.table.add_pod(self.table.index[pod.node], pc.req, pc.nz, counted, pod.template.host_ports, sign=-1)
+            self.table.track_pod(pod.key, self.table.index[pod.node], pod.namespace, pod.labels, pod.template, -1)
             self.pods_on_node[pod.node].pop(pod.key, None)
         self.endpoints.pod_removed(pod)
         del self.state.pods[pod.key]

@@ -8,8 +8,14 @@ upstream weights in integer arithmetic, and picks among the top scores by reserv
 Plugins modelled: filters NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (nodeSelector and
 required terms), NodePorts, NodeResourcesFit; scores NodeResourcesFit (LeastAllocated, MostAllocated,
 RequestedToCapacityRatio), NodeResourcesBalancedAllocation, PodTopologySpread (system defaults),
-TaintToleration, NodeAffinity (preferred terms). InterPodAffinity and ImageLocality score 0 (the model has
-no pod affinity terms and no image sizes). Scheduling is one pod at a time, FIFO by creation.
+TaintToleration, NodeAffinity (preferred terms); InterPodAffinity filters required podAffinity /
+podAntiAffinity terms (``core.control.interpod``). InterPodAffinity's preferred terms and ImageLocality score
+0 (no image sizes in the model). Scheduling is one pod at a time, in queue order (``core.control.schedqueue``).
+
+A pod no node fits gets the FitError message: the filter reasons' histogram, then the DefaultPreemption
+PostFilter's own FitError -- every pod has priority 0, so there is never a lower-priority victim: nodes that
+failed an Unschedulable filter say "No preemption victims found for incoming pod", nodes that failed an
+UnschedulableAndUnresolvable one "Preemption is not helpful for scheduling".
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.control import interpod
 from core.model import PodTemplate, SchedulerConfig, Taint, Toleration
 
 MAX_NODE_SCORE = 100
@@ -44,12 +51,20 @@ SCORE_PLUGINS = tuple(WEIGHTS)
 
 # filter failure codes, in plugin order (the first failing plugin wins)
 OK, UNSCHEDULABLE, NODE_NAME, TAINT, AFFINITY, PORTS, RESOURCES = range(7)
+POD_AFFINITY, POD_ANTI_AFFINITY, EXISTING_ANTI_AFFINITY = 7, 8, 9  # InterPodAffinity (after NodeResourcesFit)
 REASONS = {
     UNSCHEDULABLE: "node(s) were unschedulable",
     NODE_NAME: "node(s) didn't match the requested node name",
     AFFINITY: "node(s) didn't match Pod's node affinity/selector",
     PORTS: "node(s) didn't have free ports for the requested pod ports",
+    POD_AFFINITY: interpod.REASONS[interpod.POD_AFFINITY],
+    POD_ANTI_AFFINITY: interpod.REASONS[interpod.POD_ANTI_AFFINITY],
+    EXISTING_ANTI_AFFINITY: interpod.REASONS[interpod.EXISTING_ANTI_AFFINITY],
 }
+# filters whose failure is UnschedulableAndUnresolvable (preemption cannot help on such a node)
+UNRESOLVABLE = (UNSCHEDULABLE, NODE_NAME, TAINT, AFFINITY, POD_AFFINITY)
+PREEMPTION_NO_VICTIMS = "No preemption victims found for incoming pod"
+PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling"
 MAX_FILTERED_KEPT = 200  # filter reasons kept per placement (all of them when the pod stays Pending)
 _EMPTY = np.zeros(0, dtype=np.int64)
 STRATEGIES = ("kube-scheduler", "RoundRobin", "Random")
@@ -220,6 +235,10 @@ class NodeTable:
         self.host_ports: list[dict[int, int]] = [dict() for _ in range(n)]
         self.affinity_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self.owner_zone_counts: dict[tuple[str, str, str], np.ndarray] = {}  # owner -> pods per zone id
+        # InterPodAffinity: every bound pod, and those with required anti-affinity terms
+        self.bound: dict[tuple[str, str], interpod.BoundPod] = {}
+        self.anti_bound: dict[tuple[str, str], interpod.BoundPod] = {}
+        self.topology = interpod.TopologyIndex(self.labels)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -251,6 +270,18 @@ class NodeTable:
             if self.host_ports[i][p] <= 0:
                 del self.host_ports[i][p]
 
+
+    def track_pod(self, key: tuple[str, str], i: int, namespace: str, labels: dict[str, str],
+                  template: PodTemplate, sign: int = 1) -> None:
+        """A pod bound to node ``i`` (sign 1) or gone (sign -1), as InterPodAffinity sees existing pods."""
+        if sign > 0:
+            bp = interpod.BoundPod(i, namespace, dict(labels), template)
+            self.bound[key] = bp
+            if template.required_pod_anti_affinity:
+                self.anti_bound[key] = bp
+        else:
+            self.bound.pop(key, None)
+            self.anti_bound.pop(key, None)
 
     def count_owner(self, i: int, owner, sign: int) -> None:
         """PodTopologySpread's matching-pod counts: a pod counts from binding until its deletionTimestamp is
@@ -338,12 +369,21 @@ class Scheduler:
 
     # -- filters -----------------------------------------------------------------------------------------
 
-    def filter_codes(self, pc: PodClass, node_name: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def filter_codes(self, pc: PodClass, node_name: str | None = None,
+                     pod_labels: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per node: code of the first failing filter (OK = feasible), and a (n, 3) boolean array of the
-        NodeResourcesFit shortfalls (pods, cpu, memory)."""
+        NodeResourcesFit shortfalls (pods, cpu, memory). ``pod_labels``: the pod's own labels (InterPodAffinity
+        matches them; default the template's)."""
         tab = self.table
         n = len(tab)
         codes = np.zeros(n, dtype=np.int8)
+        ipa = interpod.interpod_codes(tab.topology, pc.namespace,
+                                      pc.template.labels if pod_labels is None else pod_labels, pc.template,
+                                      tab.bound, tab.anti_bound)
+        if ipa is not None:
+            codes[ipa == interpod.POD_AFFINITY] = POD_AFFINITY
+            codes[ipa == interpod.POD_ANTI_AFFINITY] = POD_ANTI_AFFINITY
+            codes[ipa == interpod.EXISTING_ANTI_AFFINITY] = EXISTING_ANTI_AFFINITY
         short = np.zeros((n, 3), dtype=bool, order="F")
         np.less(tab.alloc[:, 2] - tab.req[:, 2], 1, out=short[:, 0])
         # zero requests never fail a resource (fitsRequest skips them), except the pod count
@@ -380,13 +420,22 @@ class Scheduler:
         return [REASONS[code]]
 
     def failure_message(self, pc: PodClass, codes: np.ndarray, short: np.ndarray) -> str:
-        """``0/3 nodes are available: 1 node(s) had untolerated taint {...}, 2 Insufficient cpu.``"""
+        """FitError.Error() with DefaultPreemption's PostFilter message, e.g. ``0/3 nodes are available: 1
+        node(s) had untolerated taint {...}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1
+        Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..`` (the
+        doubled final dot is upstream's: the inner FitError's "." plus the outer separator's)."""
         hist: dict[str, int] = {}
-        for i in np.flatnonzero(codes != OK):
+        failed = np.flatnonzero(codes != OK)
+        for i in failed:
             for r in self.failure_reasons(pc, int(i), int(codes[i]), short):
                 hist[r] = hist.get(r, 0) + 1
+        n = len(self.table)
         parts = sorted(f"{v} {k}" for k, v in hist.items())
-        return f"0/{len(self.table)} nodes are available: {', '.join(parts)}."
+        unresolvable = int(np.isin(codes[failed], UNRESOLVABLE).sum())
+        pre = {PREEMPTION_NOT_HELPFUL: unresolvable, PREEMPTION_NO_VICTIMS: len(failed) - unresolvable}
+        pre_parts = sorted(f"{v} {k}" for k, v in pre.items() if v)
+        return (f"0/{n} nodes are available: {', '.join(parts)}. "
+                f"preemption: 0/{n} nodes are available: {', '.join(pre_parts)}..")
 
     # -- scores ------------------------------------------------------------------------------------------
 
@@ -512,10 +561,11 @@ class Scheduler:
     # -- the cycle -----------------------------------------------------------------------------------------
 
     def schedule(self, pod_key: tuple[str, str], pc: PodClass, config: SchedulerConfig, rng: np.random.Generator,
-                 now: float, selector_counts: np.ndarray | None = None) -> Placement:
+                 now: float, selector_counts: np.ndarray | None = None,
+                 pod_labels: dict[str, str] | None = None) -> Placement:
         tab = self.table
         n = len(tab)
-        codes, short = self.filter_codes(pc)
+        codes, short = self.filter_codes(pc, pod_labels=pod_labels)
         ok = codes == OK
         if n == 0 or not ok.any():
             message = self.failure_message(pc, codes, short) if n else "0/0 nodes are available."

@@ -16,7 +16,9 @@ from core.model import (
     IngressPath,
     IngressRule,
     IngressSpec,
+    LabelSelector,
     NodeSpec,
+    PodAffinityTerm,
     PodTemplate,
     PreferredTerm,
     Resources,
@@ -182,6 +184,12 @@ def build_template(meta: dict, spec: dict, report: Report, base: PathKey) -> Pod
                    f"Invalid value: {format_value(text)}: must be a number of seconds >= 0, e.g. \"2.5\"", text)
             delay = 2.0
     node_name = spec.get("nodeName")
+    host_network = spec.get("hostNetwork") is True
+    if host_network:  # defaultHostNetworkPorts: a hostNetwork pod's containerPorts are its hostPorts
+        host_ports = sorted(set(host_ports) | {p.container_port for c in containers for p in c.ports})
+    pod_aff = d(d(spec.get("affinity")).get("podAffinity"))
+    pod_anti = d(d(spec.get("affinity")).get("podAntiAffinity"))
+    aff_path = (*base, "spec", "affinity")
     return PodTemplate(
         labels={str(k): str(v) for k, v in d(meta.get("labels")).items()},
         containers=tuple(containers),
@@ -192,7 +200,39 @@ def build_template(meta: dict, spec: dict, report: Report, base: PathKey) -> Pod
         required_node_affinity=required,
         readiness_delay=delay,
         host_ports=tuple(host_ports),
+        host_network=host_network,
+        hostname=str(spec.get("hostname") or ""),
+        subdomain=str(spec.get("subdomain") or ""),
+        required_pod_affinity=_pod_affinity_terms(
+            pod_aff.get("requiredDuringSchedulingIgnoredDuringExecution"), report,
+            (*aff_path, "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")),
+        required_pod_anti_affinity=_pod_affinity_terms(
+            pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution"), report,
+            (*aff_path, "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution")),
     )
+
+
+def _label_selector(raw: object) -> LabelSelector | None:
+    """A metav1.LabelSelector (None when absent)."""
+    if not isinstance(raw, dict):
+        return None
+    return LabelSelector(tuple(sorted((str(k), str(v)) for k, v in d(raw.get("matchLabels")).items())),
+                         _expressions(raw))
+
+
+def _pod_affinity_terms(raw: object, report: Report, path: PathKey) -> tuple[PodAffinityTerm, ...]:
+    """Required podAffinity / podAntiAffinity terms; topologyKey is required (validatePodAffinityTerm)."""
+    out = []
+    for i, t in enumerate(lst(raw)):
+        t = d(t)
+        key = t.get("topologyKey")
+        if not isinstance(key, str) or not key:
+            report((*path, i, "topologyKey"), "Required value: can not be empty")
+            continue
+        out.append(PodAffinityTerm(key, _label_selector(t.get("labelSelector")),
+                                   tuple(str(n) for n in lst(t.get("namespaces"))),
+                                   _label_selector(t.get("namespaceSelector"))))
+    return tuple(out)
 
 
 
@@ -221,7 +261,9 @@ def build_workload(raw: dict, report: Report, node_count: int) -> WorkloadSpec:
         report(("spec", "replicas"), f"Invalid value: {replicas}: must be greater than or equal to 0", replicas)
         replicas = 0
     ns = meta.get("namespace") or "default"
-    return WorkloadSpec(kind, str(ns), str(meta.get("name") or ""), int(replicas), selector, template)
+    service_name = spec.get("serviceName") if kind == "StatefulSet" else None
+    return WorkloadSpec(kind, str(ns), str(meta.get("name") or ""), int(replicas), selector, template,
+                        service_name=service_name if isinstance(service_name, str) else "")
 
 
 def _ipv4(value, path: tuple, report: Report) -> str | None:
@@ -301,6 +343,16 @@ def build_service(raw: dict, report: Report) -> ServiceSpec:
         timeout = 10800
     lb_ip = spec.get("loadBalancerIP") or d((lst(d(status.get("loadBalancer")).get("ingress")) or [{}])[0]).get("ip")
     selector = spec.get("selector")
+    source_ranges = []
+    for i, cidr in enumerate(lst(spec.get("loadBalancerSourceRanges"))):
+        # ValidateService: values may be space-padded (a historical accident), each must be a CIDR
+        try:
+            source_ranges.append(str(ipaddress.ip_network(str(cidr).strip(), strict=False)))
+        except ValueError:
+            report(("spec", "loadBalancerSourceRanges", i), f"Invalid value: {format_value(cidr)}: must be a "
+                   "valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)", cidr)
+    if source_ranges and stype != "LoadBalancer":
+        report(("spec", "loadBalancerSourceRanges"), "Forbidden: may only be used when `type` is 'LoadBalancer'")
     return ServiceSpec(
         namespace=str(meta.get("namespace") or "default"), name=str(meta.get("name") or ""), type=stype,
         cluster_ip=cluster_ip, ports=tuple(ports),
@@ -314,6 +366,7 @@ def build_service(raw: dict, report: Report) -> ServiceSpec:
         external_ips=tuple(str(x) for x in lst(spec.get("externalIPs"))),
         publish_not_ready_addresses=bool(spec.get("publishNotReadyAddresses") or False),
         health_check_node_port=spec.get("healthCheckNodePort"),
+        load_balancer_source_ranges=tuple(source_ranges) if stype == "LoadBalancer" else (),
     )
 
 

@@ -153,8 +153,11 @@ def test_pending_message_for_mixed_taint_and_insufficient_cpu():
     assert sim.state.pods[victim.key].terminating
     pending = [p for p in sim.state.pods.values() if p.node is None]
     assert len(pending) == 1
+    # the taint is UnschedulableAndUnresolvable (preemption cannot help there); the two cpu failures are
+    # Unschedulable but every pod has priority 0, so there is no lower-priority victim on them
     msg = ("0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, "
-           "2 Insufficient cpu.")
+           "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for "
+           "scheduling, 2 No preemption victims found for incoming pod..")
     assert pending[0].reason == msg
     failed = [e for e in sim.state.events if e.reason == "FailedScheduling"]
     assert [(e.time, e.type, e.message) for e in failed] == [(350.0, "Warning", msg)]
@@ -211,8 +214,11 @@ def test_filters_unschedulable_node_name_affinity_and_pods_limit():
     assert p.node is None and p.phase == "Pending"
     # n1: selector mismatch; n2: pods limit 1 already used; n3: cordoned (first failing filter wins);
     # reasons sorted as strings: "1 Too many pods" < "1 node(s) didn't..." < "1 node(s) were..."
+    # preemption: only the "Too many pods" node is resolvable (NodeAffinity and NodeUnschedulable are not)
     assert p.reason == ("0/3 nodes are available: 1 Too many pods, 1 node(s) didn't match Pod's node "
-                        "affinity/selector, 1 node(s) were unschedulable.")
+                        "affinity/selector, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: "
+                        "1 No preemption victims found for incoming pod, 2 Preemption is not helpful for "
+                        "scheduling..")
 
 
 @pytest.mark.parametrize("strategy", ["RoundRobin", "Random"])
