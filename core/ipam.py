@@ -11,13 +11,26 @@
   first pod gets ``.2``, then the next address after the last one handed out (wrapping), never one that a
   live pod still holds.
 
+Stable addresses. A real cluster records every allocation in the object (``spec.clusterIP``,
+``spec.ports[].nodePort``, ``spec.podCIDR``), so an address belongs to its object until the object is
+deleted. A scenario file usually carries none of them, so PodPath derives each automatic allocation from the
+object's identity instead of from the order of a random stream: ``allocate_for(key)`` starts at a slot
+computed from ``key`` (``preferred_slot``: a SHA-256 of ``salt/key``, or for names ending in an ordinal --
+``node-3``, ``kind-worker2`` -- the ordinal, so ``node-1`` keeps the first podCIDR and the first node IP as
+kubeadm clusters usually show) and probes the following slots with wrap-around, dynamic band before static
+band, exactly like the apiserver's random scan. Adding, removing or editing one object therefore leaves every
+other object's addresses alone, live or after save and reload, unless two identities land on the same slot --
+then the one allocated first (file order) keeps it and the other takes the next free slot.
+
 Errors are ``AllocationError`` with a ``reason`` of ``"not_in_range"``, ``"already_allocated"`` or
 ``"full"`` and kube-apiserver's wording in ``str()``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +57,36 @@ def port_range_offset(size: int) -> int:
     if size <= 16:
         return 0
     return int(min(max(16, size // 32), 128))
+
+
+_ORDINAL = re.compile(r"(\d+)$")
+
+
+def identity_hash(key: str, salt: int | str = 0) -> int:
+    """A 64-bit hash of ``salt/key`` (first 8 bytes of SHA-256, big-endian): same key, same number, on every
+    machine and Python run (``hash()`` is salted per process)."""
+    return int.from_bytes(hashlib.sha256(f"{salt}/{key}".encode()).digest()[:8], "big")
+
+
+def preferred_slot(key: str, n: int, salt: int | str = 0, ordinal: bool = False) -> int:
+    """Where ``allocate_for`` starts probing among ``n`` slots. With ``ordinal`` a key ending in a number
+    ``k >= 1`` (``node-3``) prefers slot ``k - 1`` (mod ``n``); otherwise the identity hash mod ``n``."""
+    if n <= 0:
+        return 0
+    if ordinal:
+        m = _ORDINAL.search(key)
+        if m and int(m.group(1)) >= 1:
+            return (int(m.group(1)) - 1) % n
+    return identity_hash(key, salt) % n
+
+
+def _probe(used: set[int], lo: int, n: int, start: int) -> int | None:
+    """The first index of ``lo + (start + k) % n`` (k = 0, 1, ...) that is not in ``used``."""
+    for k in range(n):
+        idx = lo + (start + k) % n
+        if idx not in used:
+            return idx
+    return None
 
 
 def _pick(rng: np.random.Generator, free_upper: list[int], free_lower: list[int]) -> int | None:
@@ -76,6 +119,20 @@ class _BandAllocator:
                 if idx not in self.used:
                     self.used.add(idx)
                     return idx
+        return None
+
+
+    def _allocate_index_for(self, key: str, salt: int | str) -> int | None:
+        """Keyed scan: the dynamic band from ``preferred_slot(key)``, then the static band likewise."""
+        if len(self.used) >= self.size:
+            return None
+        for lo, n in ((self.offset, self.size - self.offset), (0, self.offset)):
+            if n <= 0:
+                continue
+            idx = _probe(self.used, lo, n, preferred_slot(key, n, salt))
+            if idx is not None:
+                self.used.add(idx)
+                return idx
         return None
 
 
@@ -124,6 +181,13 @@ class ServiceCIDRAllocator(_BandAllocator):
             raise AllocationError("full", "failed to allocate a serviceIP: range is full")
         return str(ipaddress.IPv4Address(self.base + idx))
 
+    def allocate_for(self, key: str, salt: int | str = 0) -> str:
+        """A ClusterIP derived from ``key`` (e.g. ``Service/ns/name``), stable whatever else is allocated."""
+        idx = self._allocate_index_for(key, salt)
+        if idx is None:
+            raise AllocationError("full", "failed to allocate a serviceIP: range is full")
+        return str(ipaddress.IPv4Address(self.base + idx))
+
     def release(self, ip: str) -> None:
         self.used.discard(int(ipaddress.IPv4Address(ip)) - self.base)
 
@@ -152,6 +216,13 @@ class PortAllocator(_BandAllocator):
 
     def allocate_next(self, rng: np.random.Generator) -> int:
         idx = self._allocate_next_index(rng)
+        if idx is None:
+            raise AllocationError("full", "range is full")
+        return self.lo + idx
+
+    def allocate_for(self, key: str, salt: int | str = 0) -> int:
+        """A nodePort derived from ``key`` (e.g. ``Service/ns/name/port/TCP/80``)."""
+        idx = self._allocate_index_for(key, salt)
         if idx is None:
             raise AllocationError("full", "range is full")
         return self.lo + idx
@@ -195,6 +266,15 @@ class PodCIDRAllocator:
                 base = int(self.network.network_address) + idx * self.block
                 return f"{ipaddress.IPv4Address(base)}/{self.mask_size}"
         raise AllocationError("full", f"no remaining CIDRs left to allocate in the pod subnet {self.network}")
+
+    def allocate_for(self, node_name: str) -> str:
+        """The podCIDR of ``node_name``: its ordinal's block (``node-2`` -> the second), else a hashed one."""
+        idx = _probe(self.used, 0, self.count, preferred_slot(node_name, self.count, ordinal=True))
+        if idx is None:
+            raise AllocationError("full", f"no remaining CIDRs left to allocate in the pod subnet {self.network}")
+        self.used.add(idx)
+        base = int(self.network.network_address) + idx * self.block
+        return f"{ipaddress.IPv4Address(base)}/{self.mask_size}"
 
     def release(self, cidr: str) -> None:
         net = ipaddress.IPv4Network(cidr)
@@ -259,12 +339,18 @@ class SequentialIPAllocator:
         self.network = ipaddress.IPv4Network(cidr, strict=True)
         self._base = int(self.network.network_address)
         self._next = start
+        self._start = start
         self.used: set[str] = set()
+        self._used_idx: set[int] = set()  # the same addresses as offsets from the network address
 
     def occupy(self, ip: str) -> str:
         if ip in self.used:
             raise AllocationError("already_allocated", f"address {ip} is already in use", ip)
         self.used.add(ip)
+        try:
+            self._used_idx.add(int(ipaddress.IPv4Address(ip)) - self._base)
+        except ValueError:
+            pass  # not an IPv4 address: it can never collide with one handed out here
         return ip
 
     def allocate_next(self) -> str:
@@ -273,5 +359,19 @@ class SequentialIPAllocator:
             self._next += 1
             if ip not in self.used:
                 self.used.add(ip)
+                self._used_idx.add(self._next - 1)
                 return ip
         raise AllocationError("full", f"no free address left in {self.network}")
+
+    def allocate_for(self, key: str) -> str:
+        """An address derived from ``key`` (ordinal-first, see ``preferred_slot``) between ``start`` and the
+        last address before broadcast."""
+        last = self.network.num_addresses - 2
+        n = last - self._start + 1
+        idx = _probe(self._used_idx, self._start, n, preferred_slot(key, n, ordinal=True)) if n > 0 else None
+        if idx is None:
+            raise AllocationError("full", f"no free address left in {self.network}")
+        ip = str(ipaddress.IPv4Address(self._base + idx))
+        self.used.add(ip)
+        self._used_idx.add(idx)
+        return ip

@@ -1,16 +1,15 @@
 """Document -> ClusterModel: validate every object, build the typed model, allocate addresses and ports.
 
 Everything is reported at once; allocation follows domain.md d.1 through ``core.ipam``: user-chosen
-ClusterIPs/nodePorts are reserved first (file order), then automatic ones are drawn at random (numpy
-Generator seeded from ``seed`` or the Simulation's seed) from the upper dynamic band first. The implicit
+ClusterIPs/nodePorts are reserved first (file order), then automatic ones come from the upper dynamic band
+first, each at a slot derived from the object's identity salted with ``seed`` (or the Simulation's seed), so
+adding, removing or editing one object never moves another one's address (``core.ipam.allocate_for``). The implicit
 ``default/kubernetes`` Service takes the range's first address (443 -> 6443).
 """
 
 from __future__ import annotations
 
 import ipaddress
-
-import numpy as np
 
 from core.ipam import AllocationError, PodCIDRAllocator, PortAllocator, SequentialIPAllocator, ServiceCIDRAllocator
 from core.model import ClusterModel, ServicePort, ServiceSpec, TimelineEvent
@@ -22,7 +21,7 @@ from core.scenario.errors import Diagnostic, ScenarioError, format_value
 from core.scenario.kinds import CONFIG_KINDS, WORKLOAD_KINDS, object_ref, ref_label, root_definition
 from core.scenario.validate import check_object, format_path, prune
 
-LOAD_BALANCER_POOL = "203.0.113.0/24"  # TEST-NET-3, handed out from .10 like MetalLB from its pool
+LOAD_BALANCER_POOL = "203.0.113.0/24"  # TEST-NET-3, .10 and up, like MetalLB from its pool (slot by identity)
 EXTERNAL_CLIENT_POOL = "198.51.100.0/24"  # TEST-NET-2, from .10
 
 
@@ -56,8 +55,10 @@ class Reporter:
 
 
 def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_index: dict[int, int],
-              rng: np.random.Generator, network: dict[str, str]) -> None:
-    """Fill every address and port in file order; ``svc_index`` maps service position -> entry index."""
+              seed: int, network: dict[str, str]) -> None:
+    """Fill every address and port: user-chosen ones reserved first, then each automatic one derived from its
+    object's identity (``seed`` salts ClusterIPs and nodePorts, which the apiserver draws at random);
+    ``svc_index`` maps service position -> entry index."""
     # nodes: InternalIPs then podCIDRs, explicit first
     try:
         node_ips = SequentialIPAllocator(network.get("nodeSubnet", model.cluster.node_subnet), 10)
@@ -85,9 +86,9 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
         report = rep.for_entry(where[id(node)])
         try:
             if not node.internal_ip and node_ips is not None:
-                node.internal_ip = node_ips.allocate_next()
+                node.internal_ip = node_ips.allocate_for(node.name)
             if not node.pod_cidr and pod_cidrs is not None:
-                node.pod_cidr = pod_cidrs.allocate_next()
+                node.pod_cidr = pod_cidrs.allocate_for(node.name)
         except AllocationError as exc:
             report((), str(exc))
 
@@ -152,32 +153,40 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
                 report(("spec", "loadBalancerIP"), f"Invalid value: {format_value(svc.load_balancer_ip)}: {exc}",
                        svc.load_balancer_ip)
                 svc.load_balancer_ip = None
+    # automatic ones: each derived from the Service's identity (core.ipam allocate_for), one Service after
+    # the other in file order, so an object added at the end never takes an address another one had
+    pending_by_svc: dict[int, list[int]] = {}
+    for _svc, k, pos in pending_ports:
+        pending_by_svc.setdefault(pos, []).append(k)
     for pos, svc in enumerate(model.services):
         report = rep.for_entry(svc_index[pos])
+        ident = f"Service/{svc.namespace}/{svc.name}"
         try:
             if svc.cluster_ip is None and svc.type != "ExternalName":
-                svc.cluster_ip = ips.allocate_next(rng)
+                svc.cluster_ip = ips.allocate_for(ident, seed)
             if svc.type == "LoadBalancer" and not svc.load_balancer_ip:
-                svc.load_balancer_ip = lb_pool.allocate_next()
+                svc.load_balancer_ip = lb_pool.allocate_for(f"{svc.namespace}/{svc.name}")
         except AllocationError as exc:
             report(("spec",), str(exc))
-    for svc, k, pos in pending_ports:
-        # a port with the same number that already has a nodePort (user-chosen or drawn just before) shares it
-        shared = next((q.node_port for q in svc.ports if q.port == svc.ports[k].port and q.node_port is not None
-                       and q.protocol != svc.ports[k].protocol), None)
-        try:
-            new = list(svc.ports)
-            new[k] = ServicePort(new[k].port, new[k].protocol, new[k].name, new[k].target_port,
-                                 shared if shared is not None else ports.allocate_next(rng))
-            svc.ports = tuple(new)
-        except AllocationError as exc:
-            rep.for_entry(svc_index[pos])(("spec", "ports", k, "nodePort"), str(exc))
-    for pos, svc in enumerate(model.services):
+        for k in pending_by_svc.get(pos, []):
+            # a port with the same number that already has a nodePort (user-chosen or drawn just before)
+            # shares it
+            p = svc.ports[k]
+            shared = next((q.node_port for q in svc.ports if q.port == p.port and q.node_port is not None
+                           and q.protocol != p.protocol), None)
+            try:
+                new = list(svc.ports)
+                new[k] = ServicePort(p.port, p.protocol, p.name, p.target_port, shared if shared is not None
+                                     else ports.allocate_for(f"{ident}/nodePort/{p.protocol}/{p.name or p.port}",
+                                                             seed))
+                svc.ports = tuple(new)
+            except AllocationError as exc:
+                report(("spec", "ports", k, "nodePort"), str(exc))
         if svc.type == "LoadBalancer" and svc.external_traffic_policy == "Local" and svc.health_check_node_port is None:
             try:
-                svc.health_check_node_port = ports.allocate_next(rng)
+                svc.health_check_node_port = ports.allocate_for(f"{ident}/healthCheckNodePort", seed)
             except AllocationError as exc:
-                rep.for_entry(svc_index[pos])(("spec", "healthCheckNodePort"), str(exc))
+                report(("spec", "healthCheckNodePort"), str(exc))
     if not user_kubernetes and ips.size > 0:
         model.services.insert(0, kubernetes_service(model, ips.kubernetes_ip))
 
@@ -190,7 +199,7 @@ def _allocate(model: ClusterModel, rep: Reporter, where: dict[int, int], svc_ind
                 pass
     for c in model.clients:
         if c.location == "external" and not c.ip:
-            c.ip = clients.allocate_next()
+            c.ip = clients.allocate_for(c.name)
 
 
 def kubernetes_service(model: ClusterModel, ip: str) -> ServiceSpec:
@@ -308,7 +317,6 @@ def _build(doc: Document, rep: Reporter, seed: int | None) -> ClusterModel:
     events.sort(key=lambda x: x[0].at)
     model.timeline = [e for e, _, _ in events]
 
-    rng = np.random.default_rng(model.simulation.seed if seed is None else seed)
-    _allocate(model, rep, where, svc_index, rng, network)
+    _allocate(model, rep, where, svc_index, int(model.simulation.seed if seed is None else seed), network)
     cross_checks(model, rep, where, events)
     return model

@@ -1,5 +1,6 @@
 """Scenario loading, validation messages (with file:line:column), allocation through build, round trips."""
 
+import hashlib
 import textwrap
 
 import pytest
@@ -219,9 +220,14 @@ def test_build_allocations_on_demo():
     assert by_name["web-headless"].cluster_ip == "None"
     assert by_name["docs"].cluster_ip is None
     assert by_name["web-nodeport"].ports[0].node_port == 30080
-    # LoadBalancer IPs from 203.0.113.0/24 starting at .10, in file order
-    assert by_name["web-lb"].load_balancer_ip == "203.0.113.10"
-    assert by_name["ingress-nginx-controller"].load_balancer_ip == "203.0.113.11"
+    # LoadBalancer IPs from 203.0.113.10 .. .254 (245 addresses), each at a slot derived from the Service:
+    # 10 + (first 8 bytes of sha256("0/ns/name"), big-endian) mod 245 (core.ipam.preferred_slot)
+    def slot(key: str) -> int:
+        return 10 + int.from_bytes(hashlib.sha256(f"0/{key}".encode()).digest()[:8], "big") % 245
+
+    assert by_name["web-lb"].load_balancer_ip == f"203.0.113.{slot('default/web-lb')}"
+    assert by_name["ingress-nginx-controller"].load_balancer_ip == \
+        f"203.0.113.{slot('ingress-nginx/ingress-nginx-controller')}"
     for s in model.services:
         if s.cluster_ip not in (None, "None") and not s.implicit:
             # automatic ClusterIPs avoid the static band 10.96.0.1 .. 10.96.1.0
@@ -232,7 +238,7 @@ def test_build_allocations_on_demo():
                 assert p.node_port is not None and 30000 <= p.node_port <= 32767
                 assert p.node_port == 30080 or p.node_port >= 30086
     browser = next(c for c in model.clients if c.name == "browser")
-    assert browser.ip == "198.51.100.10"
+    assert browser.ip == f"198.51.100.{slot('browser')}"  # the client pool works the same way
     assert [(e.at, e.action, e.target) for e in model.timeline] == [(20.0, "failNode", "node-2"),
                                                                     (60.0, "recoverNode", "node-2")]
     assert model.simulation.seed == 42 and model.simulation.preset == "classroom"
