@@ -65,6 +65,20 @@ def quantised_shares(n: int) -> np.ndarray:
     return shares
 
 
+def uniform_mixture(shares: np.ndarray) -> tuple[float, np.ndarray]:
+    """Write exact shares P (each within ~n * 2^-31 of 1/n) as ``(1 - eps) * uniform + eps * Q``.
+
+    Returns ``eps`` (a little above ``max_i 1 - n * P_i``) and the cumulative sum of ``Q``. A draw
+    ``u < 1 - eps`` picks ``floor(u / (1 - eps) * n)``; the rare ``u >= 1 - eps`` (about one draw in 10^8)
+    picks from Q with ``(u - (1 - eps)) / eps``: exactly P, with one multiplication per draw instead of a
+    search over the chain's cumulative shares.
+    """
+    n = shares.size
+    eps = float(np.max(1.0 - n * shares)) * 1.5 + 1e-12
+    q = np.maximum(shares - (1.0 - eps) / n, 0.0)
+    return eps, np.cumsum(q / q.sum())
+
+
 class IptablesBalancer(Balancer):
     """KUBE-SVC/KUBE-SVL chain of one service on one node."""
 
@@ -72,9 +86,9 @@ class IptablesBalancer(Balancer):
 
     def __init__(self, *, affinity_timeout: float | None = None) -> None:
         super().__init__(affinity_timeout=affinity_timeout)
-        self._cum = np.zeros(0)
-        self._edges = np.zeros(0)
-        self._near_uniform = False
+        self._eps = 0.0
+        self._q_cum = np.zeros(0)
+        self._n_scaled = 0.0
         self._probs: list[str] = []
 
     def _set_endpoints(self, keys: list[str], weights: list[int], now: float) -> None:
@@ -82,11 +96,10 @@ class IptablesBalancer(Balancer):
         self.endpoint_keys = sorted(keys)
         n = len(self.endpoint_keys)
         self._probs = chain_probabilities(n)
-        self._cum = np.cumsum(quantised_shares(n))[:-1] if n else np.zeros(0)
-        # bin edges 0, cum..., 1; the quantised shares are within ~n*2^-31 of 1/n, so floor(u*n) is the
-        # right bin or its neighbour: two comparisons fix it (much cheaper than a binary search)
-        self._edges = np.r_[0.0, self._cum, 1.0]
-        self._near_uniform = n > 0 and bool(np.abs(self._edges - np.arange(n + 1) / n).max() < 0.25 / n)
+        if n > 1:
+            self._eps, self._q_cum = uniform_mixture(quantised_shares(n))
+            # keeps u * n / (1 - eps) below n for every u < 1 - eps
+            self._n_scaled = n * (1.0 - 2.0 ** -52) / (1.0 - self._eps)
         self.active = np.zeros(n, dtype=np.int64)
         self.inactive = np.zeros(n, dtype=np.int64)
 
@@ -97,11 +110,13 @@ class IptablesBalancer(Balancer):
         if n == 1:
             return np.zeros(src_ip.size, dtype=np.int64)
         u = rng.random(src_ip.size)
-        if not self._near_uniform:
-            return np.searchsorted(self._cum, u, side="right").astype(np.int64)
-        g = np.minimum((u * n).astype(np.int64), n - 1)
-        e = self._edges
-        return g + (u >= e[g + 1]) - (u < e[g])
+        top = 1.0 - self._eps
+        pos = (u * self._n_scaled).astype(np.int64)
+        if u.size and u.max() >= top:  # the correction branch of the mixture
+            rare = np.flatnonzero(u >= top)
+            q = (u[rare] - top) / self._eps
+            pos[rare] = np.minimum(np.searchsorted(self._q_cum, q, side="right"), n - 1)
+        return pos
 
     def expected_shares(self) -> np.ndarray:
         return quantised_shares(len(self.endpoint_keys))

@@ -40,6 +40,10 @@ def least_merge(base: np.ndarray, step: int, w: np.ndarray, k: int) -> np.ndarra
     top = (int(base.max()) + (k + 1) * step) * lcm if lcm else LIMIT
     if not lcm or top >= LIMIT:
         return _least_merge_exact_loop(base, step, w, k)
+    if w.min() == w.max():  # equal weights (kube-proxy programs weight 1): rounds, no sort of k items
+        picks = _equal_step_merge(base, step, k)
+        if picks is not None:
+            return picks
     s = lcm // w
     start = base * s
     inc = step * s
@@ -54,6 +58,33 @@ def least_merge(base: np.ndarray, step: int, w: np.ndarray, k: int) -> np.ndarra
     key = start[dest] + j * inc[dest]
     order = np.lexsort((dest, key))
     return dest[order[:k]]
+
+
+def _equal_step_merge(base: np.ndarray, step: int, k: int) -> np.ndarray | None:
+    """``least_merge`` when every dest has the same weight: candidate j of dest d costs
+    ``base_d + j*step = (q_d + j)*step + r_d`` (q, r = divmod(base_d, step)), so the picks come in rounds
+    t = q_d + j, each round listing the dests with ``q_d <= t`` in (r_d, position) order. Once every dest
+    has joined (t >= max q) the rounds repeat, so k picks are a few partial rounds and a tiled cycle.
+    Returns None when the partial rounds would be too many to lay out (the caller sorts instead).
+    """
+    m = base.size
+    q, r = np.divmod(base, step)
+    sigma = np.lexsort((np.arange(m), r))  # m entries: the order of dests within a round
+    qs = q[sigma]
+    q0, q1 = int(qs.min()), int(qs.max())
+    if q1 == q0:
+        return np.resize(sigma, k).astype(np.int64, copy=False)
+    rounds = np.arange(q0, min(q1, q0 + k))  # the partial rounds (each lists at least one dest)
+    per_round = np.searchsorted(np.sort(qs), rounds, side="right")
+    cum = np.cumsum(per_round)
+    need = int(np.searchsorted(cum, k)) + 1 if cum[-1] >= k else rounds.size
+    if need * m > 8 * (k + m):
+        return None
+    mask = qs[None, :] <= rounds[:need, None]
+    head = np.broadcast_to(sigma, mask.shape)[mask]
+    if head.size >= k:
+        return head[:k].astype(np.int64, copy=False)
+    return np.concatenate([head, np.resize(sigma, k - head.size)]).astype(np.int64, copy=False)
 
 
 def _water_level(start: np.ndarray, inc: np.ndarray, k: int) -> int:

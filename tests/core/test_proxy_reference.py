@@ -143,10 +143,40 @@ def test_least_merge_equals_greedy_loop_on_random_costs():
     assert least_merge(base, 256, big, 50).tolist() == _least_merge_exact_loop(base, 256, big, 50).tolist()
 
 
-def test_iptables_fast_bin_lookup_equals_binary_search():
+def test_iptables_uniform_mixture_is_exactly_the_quantised_shares():
+    """The O(1) pick: (1 - eps) * uniform + eps * Q adds up to the chain's quantised shares P, and a draw
+    below 1 - eps lands on floor(u * n / (1 - eps))."""
+    from core.proxy.iptables import quantised_shares, uniform_mixture
+
     for n in (2, 3, 7, 100, 1000):
+        p = quantised_shares(n)
+        eps, q_cum = uniform_mixture(p)
+        q = np.diff(np.r_[0.0, q_cum])
+        assert 0 < eps < 1e-6 and np.all(q >= 0) and q_cum[-1] == pytest.approx(1.0)
+        assert np.allclose((1 - eps) / n + eps * q, p, rtol=0, atol=1e-15)
         b = make_balancer("iptables")
         b.set_endpoints([f"10.0.{i // 250}.{i % 250}:80" for i in range(n)])
         got = b.pick(np.zeros(50000, np.uint32), np.zeros(50000, np.int64), 0.0, np.random.default_rng(n))
         u = np.random.default_rng(n).random(50000)
-        assert np.array_equal(got, np.searchsorted(b._cum, u, side="right"))
+        assert u.max() < 1 - eps  # the correction branch is one draw in ~10^8
+        assert np.array_equal(got, np.floor(u * n / (1 - eps)).astype(np.int64))
+
+
+def test_iptables_mixture_correction_branch_picks_from_q():
+    from core.proxy.iptables import quantised_shares, uniform_mixture
+
+    n = 3
+    eps, q_cum = uniform_mixture(quantised_shares(n))
+    top = 1 - eps
+    # draws in the correction band map through Q's cumulative shares: (u - top) / eps
+    u = np.array([top, top + eps * (q_cum[0] + q_cum[1]) / 2, 1 - 1e-17, 0.0])
+
+    class Draws:
+        def random(self, k):
+            return u[:k]
+
+    b = make_balancer("iptables")
+    b.set_endpoints(["10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80"])
+    got = b.pick(np.zeros(4, np.uint32), np.zeros(4, np.int64), 0.0, Draws())
+    want = [int(np.searchsorted(q_cum, (x - top) / eps, side="right")) for x in u[:3]] + [0]
+    assert got.tolist() == [min(w, n - 1) for w in want]
