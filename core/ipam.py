@@ -9,7 +9,8 @@
   order, keeping the CIDRs nodes already carry.
 * Pod IPs (``PodIPAllocator``): host-local IPAM inside the node's podCIDR: ``.1`` is the bridge, the
   first pod gets ``.2``, then the next address after the last one handed out (wrapping), never one that a
-  live pod still holds.
+  live pod still holds. A pod's pinned ``status.podIP`` is kept when it is inside the podCIDR and free --
+  ``.1`` included, which only bridge CNIs reserve (``claim``).
 
 Stable addresses. A real cluster records every allocation in the object (``spec.clusterIP``,
 ``spec.ports[].nodePort``, ``spec.podCIDR``), so an address belongs to its object until the object is
@@ -308,10 +309,17 @@ class PodIPAllocator:
         off = int(ipaddress.IPv4Address(ip)) - self._base
         return self._first <= off <= self._last
 
+    def claimable(self, ip: str) -> bool:
+        """Whether a pod may keep ``ip`` (its pinned ``status.podIP``): inside the podCIDR, neither the network
+        nor the broadcast address, and free. ``.1`` is allowed: only bridge CNIs keep it for the gateway
+        (Calico, Cilium and other routed CNIs hand it to pods); automatic allocation still starts at ``.2``."""
+        off = int(ipaddress.IPv4Address(ip)) - self._base
+        return 1 <= off <= self._last and off not in self.in_use
+
     def claim(self, ip: str) -> str:
         """Keep an address a pod already carries (status.podIP); refuses one outside the CIDR or taken."""
         off = int(ipaddress.IPv4Address(ip)) - self._base
-        if not (self._first <= off <= self._last):
+        if not (1 <= off <= self._last):
             raise AllocationError("not_in_range", f"{ip} is not a pod address of podCIDR {self.cidr}", ip)
         if off in self.in_use:
             raise AllocationError("already_allocated", f"{ip} is already held by another pod", ip)
@@ -330,6 +338,30 @@ class PodIPAllocator:
 
     def release(self, ip: str) -> None:
         self.in_use.discard(int(ipaddress.IPv4Address(ip)) - self._base)
+
+
+def pinned_pod_ip_problem(ip: str, cidr: str) -> str | None:
+    """Why a pod cannot keep ``ip`` as its address in node podCIDR ``cidr`` (None: it can, ``.1`` included)."""
+    net = ipaddress.IPv4Network(cidr, strict=False)
+    addr = ipaddress.IPv4Address(ip)
+    if addr not in net:
+        return f"it is not in the node's podCIDR {net}"
+    if net.num_addresses > 2 and addr == net.network_address:
+        return f"it is the network address of podCIDR {net}"
+    if net.num_addresses > 2 and addr == net.broadcast_address:
+        return f"it is the broadcast address of podCIDR {net}"
+    return None
+
+
+def first_free_pod_ip(cidr: str, taken: set[str]) -> str | None:
+    """The first address from ``.2`` up (host-local's first pick) that is not in ``taken``."""
+    net = ipaddress.IPv4Network(cidr, strict=False)
+    base = int(net.network_address)
+    for off in range(2, net.num_addresses - 1):
+        ip = str(ipaddress.IPv4Address(base + off))
+        if ip not in taken:
+            return ip
+    return None
 
 
 class SequentialIPAllocator:

@@ -48,7 +48,7 @@ PLACEMENT_HISTORY = 4096  # placements kept for "why node-2?" (the most recent o
 
 
 def assign_node_addresses(model: ClusterModel) -> list[tuple[str, str]]:
-    """(internal IP, podCIDR) per node: the model's values, else allocated in node order with core.ipam."""
+    """(internal IP, podCIDR) per node: the model's values, else derived from the node's name (core.ipam)."""
     cidrs = PodCIDRAllocator(model.cluster.pod_subnet, model.cluster.node_cidr_mask_size)
     ips = SequentialIPAllocator(model.cluster.node_subnet, start=10)
     for n in model.nodes:
@@ -58,8 +58,8 @@ def assign_node_addresses(model: ClusterModel) -> list[tuple[str, str]]:
             ips.occupy(n.internal_ip)
     out = []
     for n in model.nodes:
-        ip = n.internal_ip or ips.allocate_next()
-        cidr = n.pod_cidr or cidrs.allocate_next()
+        ip = n.internal_ip or ips.allocate_for(n.name)
+        cidr = n.pod_cidr or cidrs.allocate_for(n.name)
         out.append((ip, cidr))
     return out
 
@@ -108,12 +108,24 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._episode: dict[str, int] = {}
         self.pods_on_node: dict[str, dict[tuple[str, str], None]] = {n: {} for n in names}
         self._init_workloads()
+        self._reserved_ip = self._reserve_pinned_pod_ips()
         self._initial = True
         self._settle()
         self._publish()
         self.proxies.initial_sync(0.0)
         self._proxy_due.clear()
         self._initial = False
+
+    def _reserve_pinned_pod_ips(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Hold every pinned ``status.podIP`` of a Pod with ``spec.nodeName`` before any pod starts, so that no
+        automatic address takes it (``.1`` included; core.scenario warned about the ones that cannot be kept)."""
+        held: dict[tuple[str, str], tuple[str, str]] = {}
+        for bp in self.model.pods:
+            node = bp.template.node_name
+            alloc = self.ip_alloc.get(node or "")
+            if bp.pod_ip and alloc is not None and alloc.claimable(bp.pod_ip):
+                held[(bp.namespace, bp.name)] = (node, alloc.claim(bp.pod_ip))
+        return held
 
     # -- timers ----------------------------------------------------------------------------------------------
 
@@ -306,11 +318,11 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         alloc = self.ip_alloc[pod.node]
         try:
             wanted = self._bare_ip.get(pod.key)
-            if wanted and alloc.contains(wanted) and self._initial:
-                try:
-                    pod.ip = alloc.claim(wanted)
-                except AllocationError:
-                    pod.ip = alloc.allocate_next()
+            reserved = self._reserved_ip.pop(pod.key, None)
+            if reserved is not None and reserved[0] == pod.node:
+                pod.ip = reserved[1]  # pinned status.podIP, held for this pod since t=0
+            elif wanted and self._initial and alloc.claimable(wanted):
+                pod.ip = alloc.claim(wanted)  # a pinned address in the podCIDR of the node it was scheduled to
             else:
                 pod.ip = alloc.allocate_next()
         except AllocationError as exc:

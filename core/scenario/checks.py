@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-
+from core.ipam import first_free_pod_ip, pinned_pod_ip_problem
 from core.model import BarePodSpec, ClusterModel, PodTemplate, TimelineEvent
 from core.scenario.build_objects import d, lst
 from core.scenario.kinds import WORKLOAD_KINDS
@@ -112,13 +111,7 @@ def cross_checks(model: ClusterModel, rep, where: dict[int, int], events: list[t
             report((*prefix, "nodeName"), f'node "{template.node_name}" is not in the scenario; the pod stays '
                    "Pending" + _did_you_mean(template.node_name, node_names, "nodes"), template.node_name,
                    severity="warning")
-    for pod in model.pods:
-        if pod.pod_ip and pod.template.node_name in node_names:
-            node = model.node(pod.template.node_name)
-            if node.pod_cidr and ipaddress.IPv4Address(pod.pod_ip) not in ipaddress.IPv4Network(node.pod_cidr):
-                rep.for_entry(where[id(pod)])(("status", "podIP"), f"pod IP {pod.pod_ip} is not in node "
-                                              f"{node.name}'s podCIDR {node.pod_cidr}; PodPath will allocate a new "
-                                              "one", pod.pod_ip, severity="warning")
+    _check_pinned_pod_ips(model, rep, where, node_names)
 
     client_names = [c.name for c in model.clients]
     for c in model.clients:
@@ -162,3 +155,36 @@ def cross_checks(model: ClusterModel, rep, where: dict[int, int], events: list[t
             if not known:
                 report(path, f'no bare pod or workload pod "{key}" in the scenario (workload pods are named '
                        '"<workload>-<suffix>")', ev.target, severity="warning")
+
+
+def _check_pinned_pod_ips(model: ClusterModel, rep, where: dict[int, int], node_names) -> None:
+    """A Pod pinned to a node (``spec.nodeName``) keeps its ``status.podIP`` when the address is inside the
+    node's podCIDR and no earlier Pod pins it -- ``.1`` included (only bridge CNIs reserve it). Otherwise a
+    warning says which address it gets instead and why, and that address is pinned in its place: the first
+    from ``.2`` up that no other Pod on the node pins (host-local's first pick)."""
+    holder: dict[tuple[str, str], BarePodSpec] = {}  # (node, ip) -> the pod keeping it
+    pinned = [p for p in model.pods if p.pod_ip and p.template.node_name in node_names
+              and model.node(p.template.node_name).pod_cidr]
+    bad: list[tuple[BarePodSpec, str]] = []
+    for pod in pinned:
+        node = model.node(pod.template.node_name)
+        why = pinned_pod_ip_problem(pod.pod_ip, node.pod_cidr)
+        if why is None and (node.name, pod.pod_ip) in holder:
+            other = holder[(node.name, pod.pod_ip)]
+            line = rep.doc.mark_of(where[id(other)], ())[0]
+            why = f"Pod {other.namespace}/{other.name}" + (f" (line {line})" if line else "") + " already has it"
+        if why is None:
+            holder[(node.name, pod.pod_ip)] = pod
+        else:
+            bad.append((pod, why))
+    for pod, why in bad:
+        node = model.node(pod.template.node_name)
+        taken = {ip for (n, ip) in holder if n == node.name}
+        new = first_free_pod_ip(node.pod_cidr, taken)
+        instead = f"the pod gets {new} instead (the first free address from .2 on {node.name})" if new \
+            else "the pod gets no address: the podCIDR is full"
+        rep.for_entry(where[id(pod)])(("status", "podIP"), f"pod IP {pod.pod_ip} cannot be kept: {why}; {instead}",
+                                      pod.pod_ip, severity="warning")
+        pod.pod_ip = new
+        if new:
+            holder[(node.name, new)] = pod

@@ -1,0 +1,77 @@
+"""Pinned pod addresses (issue 7 item 7): a Pod's ``status.podIP`` inside its node's podCIDR and not in use is
+kept -- ``.1`` included (only bridge CNIs reserve it); otherwise a located warning says what it got and why."""
+
+import textwrap
+
+from core.engine import Simulation
+from core.scenario import build_model, loads_document
+
+NODES = """\
+apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      nodeName: node-1
+      containers: [{name: c, image: nginx}]
+"""
+
+POD = """\
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: %s}
+spec: {nodeName: node-1, containers: [{name: c, image: x}]}
+status: {podIP: %s}
+"""
+
+
+def run(text: str):
+    model, warnings = build_model(loads_document(textwrap.dedent(text), "t.yaml"))
+    sim = Simulation(model, dataplane=False)
+    sim.run(1.0)
+    ips = {p.name: p.ip for p in sim.state.pods.values()}
+    return ips, [w.format() for w in warnings]
+
+
+def test_pinned_dot_one_and_dot_two_are_kept_before_deployment_pods_take_them():
+    # node-1 is the first node -> podCIDR 10.244.0.0/24; the Deployment's 3 pods are created first and would
+    # take .2, .3, .4 by host-local order; the pinned .1 and .2 are held from t=0, so they get .3, .4, .5
+    ips, warnings = run(NODES + POD % ("gw", "10.244.0.1") + POD % ("two", "10.244.0.2"))
+    assert warnings == []
+    assert ips["gw"] == "10.244.0.1" and ips["two"] == "10.244.0.2"
+    web = sorted(ip for name, ip in ips.items() if name.startswith("web-"))
+    assert web == ["10.244.0.3", "10.244.0.4", "10.244.0.5"]
+
+
+def test_unusable_pinned_addresses_are_replaced_with_a_located_warning():
+    text = (NODES + POD % ("net", "10.244.0.0") + POD % ("bcast", "10.244.0.255") + POD % ("a", "10.244.0.7")
+            + POD % ("dup", "10.244.0.7") + POD % ("away", "10.9.9.9"))
+    ips, warnings = run(text)
+    # line numbers: NODES is 15 lines; each POD block is 6 lines ("---" first, the object from its 2nd line,
+    # status on its 6th): objects at 17, 23, 29, 35, 41, status lines 21, 27, 33, 39, 45;
+    # "status: {podIP: " is 16 characters -> column 17
+    assert warnings == [
+        "t.yaml:21:17: warning: Pod default/net: status.podIP: pod IP 10.244.0.0 cannot be kept: it is the network "
+        "address of podCIDR 10.244.0.0/24; the pod gets 10.244.0.2 instead (the first free address from .2 on "
+        "node-1)",
+        "t.yaml:27:17: warning: Pod default/bcast: status.podIP: pod IP 10.244.0.255 cannot be kept: it is the "
+        "broadcast address of podCIDR 10.244.0.0/24; the pod gets 10.244.0.3 instead (the first free address from "
+        ".2 on node-1)",
+        "t.yaml:39:17: warning: Pod default/dup: status.podIP: pod IP 10.244.0.7 cannot be kept: Pod default/a "
+        "(line 29) already has it; the pod gets 10.244.0.4 instead (the first free address from .2 on node-1)",
+        "t.yaml:45:17: warning: Pod default/away: status.podIP: pod IP 10.9.9.9 cannot be kept: it is not in the "
+        "node's podCIDR 10.244.0.0/24; the pod gets 10.244.0.5 instead (the first free address from .2 on node-1)"]
+    assert (ips["net"], ips["bcast"], ips["a"], ips["dup"], ips["away"]) == (
+        "10.244.0.2", "10.244.0.3", "10.244.0.7", "10.244.0.4", "10.244.0.5")
+    # the Deployment's pods take what is left from .2 up: .6, .8, .9 (.7 is pinned by a)
+    assert sorted(ip for name, ip in ips.items() if name.startswith("web-")) == ["10.244.0.6", "10.244.0.8",
+                                                                                 "10.244.0.9"]
