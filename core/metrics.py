@@ -48,6 +48,34 @@ def chi_square(observed: np.ndarray, expected_shares: np.ndarray) -> tuple[float
     return stat, dof, chi_square_sf(stat, dof)
 
 
+def balance_report(endpoint_counts: dict[tuple, int], expected_shares=None) -> dict[str, dict]:
+    """Per Service port label: how evenly its delivered requests spread over its endpoints.
+
+    ``endpoint_counts`` maps ``(service label, pod, ip, port, node)`` to delivered requests (``Metrics``);
+    ``expected_shares(label)`` (optional, e.g. ``DataPlane.expected_shares``) gives the share per ``ip:port``
+    the proxy mode itself aims at. Returns ``{label: {jain, chi_square, dof, p_uniform[, chi_square_mode,
+    p_mode]}}`` for labels with at least two endpoints -- the ``balance`` object of ``podpath route --json``:
+    Jain's index, Pearson's chi-square against an even split and against the mode's own shares (added when
+    the endpoints that answered are exactly those the mode programs now)."""
+    per_service: dict[str, list[tuple[str, int]]] = {}
+    for (service, _pod, ip, port, _node), count in sorted(endpoint_counts.items()):
+        per_service.setdefault(service, []).append((f"{ip}:{port}", count))
+    out: dict[str, dict] = {}
+    for service, rows in per_service.items():
+        if len(rows) < 2:
+            continue  # one endpoint (or an ExternalName / static route): nothing to balance
+        arr = np.array([c for _, c in rows], dtype=np.float64)
+        stat, dof, p = chi_square(arr, np.full(arr.size, 1.0 / arr.size))
+        entry = {"jain": round(jain_index(arr), 6), "chi_square": round(stat, 4), "dof": dof, "p_uniform": round(p, 6)}
+        want = expected_shares(service) if expected_shares is not None else None
+        keys = [k for k, _ in rows]
+        if want and set(keys) == set(want):
+            s2, _d2, p2 = chi_square(arr, np.array([want[k] for k in keys]))
+            entry.update({"chi_square_mode": round(s2, 4), "p_mode": round(p2, 6)})
+        out[service] = entry
+    return out
+
+
 class RingBuffer:
     """A fixed-capacity time series of rows (time + ``width`` values), oldest overwritten first."""
 

@@ -12,8 +12,6 @@ import json
 import math
 import sys
 
-import numpy as np
-
 from core.cli.options import seed
 from core.model import IPVS_SCHEDULERS
 
@@ -137,30 +135,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def build_report(plane, sim) -> dict:
-    from core.metrics import chi_square, jain_index
+    from core.metrics import balance_report
 
     m = plane.metrics
     endpoints = []
-    per_service: dict[str, list[int]] = {}
     for (service, pod, ip, port, node), count in sorted(m.endpoint_counts.items()):
         ns, _, name = pod.partition("/")
         endpoints.append({"service": service, "namespace": ns, "pod": name, "ip": ip, "port": port, "node": node,
                           "count": count})
-        per_service.setdefault(service, []).append(count)
-    fairness = {}
-    for service, counts in per_service.items():
-        if len(counts) < 2:
-            continue  # one endpoint (or an ExternalName / static route): nothing to balance
-        arr = np.array(counts, dtype=np.float64)
-        stat, dof, p = chi_square(arr, np.full(arr.size, 1.0 / arr.size))
-        entry = {"jain": round(jain_index(arr), 6), "chi_square": round(stat, 4), "dof": dof, "p_uniform": round(p, 6)}
-        # against the mode's own expected distribution over the endpoints kube-proxy programs now
-        want = plane.expected_shares(service)
-        keys = [f"{e['ip']}:{e['port']}" for e in endpoints if e["service"] == service]
-        if want and set(keys) == set(want):
-            s2, d2, p2 = chi_square(arr, np.array([want[k] for k in keys]))
-            entry.update({"chi_square_mode": round(s2, 4), "p_mode": round(p2, 6)})
-        fairness[service] = entry
+    fairness = balance_report(m.endpoint_counts, plane.expected_shares)
     return {
         "time": round(sim.time, 6),
         "requests": m.sent,

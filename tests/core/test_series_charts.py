@@ -1,0 +1,123 @@
+"""Chart series (issue 7 item 5): windowed Jain and chi-square against hand-worked values, fixed time bins,
+latency percentiles, drops, bounded memory over two simulated hours."""
+
+import math
+
+import numpy as np
+
+from core.model import ObjectRef
+from core.series import ChartSeries, chi_square_rows, jain_rows
+
+SVC = ObjectRef("Service", "default", "web")
+A, B, C = (ObjectRef("Pod", "default", n) for n in ("a", "b", "c"))
+
+
+def feed(series, t, pods, lat=1.0, code=0):
+    """Requests at times ``t`` to ``pods`` (one per request), all of Service SVC."""
+    refs = sorted(set(pods))
+    keys = np.array([refs.index(p) for p in pods])
+    series.add(np.asarray(t, float), np.full(len(pods), code), [SVC] * len(refs), refs, keys,
+               np.full(len(pods), lat, float))
+
+
+def test_jain_and_chi_square_by_hand():
+    # counts 10, 20, 30: Jain = 60^2 / (3 * (100 + 400 + 900)) = 3600 / 4200 = 6/7
+    x = np.array([[10, 20, 30]])
+    assert jain_rows(x)[0] == 6 / 7
+    # even: expected 20 each -> (100 + 0 + 100) / 20 = 10, dof 2; p = exp(-10/2) for 2 dof
+    stat, dof = chi_square_rows(x)
+    assert (stat[0], dof[0]) == (10.0, 2)
+    # against shares 1/2, 1/4, 1/4: expected 30, 15, 15 -> 400/30 + 25/15 + 225/15 = 13.333 + 1.667 + 15 = 30
+    stat, dof = chi_square_rows(x, np.array([0.5, 0.25, 0.25]))
+    assert math.isclose(stat[0], 30.0) and dof[0] == 2
+    # a share of 0 with observations: impossible under the model -> infinite
+    stat, _ = chi_square_rows(np.array([[5, 1]]), np.array([1.0, 0.0]))
+    assert stat[0] == math.inf
+    # empty row: nothing to test
+    stat, dof = chi_square_rows(np.array([[0, 0, 0]]))
+    assert (stat[0], dof[0]) == (0.0, 0)
+
+
+def test_windowed_series_on_fixed_bins():
+    s = ChartSeries(resolution=1.0, capacity=100)
+    # second 0: a 10, b 20, c 30; second 1: a 30, b 30, c 0; second 2: nothing
+    feed(s, [0.5] * 60, [A] * 10 + [B] * 20 + [C] * 30)
+    feed(s, [1.5] * 60, [A] * 30 + [B] * 30)
+    s.close(3.0)
+    t = s.times()
+    assert t.tolist() == [1.0, 2.0, 3.0]  # end time of each complete bin
+    assert s.rps(A)[1].tolist() == [10.0, 30.0, 0.0]
+    # window 2 s: at t=2 the counts are a 40, b 50, c 30 -> share of a 40/120; at t=3: a 30, b 30 -> 1/2
+    _, share = s.share(A, SVC, window=2.0)
+    assert share.tolist() == [10 / 60, 40 / 120, 0.5]
+    _, jain = s.jain(SVC, window=1.0)
+    # t=1: 6/7 as above; t=2: 30, 30 over the two pods seen -> 1; t=3: none -> 1
+    assert jain.tolist() == [6 / 7, 1.0, 1.0]
+    _, stat, dof, p = s.chi_square(SVC, window=1.0)
+    assert stat.tolist() == [10.0, 0.0, 0.0] and dof.tolist() == [2, 1, 0]
+    assert math.isclose(p[0], math.exp(-5.0))  # chi-square with 2 dof: P(X >= x) = exp(-x/2)
+    # against the mode's shares (1/2, 1/4, 1/4): second 0 as worked out above = 30
+    _, stat, dof, _ = s.chi_square(SVC, window=1.0, expected={A: 0.5, B: 0.25, C: 0.25})
+    assert math.isclose(stat[0], 30.0) and dof[0] == 2
+
+
+def test_bins_do_not_depend_on_how_the_feed_is_cut():
+    rng = np.random.default_rng(3)
+    t = np.sort(rng.uniform(0, 20, 5000))
+    pods = [(A, B, C)[i] for i in rng.integers(3, size=t.size)]
+    whole = ChartSeries(resolution=0.1, capacity=500)
+    feed(whole, t, pods)
+    whole.close(20.0)
+    cut = ChartSeries(resolution=0.1, capacity=500)
+    edges = np.r_[0.0, np.sort(rng.uniform(0, 20, 37)), 20.0]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (t >= lo) & (t < hi)
+        feed(cut, t[m], [p for p, k in zip(pods, m) if k])
+        cut.close(hi)
+    for pod in (A, B, C):
+        assert np.array_equal(whole.rps(pod)[1], cut.rps(pod)[1])
+    assert np.array_equal(whole.jain(SVC)[1], cut.jain(SVC)[1])
+
+
+def test_latency_percentiles_and_drops_per_bin():
+    s = ChartSeries(resolution=1.0, capacity=10)
+    lat = np.arange(1, 101, dtype=float)  # 1 .. 100 ms in bin 0
+    s.add(np.full(100, 0.2), np.zeros(100, int), [SVC], [A], np.zeros(100, int), lat)
+    s.add(np.full(4, 1.2), np.array([3, 3, 6, 0]), [SVC], [A], np.zeros(4, int), np.full(4, 2.0))
+    s.close(2.0)
+    _, p50, p90, p99 = s.latency(SVC)
+    # nearest rank of 100 samples: p50 the 50th (50 ms), p90 the 90th, p99 the 99th; bin 1 has one: 2 ms
+    assert p50.tolist() == [50.0, 2.0] and p90.tolist() == [90.0, 2.0] and p99.tolist() == [99.0, 2.0]
+    assert s.drops(3)[1].tolist() == [0.0, 2.0] and s.drops(6)[1].tolist() == [0.0, 1.0]
+    _, sent, delivered, dropped = s.throughput()
+    assert sent.tolist() == [100.0, 4.0] and delivered.tolist() == [100.0, 1.0] and dropped.tolist() == [0.0, 3.0]
+
+
+def test_views_are_views():
+    s = ChartSeries(resolution=0.5, capacity=8)
+    for k in range(30):
+        feed(s, [k * 0.5 + 0.1], [A])
+        s.close((k + 1) * 0.5)
+    t = s.times()
+    assert t.base is not None and t.size == 8 and t[-1] == 15.0 and t[0] == 11.5
+    assert s.counts(pod=A).base is not None or s.counts(pod=A).size == 8
+
+
+def test_memory_bounded_over_two_hours_with_pod_churn():
+    # 2 simulated hours at 0.1 s bins (72,000 bins), a new pod every 30 s (240 pods over the run): the ring
+    # keeps 3000 bins and only the pods seen in the last 3000 bins hold a column
+    s = ChartSeries(resolution=0.1, capacity=3000, max_columns=64)
+    sizes = []
+    for second in range(0, 7200, 10):
+        pod = ObjectRef("Pod", "default", f"web-{second // 30}")
+        t = second + np.linspace(0, 9.99, 50)
+        s.add(t, np.zeros(t.size, int), [SVC], [pod], np.zeros(t.size, int), np.full(t.size, 1.0))
+        s.close(second + 10.0)
+        sizes.append(s.nbytes())
+    assert s.complete == 72000 and s.times().size == 3000 and s.times()[-1] == 7200.0
+    # 3000 bins = 300 s = 10 pods' lifetimes (+1 partly): no more columns are live
+    assert len(s.pods()) <= 12
+    # the arrays never grow: 2 x 3000 rows x (16 int32 pod columns + 32 int32 outcome columns + 12 float64
+    # latency columns + 16 float64 connection columns) + 6000 float64 times
+    # = 6000 x (64 + 128 + 96 + 128) + 48000 = 2,544,000 bytes, from the first to the last bin
+    assert sizes[0] == max(sizes) == sizes[-1] == 2_544_000
