@@ -40,25 +40,11 @@ def register(subparsers: Any) -> None:
 
 
 def render_for_node(model: Any, state: Any, node: str, mode: str | None = None) -> str:
-    """The rule text ``node``'s kube-proxy programs in ``mode`` (default: its configured mode)."""
-    from core.proxy.render_common import node_rule_input
-    from core.proxy.render_iptables import render_iptables
-    from core.proxy.render_ipvs import kube_ipvs0_addresses, render_ipvs
-    from core.proxy.render_nftables import render_nftables
+    """The rule text ``node``'s kube-proxy programs (kept for callers of the CLI module; the code lives in
+    ``core.proxy.ruleset``, which also gives each rule an id)."""
+    from core.proxy.ruleset import render_for_node as render
 
-    inp = node_rule_input(model, state, node)
-    if mode is None:
-        view = state.proxy_views.get(node)
-        mode = (view.config if view is not None else state.proxy_config).mode
-    if mode == "iptables":
-        return render_iptables(inp)
-    if mode == "ipvs":
-        text = render_ipvs(inp)
-        addrs = kube_ipvs0_addresses(inp)
-        return text + "# kube-ipvs0 (dummy, DOWN, NOARP) addresses: " + (" ".join(addrs) or "(none)") + "\n"
-    if mode == "nftables":
-        return render_nftables(inp)
-    raise ValueError(f"proxy mode {mode!r} has no rule text; allowed: {', '.join(MODES)}")
+    return render(model, state, node, mode)
 
 
 def simulate(path: str, seed: int | None, at: float, node: str | None = None) -> tuple[Any, Any]:
@@ -102,9 +88,10 @@ def handle(args: argparse.Namespace) -> int:
         print(f"podpath rules: unknown node {args.node!r}; nodes in {args.file}: {nodes}", file=sys.stderr)
         return 2
     from core.proxy.render_common import RuleInputError
+    from core.proxy.ruleset import render_rules
 
     try:
-        text = render_for_node(model, state, args.node, args.mode)
+        text = render_rules(model, state, args.node, args.mode).text
     except (RuleInputError, ValueError) as exc:
         print(f"podpath rules: {exc}", file=sys.stderr)
         return 1
