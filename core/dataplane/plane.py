@@ -242,15 +242,7 @@ class DataPlane:
     # ---------------------------------------------------------------------------------------- charts
     def connections(self) -> list[dict]:
         """IPVS connection counters per node and real server (what ``ipvsadm -Ln`` shows on each node)."""
-        rows = []
-        for (_ni, vs, category), slot in sorted(self.proxies.slots.items(), key=lambda kv: kv[0]):
-            bal = slot.balancer
-            if not getattr(bal, "counts_connections", False):
-                continue
-            for i, key in enumerate(bal.endpoint_keys):
-                rows.append({"node": slot.node, "service": self.services.items[vs].label, "category": category,
-                             "endpoint": key, "active": int(bal.active[i]), "inactive": int(bal.inactive[i])})
-        return rows
+        return self.proxies.connection_rows()
 
     def expected_shares(self, service_label: str, node: str | None = None) -> dict[str, float]:
         """The share of new connections each endpoint (``ip:port``) should get in the current mode, as seen by

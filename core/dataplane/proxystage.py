@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.dataplane import latency as L
+from core.dataplane.ipvs_store import STORE_SCHEDULERS, IpvsStore
 from core.dataplane.outcomes import OUTCOME_CODES
 from core.dataplane.tables import ViewTable, endpoint_port, ip_to_u32, kube_proxy_order
 from core.proxy import make_balancer
@@ -79,6 +80,27 @@ def _drop_code(name: str) -> int:
     return OUTCOME_CODES[name]
 
 
+class StoreDecider:
+    """The decider of requests picked in the vectorised IPVS store (for traces: ``describe_pick``)."""
+
+    mode = "ipvs"
+    category = "cluster"
+
+    def __init__(self, registry, sched_names: np.ndarray, eids: np.ndarray) -> None:
+        self.registry = registry
+        self.sched_names = sched_names
+        self.eids = eids
+        self.balancer = self
+
+    def describe_pick(self, i: int) -> str:
+        if not 0 <= i < self.eids.size:
+            raise ValueError(f"describe_pick: index {i} outside the last batch of {self.eids.size}")
+        sched, e = str(self.sched_names[i]), int(self.eids[i])
+        if e < 0:
+            return f"IPVS {sched}: no destination available -> ICMP port unreachable"
+        return f"IPVS {sched} -> {self.registry.key(e)}"
+
+
 class NodeProxies:
     """Every node's kube-proxy: compiled views, balancers and IPVS connection bookkeeping."""
 
@@ -98,6 +120,11 @@ class NodeProxies:
         self.slots: dict[tuple[int, int, str], Slot] = {}
         self._expiry: deque[tuple[float, Slot, np.ndarray]] = deque()
         self._position: np.ndarray | None = None
+        # IPVS state of (node, Service) pairs in arrays; Services with affinity or a Local policy use objects
+        self.store = IpvsStore(self.services.size)
+        self.use_store = True  # False: every (node, Service) gets an IpvsBalancer object (tests compare both)
+        self.vs_special = self.services.affinity | self.services.internal_local | self.services.external_local
+        self._changed_cache: dict[tuple[int, int], tuple[ViewTable, ViewTable, np.ndarray]] = {}
         cfg = plane.model.proxy
         self.cluster_cidr = ipaddress.IPv4Network(cfg.cluster_cidr or plane.model.cluster.pod_subnet)
         self._cidr_lo = int(self.cluster_cidr.network_address)
@@ -120,10 +147,11 @@ class NodeProxies:
             view = state.proxy_views.get(node)
             if view is None:
                 continue
-            mode_key = (view.config.mode, view.config.ipvs_scheduler)
+            mode_key = (view.config.mode, view.config.ipvs_scheduler or "rr")
             if self._seen_version.get(node) == view.version and self._seen_mode.get(node) == mode_key:
                 live_tables.setdefault(self._fingerprint_of.get(node), self.tables[node])
                 continue
+            old_table = self.tables.get(node)
             # nodes in the same state share one slices dict (copy-on-write in the control plane), so the
             # dict's identity names the content; the table keeps the dict so the id cannot be recycled
             fp = (view.config.mode, id(view.slices))
@@ -134,6 +162,8 @@ class NodeProxies:
             self.tables[node] = table
             self._fingerprint_of[node] = fp
             old_key = self._seen_mode.get(node)
+            if old_key is not None and old_key[0] == "ipvs":
+                self._sync_store(i, old_key, mode_key, old_table, table)
             if old_key not in (None, mode_key):
                 if old_key[0] == mode_key[0] == "ipvs":
                     # only the scheduler changed: kube-proxy edits each virtual server in place
@@ -153,6 +183,74 @@ class NodeProxies:
         self._table_cache = live_tables
         self._node_arrays()
         self._stamp = stamp
+
+    def _changed_services(self, old: ViewTable, new: ViewTable) -> np.ndarray:
+        """Per virtual service: does its cluster endpoint list differ between two compiled views?"""
+        hit = self._changed_cache.get((id(old), id(new)))
+        if hit is not None and hit[0] is old and hit[1] is new:
+            return hit[2]
+        changed = old.count != new.count
+        same = np.flatnonzero(~changed & (old.count > 0))
+        cnt = old.count[same]
+        if cnt.size:
+            within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            a = old.eids[np.repeat(old.offset[same], cnt) + within]
+            b = new.eids[np.repeat(new.offset[same], cnt) + within]
+            diff = np.repeat(same, cnt)[a != b]
+            changed[diff] = True
+        self._changed_cache = {(id(old), id(new)): (old, new, changed)}
+        return changed
+
+    def _sync_store(self, i: int, old_key: tuple[str, str], mode_key: tuple[str, str], old_table, table) -> None:
+        """A node that was in IPVS mode re-synced: leave its store pairs, move them out to objects, or
+        drop them -- before the node's object balancers are re-synced below."""
+        if mode_key[0] != "ipvs":
+            self.store.drop_node(i)  # kube-proxy in another mode cleans the IPVS virtual servers up
+            return
+        vs_i, pid_i = self.store.node_pairs(i)
+        if pid_i.size == 0:
+            return
+        if mode_key[1] not in STORE_SCHEDULERS:
+            out = np.ones(pid_i.size, bool)
+        elif old_table is not None and old_table is not table:
+            out = self._changed_services(old_table, table)[vs_i]
+        else:
+            out = np.zeros(pid_i.size, bool)
+        if out.any():
+            self._take_out(i, vs_i[out], pid_i[out], old_table, old_key[1])
+        if mode_key[1] != old_key[1]:
+            self.store.reset_pointers(pid_i[~out])  # the new scheduler starts at the list head
+
+    def _take_out(self, i: int, vs_list: np.ndarray, pids: np.ndarray, table: ViewTable, sched: str) -> None:
+        """Move pairs from the store into ``IpvsBalancer`` objects (same list, pointer and counters),
+        with their pending inactive-entry expiries."""
+        node = self.node_names[i]
+        created = {}
+        for v, p in zip(vs_list.tolist(), pids.tolist()):
+            lo, k = int(table.offset[v]), int(table.count[v])
+            eids = table.eids[lo:lo + k][::-1]  # kernel list: kube-proxy's order added at the head
+            keys = [self.registry.key(int(e)) for e in eids]
+            item = self.services.items[v]
+            vip = ip_to_u32(item.service.cluster_ip) if item.service.cluster_ip not in (None, "None") else 0
+            bal = make_balancer("ipvs", sched, vip=vip)
+            active, inactive, ptr = self.store.state_of(p)
+            bal.endpoint_keys = keys
+            bal.weight = np.ones(k, np.int64)
+            bal.last_weight = np.ones(k, np.int64)
+            bal.quiesced = np.zeros(k, bool)
+            bal.active, bal.inactive = active, inactive
+            bal.rr_pointer = keys[ptr] if ptr >= 0 else None
+            bal._dest_changed()
+            slot = Slot(node, v, "cluster", "ipvs", bal)
+            slot.eid_of_key = dict(zip(keys, eids.tolist()))
+            slot.refresh()
+            self.slots[(i, v, "cluster")] = slot
+            created[p] = slot
+        moved = self.store.take_out(pids)
+        if moved:
+            entries = list(self._expiry) + [(t, created[p], created[p].eids[cols]) for t, p, cols in moved]
+            entries.sort(key=lambda e: e[0])  # stable: same-time entries keep their order
+            self._expiry = deque(entries)
 
     def _endpoints_for(self, node_i: int, vs: int, category: str) -> tuple[list, bool]:
         """(endpoint, target port) pairs of a category on a node, in kube-proxy order, and has_any."""
@@ -223,6 +321,9 @@ class NodeProxies:
                     tables.append(t)
         self.node_table = tid
         self.table_list = tables
+        self.node_store_sched = np.array([STORE_SCHEDULERS.get(c.ipvs_scheduler or "rr", -1) if c.mode == "ipvs"
+                                          else -1 for c in cfgs], dtype=np.int8)
+        self.node_sched_name = np.array([c.ipvs_scheduler or "rr" for c in cfgs], dtype=object)
         self.all_stateless = bool(np.all(self.node_mode <= 1))
         self.any_masq_all = bool(self.node_masq_all.any())
 
@@ -283,6 +384,8 @@ class NodeProxies:
                 res.outcome[sel[picked < 0]] = _drop_code("refused")
         if not all_fast:
             slow = np.nonzero(~fast)[0]
+            slow = self._decide_store(res, slow, node_idx, vs)
+        if not all_fast and slow.size:
             key = (node_idx[slow].astype(np.int64) * (self.services.size + 1) + vs[slow]) * 2 + local[slow]
             order = np.argsort(key, kind="stable")
             k_sorted = key[order]
@@ -300,6 +403,40 @@ class NodeProxies:
             masq = masq | (ips[res.eid] == src_ip)
         res.masq = masq & picked
         return res
+
+    def _decide_store(self, res: ProxyResult, slow: np.ndarray, node_idx: np.ndarray, vs: np.ndarray) -> np.ndarray:
+        """IPVS requests of store pairs, decided in arrays per compiled view; returns the rest of ``slow``."""
+        if not self.use_store:
+            return slow
+        ok = (self.node_store_sched[node_idx[slow]] >= 0) & ~self.vs_special[vs[slow]]
+        ok &= self.node_table[node_idx[slow]] >= 0
+        if not ok.any():
+            return slow
+        cand = slow[ok]
+        rest = [slow[~ok]]
+        tid = self.node_table[node_idx[cand]]
+        for t in np.unique(tid).tolist():
+            sel = cand[tid == t] if len(self.table_list) > 1 else cand
+            table = self.table_list[t]
+            nodes, v = node_idx[sel], vs[sel]
+            width = table.count[v]
+            handled, col = self.store.decide(nodes, v, self.node_store_sched[nodes], width)
+            if not handled.all():
+                rest.append(sel[~handled])
+                sel, nodes, v, width, col = sel[handled], nodes[handled], v[handled], width[handled], col[handled]
+            got = col >= 0
+            eid = np.full(sel.size, -1, np.int64)
+            eid[got] = table.eids[table.offset[v[got]] + width[got] - 1 - col[got]]
+            res.eid[sel] = eid
+            res.position[sel] = col
+            res.decider[sel] = len(res.deciders)
+            res.deciders.append(StoreDecider(self.registry, self.node_sched_name[nodes], eid))
+            res.pick_i[sel] = np.arange(sel.size)
+            if not got.all():
+                none = ~got
+                res.outcome[sel[none]] = np.where(table.has_any[v[none]], _drop_code("no_destination"),
+                                                  _drop_code("refused"))
+        return np.sort(np.concatenate(rest)) if len(rest) > 1 else rest[0]
 
     def _decide_group(self, res: ProxyResult, sel: np.ndarray, ni: int, v: int, is_local: bool,
                       external_entry: bool, src_ip: np.ndarray, src_port: np.ndarray, now: float) -> None:
@@ -364,6 +501,7 @@ class NodeProxies:
     # ------------------------------------------------------------------------------------ connections
     def close_tick(self, now: float) -> None:
         """Connections opened this tick answered and closed: active -> inactive (TIME_WAIT), expiring later."""
+        self.store.close(now + IPVS_TCPFIN_TIMEOUT)
         for slot in self.slots.values():
             if not slot.opened:
                 continue
@@ -376,6 +514,7 @@ class NodeProxies:
                 self._expiry.append((now + IPVS_TCPFIN_TIMEOUT, slot, slot.eids[idx]))
 
     def expire(self, now: float) -> None:
+        self.store.expire(now)
         while self._expiry and self._expiry[0][0] <= now:
             _, slot, eids = self._expiry.popleft()
             idx = slot.index_of(eids)
@@ -390,6 +529,35 @@ class NodeProxies:
                 drain = getattr(slot.balancer, "delete_drained", None)
                 if drain is not None and drain():
                     slot.refresh()
+
+    def connection_rows(self) -> list[dict]:
+        """IPVS connection counters per node, virtual service and real server (``ipvsadm -Ln`` on each node),
+        from the object balancers and the store, ordered by node, Service and category."""
+        rows = []
+        for (ni, vs, category), slot in self.slots.items():
+            bal = slot.balancer
+            if not getattr(bal, "counts_connections", False):
+                continue
+            for i, key in enumerate(bal.endpoint_keys):
+                rows.append(((ni, vs, category), {"node": slot.node, "service": self.services.items[vs].label,
+                                                  "category": category, "endpoint": key,
+                                                  "active": int(bal.active[i]), "inactive": int(bal.inactive[i])}))
+        st = self.store
+        live = ~st.p_out[st.key_pid]
+        for key, pid in zip(st.keys[live].tolist(), st.key_pid[live].tolist()):
+            ni, vs = divmod(key, st.nv)
+            node = self.node_names[ni]
+            table = self.tables.get(node)
+            if table is None:
+                continue
+            lo, k = int(table.offset[vs]), int(table.count[vs])
+            active, inactive, _ptr = st.state_of(pid)
+            for c, e in enumerate(table.eids[lo:lo + k][::-1].tolist()):
+                rows.append(((ni, vs, "cluster"), {"node": node, "service": self.services.items[vs].label,
+                                                   "category": "cluster", "endpoint": self.registry.key(e),
+                                                   "active": int(active[c]), "inactive": int(inactive[c])}))
+        rows.sort(key=lambda r: r[0])  # stable: kernel list order within a virtual service
+        return [r for _k, r in rows]
 
     # ------------------------------------------------------------------------------------ latency
     def service_positions(self) -> np.ndarray:
