@@ -102,6 +102,8 @@ class ChartSeries:
         # IPVS connection levels per (node, pod): 2 columns each (active, inactive)
         self._conn_col: dict[tuple[ObjectRef, ObjectRef], int] = {}
         self._conn = _Ring(self.capacity, 2 * 8, np.float64, np.nan)
+        self.connections_every = 0.5  # seconds between two reads of the IPVS counters
+        self.connections_due = 0.0
 
     # ---------------------------------------------------------------------------------------- writing
     def _advance(self, b: int) -> None:

@@ -59,7 +59,6 @@ def _settle(sim) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.dataplane import DataPlane
     from core.dataplane.targets import TargetError
     from core.engine import Simulation
     from core.scenario import ScenarioError, load_model
@@ -98,9 +97,11 @@ def run(args: argparse.Namespace) -> int:
         if model.proxy.mode != "ipvs":
             print(f"podpath route: note: --scheduler {args.scheduler} applies to IPVS mode; this run uses "
                   f"{model.proxy.mode} (add --mode ipvs)", file=sys.stderr)
-    sim = Simulation(model, args.seed, dataplane=False)
-    plane = DataPlane(sim, flows_from_model=args.to is None, trace_limit=args.trace)
-    sim.dataplane = plane
+    sim = Simulation(model, args.seed)
+    plane = sim.dataplane
+    plane.trace.limit = args.trace  # the first K requests, hop by hop (the documented --json "traces")
+    if args.to is not None:
+        plane.flows.clear()  # a what-if sends only its own requests
     try:
         if args.to is not None:
             plane.enabled = False

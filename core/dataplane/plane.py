@@ -21,11 +21,13 @@ from core.dataplane.flows import EPHEMERAL_PORTS, Flow, flow_from_traffic
 from core.dataplane.ingress import match_request
 from core.dataplane.outcomes import CODE_NAMES, DROP_REASONS, OUTCOME_CODES
 from core.dataplane.proxystage import NodeProxies, ProxyResult
+from core.dataplane.samples import PacketSampler, feed_series, record_connections
 from core.dataplane.tables import EndpointRegistry, ServiceIndex
 from core.dataplane.targets import Resolution, TargetError, find_ingress_controller, parse_target, resolve
 from core.dataplane.trace import TraceBuilder
 from core.metrics import Metrics
 from core.model import ClientSpec, TrafficSpec
+from core.series import ChartSeries
 
 LB_HEALTH_INTERVAL = 5.0  # s between the external load balancer's health checks of each node
 LB_UNHEALTHY_THRESHOLD = 2  # consecutive failed checks before a node is taken out
@@ -44,6 +46,7 @@ class TrafficTick:
     latencies_ms: np.ndarray
     new_connections: int
     traces: list[dict] = field(default_factory=list)
+    samples: list = field(default_factory=list)  # core.dataplane.samples.Sample, for animation
 
     @classmethod
     def merge(cls, parts: list[TrafficTick]) -> TrafficTick:
@@ -54,7 +57,8 @@ class TrafficTick:
             counts.update(p.endpoint_counts)
         return cls(parts[0].t0, parts[-1].t1, sum(p.sent for p in parts), sum(p.delivered for p in parts),
                    dict(dropped), dict(counts), np.concatenate([p.latencies_ms for p in parts]),
-                   sum(p.new_connections for p in parts), [t for p in parts for t in p.traces])
+                   sum(p.new_connections for p in parts), [t for p in parts for t in p.traces],
+                   [s for p in parts for s in p.samples])
 
 
 class DataPlane:
@@ -70,6 +74,8 @@ class DataPlane:
         self.metrics = Metrics()
         self.flows: list[Flow] = []
         self.trace = TraceBuilder(self, trace_limit)
+        self.samples = PacketSampler(self)  # packet samples for animation (slice-independent)
+        self.series = ChartSeries()  # chart series over fixed time bins
         self.node_names = [n.name for n in self.model.nodes]
         self.node_index = {n: i for i, n in enumerate(self.node_names)}
         self._resolution_cache: dict[int, tuple[int, Resolution]] = {}
@@ -212,11 +218,15 @@ class DataPlane:
                             self.registry.node[e])] += c
                 lat_parts.append(out.latency[ok])
             self.trace.record(flow, times, out)
+            self.samples.record(flow, times, out)
+            feed_series(self.series, self, flow, times, out)
             flow.sent += times.size
         tick.dropped = dict(dropped)
         tick.endpoint_counts = dict(counts)
         tick.latencies_ms = np.concatenate(lat_parts) if lat_parts else np.zeros(0)
         tick.traces = self.trace.take_new()
+        tick.samples = self.samples.take()
+        self.series.close(t1)
         self.proxies.close_tick(t1)
         m = self.metrics
         m.sent += tick.sent
@@ -237,6 +247,7 @@ class DataPlane:
         tick = parts[0] if len(parts) == 1 else TrafficTick.merge(parts)
         self.metrics.record_tick(tick.t1, tick.sent, tick.delivered, tick.sent - tick.delivered,
                                  tick.endpoint_counts, tick.dropped)
+        record_connections(self.series, self, tick.t1)
         return tick
 
     # ---------------------------------------------------------------------------------------- charts

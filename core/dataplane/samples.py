@@ -1,0 +1,314 @@
+"""Packet samples for animation: a fair, slice-independent sample of requests with structured hops.
+
+Which requests are sampled depends only on ``(seed, flow, request index)``: request ``k`` of a flow (its
+``k``-th request since the flow started) is sampled when ``u(seed, flow key, k) < p_flow``, with ``u`` a
+64-bit mix (splitmix64) of the three mapped to ``[0, 1)`` and ``p_flow = min(1, per_second / (flows x
+flow rate))`` -- every flow gets about the same number of samples per simulated second, however busy it is,
+so a 5 req/s browser is animated as often as a 10,000 req/s batch job. No random generator is drawn from, so
+sampling never changes routing, and the samples of a run are the same whatever step sizes drove it (as long
+as no step produces more than ``max_per_step`` samples: then the first ones of the step are kept).
+
+A ``Sample`` has the request's arrival ``time``, its client, source address, target, ``outcome`` and
+``latency_ns`` (integer nanoseconds), and ``hops``: where the packet was (``ObjectRef`` of a Client, a
+``LoadBalancer`` -- the Service's external load balancer, named like the Service --, a Node, a Pod, or the
+Service itself for an ExternalName hand-off), when it entered and left (``enter_ns``/``leave_ns`` from the
+arrival; each hop starts where the previous one ended), its addresses before and after the hop, the id of the
+rule that decided (``core.proxy.ruleset`` ids: look the text up with ``render_rules(...).line(rule_id)``),
+a human description, and the outcome (``"forwarded"`` except on the last hop). Hop durations come from the
+latency model (``core.dataplane.latency``) piece by piece; the last hop absorbs the sub-nanosecond rounding,
+so ``sum(leave_ns - enter_ns) == latency_ns`` exactly. For a delivered request ``latency_ns`` is the
+request's latency (rounded to the nanosecond); for a dropped one it is the time until the packet died.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.dataplane import latency as L
+from core.dataplane.outcomes import CODE_NAMES
+from core.dataplane.tables import ViewTable, u32_to_ip
+from core.model import ObjectRef
+from core.proxy.chains import nft_chain_name, nft_service_base, sep_chain, service_port_name, svc_chain, svl_chain
+from core.proxy.ruleset import ipvs_rule_id
+
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def sample_uniforms(seed: int, flow_key: str, first: int, n: int) -> np.ndarray:
+    """``u`` in [0, 1) for requests ``first .. first + n - 1`` of the flow keyed ``flow_key``."""
+    base = (np.uint64(seed & 0xFFFFFFFF) << np.uint64(32)) | np.uint64(zlib.crc32(flow_key.encode()))
+    with np.errstate(over="ignore"):
+        x = _splitmix64(np.full(n, base, np.uint64)) + np.arange(first, first + n, dtype=np.uint64)
+    return (_splitmix64(x) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def flow_key(flow) -> str:
+    return f"{flow.name}/{flow.client.name}"
+
+
+@dataclass(frozen=True)
+class Hop:
+    where: ObjectRef
+    enter_ns: int  # from the request's arrival
+    leave_ns: int
+    src: str | None
+    dst: str | None
+    src_after: str | None
+    dst_after: str | None
+    rule_id: str | None
+    rule: str
+    outcome: str  # "forwarded", or on the last hop the request's outcome
+
+
+@dataclass(frozen=True)
+class Sample:
+    time: float  # arrival, simulated seconds
+    flow: str
+    index: int  # the request's index within its flow
+    client: ObjectRef
+    src: str
+    target: str
+    outcome: str
+    latency_ns: int
+    hops: tuple[Hop, ...] = field(default_factory=tuple)
+
+    @property
+    def latency_ms(self) -> float:
+        return self.latency_ns / 1e6
+
+
+def _ns(ms: float) -> int:
+    return int(round(ms * 1e6))
+
+
+class PacketSampler:
+    """Picks and describes samples; one per ``DataPlane`` (``plane.samples``). ``take()`` returns and
+    forgets the samples collected since the last call (the engine's step)."""
+
+    def __init__(self, plane, per_second: float = 20.0, max_per_step: int = 64):
+        self.plane = plane
+        self.per_second = float(per_second)
+        self.max_per_step = int(max_per_step)
+        self.seed = int(getattr(plane.sim, "seed", 0))
+        self._new: list[Sample] = []
+
+    def take(self) -> list[Sample]:
+        new, self._new = self._new, []
+        return new
+
+    def probability(self, flow) -> float:
+        flows = max(1, len(self.plane.flows))
+        rate = max(float(flow.rate), 1e-9)
+        return min(1.0, self.per_second / (flows * rate))
+
+    def record(self, flow, times: np.ndarray, out) -> None:
+        """Called for every routed piece of every flow, before ``flow.sent`` counts the piece."""
+        n = times.size
+        room = self.max_per_step - len(self._new)
+        if n == 0 or room <= 0 or self.per_second <= 0:
+            return
+        u = sample_uniforms(self.seed, flow_key(flow), int(flow.sent), n)
+        picked = np.nonzero(u < self.probability(flow))[0][:room]
+        for i in picked.tolist():
+            self._new.append(self.describe(flow, times, out, i))
+
+    # ---------------------------------------------------------------------------------------- hops
+    def describe(self, flow, times, out, i: int) -> Sample:
+        src = f"{u32_to_ip(out.src_ip[i])}:{int(out.src_port[i])}"
+        outcome = CODE_NAMES[int(out.outcome[i])]
+        client = ObjectRef("Client", "", flow.client.name)
+        parts = self._parts(flow, out, i, src, client, outcome)
+        total = _ns(float(out.latency[i])) if outcome == "delivered" else sum(_ns(p[1]) for p in parts)
+        hops: list[Hop] = []
+        t = 0
+        for k, (where, ms, s, d, sa, da, rid, text) in enumerate(parts):
+            last = k == len(parts) - 1
+            dur = total - t if last else _ns(ms)
+            hops.append(Hop(where, t, t + dur, s, d, sa, da, rid, text, outcome if last else "forwarded"))
+            t += dur
+        return Sample(round(float(times[i]), 9), flow.name, int(flow.sent) + i, client, src, flow.target.text,
+                      outcome, total, tuple(hops))
+
+    def _pod(self, eid: int) -> ObjectRef:
+        ns, name = self.plane.registry.pod[eid]
+        return ObjectRef("Pod", ns, name)
+
+    def _endpoint(self, eid: int) -> str | None:
+        reg = self.plane.registry
+        return f"{reg.ip[eid]}:{reg.port[eid]}" if eid >= 0 else None
+
+    def _parts(self, flow, out, i, src, client, outcome) -> list[tuple]:
+        """(where, ms, src, dst, src_after, dst_after, rule id, text) per hop, durations as ``_latency``
+        adds them up."""
+        plane = self.plane
+        res = out.resolution
+        ext = 0.0 if flow.internal else L.EXTERNAL
+        client_node = plane.node_index.get(flow.client_node or "", -1)
+        if res.kind == "unreachable" or (res.kind not in ("external_name", "pod", "headless") and res.service is None):
+            return [(client, 0.0, src, flow.target.text, None, None, None, res.detail or outcome)]
+        if res.kind == "external_name":
+            if outcome != "delivered":
+                return [(client, 0.0, src, flow.target.text, None, None, None, outcome)]
+            name = f"{res.external_name}:{res.port.port if res.port else ''}"
+            cname = (f"DNS CNAME {res.service.name}.{res.service.namespace}.svc -> {res.external_name} (no "
+                     "kube-proxy rules; the request leaves the cluster)")
+            return [(client, ext, src, flow.target.text, src, name, None, cname),
+                    (res.service.ref, L.EXTERNAL, src, name, src, name, None, "external name answers")]
+        eid = int(out.eid[i])
+        if res.kind in ("pod", "headless"):
+            dst = f"{res.dst_ip}:{res.dst_port}"
+            if eid < 0 or outcome in ("client_down", "nxdomain"):
+                return [(client, 0.0, src, dst, None, None, None, outcome)]
+            ep_node = plane.registry.node[eid]
+            same = plane.node_index.get(ep_node, -2) == client_node
+            text = ("static route: straight to a pod IP, no Service" if res.kind == "pod" else
+                    f"headless Service: DNS returned pod IPs; the client picked {self._endpoint(eid)}")
+            return [(client, ext, src, self._endpoint(eid), src, self._endpoint(eid), None, text),
+                    (self._pod(eid), float(L.hop_cost(same)), src, self._endpoint(eid), src, self._endpoint(eid),
+                     None, f"deliver to pod {'/'.join(plane.registry.pod[eid])}")]
+        # ---- Services (ClusterIP, NodePort, LoadBalancer, external IPs) and Ingress
+        svc, port = res.service, res.port
+        node_i = int(out.proxy_node[i])
+        node_ip = plane.node_ip[node_i] if node_i >= 0 else ""
+        if out.entry == "cluster_ip":
+            entry_dst = f"{svc.cluster_ip}:{port.port}"
+        elif out.entry == "lb_ip" or out.via_lb[i]:
+            entry_dst = f"{svc.load_balancer_ip}:{port.port}"
+        elif out.entry == "external_ip":
+            entry_dst = f"{res.dst_ip}:{res.dst_port}"
+        else:
+            entry_dst = f"{node_ip}:{port.node_port}"
+        cross = L.CROSS_NODE if (client_node >= 0 and node_i >= 0 and node_i != client_node) else 0.0
+        to = ("to the Service's external load balancer" if out.via_lb[i] else
+              "leaves the client" if node_i < 0 else f"routed to {plane.node_names[node_i]}")
+        parts: list[tuple] = [(client, ext + cross, src, entry_dst, src, entry_dst, None, to)]
+        if out.via_lb[i]:
+            after = f"{node_ip}:{port.node_port}" if node_i >= 0 else None
+            parts.append((ObjectRef("LoadBalancer", svc.namespace, svc.name), L.LOAD_BALANCER, src, entry_dst,
+                          src if after else None, after,
+                          None, "external L4 load balancer: 5-tuple hash over healthy nodes"))
+            entry_dst = after or entry_dst
+        if node_i < 0 or outcome in ("node_down", "client_down", "no_route", "not_in_source_ranges"):
+            return parts
+        node = ObjectRef("Node", "", plane.node_names[node_i])
+        first = int(out.ctrl_eid[i]) if out.ctrl_eid[i] >= 0 else eid
+        masq = bool(out.masq[i])
+        src_after = f"{node_ip}:{int(out.src_port[i])}" if masq else src
+        proxy_ms = float(plane.proxies.cost_one(out, i)) if out.vs[i] >= 0 else 0.0
+        if out.retried[i]:
+            proxy_ms += L.USERSPACE_RETRY
+        rid, text = self._rule(out, i, res, node_i, first)
+        parts.append((node, proxy_ms, src, entry_dst, src_after if first >= 0 else None, self._endpoint(first),
+                      rid, text))
+        if first < 0:
+            return parts
+        ep_node = plane.registry.node[first]
+        same = plane.node_index.get(ep_node, -2) == node_i
+        parts.append((self._pod(first), float(L.hop_cost(same)), src_after, self._endpoint(first), src_after,
+                      self._endpoint(first), None, f"deliver to pod {'/'.join(plane.registry.pod[first])}"))
+        if out.ctrl_eid[i] >= 0 and outcome in ("delivered", "timeout_dead_endpoint") and eid >= 0:
+            ctrl_ip = plane.registry.ip[first]
+            b_same = plane.registry.node[eid] == ep_node
+            ctrl_src = f"{ctrl_ip}:{int(out.src_port[i])}"
+            m = out.ingress_match
+            parts.append((self._pod(first), L.INGRESS_PROXY, src_after, f"{res.host}{res.path}", ctrl_src,
+                          self._endpoint(eid), None,
+                          (m.describe() if m is not None else "no rule") + ": nginx proxies to the backend pod"))
+            parts.append((self._pod(eid), float(L.hop_cost(b_same)), ctrl_src, self._endpoint(eid), ctrl_src,
+                          self._endpoint(eid), None, f"deliver to pod {'/'.join(plane.registry.pod[eid])}"))
+        return parts
+
+    def _rule(self, out, i: int, res, node_i: int, eid: int) -> tuple[str | None, str]:
+        """The id of the rule on the deciding node that chose the endpoint, and a one-line description."""
+        svc, port = res.service, res.port
+        proto = port.protocol
+        spn = service_port_name(svc.namespace, svc.name, port.name)
+        pos = int(out.rule_pos[i])
+        ep = self._endpoint(eid)
+        if pos == -2:
+            return None, f"conntrack: established connection, NAT replayed -> {ep}"
+        if eid < 0:
+            return None, f"no endpoint chosen: {CODE_NAMES[int(out.outcome[i])]}"
+        balancer = out.balancer[i]
+        mode = balancer.mode if balancer is not None else self.plane.proxies.config(self.plane.node_names[node_i]).mode
+        local = not isinstance(balancer, ViewTable) and getattr(balancer, "category", "cluster") == "local"
+        if mode == "iptables":
+            chain = svl_chain(spn, proto) if local else svc_chain(spn, proto)
+            sep = sep_chain(spn, proto, ep)
+            return f"iptables/nat/{chain}/-j {sep}", f"{chain} -> {sep}: DNAT to {ep}"
+        if mode == "nftables":
+            chain = nft_chain_name("local" if local else "service",
+                                   nft_service_base(svc.namespace, svc.name, proto, port.name))
+            return f"nftables/{chain}/numgen random vmap", f"{chain}: numgen random -> dnat to {ep}"
+        if mode == "ipvs":
+            if out.entry == "cluster_ip":
+                vip, vport = svc.cluster_ip, port.port
+            elif out.entry == "lb_ip":
+                vip, vport = svc.load_balancer_ip, port.port
+            elif out.entry == "external_ip":
+                vip, vport = res.dst_ip, res.dst_port
+            else:
+                vip, vport = self.plane.node_ip[node_i], port.node_port
+            return ipvs_rule_id(proto, vip, vport, ep), f"IPVS {proto} {vip}:{vport} -> {ep} (Masq)"
+        return None, f"{mode}: -> {ep}"
+
+
+# -------------------------------------------------------------------------------------------- chart feed
+
+
+def service_of_label(label: str) -> ObjectRef | None:
+    """``ObjectRef`` of the Service in an endpoint label (``ns/name:port``, ``ns/name:port (headless)``,
+    ``ns/name`` for ExternalName); None for a static route."""
+    if not label or label.startswith("("):
+        return None
+    ns, _, rest = label.partition("/")
+    return ObjectRef("Service", ns, rest.split(":", 1)[0].split(" ", 1)[0])
+
+
+def feed_series(series, plane, flow, times: np.ndarray, out) -> None:
+    """Add one routed piece of a flow to ``series`` (a ``core.series.ChartSeries``)."""
+    if times.size == 0:
+        return
+    eid = out.eid
+    ok = (out.outcome == 0) & (eid >= 0)
+    uniq = np.unique(eid[ok]) if np.any(ok) else np.zeros(0, np.int64)
+    services = [service_of_label(out.labels.get(int(e), "")) for e in uniq.tolist()]
+    pods = [ObjectRef("Pod", *plane.registry.pod[int(e)]) if plane.registry.pod[int(e)][0] else None
+            for e in uniq.tolist()]
+    keys = np.zeros(times.size, np.int64)
+    if uniq.size:
+        keys[ok] = np.searchsorted(uniq, eid[ok])
+    series.add(times, out.outcome, services, pods, keys, out.latency)
+
+
+def record_connections(series, plane, t: float) -> None:
+    """IPVS ActiveConn/InActConn per (node, pod) summed over the node's real servers of that pod, read at most
+    every ``series.connections_every`` seconds (reading every node's counters is not free at scale)."""
+    if t < series.connections_due:
+        return
+    series.connections_due = t + series.connections_every
+    rows = plane.connections()
+    if not rows:
+        return
+    by_key = {f"{ip}:{port}": pod for ip, port, pod in zip(plane.registry.ip, plane.registry.port,
+                                                              plane.registry.pod)}
+    levels: dict[tuple[ObjectRef, ObjectRef], list[int]] = {}
+    for r in rows:
+        pod = by_key.get(r["endpoint"])
+        if pod is None or not pod[0]:
+            continue
+        acc = levels.setdefault((ObjectRef("Node", "", r["node"]), ObjectRef("Pod", *pod)), [0, 0])
+        acc[0] += r["active"]
+        acc[1] += r["inactive"]
+    series.set_connections(t, {k: (a, b) for k, (a, b) in levels.items()})

@@ -1,0 +1,101 @@
+"""Packet samples (issue 7 item 3): fair across flows, chosen by (seed, flow, request index) only, hops with
+object references, contiguous times that add up exactly to the latency, and rule ids that resolve to the
+rule text of the node that decided."""
+
+import numpy as np
+import pytest
+
+from core.dataplane import latency as L
+from core.dataplane.samples import _splitmix64, sample_uniforms
+from core.engine import Simulation
+from core.model import ObjectRef
+from core.proxy.ruleset import render_rules
+from core.scenario import DEMO_SCENARIO, load_model
+
+
+def test_splitmix64_reference_and_chunking():
+    # splitmix64 from state 0: first output 0xE220A8397B1DCDAF (Vigna's reference implementation)
+    assert int(_splitmix64(np.array([0], np.uint64))[0]) == 0xE220A8397B1DCDAF
+    whole = sample_uniforms(42, "browser-shop/browser", 0, 1000)
+    parts = np.concatenate([sample_uniforms(42, "browser-shop/browser", a, b - a)
+                            for a, b in ((0, 1), (1, 300), (300, 301), (301, 1000))])
+    assert np.array_equal(whole, parts)
+    assert whole.min() >= 0.0 and whole.max() < 1.0
+    assert not np.array_equal(whole, sample_uniforms(43, "browser-shop/browser", 0, 1000))
+    assert not np.array_equal(whole, sample_uniforms(42, "batch-web/batch-job", 0, 1000))
+
+
+def run_demo(mode: str, until: float = 20.0, dt: float = 0.1):
+    model = load_model(DEMO_SCENARIO)
+    model.proxy.mode = mode
+    model.timeline = []  # no node failure: every node's rules stay what they were when the sample was taken
+    sim = Simulation(model)
+    out = []
+    while sim.time < until - 1e-9:
+        tick = sim.step(dt)
+        rulesets = {}
+        for s in tick.traffic.samples:
+            for h in s.hops:
+                if h.rule_id is not None:
+                    node = h.where.name
+                    if node not in rulesets:
+                        rulesets[node] = render_rules(model, sim.state, node)
+                    out.append((s, h, rulesets[node]))
+            out.append((s, None, None))
+    return sim, out
+
+
+@pytest.mark.parametrize("mode", ["iptables", "ipvs", "nftables"])
+def test_hops_add_up_and_rule_ids_resolve(mode):
+    sim, rows = run_demo(mode)
+    samples = {id(s): s for s, h, _ in rows if h is None}.values()
+    assert len(samples) > 100
+    delivered = 0
+    for s in samples:
+        assert s.hops[0].enter_ns == 0 and s.hops[-1].leave_ns == s.latency_ns
+        assert all(a.leave_ns == b.enter_ns for a, b in zip(s.hops, s.hops[1:]))
+        assert sum(h.leave_ns - h.enter_ns for h in s.hops) == s.latency_ns
+        assert all(h.outcome == "forwarded" for h in s.hops[:-1]) and s.hops[-1].outcome == s.outcome
+        assert s.hops[0].where == ObjectRef("Client", "", s.client.name)
+        if s.outcome == "delivered":
+            delivered += 1
+            last = s.hops[-1]
+            assert last.where.kind == "Pod"
+            # delivery to a pod costs SAME_NODE or CROSS_NODE; the last hop also absorbs < 1 ns of rounding
+            assert min(abs(last.leave_ns - last.enter_ns - round(c * 1e6)) for c in (L.SAME_NODE, L.CROSS_NODE)) <= 1
+    assert delivered > 100
+    resolved = 0
+    for s, h, rs in rows:
+        if h is None or s.outcome != "delivered" or h.where.kind != "Node":
+            continue
+        line = rs.line(h.rule_id)
+        assert line is not None, (h.rule_id, rs.ids[:5])
+        ep = h.dst_after if mode != "nftables" else h.dst_after.replace(":", "/")
+        assert ep in line
+        resolved += 1
+    assert resolved > 50
+
+
+def test_samples_are_fair_across_flows():
+    # demo: browser-shop at 20 req/s, batch-web at 10 req/s; 20 samples/s shared by 2 flows -> p = 20 / (2 * 20)
+    # and 20 / (2 * 10): about 10 samples a second each, 200 in 20 s (binomial sd about 10-14)
+    _, rows = run_demo("iptables")
+    per_flow: dict[str, int] = {}
+    for s, h, _ in rows:
+        if h is None:
+            per_flow[s.flow] = per_flow.get(s.flow, 0) + 1
+    assert set(per_flow) == {"browser-shop", "batch-web"}
+    assert all(150 <= n <= 250 for n in per_flow.values()), per_flow
+
+
+def test_sampled_requests_depend_only_on_flow_and_index():
+    _, a = run_demo("iptables", until=6.0, dt=0.1)
+    _, b = run_demo("iptables", until=6.0, dt=0.1)
+    key = [(s.flow, s.index, s.time, s.outcome, s.latency_ns, s.hops) for s, h, _ in a if h is None]
+    assert key == [(s.flow, s.index, s.time, s.outcome, s.latency_ns, s.hops) for s, h, _ in b if h is None]
+    # the probabilities: 20 samples/s over 2 flows -> min(1, 10 / rate): browser-shop (20/s) 0.5, batch-web 1
+    sim, _ = run_demo("iptables", until=0.1)
+    probs = {f.name: sim.dataplane.samples.probability(f) for f in sim.dataplane.flows}
+    assert probs == {"browser-shop": 0.5, "batch-web": 1.0}
+    u = sample_uniforms(sim.seed, "browser-shop/browser", 0, 10000)
+    assert 4800 < (u < 0.5).sum() < 5200  # binomial(10000, 1/2): sd 50
