@@ -21,7 +21,7 @@ KUBESCHEDULER_API = "kubescheduler.config.k8s.io/v1"
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet")
 CONFIG_KINDS = ("ClusterConfiguration", "KubeProxyConfiguration", "KubeSchedulerConfiguration")
-PODPATH_KINDS = ("Client", "Traffic", "Timeline", "Simulation")
+PODPATH_KINDS = ("Client", "Traffic", "Timeline", "Simulation", "Lesson")
 
 CLUSTER_SCOPED = frozenset({
     "Node", "Namespace", "IngressClass", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
@@ -109,6 +109,24 @@ EXTRA_FIELDS: dict[str, dict[str, str]] = {
                        "heartbeatInterval": "number", "tolerationSeconds": "number", "proxySyncDelay": "number",
                        "endpointSliceDelay": "number", "podStartup": "number", "terminationGrace": "number"},
     "podpath.Network": {"nodeSubnet": "string", "loadBalancerPool": "string", "externalClientPool": "string"},
+    # Lesson: captions and predict-then-reveal pauses over the scenario's own timeline (docs/lessons.md);
+    # read by the lesson player only, the simulation ignores it
+    "podpath.Lesson": {"apiVersion": "string", "kind": "string", "metadata": _META, "spec": "@podpath.LessonSpec"},
+    "podpath.LessonSpec": {"title": "@podpath.Text", "summary": "@podpath.Text", "order": "integer",
+                           "steps": "[]@podpath.LessonStep", "table": "[]@podpath.LessonRow"},
+    "podpath.LessonStep": {"until": "number", "caption": "@podpath.Text", "focus": "[]string",
+                           "predict": "@podpath.LessonPredict", "checks": "[]@podpath.LessonCheck"},
+    "podpath.LessonPredict": {"question": "@podpath.Text", "choices": "[]@podpath.Text",
+                              "answer": "@podpath.Text", "checks": "[]@podpath.LessonCheck"},
+    "podpath.LessonCheck": {"traffic": "[]string", "from": "number", "to": "number",
+                            "delivered": "@podpath.Range", "dropped": "{}@podpath.Range",
+                            "nodes": "{}@podpath.Range", "ips": "{}@podpath.Range", "endpoints": "@podpath.Range",
+                            "spread": "@podpath.Range", "latencyP50": "@podpath.Range"},
+    "podpath.Range": {"min": "number", "max": "number"},
+    "podpath.LessonRow": {"row": "@podpath.Text", "cells": "[]@podpath.LessonCell"},
+    "podpath.LessonCell": {"column": "string", "value": "string", "note": "@podpath.Text", "lesson": "string",
+                           "step": "integer"},
+    "podpath.Text": {"ko": "string", "en": "string"},
 }
 
 EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -117,6 +135,12 @@ EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
     "podpath.Client": ("metadata",),
     "podpath.Traffic": ("metadata", "spec"),
     "podpath.Timeline": ("metadata", "spec"),
+    "podpath.Lesson": ("metadata", "spec"),
+    "podpath.LessonSpec": ("title", "steps"),
+    "podpath.LessonStep": ("until", "caption"),
+    "podpath.LessonPredict": ("question", "answer"),
+    "podpath.Text": ("ko", "en"),
+    "podpath.LessonCheck": ("from", "to"),
     "kubescheduler.PluginConfig": ("name",),
 }
 
