@@ -27,7 +27,8 @@ from collections import deque
 import numpy as np
 
 STORE_SCHEDULERS = {"rr": 0, "lc": 1, "wlc": 1, "sed": 2, "nq": 2}
-SMALL_GROUP = 4  # a pair with more requests than this in one batch is merged per pair (least_merge)
+SMALL_GROUP = 64  # a pair with more requests than this in one batch is merged per pair (least_merge)
+INT32_SAFE = (1 << 31) // 512  # active counts below this keep active * 256 + inactive inside int32
 
 
 class _Width:
@@ -61,15 +62,33 @@ def _grow(arr: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _add_cells(counts: np.ndarray, flat: np.ndarray, delta: int, dup: np.ndarray | None) -> None:
-    """counts.flat[flat] += delta; ``dup`` marks the entries that may repeat a cell (added one by one)."""
+def _add_cells(counts: np.ndarray, cells: np.ndarray, mult: np.ndarray | None, sign: int) -> None:
+    """``counts.flat[cells] += sign * mult`` for distinct ``cells`` (``mult`` None: 1 each)."""
     view = counts.reshape(-1)
-    if dup is None or not dup.any():
-        view[flat] += delta
-        return
-    once = flat[~dup]
-    view[once] += delta
-    np.add.at(view, flat[dup], delta)
+    if mult is None:
+        view[cells] += sign
+    elif sign > 0:
+        view[cells] += mult
+    else:
+        view[cells] -= mult
+
+
+def _distinct(a: np.ndarray) -> list[int]:
+    """Distinct values of a small-valued non-negative int array, ascending (no hashing of 10^6 items)."""
+    if a.size == 0:
+        return []
+    lo, hi = int(a.min()), int(a.max())
+    if lo == hi:
+        return [lo]
+    return np.flatnonzero(np.bincount(a)).tolist()
+
+
+def _run_lengths(sorted_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    first = np.empty(sorted_cells.size, bool)
+    first[:1] = True
+    np.not_equal(sorted_cells[1:], sorted_cells[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return sorted_cells[starts], np.diff(np.append(starts, sorted_cells.size))
 
 
 class IpvsStore:
@@ -85,6 +104,7 @@ class IpvsStore:
         self.p_ptr = np.zeros(0, np.int32)
         self.p_out = np.zeros(0, bool)  # taken out to an IpvsBalancer (or dropped)
         self.widths: dict[int, _Width] = {}
+        # (list width, distinct cells row * width + column, connections per cell or None for 1 each)
         self.opened: list[tuple[int, np.ndarray, np.ndarray | None]] = []
         self.expiry: deque[tuple[float, int, np.ndarray, np.ndarray | None]] = deque()
 
@@ -107,7 +127,7 @@ class IpvsStore:
         self.p_w[self.n:total] = width
         self.p_ptr[self.n:total] = -1
         self.p_out[self.n:total] = False
-        for w in np.unique(width).tolist():
+        for w in _distinct(width):
             sel = width == w
             self.p_row[pid[sel]] = self._width(int(w)).allocate(int(sel.sum()))
         self.n = total
@@ -156,18 +176,20 @@ class IpvsStore:
                 owner = owners[w] = np.full(self.widths[w].rows, -1, np.int64)
                 mine = pids[self.p_w[pids] == w]
                 owner[self.p_row[mine]] = mine
-        for t, w, flat, dup in self.expiry:
+        for t, w, flat, mult in self.expiry:
             if w not in owners:
-                keep.append((t, w, flat, dup))
+                keep.append((t, w, flat, mult))
                 continue
             who = owners[w][flat // w]
             hit = who >= 0
             if hit.any():
                 for p in np.unique(who[hit]).tolist():
-                    moved.append((t, p, (flat[who == p] % w).astype(np.int64)))
-                flat, dup = flat[~hit], (dup[~hit] if dup is not None else None)
+                    mine = who == p
+                    cols = (flat[mine] % w).astype(np.int64)
+                    moved.append((t, p, cols if mult is None else np.repeat(cols, mult[mine])))
+                flat, mult = flat[~hit], (mult[~hit] if mult is not None else None)
             if flat.size:
-                keep.append((t, w, flat, dup))
+                keep.append((t, w, flat, mult))
         self.expiry = keep
         return moved
 
@@ -210,50 +232,100 @@ class IpvsStore:
             gw = width[order[gstart[new]]]
             pid[new] = self._create(ukey[new], gw)
         out_g = self.p_out[pid]
-        g_of = np.repeat(np.arange(ukey.size), gsize)  # group of each sorted request
-        rank = np.arange(n, dtype=np.int64) - gstart[g_of]
+        g_of = np.cumsum(first)  # group of each sorted request (+1)
+        g_of -= 1
+        rank = np.arange(n, dtype=np.int64)
+        rank -= np.take(gstart, g_of)
         if out_g.any():
             handled[order[out_g[g_of]]] = False
-        scol = np.full(n, -1, np.int64)  # column per sorted request
         gw = self.p_w[pid].astype(np.int64)
         gsched = sched[order[gstart]]
         live = ~out_g & (gw > 0)
         # --- rr: the cycle from the pointer
         rr = live & (gsched == 0)
-        if rr.any():
-            req = rr[g_of]
-            g = g_of[req]
-            scol[req] = (self.p_ptr[pid[g]].astype(np.int64) + 1 + rank[req]) % gw[g]
-            last = gstart[rr] + gsize[rr] - 1
-            self.p_ptr[pid[rr]] = scol[last]
+        if rr.all():  # the common case: one pass per step, no masks
+            scol = np.take(self.p_ptr[pid].astype(np.int64) + 1, g_of)
+            scol += rank
+            w_req = np.take(gw, g_of)
+            if int(gsize.max()) + int(gw.max()) < 2 * int(gw.min()) + 1:
+                np.subtract(scol, w_req, out=scol, where=scol >= w_req)  # ptr + 1 + rank < 2w: one wrap
+            else:
+                scol %= w_req
+            self.p_ptr[pid] = scol[gstart + gsize - 1]
+        else:
+            scol = np.full(n, -1, np.int64)  # column per sorted request
+            if rr.any():
+                req = rr[g_of]
+                g = g_of[req]
+                scol[req] = (self.p_ptr[pid[g]].astype(np.int64) + 1 + rank[req]) % gw[g]
+                last = gstart[rr] + gsize[rr] - 1
+                self.p_ptr[pid[rr]] = scol[last]
         # --- least-connection family: rounds over small groups, least_merge for big ones
         least = live & (gsched > 0)
         if least.any():
-            self._least(least, gsize, gstart, g_of, rank, pid, gw, gsched, scol)
+            # every counter opened by an earlier batch was closed: activeconns are all 0 at the start
+            idle = not self.opened
+            self._least(least, gsize, gstart, g_of, rank, pid, gw, gsched, scol, idle)
         col[order] = scol
         # counters: every pick opens an active connection on its cell
-        picked = scol >= 0
-        if picked.any():
-            self._open(picked, g_of, pid, gw, gsize, scol, skip_least=least)
+        if bool(live.all()) and len(self.widths) == 1 and (rr.all() or not rr.any()):
+            self._open_uniform(pid, gw, gsize, g_of, rank, scol, bool(rr.all()))
+        else:
+            picked = scol >= 0
+            if picked.any():
+                self._open(picked, g_of, pid, gw, gsize, rank, scol, rr)
         return handled, col
 
-    def _least(self, least, gsize, gstart, g_of, rank, pid, gw, gsched, scol) -> None:
+    def _open_uniform(self, pid, gw, gsize, g_of, rank, scol, is_rr: bool) -> None:
+        """``_open`` when every pick succeeded, every list has the same width and one scheduler family
+        decided: per-group values repeated instead of per-request gathers."""
+        w = int(gw[0])
+        cls = self.widths[w]
+        cells = np.take(self.p_row[pid] * w, g_of)
+        cells += scol
+        big = int(gsize.max())
+        if is_rr:
+            if big <= w:  # no pair wrapped around its list: every cell is distinct
+                _add_cells(cls.active, cells, None, 1)
+                self.opened.append((w, cells, None))
+                return
+            first = rank < w
+            size = np.take(gsize, g_of)[first]
+            mult = (size - 1 - rank[first]) // w + 1
+            cells = cells[first]
+            _add_cells(cls.active, cells, mult, 1)
+            self.opened.append((w, cells, mult))
+            return
+        if big == 1:
+            self.opened.append((w, cells, None))
+            return
+        single = np.take(gsize == 1, g_of)
+        extra, cnt = _run_lengths(np.sort(cells[~single]))
+        one = cells[single]
+        self.opened.append((w, np.concatenate([one, extra]),
+                            np.concatenate([np.ones(one.size, np.int64), cnt])))
+
+    def _least(self, least, gsize, gstart, g_of, rank, pid, gw, gsched, scol, idle: bool) -> None:
         from core.proxy.ipvs_sched import least_merge
 
         small = least & (gsize <= SMALL_GROUP)
         for j in range(int(gsize[small].max()) if small.any() else 0):
-            groups = np.flatnonzero(small & (gsize > j))
-            for w in np.unique(gw[groups]).tolist():
-                g = groups[gw[groups] == w]
+            groups = np.flatnonzero(small) if j == 0 else np.flatnonzero(small & (gsize > j))
+            widths = _distinct(gw[groups])
+            for w in widths:
+                g = groups if len(widths) == 1 else groups[gw[groups] == w]
                 c = self.widths[w]
                 rows = self.p_row[pid[g]]
-                a = c.active[rows]
                 lc = gsched[g] == 1
-                cost = a.astype(np.int64)
-                if lc.any():
-                    cost[lc] = cost[lc] * 256 + c.inactive[rows[lc]]
-                pick = cost.argmin(axis=1)
-                c.active[rows, pick] += 1  # one row per group in a round: no repeats
+                if j == 0 and idle and lc.all():  # activeconns all 0: the overhead is inactconns
+                    pick = np.take(c.inactive, rows, axis=0).argmin(axis=1)
+                elif j == 0 and idle and not lc.any():  # sed/nq with every server idle: the list head
+                    pick = np.zeros(rows.size, np.int64)
+                else:
+                    pick = self._least_round(c, rows, lc)
+                rows *= w
+                rows += pick
+                c.active.reshape(-1)[rows] += 1  # one row per group in a round: no repeats
                 scol[gstart[g] + j] = pick
         for g in np.flatnonzero(least & (gsize > SMALL_GROUP)).tolist():
             w = int(gw[g])
@@ -267,34 +339,63 @@ class IpvsStore:
             c.active[r] += np.bincount(picks, minlength=w).astype(np.int32)
             scol[gstart[g]:gstart[g] + gsize[g]] = picks
 
-    def _open(self, picked, g_of, pid, gw, gsize, scol, skip_least) -> None:
-        """Record this batch's connections for ``close``; rr's picks raise activeconns here (the least
-        family raised them while picking)."""
+    @staticmethod
+    def _least_round(c: _Width, rows: np.ndarray, lc: np.ndarray) -> np.ndarray:
+        """One pick per row: least ``active * 256 + inactive`` (lc rows) or least ``active`` (sed/nq rows),
+        earliest column on ties."""
+        cost = np.take(c.active, rows, axis=0)  # a copy: the pick's cost per column
+        if lc.any():
+            inact = np.take(c.inactive, rows, axis=0)
+            if int(cost.max()) >= INT32_SAFE or int(inact.max()) >= 1 << 22:
+                cost = cost.astype(np.int64)  # active * 256 + inactive could leave int32
+            if lc.all():
+                cost <<= 8
+                cost += inact
+            else:
+                cost[lc] = cost[lc] * 256 + inact[lc]
+        return cost.argmin(axis=1)
+
+    def _open(self, picked, g_of, pid, gw, gsize, rank, scol, rr) -> None:
+        """Record this batch's connections (distinct cells with multiplicities) for ``close``; rr's picks
+        raise activeconns here (the least family raised them while picking)."""
         g = g_of[picked]
         w_req = gw[g]
+        r = rank[picked]
+        size = gsize[g]
+        is_rr = rr[g]
+        # rr: the cell of rank r repeats every w ranks, so ranks < w are the distinct cells and each
+        # stands for ceil((size - r) / w) connections; least family: cells of groups with several requests
+        # may repeat, so those are counted by a sort
+        first = np.where(is_rr, r < w_req, size == 1)
+        mult_all = np.where(is_rr, (size - 1 - r) // np.maximum(w_req, 1) + 1, 1)
         flat_all = self.p_row[pid[g]] * w_req + scol[picked]
-        multi = gsize[g] > 1
-        is_rr = ~skip_least[g]
-        for w in np.unique(w_req).tolist():
-            sel = w_req == w
-            flat = flat_all[sel]
-            dup = multi[sel] if multi[sel].any() else None
-            rr_sel = is_rr[sel]
+        for w in _distinct(w_req):
+            sel = w_req == w if len(self.widths) > 1 else slice(None)
+            cls = self.widths[w]
+            f_sel, first_sel, rr_sel = flat_all[sel], first[sel], is_rr[sel]
+            cells = f_sel[first_sel]
+            mult = mult_all[sel][first_sel]
             if rr_sel.any():
-                _add_cells(self.widths[w].active, flat[rr_sel], 1, dup[rr_sel] if dup is not None else None)
-            self.opened.append((w, flat, dup))
+                on = rr_sel[first_sel]
+                _add_cells(cls.active, cells[on], mult[on], 1)
+            rest = ~first_sel & ~rr_sel
+            if rest.any():
+                extra, cnt = _run_lengths(np.sort(f_sel[rest]))
+                cells = np.concatenate([cells, extra])
+                mult = np.concatenate([mult, cnt])
+            self.opened.append((w, cells, None if bool((mult == 1).all()) else mult))
 
     # ------------------------------------------------------------------------------ lifecycle
     def close(self, expires_at: float) -> None:
         """This tick's connections answered and closed: active -> inactive until ``expires_at``."""
-        for w, flat, dup in self.opened:
+        for w, cells, mult in self.opened:
             c = self.widths[w]
-            _add_cells(c.active, flat, -1, dup)
-            _add_cells(c.inactive, flat, 1, dup)
-            self.expiry.append((expires_at, w, flat, dup))
+            _add_cells(c.active, cells, mult, -1)
+            _add_cells(c.inactive, cells, mult, 1)
+            self.expiry.append((expires_at, w, cells, mult))
         self.opened.clear()
 
     def expire(self, now: float) -> None:
         while self.expiry and self.expiry[0][0] <= now:
-            _, w, flat, dup = self.expiry.popleft()
-            _add_cells(self.widths[w].inactive, flat, -1, dup)
+            _, w, cells, mult = self.expiry.popleft()
+            _add_cells(self.widths[w].inactive, cells, mult, -1)

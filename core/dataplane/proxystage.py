@@ -86,16 +86,17 @@ class StoreDecider:
     mode = "ipvs"
     category = "cluster"
 
-    def __init__(self, registry, sched_names: np.ndarray, eids: np.ndarray) -> None:
+    def __init__(self, registry, node_sched: list[str], nodes: np.ndarray, eids: np.ndarray) -> None:
         self.registry = registry
-        self.sched_names = sched_names
+        self.node_sched = node_sched
+        self.nodes = nodes
         self.eids = eids
         self.balancer = self
 
     def describe_pick(self, i: int) -> str:
         if not 0 <= i < self.eids.size:
             raise ValueError(f"describe_pick: index {i} outside the last batch of {self.eids.size}")
-        sched, e = str(self.sched_names[i]), int(self.eids[i])
+        sched, e = self.node_sched[int(self.nodes[i])], int(self.eids[i])
         if e < 0:
             return f"IPVS {sched}: no destination available -> ICMP port unreachable"
         return f"IPVS {sched} -> {self.registry.key(e)}"
@@ -323,7 +324,7 @@ class NodeProxies:
         self.table_list = tables
         self.node_store_sched = np.array([STORE_SCHEDULERS.get(c.ipvs_scheduler or "rr", -1) if c.mode == "ipvs"
                                           else -1 for c in cfgs], dtype=np.int8)
-        self.node_sched_name = np.array([c.ipvs_scheduler or "rr" for c in cfgs], dtype=object)
+        self.node_sched_name = [c.ipvs_scheduler or "rr" for c in cfgs]
         self.all_stateless = bool(np.all(self.node_mode <= 1))
         self.any_masq_all = bool(self.node_masq_all.any())
 
@@ -408,34 +409,52 @@ class NodeProxies:
         """IPVS requests of store pairs, decided in arrays per compiled view; returns the rest of ``slow``."""
         if not self.use_store:
             return slow
-        ok = (self.node_store_sched[node_idx[slow]] >= 0) & ~self.vs_special[vs[slow]]
-        ok &= self.node_table[node_idx[slow]] >= 0
+        whole = slow.size == node_idx.size  # every request of the batch is a candidate: no gathers
+        nodes_s = node_idx if whole else node_idx[slow]
+        vs_s = vs if whole else vs[slow]
+        ok = (self.node_store_sched[nodes_s] >= 0) & ~self.vs_special[vs_s]
+        tid = self.node_table[nodes_s]
+        ok &= tid >= 0
         if not ok.any():
             return slow
-        cand = slow[ok]
-        rest = [slow[~ok]]
-        tid = self.node_table[node_idx[cand]]
-        for t in np.unique(tid).tolist():
-            sel = cand[tid == t] if len(self.table_list) > 1 else cand
+        all_ok = bool(ok.all())
+        rest = [] if all_ok else [slow[~ok]]
+        tables = np.flatnonzero(np.bincount(tid[ok])).tolist() if len(self.table_list) > 1 else [0]
+        for t in tables:
             table = self.table_list[t]
-            nodes, v = node_idx[sel], vs[sel]
+            if all_ok and len(tables) == 1:
+                sel = slice(None) if whole else slow
+                nodes, v = nodes_s, vs_s
+            else:
+                m = ok & (tid == t)
+                sel = slow[m]
+                nodes, v = nodes_s[m], vs_s[m]
             width = table.count[v]
             handled, col = self.store.decide(nodes, v, self.node_store_sched[nodes], width)
             if not handled.all():
+                sel = np.arange(node_idx.size)[sel] if isinstance(sel, slice) else sel
                 rest.append(sel[~handled])
                 sel, nodes, v, width, col = sel[handled], nodes[handled], v[handled], width[handled], col[handled]
             got = col >= 0
-            eid = np.full(sel.size, -1, np.int64)
-            eid[got] = table.eids[table.offset[v[got]] + width[got] - 1 - col[got]]
+            flat = table.offset[v]
+            flat += width
+            flat -= 1
+            flat -= col
+            eid = table.eids[flat]
+            n_sel = col.size
+            if not got.all():
+                eid[~got] = -1
+                none = ~got
+                where = np.flatnonzero(none) if isinstance(sel, slice) else sel[none]
+                res.outcome[where] = np.where(table.has_any[v[none]], _drop_code("no_destination"),
+                                              _drop_code("refused"))
             res.eid[sel] = eid
             res.position[sel] = col
             res.decider[sel] = len(res.deciders)
-            res.deciders.append(StoreDecider(self.registry, self.node_sched_name[nodes], eid))
-            res.pick_i[sel] = np.arange(sel.size)
-            if not got.all():
-                none = ~got
-                res.outcome[sel[none]] = np.where(table.has_any[v[none]], _drop_code("no_destination"),
-                                                  _drop_code("refused"))
+            res.deciders.append(StoreDecider(self.registry, self.node_sched_name, nodes, eid))
+            res.pick_i[sel] = np.arange(n_sel)
+        if not rest:
+            return slow[:0]
         return np.sort(np.concatenate(rest)) if len(rest) > 1 else rest[0]
 
     def _decide_group(self, res: ProxyResult, sel: np.ndarray, ni: int, v: int, is_local: bool,
@@ -581,11 +600,18 @@ class NodeProxies:
         has = (out.proxy_node >= 0) & (out.vs >= 0)
         if not np.any(has):
             return cost
-        modes = np.array([self.config(n).mode for n in self.node_names])
+        codes = np.array([MODE_CODES[self.config(n).mode] for n in self.node_names], dtype=np.int8)
+        names = {c: m for m, c in MODE_CODES.items()}
         pos = self.service_positions()
-        idx = np.nonzero(has)[0]
-        for m in np.unique(modes[out.proxy_node[idx]]).tolist():
-            sel = idx[modes[out.proxy_node[idx]] == m]
+        all_have = bool(has.all())
+        idx = None if all_have else np.flatnonzero(has)
+        node_code = codes[out.proxy_node if all_have else out.proxy_node[idx]]
+        present = np.flatnonzero(np.bincount(node_code, minlength=len(MODE_CODES)))
+        for c in present.tolist():
+            if present.size == 1:
+                sel = slice(None) if all_have else idx
+            else:
+                sel = np.flatnonzero(node_code == c) if all_have else idx[node_code == c]
             new = out.rule_pos[sel] != -2
-            cost[sel] = L.proxy_cost(m, pos[out.vs[sel]], np.maximum(out.rule_pos[sel], 0), new)
+            cost[sel] = L.proxy_cost(names[c], pos[out.vs[sel]], np.maximum(out.rule_pos[sel], 0), new)
         return cost
