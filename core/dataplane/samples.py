@@ -1,10 +1,11 @@
 """Packet samples for animation: a fair, slice-independent sample of requests with structured hops.
 
-Which requests are sampled depends only on ``(seed, flow, request index)``: request ``k`` of a flow (its
-``k``-th request since the flow started) is sampled when ``u(seed, flow key, k) < p_flow``, with ``u`` a
-64-bit mix (splitmix64) of the three mapped to ``[0, 1)`` and ``p_flow = min(1, per_second / (flows x
-flow rate))`` -- every flow gets about the same number of samples per simulated second, however busy it is,
-so a 5 req/s browser is animated as often as a 10,000 req/s batch job. No random generator is drawn from, so
+Which requests are sampled depends only on ``(seed, flow, request index)``: a flow's requests (numbered from
+0 since the flow started) are cut into blocks of ``B = max(1, round(flows x flow rate / per_second))`` and
+request ``j * B + floor(u(seed, flow, j) * B)`` of block ``j`` is sampled, ``u`` being a 64-bit mix
+(splitmix64) of the three mapped to ``[0, 1)`` -- every flow gets about the same number of samples per
+simulated second, however busy it is, so a 5 req/s browser is animated as often as a 10,000 req/s batch job,
+and a million-request step costs one hash per block, not per request. No random generator is drawn from, so
 sampling never changes routing, and the samples of a run are the same whatever step sizes drove it (as long
 as no step produces more than ``max_per_step`` samples: then the first ones of the step are kept).
 
@@ -45,12 +46,30 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
+def _flow_base(seed: int, flow_key: str) -> np.uint64:
+    return (np.uint64(seed & 0xFFFFFFFF) << np.uint64(32)) | np.uint64(zlib.crc32(flow_key.encode()))
+
+
 def sample_uniforms(seed: int, flow_key: str, first: int, n: int) -> np.ndarray:
     """``u`` in [0, 1) for requests ``first .. first + n - 1`` of the flow keyed ``flow_key``."""
-    base = (np.uint64(seed & 0xFFFFFFFF) << np.uint64(32)) | np.uint64(zlib.crc32(flow_key.encode()))
     with np.errstate(over="ignore"):
-        x = _splitmix64(np.full(n, base, np.uint64)) + np.arange(first, first + n, dtype=np.uint64)
+        x = _splitmix64(np.full(n, _flow_base(seed, flow_key), np.uint64)) + np.arange(first, first + n,
+                                                                                        dtype=np.uint64)
     return (_splitmix64(x) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def sampled_indices(seed: int, flow_key: str, first: int, n: int, block: int) -> np.ndarray:
+    """The sampled request indices in ``first .. first + n - 1``: one per block of ``block`` consecutive
+    indices, at offset ``u(seed, flow, block number) * block`` in it -- a function of (seed, flow, index) only,
+    costing one hash per block rather than one per request."""
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    if block <= 1:
+        return np.arange(first, first + n, dtype=np.int64)
+    j0, j1 = first // block, (first + n - 1) // block
+    u = sample_uniforms(seed, flow_key, j0, j1 - j0 + 1)
+    k = np.arange(j0, j1 + 1, dtype=np.int64) * block + (u * block).astype(np.int64)
+    return k[(k >= first) & (k < first + n)]
 
 
 def flow_key(flow) -> str:
@@ -108,9 +127,13 @@ class PacketSampler:
         return new
 
     def probability(self, flow) -> float:
+        """The share of the flow's requests sampled: ``1 / block(flow)``."""
+        return 1.0 / self.block(flow)
+
+    def block(self, flow) -> int:
+        """One request in every ``block``: ``round(flows x rate / per_second)``, at least 1."""
         flows = max(1, len(self.plane.flows))
-        rate = max(float(flow.rate), 1e-9)
-        return min(1.0, self.per_second / (flows * rate))
+        return max(1, int(round(flows * max(float(flow.rate), 0.0) / self.per_second)))
 
     def record(self, flow, times: np.ndarray, out) -> None:
         """Called for every routed piece of every flow, before ``flow.sent`` counts the piece."""
@@ -118,9 +141,8 @@ class PacketSampler:
         room = self.max_per_step - len(self._new)
         if n == 0 or room <= 0 or self.per_second <= 0:
             return
-        u = sample_uniforms(self.seed, flow_key(flow), int(flow.sent), n)
-        picked = np.nonzero(u < self.probability(flow))[0][:room]
-        for i in picked.tolist():
+        picked = sampled_indices(self.seed, flow_key(flow), int(flow.sent), n, self.block(flow)) - int(flow.sent)
+        for i in picked[:room].tolist():
             self._new.append(self.describe(flow, times, out, i))
 
     # ---------------------------------------------------------------------------------------- hops
@@ -282,13 +304,22 @@ def feed_series(series, plane, flow, times: np.ndarray, out) -> None:
         return
     eid = out.eid
     ok = (out.outcome == 0) & (eid >= 0)
-    uniq = np.unique(eid[ok]) if np.any(ok) else np.zeros(0, np.int64)
-    services = [service_of_label(out.labels.get(int(e), "")) for e in uniq.tolist()]
-    pods = [ObjectRef("Pod", *plane.registry.pod[int(e)]) if plane.registry.pod[int(e)][0] else None
-            for e in uniq.tolist()]
     keys = np.zeros(times.size, np.int64)
-    if uniq.size:
-        keys[ok] = np.searchsorted(uniq, eid[ok])
+    services: list[ObjectRef | None] = [None]
+    pods: list[ObjectRef | None] = [None]
+    every = bool(ok.all())
+    if every or np.any(ok):
+        e_ok = eid if every else eid[ok]
+        uniq = np.nonzero(np.bincount(e_ok))[0]  # O(n + endpoints), no sort of the requests
+        index = np.zeros(int(uniq[-1]) + 1, np.int64)
+        index[uniq] = np.arange(1, uniq.size + 1)
+        if every:
+            keys = index[e_ok]
+        else:
+            keys[ok] = index[e_ok]
+        services += [service_of_label(out.labels.get(int(e), "")) for e in uniq.tolist()]
+        pods += [ObjectRef("Pod", *plane.registry.pod[int(e)]) if plane.registry.pod[int(e)][0] else None
+                 for e in uniq.tolist()]
     series.add(times, out.outcome, services, pods, keys, out.latency)
 
 

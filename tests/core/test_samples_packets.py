@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.dataplane import latency as L
-from core.dataplane.samples import _splitmix64, sample_uniforms
+from core.dataplane.samples import _splitmix64, sample_uniforms, sampled_indices
 from core.engine import Simulation
 from core.model import ObjectRef
 from core.proxy.ruleset import render_rules
@@ -23,6 +23,13 @@ def test_splitmix64_reference_and_chunking():
     assert whole.min() >= 0.0 and whole.max() < 1.0
     assert not np.array_equal(whole, sample_uniforms(43, "browser-shop/browser", 0, 1000))
     assert not np.array_equal(whole, sample_uniforms(42, "batch-web/batch-job", 0, 1000))
+    # one sample per block of 7 requests, wherever the pieces are cut
+    picks = sampled_indices(42, "f/c", 0, 7000, 7)
+    assert picks.size == 1000 and np.array_equal(picks // 7, np.arange(1000))
+    cut = np.concatenate([sampled_indices(42, "f/c", a, b - a, 7) for a, b in ((0, 3), (3, 10), (10, 4001),
+                                                                                (4001, 7000))])
+    assert np.array_equal(picks, cut)
+    assert np.array_equal(sampled_indices(42, "f/c", 5, 3, 1), [5, 6, 7])  # block 1: every request
 
 
 def run_demo(mode: str, until: float = 20.0, dt: float = 0.1):
@@ -77,8 +84,8 @@ def test_hops_add_up_and_rule_ids_resolve(mode):
 
 
 def test_samples_are_fair_across_flows():
-    # demo: browser-shop at 20 req/s, batch-web at 10 req/s; 20 samples/s shared by 2 flows -> p = 20 / (2 * 20)
-    # and 20 / (2 * 10): about 10 samples a second each, 200 in 20 s (binomial sd about 10-14)
+    # demo: browser-shop at 20 req/s, batch-web at 10 req/s; 20 samples/s shared by 2 flows -> one request in
+    # round(2 * 20 / 20) = 2 and in round(2 * 10 / 20) = 1: about 10 samples a second each, 200 in 20 s
     _, rows = run_demo("iptables")
     per_flow: dict[str, int] = {}
     for s, h, _ in rows:
@@ -93,9 +100,9 @@ def test_sampled_requests_depend_only_on_flow_and_index():
     _, b = run_demo("iptables", until=6.0, dt=0.1)
     key = [(s.flow, s.index, s.time, s.outcome, s.latency_ns, s.hops) for s, h, _ in a if h is None]
     assert key == [(s.flow, s.index, s.time, s.outcome, s.latency_ns, s.hops) for s, h, _ in b if h is None]
-    # the probabilities: 20 samples/s over 2 flows -> min(1, 10 / rate): browser-shop (20/s) 0.5, batch-web 1
-    sim, _ = run_demo("iptables", until=0.1)
-    probs = {f.name: sim.dataplane.samples.probability(f) for f in sim.dataplane.flows}
-    assert probs == {"browser-shop": 0.5, "batch-web": 1.0}
-    u = sample_uniforms(sim.seed, "browser-shop/browser", 0, 10000)
-    assert 4800 < (u < 0.5).sum() < 5200  # binomial(10000, 1/2): sd 50
+    # blocks: round(2 flows x rate / 20 samples/s): browser-shop (20/s) 2 -> one in two, batch-web (10/s) 1
+    sim, rows = run_demo("iptables", until=3.0)
+    assert {f.name: sim.dataplane.samples.block(f) for f in sim.dataplane.flows} == {"browser-shop": 2,
+                                                                                       "batch-web": 1}
+    browser = [s.index for s, h, _ in rows if h is None and s.flow == "browser-shop"]
+    assert len(set(i // 2 for i in browser)) == len(browser)  # never two in one block
