@@ -323,6 +323,7 @@ class ProxyConfig:
     masquerade_all: bool = False
     min_sync_period: float = 1.0
     sync_period: float = 30.0
+    localhost_node_ports: bool = True  # iptables.localhostNodePorts
 
 
 ScoringStrategy = Literal["LeastAllocated", "MostAllocated", "RequestedToCapacityRatio"]

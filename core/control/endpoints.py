@@ -115,12 +115,15 @@ class EndpointController:
         svc = self.kubernetes_svc
         assert svc is not None
         out = []
-        for ns in self.state.nodes.values():
-            if any(label in ns.spec.labels for label in CONTROL_PLANE_LABELS):
-                ready = ns.ready == "True"
-                ports = tuple((sp.name, APISERVER_PORT, sp.protocol) for sp in svc.ports)
-                out.append(Endpoint(ns.ip, ns.name, ("kube-system", f"kube-apiserver-{ns.name}"), ready, ready,
-                                    False, ports))
+        nodes = [ns for ns in self.state.nodes.values()
+                 if any(label in ns.spec.labels for label in CONTROL_PLANE_LABELS)]
+        if not nodes:  # no node is labelled control-plane: the API server runs on the first node
+            nodes = list(self.state.nodes.values())[:1]
+        for ns in nodes:
+            ready = ns.ready == "True"
+            ports = tuple((sp.name, APISERVER_PORT, sp.protocol) for sp in svc.ports)
+            out.append(Endpoint(ns.ip, ns.name, ("kube-system", f"kube-apiserver-{ns.name}"), ready, ready,
+                                False, ports))
         return tuple(out)
 
     def flush(self) -> list[tuple[str, str]]:

@@ -17,6 +17,9 @@ DROP_REASONS = {
     "static_route_dead": "static route to a pod IP that no running pod holds any more",
     "no_ingress_controller": "no Ingress controller runs, so nothing answers for Ingress hosts",
     "http_404": "the ingress controller matched no rule and has no default backend: 404",
+    "not_in_source_ranges": "sent to a load-balancer IP from outside the Service's loadBalancerSourceRanges: "
+                            "kube-proxy's firewall chain (KUBE-FW-...) does not accept it and KUBE-PROXY-FIREWALL "
+                            "DROPs it",
 }
 OUTCOME_CODES = {"delivered": 0, **{k: i + 1 for i, k in enumerate(DROP_REASONS)}}
 CODE_NAMES = {v: k for k, v in OUTCOME_CODES.items()}

@@ -405,6 +405,8 @@ class DataPlane:
         else:
             external_entry = res.kind in ("node_port", "load_balancer", "external_ip")
         out.entry = _entry_kind(flow, res, external_entry)
+        lb_dst = svc.type == "LoadBalancer" and bool(svc.load_balancer_ip) and (
+            res.kind == "load_balancer" or (res.kind == "ingress" and external_entry))
         if res.kind == "cluster_ip" or (res.kind == "ingress" and not external_entry):
             if not flow.internal:
                 out.outcome[idx] = OUTCOME_CODES["no_route"]
@@ -423,6 +425,14 @@ class DataPlane:
         elif svc.type == "LoadBalancer" and svc.load_balancer_ip:
             healthy = self.lb_nodes(vs, now)
             out.via_lb[idx] = True
+            if svc.load_balancer_source_ranges:
+                # the cloud provider programs the load balancer's own firewall from loadBalancerSourceRanges
+                # (kube-proxy's KUBE-FW chain does the same for VIP-like balancers that keep dst = LB IP)
+                denied = ~source_in_ranges(out.src_ip[idx], svc.load_balancer_source_ranges)
+                out.outcome[idx[denied]] = OUTCOME_CODES["not_in_source_ranges"]
+                idx = idx[~denied]
+                if idx.size == 0:
+                    return
             if healthy.size == 0:
                 out.outcome[idx] = OUTCOME_CODES["no_healthy_nodes"]
                 return
@@ -434,6 +444,12 @@ class DataPlane:
         down = ~self.node_up[node]
         out.outcome[idx[down]] = OUTCOME_CODES["node_down"]
         live = idx[~down]
+        if lb_dst and flow.internal and svc.load_balancer_source_ranges:
+            # a pod dialling the LB IP is caught on its own node: KUBE-SERVICES -> KUBE-FW-<hash> (IPVS: ipset
+            # KUBE-LOAD-BALANCER-SOURCE-CIDR; nftables: the firewall-ips map) accepts only the source ranges
+            denied = ~source_in_ranges(out.src_ip[live], svc.load_balancer_source_ranges)
+            out.outcome[live[denied]] = OUTCOME_CODES["not_in_source_ranges"]
+            live = live[~denied]
         if live.size == 0:
             return
         result: ProxyResult = self.proxies.decide(out.proxy_node[live], np.full(live.size, vs, np.int64),
@@ -573,6 +589,18 @@ def _entry_kind(flow: Flow, res: Resolution, external_entry: bool) -> str:
     if res.kind in ("load_balancer", "ingress") and has_lb:
         return "lb_ip" if flow.internal else "node_port"  # outside: the external LB sends to a NodePort
     return "node_port"
+
+
+def source_in_ranges(src: np.ndarray, ranges: tuple[str, ...]) -> np.ndarray:
+    """Per uint32 IPv4 source address: inside one of the CIDRs ``ranges`` (IPv6 ranges never match)."""
+    ok = np.zeros(src.shape, dtype=bool)
+    for cidr in ranges:
+        net = ipaddress.ip_network(cidr, strict=False)
+        if net.version != 4:
+            continue
+        mask = np.uint32(int(net.netmask))
+        ok |= (src.astype(np.uint32) & mask) == np.uint32(int(net.network_address))
+    return ok
 
 
 def _listens(pod, port: int) -> bool:

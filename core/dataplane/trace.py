@@ -19,6 +19,7 @@ from core.dataplane.tables import ViewTable, u32_to_ip
 from core.proxy.chains import (
     compute_probability,
     ext_chain,
+    fw_chain,
     nft_chain_name,
     nft_endpoint_base,
     nft_service_base,
@@ -102,8 +103,11 @@ class TraceBuilder:
         if out.via_lb[i]:
             hops.append(_hop(f"lb/{svc.namespace}/{svc.name}", src, entry_dst, src,
                              f"{node_ip}:{port.node_port}" if node_i >= 0 else None,
-                             "external L4 load balancer: 5-tuple hash over healthy nodes"
-                             + (f" -> {node_name}" if node_i >= 0 else f"; {outcome}"),
+                             ("external L4 load balancer: the source is not in loadBalancerSourceRanges "
+                              "(its firewall, programmed from them) -> not_in_source_ranges"
+                              if outcome == "not_in_source_ranges" else
+                              "external L4 load balancer: 5-tuple hash over healthy nodes"
+                              + (f" -> {node_name}" if node_i >= 0 else f"; {outcome}")),
                              L.EXTERNAL + L.LOAD_BALANCER))
             entry_dst = f"{node_ip}:{port.node_port}"
         elif not flow.internal and node_i >= 0:
@@ -167,6 +171,9 @@ class TraceBuilder:
         pos = int(out.rule_pos[i])
         if pos == -2:
             return f"conntrack: established connection, NAT replayed -> {self._endpoint(eid)}"
+        if CODE_NAMES[int(out.outcome[i])] == "not_in_source_ranges":
+            return (f"KUBE-SERVICES -d {svc.load_balancer_ip}/32 --dport {port.port} -> {fw_chain(spn, proto)}: "
+                    "source not in loadBalancerSourceRanges -> KUBE-PROXY-FIREWALL DROP")
         balancer = out.balancer[i]
         if isinstance(balancer, ViewTable):
             n = int(balancer.count[vs])

@@ -95,6 +95,8 @@ class NodeRuleInput:
     services: tuple[tuple[RuleServicePort, tuple[RuleEndpoint, ...]], ...]
     ipvs_scheduler: str = "rr"
     service_cidr: str = "10.96.0.0/12"
+    # iptables.localhostNodePorts (default true): NodePorts answer on 127.0.0.1 (IPv4, route_localnet=1)
+    localhost_node_ports: bool = True
 
     @property
     def total_endpoints(self) -> int:
@@ -290,7 +292,8 @@ def node_rule_input(model: ClusterModel, state: Any, node: str) -> NodeRuleInput
                 session_affinity_timeout=svc.affinity_timeout if svc.session_affinity == "ClientIP" else None,
                 external_policy_local=external_local,
                 internal_policy_local=svc.internal_traffic_policy == "Local",
-                health_check_node_port=hcnp, type=svc.type)
+                health_check_node_port=hcnp, type=svc.type,
+                load_balancer_source_ranges=svc.load_balancer_source_ranges if lb_ips else ())
             rule_eps: list[RuleEndpoint] = []
             for ep in endpoints:
                 for port_name, number, protocol in ep.ports:
@@ -302,4 +305,5 @@ def node_rule_input(model: ClusterModel, state: Any, node: str) -> NodeRuleInput
     return NodeRuleInput(node=node, node_ips=node_ips, cluster_cidr=cluster_cidr,
                          masquerade_all=config.masquerade_all, services=tuple(services),
                          ipvs_scheduler=config.ipvs_scheduler or "rr",
-                         service_cidr=model.cluster.service_subnet)
+                         service_cidr=model.cluster.service_subnet,
+                         localhost_node_ports=config.localhost_node_ports)

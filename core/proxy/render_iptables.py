@@ -33,6 +33,7 @@ KUBE_MARK_MASQ = "KUBE-MARK-MASQ"
 KUBE_FORWARD = "KUBE-FORWARD"
 KUBE_PROXY_FIREWALL = "KUBE-PROXY-FIREWALL"
 KUBE_FIREWALL = "KUBE-FIREWALL"  # kubelet's chain; kube-proxy writes the localnet rule too
+LOCALHOST_NODEPORT_NFACCT = "localhost_nps_accepted_pkts"  # metrics.LocalhostNodePortAcceptedNFAcctCounter
 
 
 class _Table:
@@ -83,9 +84,10 @@ def render_iptables(inp: NodeRuleInput) -> str:
     nat.add(KUBE_POSTROUTING, "-m", "comment", "--comment", '"kubernetes service traffic requiring SNAT"',
             "-j", "MASQUERADE")
     nat.add(KUBE_MARK_MASQ, "-j", "MARK", "--or-mark", MASQ_MARK)
-    filt.add(KUBE_FIREWALL, "-m", "comment", "--comment", '"block incoming localnet connections"',
-             "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8", "-m", "conntrack", "!", "--ctstate",
-             "RELATED,ESTABLISHED,DNAT", "-j", "DROP")
+    if inp.localhost_node_ports:  # the route_localnet hole (issue 90259) is closed only when opened
+        filt.add(KUBE_FIREWALL, "-m", "comment", "--comment", '"block incoming localnet connections"',
+                 "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8", "-m", "conntrack", "!", "--ctstate",
+                 "RELATED,ESTABLISHED,DNAT", "-j", "DROP")
 
     large = inp.large_cluster_mode
     node_ip = ipaddress.ip_address(inp.node_ips[0]) if inp.node_ips else None
@@ -94,7 +96,8 @@ def render_iptables(inp: NodeRuleInput) -> str:
 
     nat.add(KUBE_SERVICES, "-m", "comment", "--comment",
             '"kubernetes service nodeports; NOTE: this must be the last rule in this chain"',
-            "-m", "addrtype", "--dst-type", "LOCAL", "-j", KUBE_NODEPORTS)
+            "-m", "addrtype", "--dst-type", "LOCAL",
+            *(() if inp.localhost_node_ports else ("!", "-d", "127.0.0.0/8")), "-j", KUBE_NODEPORTS)
     filt.add(KUBE_FORWARD, "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP")
     filt.add(KUBE_FORWARD, "-m", "comment", "--comment", '"kubernetes forwarding rules"',
              "-m", "mark", "--mark", f"{MASQ_MARK}/{MASQ_MARK}", "-j", "ACCEPT")
@@ -168,6 +171,10 @@ def _write_service(inp: NodeRuleInput, filt: _Table, nat: _Table, svc: RuleServi
     # NodePort
     if svc.node_port:
         if has_endpoints:
+            if inp.localhost_node_ports:  # 127.0.0.1:<nodePort> works (route_localnet), counted by nfacct
+                nat.add(KUBE_NODEPORTS, "-m", "comment", "--comment", _q(spn), *match, "-d", "127.0.0.0/8",
+                        "--dport", str(svc.node_port), "-m", "nfacct", "--nfacct-name", LOCALHOST_NODEPORT_NFACCT,
+                        "-j", ext_chain)
             nat.add(KUBE_NODEPORTS, "-m", "comment", "--comment", _q(spn), *match,
                     "--dport", str(svc.node_port), "-j", ext_chain)
         if not has_external:

@@ -105,6 +105,7 @@ def apply_config(model: ClusterModel, raw: dict, report: Report, network: dict[s
         proxy.masquerade_all = bool(d(raw.get("iptables")).get("masqueradeAll")
                                     or d(raw.get("nftables")).get("masqueradeAll")
                                     or d(raw.get("linux")).get("masqueradeAll"))
+        proxy.localhost_node_ports = d(raw.get("iptables")).get("localhostNodePorts") is not False
         section = {"ipvs": "ipvs", "nftables": "nftables"}.get(proxy.mode, "iptables")
         for field, attr in (("minSyncPeriod", "min_sync_period"), ("syncPeriod", "sync_period")):
             value = d(raw.get(section)).get(field)
