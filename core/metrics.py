@@ -184,6 +184,15 @@ class Metrics:
                 self.drop_series[reason] = self._new_series()
         for reason, buf in self.drop_series.items():
             buf.append(t, (drops or {}).get(reason, 0))
+        if self.throughput._n % max(1, self.series_capacity // 4) == 0 and self.throughput._n >= self.series_capacity:
+            self._evict_idle()
+
+    def _evict_idle(self) -> None:
+        """Forget series that stayed at zero for a whole ring (pods long gone): memory stays bounded over hours
+        of churn. A key seen again later starts a fresh series (zeros before, like any new one)."""
+        for series in (self.endpoint_series, self.drop_series):
+            for key in [k for k, buf in series.items() if not np.any(buf._v)]:
+                del series[key]
 
     def _new_series(self) -> RingBuffer:
         """A series that starts with zeros at every earlier tick, so all series share one time axis."""

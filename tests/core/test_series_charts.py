@@ -121,3 +121,17 @@ def test_memory_bounded_over_two_hours_with_pod_churn():
     # latency columns + 16 float64 connection columns) + 6000 float64 times
     # = 6000 x (64 + 128 + 96 + 128) + 48000 = 2,544,000 bytes, from the first to the last bin
     assert sizes[0] == max(sizes) == sizes[-1] == 2_544_000
+
+
+def test_legacy_metrics_series_forget_idle_endpoints():
+    # core.metrics.Metrics keeps one ring per endpoint key; an endpoint idle for a whole ring (capacity 8 ticks)
+    # is dropped at the next quarter-ring check, so churn over hours does not grow it
+    from core.metrics import Metrics
+
+    m = Metrics(series_capacity=8)
+    for tick in range(40):
+        key = ("default/web:80", f"default/web-{tick // 4}", "10.244.0.2", 8080, "node-1")
+        m.record_tick(tick * 0.1, 1, 1, 0, {key: 1}, {})
+    # ticks 0..39, a new endpoint every 4 ticks; at tick 40 (n=40, a multiple of 2) the keys last fed before
+    # the last 8 ticks (web-0 .. web-7) are all zeros in their ring and gone: web-8 and web-9 remain
+    assert sorted(k[1] for k in m.endpoint_series) == ["default/web-8", "default/web-9"]
