@@ -113,6 +113,7 @@ class LatencyHistogram:
     def __init__(self, max_ms: float = 10_000.0):
         self.bins = np.zeros(int(max_ms / self.RESOLUTION_MS) + 1, dtype=np.int64)
         self.count = 0
+        self._top = -1  # highest bin with a sample: percentiles scan bins[:_top + 1], not all 10 million
 
     def add(self, latencies_ms: np.ndarray) -> None:
         if len(latencies_ms) == 0:
@@ -123,6 +124,7 @@ class LatencyHistogram:
             counts = np.r_[counts[: self.bins.size - 1], counts[self.bins.size - 1:].sum()]  # only as long as the largest latency: no 10M-bin temporary
         self.bins[: counts.size] += counts
         self.count += len(latencies_ms)
+        self._top = max(self._top, counts.size - 1)
 
     def add_counts(self, latencies_ms: np.ndarray, counts: np.ndarray) -> None:
         """Add ``counts[i]`` samples of latency ``latencies_ms[i]`` (latency classes of a batch)."""
@@ -133,6 +135,7 @@ class LatencyHistogram:
         add = np.bincount(idx, weights=np.asarray(counts, dtype=np.float64))
         self.bins[: add.size] += np.rint(add).astype(np.int64)
         self.count += int(np.sum(counts))
+        self._top = max(self._top, add.size - 1)
 
     def add_bins(self, counts: np.ndarray) -> None:
         """Add a histogram already binned at this resolution (``counts[i]`` samples in bin i)."""
@@ -142,13 +145,15 @@ class LatencyHistogram:
         if counts.size > k:
             self.bins[-1] += counts[k:].sum()
         self.count += int(counts.sum())
+        nz = np.flatnonzero(counts[:k])
+        self._top = max(self._top, self.bins.size - 1 if counts.size > k else (int(nz[-1]) if nz.size else -1))
 
     def percentile(self, q: float) -> float | None:
         """The smallest latency such that at least q% of the samples are <= it (nearest-rank)."""
         if self.count == 0:
             return None
         rank = max(1, math.ceil(q / 100.0 * self.count))
-        cum = np.cumsum(self.bins)
+        cum = np.cumsum(self.bins[: self._top + 1])
         return round(float(np.searchsorted(cum, rank)) * self.RESOLUTION_MS, 6)
 
 

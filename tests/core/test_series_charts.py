@@ -135,3 +135,17 @@ def test_legacy_metrics_series_forget_idle_endpoints():
     # ticks 0..39, a new endpoint every 4 ticks; at tick 40 (n=40, a multiple of 2) the keys last fed before
     # the last 8 ticks (web-0 .. web-7) are all zeros in their ring and gone: web-8 and web-9 remain
     assert sorted(k[1] for k in m.endpoint_series) == ["default/web-8", "default/web-9"]
+
+
+def test_latency_histogram_percentiles_scan_only_up_to_the_top_bin():
+    from core.metrics import LatencyHistogram
+
+    h = LatencyHistogram()
+    h.add(np.array([0.5, 1.0, 1.0, 2.0]))  # 1 us bins: 500, 1000, 1000, 2000
+    h.add_counts(np.array([3.0]), np.array([4]))  # four more at 3 ms
+    h.add_bins(np.r_[np.zeros(1500, np.int64), [2]])  # two at bin 1500 = 1.5 ms
+    assert h.count == 10
+    # sorted: 0.5, 1, 1, 1.5, 1.5, 2, 3, 3, 3, 3; nearest rank: p50 = 5th = 1.5, p90 = 9th = 3, p10 = 1st = 0.5
+    assert (h.percentile(50), h.percentile(90), h.percentile(10)) == (1.5, 3.0, 0.5)
+    h.add(np.array([20_000.0]))  # beyond 10 s: the overflow bin, 10,000 ms
+    assert h.percentile(100) == 10_000.0
