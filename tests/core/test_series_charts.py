@@ -149,3 +149,38 @@ def test_latency_histogram_percentiles_scan_only_up_to_the_top_bin():
     assert (h.percentile(50), h.percentile(90), h.percentile(10)) == (1.5, 3.0, 0.5)
     h.add(np.array([20_000.0]))  # beyond 10 s: the overflow bin, 10,000 ms
     assert h.percentile(100) == 10_000.0
+
+
+def test_simulation_feeds_the_series():
+    # the demo in IPVS mode for 12 s: every delivered request of a complete bin is in some pod's rps, the shares
+    # of a Service's pods sum to 1 where it had traffic, and node-1's IPVS counters are read for web pods
+    from core.engine import Simulation
+    from core.scenario import DEMO_SCENARIO, load_model
+
+    model = load_model(DEMO_SCENARIO)
+    model.proxy.mode = "ipvs"
+    model.timeline = []
+    sim = Simulation(model)
+    sim.run(12.0)
+    series = sim.dataplane.series
+    t = series.times()
+    assert t.size == 120 and t[-1] == 12.0  # 0.1 s bins, all complete at t = 12
+    _, sent, delivered, dropped = series.throughput()
+    assert sent.sum() * 0.1 == sim.dataplane.metrics.sent and dropped.sum() == 0
+    web = ObjectRef("Service", "default", "web-clusterip")
+    pods = [p for p in series.pods() if p.name.startswith("web-")]
+    assert len(pods) == 3
+    assert np.isclose(sum(series.rps(p)[1].sum() for p in pods) * 0.1, delivered.sum() * 0.1)
+    shares = sum(series.share(p, web)[1] for p in pods)
+    assert np.allclose(shares[shares > 0], 1.0) and (shares > 0).sum() > 100
+    _, jain = series.jain(web)
+    assert ((jain > 0.3) & (jain <= 1.0)).all()
+    _, p50, _, p99 = series.latency(web)
+    assert np.nanmin(p50) > 0 and (np.nan_to_num(p99) >= np.nan_to_num(p50)).all()
+    # batch-job runs on node-3 and dials web-clusterip: node-3's IPVS holds a real server per web pod, its
+    # counters read every 0.5 s (the browser reaches web pods through nginx, which bypasses kube-proxy)
+    node3 = ObjectRef("Node", "", "node-3")
+    for p in pods:
+        _, active, inactive = series.connections(node3, p)
+        read = ~np.isnan(inactive)
+        assert 20 <= read.sum() <= 26 and inactive[read][-1] > 0
