@@ -23,7 +23,14 @@ from core.dataplane.outcomes import CODE_NAMES, DROP_REASONS, OUTCOME_CODES
 from core.dataplane.proxystage import NodeProxies, ProxyResult
 from core.dataplane.samples import PacketSampler, feed_series, record_connections
 from core.dataplane.tables import EndpointRegistry, ServiceIndex
-from core.dataplane.targets import Resolution, TargetError, find_ingress_controller, parse_target, resolve
+from core.dataplane.targets import (
+    Resolution,
+    TargetError,
+    find_ingress_controller,
+    parse_target,
+    pod_dns_identity,
+    resolve,
+)
 from core.dataplane.trace import TraceBuilder
 from core.metrics import Metrics
 from core.model import ClientSpec, TrafficSpec
@@ -353,6 +360,10 @@ class DataPlane:
         if res.kind == "headless":
             sl = self.sim.state.slices.get((res.service.namespace, res.service.name))
             eps = [e for e in (sl.endpoints if sl else ()) if e.ready or res.service.publish_not_ready_addresses]
+            if res.host:  # <hostname>.<service>.<ns>.svc.cluster.local: that pod's A record only
+                pods = self.sim.state.pods
+                eps = [e for e in eps if e.pod in pods
+                       and pod_dns_identity(self.model, pods[e.pod]) == (res.host, res.service.name)]
             if not eps:
                 out.outcome[:] = OUTCOME_CODES["nxdomain"]
                 return

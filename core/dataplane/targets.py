@@ -121,24 +121,58 @@ class Resolution:
 
 
 CLUSTER_DOMAIN = "cluster.local"
+DEFAULT_CLIENT_NAMESPACE = "default"  # PodPath's in-cluster clients run in the default namespace
 
 
-def _service_from_dns(model: ClusterModel, host: str, client_namespace: str = "default") -> ServiceSpec | None:
-    labels = host.split(".")
-    if host.endswith(".svc." + CLUSTER_DOMAIN):
-        labels = host[: -len(".svc." + CLUSTER_DOMAIN)].split(".")
-    elif host.endswith(".svc"):
-        labels = host[: -len(".svc")].split(".")
+def cluster_dns_names(host: str, client_namespace: str = DEFAULT_CLIENT_NAMESPACE) -> list[tuple[str, ...]]:
+    """The cluster names ``host`` may resolve to from a pod of ``client_namespace``, in the order the
+    resolver tries them: each is the labels before ``.svc.cluster.local`` -- (service, namespace) or
+    (hostname, service, namespace). A pod's resolv.conf searches ``<ns>.svc.cluster.local``,
+    ``svc.cluster.local`` and ``cluster.local`` (ndots:5), so ``reviews`` is ``reviews.<ns>.svc.cluster.local``;
+    ``a.b`` is first ``a.b.<ns>.svc.cluster.local`` (pod ``a`` of headless Service ``b``), then
+    ``a.b.svc.cluster.local`` (Service ``a`` in namespace ``b``); ``a.b.svc`` and the full
+    ``....svc.cluster.local`` name themselves."""
+    host = host.rstrip(".").lower()
+    for suffix in (".svc." + CLUSTER_DOMAIN, ".svc"):
+        if host.endswith(suffix):
+            labels = tuple(host[: -len(suffix)].split("."))
+            return [labels] if len(labels) in (2, 3) and all(labels) else []
+    labels = tuple(host.split("."))
+    if not all(labels):
+        return []
     if len(labels) == 1:
-        name, ns = labels[0], client_namespace
-    elif len(labels) == 2:
-        name, ns = labels
-    else:
-        return None
-    for s in model.services:
-        if s.name == name and s.namespace == ns:
-            return s
-    return None
+        return [(labels[0], client_namespace)]
+    if len(labels) == 2:
+        return [(*labels, client_namespace), labels]
+    return []
+
+
+def pod_dns_identity(model: ClusterModel, pod) -> tuple[str, str]:
+    """(hostname, subdomain) a pod is published under in its headless Service: a StatefulSet's pods are
+    ``<pod name>.<spec.serviceName>``; other pods use ``spec.hostname`` / ``spec.subdomain``."""
+    template = pod.template
+    if pod.owner is not None and pod.owner[0] == "StatefulSet":
+        for w in model.workloads:
+            if (w.kind, w.namespace, w.name) == tuple(pod.owner):
+                return pod.name, w.service_name
+    return template.hostname, template.subdomain
+
+
+def _service_from_dns(model: ClusterModel, host: str, client_namespace: str = DEFAULT_CLIENT_NAMESPACE
+                      ) -> tuple[ServiceSpec | None, str]:
+    """(Service, pod hostname or "") that a cluster DNS name names; (None, "") when none."""
+    for labels in cluster_dns_names(host, client_namespace):
+        hostname = ""
+        if len(labels) == 3:
+            hostname, name, ns = labels
+        else:
+            name, ns = labels
+        for s in model.services:
+            # only headless Services publish per-pod records (whether that pod exists is the data plane's
+            # question: the record follows the EndpointSlice)
+            if s.name == name and s.namespace == ns and (s.headless or not hostname):
+                return s, hostname
+    return None, ""
 
 
 def _port_of(service: ServiceSpec, port: int | str | None) -> ServicePort | None:
@@ -152,14 +186,15 @@ def _port_of(service: ServiceSpec, port: int | str | None) -> ServicePort | None
     return None
 
 
-def _by_service(service: ServiceSpec, port: int | str | None, text: str) -> Resolution:
+def _by_service(service: ServiceSpec, port: int | str | None, text: str, hostname: str = "") -> Resolution:
     if service.type == "ExternalName":
         return Resolution("external_name", service=service, external_name=service.external_name or "")
     if service.headless:
-        # DNS returns the pod IPs; the client dials them on the port it asked for (no NAT, any port)
+        # DNS returns the pod IPs (with a hostname: that one pod's); the client dials them on the port it
+        # asked for (no NAT, any port)
         sp = _port_of(service, port)
         dial = port if isinstance(port, int) else (sp.port if sp else 0)
-        return Resolution("headless", service=service, port=sp, dst_port=int(dial))
+        return Resolution("headless", service=service, port=sp, dst_port=int(dial), host=hostname)
     sp = _port_of(service, port)
     if sp is None:
         allowed = ", ".join(f"{p.port}" + (f" ({p.name})" if p.name else "") for p in service.ports) or "none"
@@ -180,16 +215,17 @@ def resolve(model: ClusterModel, target: ParsedTarget, node_ips: dict[str, str],
                 return _by_service(s, target.port, target.text)
         return Resolution("unreachable", reason="nxdomain", detail=f"no Service {ns}/{name}")
     if target.kind == "dns":
-        s = _service_from_dns(model, target.host)
+        s, hostname = _service_from_dns(model, target.host)
         if s is None:
             return Resolution("unreachable", reason="nxdomain",
                               detail=f"{target.host}: no Service of that name (NXDOMAIN)")
-        return _by_service(s, target.port, target.text)
+        return _by_service(s, target.port, target.text, hostname)
     if target.kind == "url":
-        s = _service_from_dns(model, target.host) if (
-            target.host.endswith(".svc." + CLUSTER_DOMAIN) or target.host.endswith(".svc")) else None
+        # a host the cluster DNS answers (through the pod's search path) is that Service; only other names
+        # are Ingress hosts that public DNS points at the ingress controller
+        s, hostname = _service_from_dns(model, target.host)
         if s is not None:
-            return _by_service(s, target.port, target.text)
+            return _by_service(s, target.port, target.text, hostname)
         if ingress_controller is None or ingress_controller.service is None:
             return Resolution("unreachable", reason="no_ingress_controller", host=target.host, path=target.path,
                               detail=f"{target.host}: no Ingress controller runs in the cluster, "

@@ -78,7 +78,10 @@ class TraceBuilder:
         eid = int(out.eid[i])
         if res.kind in ("pod", "headless"):
             rule = ("static route: straight to a pod IP, no Service" if res.kind == "pod"
-                    else f"headless Service: DNS returned pod IPs; the client picked {self._endpoint(eid)}")
+                    else f"headless Service: DNS returned pod IPs; the client picked {self._endpoint(eid)}"
+                    if not res.host else
+                    f"DNS: {res.host}.{res.service.name}.{res.service.namespace}.svc.cluster.local is that pod's "
+                    "own A record (headless Service + hostname/subdomain)")
             if eid < 0:
                 hops.append(_hop(flow.client.node or "external", src, f"{res.dst_ip}:{res.dst_port}", None, None,
                                  f"{rule}; {outcome}", 0.0))
