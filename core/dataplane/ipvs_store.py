@@ -104,8 +104,11 @@ class IpvsStore:
         self.p_ptr = np.zeros(0, np.int32)
         self.p_out = np.zeros(0, bool)  # taken out to an IpvsBalancer (or dropped)
         self.widths: dict[int, _Width] = {}
-        # (list width, distinct cells row * width + column, connections per cell or None for 1 each)
-        self.opened: list[tuple[int, np.ndarray, np.ndarray | None]] = []
+        # this tick's connections: [list width, distinct cells row * width + column, connections per cell
+        # (None: 1 each), whether activeconns already count them]. A batch's picks are added to activeconns
+        # lazily (``_flush``): only a later read in the same tick needs them, and close() would take them
+        # straight back out again
+        self.opened: list[list] = []
         self.expiry: deque[tuple[float, int, np.ndarray, np.ndarray | None]] = deque()
 
     # ------------------------------------------------------------------------------ pairs
@@ -154,8 +157,16 @@ class IpvsStore:
         """A switch between store schedulers: rr's init_service points at the list head again."""
         self.p_ptr[pid] = -1
 
+    def _flush(self) -> None:
+        """Count this tick's open connections in activeconns (before anything reads them)."""
+        for entry in self.opened:
+            if not entry[3]:
+                _add_cells(self.widths[entry[0]].active, entry[1], entry[2], 1)
+                entry[3] = True
+
     def state_of(self, pid: int) -> tuple[np.ndarray, np.ndarray, int]:
         """(active, inactive, rr pointer column) of one pair, in kernel list order."""
+        self._flush()
         w = int(self.p_w[pid])
         if w == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), -1
@@ -197,7 +208,8 @@ class IpvsStore:
     def decide(self, node: np.ndarray, vs: np.ndarray, sched: np.ndarray, width: np.ndarray) -> tuple:
         """Picks for a batch of new connections (arrival order) whose nodes share one compiled view.
 
-        ``sched[i]``: STORE_SCHEDULERS code of the node's scheduler; ``width[i]``: the Service's number of
+        ``sched[i]``: STORE_SCHEDULERS code of the node's scheduler (one int when every node shares it);
+        ``width[i]``: the Service's number of
         cluster endpoints in that view. Returns ``(handled, col)``: ``handled`` False where the pair was
         taken out (the caller uses its object); ``col`` the kernel list position picked (-1: none).
         """
@@ -206,10 +218,14 @@ class IpvsStore:
         handled = np.ones(n, bool)
         if n == 0:
             return handled, col
-        key = node.astype(np.int64) * self.nv + vs
+        key = node.astype(np.int64)
+        key *= self.nv
+        key += vs
         shift = max(1, int(n - 1).bit_length())
         if int(key.max()) < 1 << (62 - shift):
-            comp = (key << shift) | np.arange(n, dtype=np.int64)
+            comp = key
+            comp <<= shift
+            comp |= np.arange(n, dtype=np.int64)
             comp.sort()  # pair-major, arrival order within a pair: one sort of unique integers
             order = comp & ((1 << shift) - 1)
             skey = comp >> shift
@@ -238,19 +254,29 @@ class IpvsStore:
         rank -= np.take(gstart, g_of)
         if out_g.any():
             handled[order[out_g[g_of]]] = False
-        gw = self.p_w[pid].astype(np.int64)
-        gsched = sched[order[gstart]]
+        uniform = len(self.widths) == 1  # one list width everywhere: no per-pair width gathers
+        gw = np.full(ukey.size, next(iter(self.widths)), np.int64) if uniform else self.p_w[pid].astype(np.int64)
+        gsched = np.full(ukey.size, sched, np.int8) if np.isscalar(sched) else sched[order[gstart]]
         live = ~out_g & (gw > 0)
         # --- rr: the cycle from the pointer
         rr = live & (gsched == 0)
         if rr.all():  # the common case: one pass per step, no masks
-            scol = np.take(self.p_ptr[pid].astype(np.int64) + 1, g_of)
+            ptr1 = self.p_ptr[pid]
+            ptr1 += 1
+            scol = np.take(ptr1, g_of).astype(np.int64)
             scol += rank
-            w_req = np.take(gw, g_of)
-            if int(gsize.max()) + int(gw.max()) < 2 * int(gw.min()) + 1:
-                np.subtract(scol, w_req, out=scol, where=scol >= w_req)  # ptr + 1 + rank < 2w: one wrap
+            if uniform:
+                w = int(gw[0])
+                if int(gsize.max()) + w < 2 * w + 1:
+                    np.subtract(scol, w, out=scol, where=scol >= w)  # ptr + 1 + rank < 2w: one wrap
+                else:
+                    scol %= w
             else:
-                scol %= w_req
+                w_req = np.take(gw, g_of)
+                if int(gsize.max()) + int(gw.max()) < 2 * int(gw.min()) + 1:
+                    np.subtract(scol, w_req, out=scol, where=scol >= w_req)
+                else:
+                    scol %= w_req
             self.p_ptr[pid] = scol[gstart + gsize - 1]
         else:
             scol = np.full(n, -1, np.int64)  # column per sorted request
@@ -265,6 +291,7 @@ class IpvsStore:
         if least.any():
             # every counter opened by an earlier batch was closed: activeconns are all 0 at the start
             idle = not self.opened
+            self._flush()
             self._least(least, gsize, gstart, g_of, rank, pid, gw, gsched, scol, idle)
         col[order] = scol
         # counters: every pick opens an active connection on its cell
@@ -280,35 +307,32 @@ class IpvsStore:
         """``_open`` when every pick succeeded, every list has the same width and one scheduler family
         decided: per-group values repeated instead of per-request gathers."""
         w = int(gw[0])
-        cls = self.widths[w]
         cells = np.take(self.p_row[pid] * w, g_of)
         cells += scol
         big = int(gsize.max())
         if is_rr:
             if big <= w:  # no pair wrapped around its list: every cell is distinct
-                _add_cells(cls.active, cells, None, 1)
-                self.opened.append((w, cells, None))
+                self.opened.append([w, cells, None, False])
                 return
             first = rank < w
             size = np.take(gsize, g_of)[first]
             mult = (size - 1 - rank[first]) // w + 1
-            cells = cells[first]
-            _add_cells(cls.active, cells, mult, 1)
-            self.opened.append((w, cells, mult))
+            self.opened.append([w, cells[first], mult, False])
             return
         if big == 1:
-            self.opened.append((w, cells, None))
+            self.opened.append([w, cells, None, False])
             return
         single = np.take(gsize == 1, g_of)
         extra, cnt = _run_lengths(np.sort(cells[~single]))
         one = cells[single]
-        self.opened.append((w, np.concatenate([one, extra]),
-                            np.concatenate([np.ones(one.size, np.int64), cnt])))
+        self.opened.append([w, np.concatenate([one, extra]), np.concatenate([np.ones(one.size, np.int64), cnt]),
+                            False])
 
     def _least(self, least, gsize, gstart, g_of, rank, pid, gw, gsched, scol, idle: bool) -> None:
         from core.proxy.ipvs_sched import least_merge
 
         small = least & (gsize <= SMALL_GROUP)
+        undo: dict[int, list[np.ndarray]] = {}
         for j in range(int(gsize[small].max()) if small.any() else 0):
             groups = np.flatnonzero(small) if j == 0 else np.flatnonzero(small & (gsize > j))
             widths = _distinct(gw[groups])
@@ -323,10 +347,12 @@ class IpvsStore:
                     pick = np.zeros(rows.size, np.int64)
                 else:
                     pick = self._least_round(c, rows, lc)
-                rows *= w
-                rows += pick
-                c.active.reshape(-1)[rows] += 1  # one row per group in a round: no repeats
                 scol[gstart[g] + j] = pick
+                again = gsize[g] > j + 1  # the pair picks again in a later round: count this pick now
+                if again.any():
+                    cells = rows[again] * w + pick[again]
+                    c.active.reshape(-1)[cells] += 1  # one row per group in a round: no repeats
+                    undo.setdefault(w, []).append(cells)
         for g in np.flatnonzero(least & (gsize > SMALL_GROUP)).tolist():
             w = int(gw[g])
             c = self.widths[w]
@@ -336,8 +362,11 @@ class IpvsStore:
                 picks = least_merge(a * 256 + c.inactive[r], 256, np.ones(w, np.int64), int(gsize[g]))
             else:
                 picks = least_merge(a + 1, 1, np.ones(w, np.int64), int(gsize[g]))
-            c.active[r] += np.bincount(picks, minlength=w).astype(np.int32)
             scol[gstart[g]:gstart[g] + gsize[g]] = picks
+        # the rounds' own counting is taken back out: the batch is recorded (and counted) by _open
+        for w, parts in undo.items():
+            cells, cnt = _run_lengths(np.sort(np.concatenate(parts)))
+            _add_cells(self.widths[w].active, cells, cnt, -1)
 
     @staticmethod
     def _least_round(c: _Width, rows: np.ndarray, lc: np.ndarray) -> np.ndarray:
@@ -356,8 +385,8 @@ class IpvsStore:
         return cost.argmin(axis=1)
 
     def _open(self, picked, g_of, pid, gw, gsize, rank, scol, rr) -> None:
-        """Record this batch's connections (distinct cells with multiplicities) for ``close``; rr's picks
-        raise activeconns here (the least family raised them while picking)."""
+        """Record this batch's connections (distinct cells with multiplicities) for ``close``; they count
+        in activeconns from the next ``_flush``."""
         g = g_of[picked]
         w_req = gw[g]
         r = rank[picked]
@@ -371,26 +400,23 @@ class IpvsStore:
         flat_all = self.p_row[pid[g]] * w_req + scol[picked]
         for w in _distinct(w_req):
             sel = w_req == w if len(self.widths) > 1 else slice(None)
-            cls = self.widths[w]
             f_sel, first_sel, rr_sel = flat_all[sel], first[sel], is_rr[sel]
             cells = f_sel[first_sel]
             mult = mult_all[sel][first_sel]
-            if rr_sel.any():
-                on = rr_sel[first_sel]
-                _add_cells(cls.active, cells[on], mult[on], 1)
             rest = ~first_sel & ~rr_sel
             if rest.any():
                 extra, cnt = _run_lengths(np.sort(f_sel[rest]))
                 cells = np.concatenate([cells, extra])
                 mult = np.concatenate([mult, cnt])
-            self.opened.append((w, cells, None if bool((mult == 1).all()) else mult))
+            self.opened.append([w, cells, None if bool((mult == 1).all()) else mult, False])
 
     # ------------------------------------------------------------------------------ lifecycle
     def close(self, expires_at: float) -> None:
         """This tick's connections answered and closed: active -> inactive until ``expires_at``."""
-        for w, cells, mult in self.opened:
+        for w, cells, mult, counted in self.opened:
             c = self.widths[w]
-            _add_cells(c.active, cells, mult, -1)
+            if counted:
+                _add_cells(c.active, cells, mult, -1)
             _add_cells(c.inactive, cells, mult, 1)
             self.expiry.append((expires_at, w, cells, mult))
         self.opened.clear()

@@ -325,6 +325,8 @@ class NodeProxies:
         self.node_store_sched = np.array([STORE_SCHEDULERS.get(c.ipvs_scheduler or "rr", -1) if c.mode == "ipvs"
                                           else -1 for c in cfgs], dtype=np.int8)
         self.node_sched_name = [c.ipvs_scheduler or "rr" for c in cfgs]
+        codes = np.unique(self.node_store_sched[self.node_store_sched >= 0])
+        self.store_sched_one = int(codes[0]) if codes.size == 1 else None  # every store node, one scheduler
         self.all_stateless = bool(np.all(self.node_mode <= 1))
         self.any_masq_all = bool(self.node_masq_all.any())
 
@@ -430,7 +432,8 @@ class NodeProxies:
                 sel = slow[m]
                 nodes, v = nodes_s[m], vs_s[m]
             width = table.count[v]
-            handled, col = self.store.decide(nodes, v, self.node_store_sched[nodes], width)
+            sched = self.store_sched_one if self.store_sched_one is not None else self.node_store_sched[nodes]
+            handled, col = self.store.decide(nodes, v, sched, width)
             if not handled.all():
                 sel = np.arange(node_idx.size)[sel] if isinstance(sel, slice) else sel
                 rest.append(sel[~handled])
