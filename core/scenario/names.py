@@ -156,18 +156,19 @@ NameCheck = Callable[[str], list[str]]
 
 # How each kind's metadata.name is checked (the apiserver's nameFn for that kind); kinds not listed here are
 # not modelled and kept unchanged, and PodPath's own kinds are checked as DNS-1123 subdomains.
-OBJECT_NAME_RULES: dict[str, tuple[str, NameCheck]] = {
-    "Service": ("DNS-1035 label", dns1035_label),
-    "Namespace": ("DNS-1123 label", dns1123_label),
+OBJECT_NAME_RULES: dict[str, NameCheck] = {
+    "Service": dns1035_label,  # ValidateServiceName = NameIsDNS1035Label
+    "Namespace": dns1123_label,  # ValidateNamespaceName = NameIsDNSLabel
+    "StatefulSet": dns1123_label,  # ValidateStatefulSetName = NameIsDNSLabel (room for the "-N" suffix)
+    **dict.fromkeys(("Pod", "Node", "Deployment", "ReplicaSet", "DaemonSet", "Ingress", "IngressClass",
+                     "ConfigMap", "Secret", "ServiceAccount", "Client", "Traffic", "Timeline"), dns1123_subdomain),
 }
 
 
-def object_name_check(kind: str) -> NameCheck:
-    return OBJECT_NAME_RULES.get(kind, ("DNS-1123 subdomain", dns1123_subdomain))[1]
-
-
-def object_name(kind: str, value: str, generate: bool = False) -> list[str]:
+def object_name(kind: str, value: str, generate: bool = False) -> list[str] | None:
     """Problems with ``value`` as the metadata.name (or, with ``generate``, metadata.generateName) of a
-    ``kind``."""
-    check = object_name_check(kind)
+    ``kind``; None when PodPath does not know that kind's rule (RBAC names, for one, are path segments)."""
+    check = OBJECT_NAME_RULES.get(kind)
+    if check is None:
+        return None
     return check(_mask_trailing_dash(value) if generate else value)

@@ -10,14 +10,17 @@ import copy
 import difflib
 from collections.abc import Callable
 
+from core.scenario import names
 from core.scenario.errors import Diagnostic, format_value
 from core.scenario.kinds import (
     CONFIG_KINDS,
     ENUMS,
     FIELDS,
     KNOWN_KINDS,
+    PODPATH_API,
     REQUIRED,
     ROOTS,
+    WORKLOAD_KINDS,
     api_group,
     api_versions_of,
     is_known_group,
@@ -81,8 +84,8 @@ class _Walker:
         self.bad: list[PathKey] = []  # fields with an error: the build leaves them out (best effort)
 
     def report(self, path: PathKey, message: str, value: object = None, key: bool = False,
-               severity: str = "error") -> None:
-        if severity == "error":
+               severity: str = "error", prune: bool = True) -> None:
+        if severity == "error" and prune:
             self.bad.append(path)
         line, col = self.locate(path, key) if self.locate else (0, 0)
         self.out.append(Diagnostic(severity, message, self.filename, line, col, self.obj,  # type: ignore[arg-type]
@@ -227,6 +230,7 @@ def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
             walker.bad_type((key,), value, "string")
     if not isinstance(api, str) or not isinstance(kind, str):
         return walker
+    _check_names(walker, raw, api, kind)
     definition = root_definition(api, kind)
     group = api_group(api)
     if definition is None:
@@ -250,3 +254,97 @@ def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
         if not name and not (isinstance(meta, dict) and meta.get("generateName")):
             walker.report(("metadata", "name"), "Required value: name or generateName is required")
     return walker
+
+
+# ------------------------------------------------------------------------------------------------ names
+
+def _invalid(walker: _Walker, path: PathKey, value: str, problems: list[str], key: bool = False) -> None:
+    # a bad name is still usable by the model: reported, not pruned (no follow-on "not in the scenario")
+    for message in problems:
+        walker.report(path, f"Invalid value: {format_value(value)}: {message}", value, key=key, prune=False)
+
+
+def _check_labels(walker: _Walker, labels: object, path: PathKey) -> None:
+    """ValidateLabels: each key a qualified name, each value a label value (<= 63)."""
+    if not isinstance(labels, dict):
+        return
+    for k, v in labels.items():
+        if isinstance(k, str):
+            _invalid(walker, (*path, k), k, names.qualified_name(k), key=True)
+        if isinstance(v, str):
+            _invalid(walker, (*path, k), v, names.label_value(v))
+
+
+def _check_selector(walker: _Walker, selector: object, path: PathKey) -> None:
+    """ValidateLabelSelector: matchLabels as labels, matchExpressions keys as qualified names."""
+    if not isinstance(selector, dict):
+        return
+    _check_labels(walker, selector.get("matchLabels"), (*path, "matchLabels"))
+    for i, expr in enumerate(selector.get("matchExpressions") or () if isinstance(
+            selector.get("matchExpressions"), list) else ()):
+        if isinstance(expr, dict) and isinstance(expr.get("key"), str):
+            _invalid(walker, (*path, "matchExpressions", i, "key"), expr["key"], names.qualified_name(expr["key"]))
+
+
+def _check_meta(walker: _Walker, meta: object, path: PathKey, kind: str, template: bool = False) -> None:
+    """ValidateObjectMeta: name/generateName by the kind's rule, namespace a DNS-1123 label, labels, annotation
+    keys (``template``: a pod template's metadata, whose name and namespace are not used)."""
+    if not isinstance(meta, dict):
+        return
+    if not template:
+        for field, generate in (("generateName", True), ("name", False)):
+            value = meta.get(field)
+            if isinstance(value, str) and value:
+                problems = names.object_name(kind, value, generate)
+                if problems:
+                    _invalid(walker, (*path, field), value, problems)
+        ns = meta.get("namespace")
+        if isinstance(ns, str) and ns:
+            _invalid(walker, (*path, "namespace"), ns, names.dns1123_label(ns))
+    _check_labels(walker, meta.get("labels"), (*path, "labels"))
+    annotations = meta.get("annotations")
+    if isinstance(annotations, dict):
+        for k in annotations:
+            if isinstance(k, str):  # ValidateAnnotations checks the lower-cased key
+                _invalid(walker, (*path, "annotations", k), k, names.qualified_name(k.lower()), key=True)
+
+
+def _check_pod_spec(walker: _Walker, spec: object, path: PathKey) -> None:
+    """Container names (DNS-1123 labels, unique across init and app containers) and the nodeSelector."""
+    if not isinstance(spec, dict):
+        return
+    seen: set[str] = set()
+    for field in ("initContainers", "containers"):
+        containers = spec.get(field)
+        for i, c in enumerate(containers if isinstance(containers, list) else ()):
+            name = c.get("name") if isinstance(c, dict) else None
+            if not isinstance(name, str) or not name:
+                continue
+            problems = names.dns1123_label(name)
+            _invalid(walker, (*path, field, i, "name"), name, problems)
+            if not problems and name in seen:
+                walker.report((*path, field, i, "name"), f"Duplicate value: {format_value(name)}", name,
+                              prune=False)
+            seen.add(name)
+    _check_labels(walker, spec.get("nodeSelector"), (*path, "nodeSelector"))
+
+
+def _check_names(walker: _Walker, raw: dict, api: str, kind: str) -> None:
+    """Names as kube-apiserver validates them (core.scenario.names), for every object with metadata; the
+    name rule only for the kinds of Kubernetes' own groups and PodPath's (a CRD may be named anything)."""
+    if not (is_known_group(api_group(api)) or api == PODPATH_API):
+        kind = ""
+    _check_meta(walker, raw.get("metadata"), ("metadata",), kind)
+    spec = raw.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if kind == "Pod":
+        _check_pod_spec(walker, spec, ("spec",))
+    elif kind in WORKLOAD_KINDS:
+        _check_selector(walker, spec.get("selector"), ("spec", "selector"))
+        template = spec.get("template")
+        if isinstance(template, dict):
+            _check_meta(walker, template.get("metadata"), ("spec", "template", "metadata"), "Pod", template=True)
+            _check_pod_spec(walker, template.get("spec"), ("spec", "template", "spec"))
+    elif kind == "Service" and isinstance(spec.get("selector"), dict):
+        _check_labels(walker, spec["selector"], ("spec", "selector"))
