@@ -28,6 +28,7 @@ import numpy as np
 
 STORE_SCHEDULERS = {"rr": 0, "lc": 1, "wlc": 1, "sed": 2, "nq": 2}
 SMALL_GROUP = 64  # a pair with more requests than this in one batch is merged per pair (least_merge)
+DENSE_LIMIT = 1 << 27  # pair keys up to this use a direct map (4 bytes per key, pages touched on use)
 INT32_SAFE = (1 << 31) // 512  # active counts below this keep active * 256 + inactive inside int32
 
 
@@ -94,10 +95,13 @@ def _run_lengths(sorted_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class IpvsStore:
     """The IPVS state of every (node, virtual service) pair that has not been taken out to an object."""
 
-    def __init__(self, n_vs: int) -> None:
+    def __init__(self, n_vs: int, n_nodes: int = 0) -> None:
         self.nv = n_vs + 1
         self.keys = np.zeros(0, np.int64)  # sorted node * nv + vs
         self.key_pid = np.zeros(0, np.int64)
+        # key -> pair id + 1 (0: none): np.zeros maps zero pages lazily, so memory follows the pairs in use
+        size = n_nodes * self.nv
+        self.dense = np.zeros(size, np.int32) if 0 < size <= DENSE_LIMIT else None
         self.n = 0
         self.p_w = np.zeros(0, np.int32)
         self.p_row = np.zeros(0, np.int64)
@@ -137,6 +141,9 @@ class IpvsStore:
         at = np.searchsorted(self.keys, ukey)
         self.keys = np.insert(self.keys, at, ukey)
         self.key_pid = np.insert(self.key_pid, at, pid)
+        if self.dense is not None:
+            inside = ukey < self.dense.size  # a node added later lies beyond the map: sorted keys only
+            self.dense[ukey[inside]] = pid[inside] + 1
         return pid
 
     def node_pairs(self, node: int) -> tuple[np.ndarray, np.ndarray]:
@@ -150,6 +157,8 @@ class IpvsStore:
         """The node left IPVS mode (kube-proxy cleans its virtual servers up): forget its pairs."""
         lo, hi = np.searchsorted(self.keys, [node * self.nv, (node + 1) * self.nv])
         self.p_out[self.key_pid[lo:hi]] = True
+        if self.dense is not None:
+            self.dense[self.keys[lo:hi]] = 0
         self.keys = np.delete(self.keys, np.s_[lo:hi])
         self.key_pid = np.delete(self.key_pid, np.s_[lo:hi])
 
@@ -238,11 +247,16 @@ class IpvsStore:
         gstart = np.flatnonzero(first)
         ukey = skey[gstart]
         gsize = np.diff(np.append(gstart, n))
-        at = np.searchsorted(self.keys, ukey)
-        atc = np.minimum(at, max(self.keys.size - 1, 0))
-        found = (self.keys[atc] == ukey) if self.keys.size else np.zeros(ukey.size, bool)
-        pid = np.empty(ukey.size, np.int64)
-        pid[found] = self.key_pid[atc[found]]
+        if self.dense is not None and int(ukey[-1]) < self.dense.size:
+            pid = self.dense[ukey].astype(np.int64)
+            found = pid > 0
+            pid -= 1
+        else:
+            at = np.searchsorted(self.keys, ukey)
+            atc = np.minimum(at, max(self.keys.size - 1, 0))
+            found = (self.keys[atc] == ukey) if self.keys.size else np.zeros(ukey.size, bool)
+            pid = np.empty(ukey.size, np.int64)
+            pid[found] = self.key_pid[atc[found]]
         if not found.all():
             new = ~found
             gw = width[order[gstart[new]]]

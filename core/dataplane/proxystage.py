@@ -122,7 +122,7 @@ class NodeProxies:
         self._expiry: deque[tuple[float, Slot, np.ndarray]] = deque()
         self._position: np.ndarray | None = None
         # IPVS state of (node, Service) pairs in arrays; Services with affinity or a Local policy use objects
-        self.store = IpvsStore(self.services.size)
+        self.store = IpvsStore(self.services.size, len(self.node_names))
         self.use_store = True  # False: every (node, Service) gets an IpvsBalancer object (tests compare both)
         self.vs_special = self.services.affinity | self.services.internal_local | self.services.external_local
         self._changed_cache: dict[tuple[int, int], tuple[ViewTable, ViewTable, np.ndarray]] = {}

@@ -16,12 +16,15 @@ def _keys(vs: int, w: int) -> list[str]:
     return [f"10.{vs}.0.{i + 1}:8080" for i in range(w)]  # kube-proxy order (sorted strings for w < 10)
 
 
+@pytest.mark.parametrize("direct_map", [False, True])
 @pytest.mark.parametrize("sched", sorted(STORE_SCHEDULERS))
-def test_store_equals_one_balancer_per_pair(sched):
+def test_store_equals_one_balancer_per_pair(sched, direct_map):
     rng = np.random.default_rng(sum(map(ord, sched)))
     n_nodes, n_vs = 6, 5
     widths = np.array([3, 1, 0, 4, 3])  # Service 2 has no endpoints
-    store = IpvsStore(n_vs)
+    # the direct map covers 5 of the 6 nodes: node 5's pairs are found through the sorted keys
+    store = IpvsStore(n_vs, n_nodes - 1 if direct_map else 0)
+    assert (store.dense is not None) == direct_map
     refs = {}
     pending = []
     code = STORE_SCHEDULERS[sched]
