@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.dataplane.tables import ip_to_u32
-from core.dataplane.targets import ParsedTarget, parse_target
+from core.dataplane.targets import ParsedTarget, TargetError, parse_target
 from core.model import ClientSpec, TrafficSpec
 
 EPHEMERAL_PORTS = (32768, 61000)  # Linux net.ipv4.ip_local_port_range default: 32768-60999
@@ -83,27 +83,43 @@ class Flow:
         return np.sort(rng.uniform(lo, hi, n))
 
 
-def client_addresses(client: ClientSpec, k: int, pod_cidr: str | None) -> np.ndarray:
-    """K source addresses: an external client's IP and the next K-1 addresses; an in-cluster client's
-    pod address(es) from the top of its node's podCIDR (``.254`` downwards), clear of host-local's
-    allocations, which start at ``.2``."""
+def client_addresses(client: ClientSpec, k: int, pod_cidr: str | None, taken: set[int] | frozenset[int] = frozenset()
+                     ) -> np.ndarray:
+    """K source addresses. An external client: its IP and the next K-1 addresses. An in-cluster client is K
+    pods of its node, so every address is a pod address of the node's podCIDR: never the network address,
+    the bridge gateway ``.1`` or the broadcast address, and none a running pod holds (``taken``, uint32).
+    They are taken from the top of the range downwards (host-local allocates pods from ``.2`` upwards), the
+    client's own ``ip`` first when it has one. More clients than free pod addresses is a ``TargetError``."""
     if client.location == "internal":
-        if client.ip:
-            base = ip_to_u32(client.ip)
-            return (base + np.arange(k, dtype=np.uint64)).astype(np.uint32)
         if pod_cidr is None:
             raise ValueError(f"client {client.name}: its node has no podCIDR")
         net = ipaddress.IPv4Network(pod_cidr)
-        top = int(net.broadcast_address) - 1
-        return (top - np.arange(k, dtype=np.uint64)).astype(np.uint32)
+        first, last = int(net.network_address) + 2, int(net.broadcast_address) - 1
+        usable = max(0, last - first + 1)
+        own = ip_to_u32(client.ip) if client.ip else None
+        blocked = {t for t in taken if first <= t <= last and t != own}
+        free = usable - len(blocked)
+        if k > free:
+            raise TargetError(
+                f"client {client.name}: {k} in-cluster client addresses do not fit node {client.node}'s podCIDR "
+                f"{pod_cidr}: it has {usable} pod addresses ({net.network_address + 2} to "
+                f"{net.broadcast_address - 1}), {free} of them free; use --clients {max(free, 1)} or fewer")
+        picks: list[int] = [own] if own is not None else []
+        addr = last
+        while len(picks) < k:
+            if addr not in blocked and addr != own:
+                picks.append(addr)
+            addr -= 1
+        return np.array(picks[:k], dtype=np.uint64).astype(np.uint32)
     base = ip_to_u32(client.ip or "198.51.100.10")
     return (base + np.arange(k, dtype=np.uint64)).astype(np.uint32)
 
 
-def flow_from_traffic(spec: TrafficSpec, client: ClientSpec, pod_cidr: str | None, k: int = 1) -> Flow:
+def flow_from_traffic(spec: TrafficSpec, client: ClientSpec, pod_cidr: str | None, k: int = 1,
+                      taken: set[int] | frozenset[int] = frozenset()) -> Flow:
     target = parse_target(spec.target)
     if target.kind == "url" and spec.http_path != "/" and target.path == "/":
         target = ParsedTarget(target.kind, target.host, target.port, spec.http_path, target.text)
     r = spec.requests_per_connection if spec.connection == "keepalive" else 1
     return Flow(spec.name, client, target, spec.rate, max(1, r), spec.start, spec.stop,
-                client_addresses(client, k, pod_cidr), client.node if client.location == "internal" else None)
+                client_addresses(client, k, pod_cidr, taken), client.node if client.location == "internal" else None)

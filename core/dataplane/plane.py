@@ -22,7 +22,7 @@ from core.dataplane.ingress import match_request
 from core.dataplane.outcomes import CODE_NAMES, DROP_REASONS, OUTCOME_CODES
 from core.dataplane.proxystage import NodeProxies, ProxyResult
 from core.dataplane.samples import PacketSampler, feed_series, record_connections
-from core.dataplane.tables import EndpointRegistry, ServiceIndex
+from core.dataplane.tables import EndpointRegistry, ServiceIndex, ip_to_u32
 from core.dataplane.targets import (
     Resolution,
     TargetError,
@@ -104,13 +104,15 @@ class DataPlane:
     def add_flow(self, spec: TrafficSpec, client: ClientSpec, *, addresses: int = 1,
                  budget: int | None = None) -> Flow:
         pod_cidr = None
+        taken: set[int] = set()
         if client.location == "internal":
             node = self.sim.state.nodes.get(client.node or "")
             if node is None:
                 raise TargetError(f"client {client.name}: unknown node {client.node!r}; nodes: "
                                   + ", ".join(self.node_names))
             pod_cidr = node.pod_cidr
-        flow = flow_from_traffic(spec, client, pod_cidr, addresses)
+            taken = {ip_to_u32(p.ip) for p in self.sim.state.pods.values() if p.node == node.name and p.ip}
+        flow = flow_from_traffic(spec, client, pod_cidr, addresses, taken)
         flow.budget = budget
         self.flows.append(flow)
         return flow
