@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 
 import numpy as np
@@ -221,7 +222,65 @@ def lblc_batch(cached: int, active: np.ndarray, inactive: np.ndarray, weight: np
 
     A cached dest is used while weight > 0 and not overloaded (``active > weight`` and some dest has
     ``active*2 < weight``); otherwise wlc picks and the entry is updated. ``active`` is updated in place.
+
+    The batch is a few phases (a wlc pick, then a run on the cached dest), so it runs on Python ints: the
+    wlc pick is a heap of (overhead scaled to a common weight multiple, list position) with stale entries
+    skipped, and the number of underloaded dests is kept as counters change.
     """
+    out_d: list[int] = []
+    out_n: list[int] = []
+    act = active.tolist()
+    ina = inactive.tolist()
+    w = weight.tolist()
+    usable = [d for d, x in enumerate(w) if x > 0]
+    lcm = _lcm(weight[weight > 0]) if usable else 1
+    scale = [lcm // x if x > 0 else 0 for x in w] if lcm else None
+    if scale is None:  # weights whose lcm overflows: the numpy path
+        return _lblc_batch_numpy(cached, active, inactive, weight, k)
+    heap = [((act[d] * 256 + ina[d]) * scale[d], d) for d in usable]
+    heapq.heapify(heap)
+    under = sum(1 for d in range(len(w)) if act[d] * 2 < w[d])
+    t = 0
+    while t < k:
+        c = cached
+        if c >= 0 and w[c] > 0:
+            c_under = act[c] * 2 < w[c]
+            others = under - c_under > 0
+            if not (act[c] > w[c] and others):
+                m = k - t if not others else min(k - t, w[c] + 1 - act[c])
+                out_d.append(c)
+                out_n.append(m)
+                act[c] += m
+                if c_under and act[c] * 2 >= w[c]:
+                    under -= 1
+                heapq.heappush(heap, ((act[c] * 256 + ina[c]) * scale[c], c))
+                t += m
+                continue
+        d = -1
+        while heap:  # wlc: least overhead/weight, earliest on ties; skip entries made stale by new picks
+            cost, d = heap[0]
+            if cost == (act[d] * 256 + ina[d]) * scale[d]:
+                break
+            heapq.heappop(heap)
+            d = -1
+        if d < 0:
+            out_d.append(-1)  # nothing changes: every later connection of the batch finds no dest either
+            out_n.append(k - t)
+            break
+        cached = d
+        out_d.append(d)
+        out_n.append(1)
+        if act[d] * 2 < w[d] and (act[d] + 1) * 2 >= w[d]:
+            under -= 1
+        act[d] += 1
+        heapq.heappush(heap, ((act[d] * 256 + ina[d]) * scale[d], d))
+        t += 1
+    active[:] = act
+    return np.repeat(np.asarray(out_d, dtype=np.int64), out_n), cached
+
+
+def _lblc_batch_numpy(cached: int, active: np.ndarray, inactive: np.ndarray, weight: np.ndarray,
+                      k: int) -> tuple[np.ndarray, int]:
     out = np.empty(k, dtype=np.int64)
     t = 0
     while t < k:
