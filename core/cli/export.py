@@ -6,8 +6,7 @@ import argparse
 import os
 import sys
 
-from core.scenario import ScenarioError, build_model, export_manifests, load_document
-from core.scenario.yaml_io import write_atomic
+from core.scenario import ScenarioError, WriteError, build_model, export_manifests, load_document, write_file
 
 
 def register(subparsers) -> None:
@@ -40,13 +39,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"podpath export: {args.file} has no Kubernetes objects to export{nodes}; nothing written",
               file=sys.stderr)
         return 1
-    if to_stdout:
-        sys.stdout.write(text)
-        return 0
     try:
-        write_atomic(args.output, text)
-    except OSError as exc:
-        print(f"podpath export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        write_file(args.output, text)
+    except WriteError as exc:
+        print(f"podpath export: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {args.output}")
+    if not to_stdout and not _is_stream(args.output):
+        print(f"wrote {args.output}")
     return 0
+
+
+def _is_stream(path: str) -> bool:
+    """/dev/stdout and the like: the confirmation would land in the exported YAML."""
+    return path in ("/dev/stdout", "/dev/stderr") or path.startswith(("/dev/fd/", "/proc/self/fd/"))

@@ -21,6 +21,7 @@ from core.scenario.files import (
     save_document,
 )
 from core.scenario.targets import Target, parse_target
+from core.scenario.writing import WriteError, write_file
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "demo.yaml"
 
@@ -31,6 +32,7 @@ __all__ = [
     "DocumentEvent",
     "ScenarioError",
     "Target",
+    "WriteError",
     "build_model",
     "dumps_document",
     "export_manifests",
@@ -40,4 +42,5 @@ __all__ = [
     "loads_document",
     "parse_target",
     "save_document",
+    "write_file",
 ]

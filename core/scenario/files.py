@@ -12,7 +12,8 @@ from core.scenario.errors import Diagnostic, ScenarioError
 from core.scenario.kinds import CONFIG_KINDS, PODPATH_API, is_podpath_key, object_ref, ref_label
 from core.scenario.migrations import CURRENT_FORMAT_VERSION, declared_version, migrate
 from core.scenario.validate import format_path, type_name
-from core.scenario.yaml_io import dump_documents, parse_yaml, read_text, write_atomic
+from core.scenario.writing import write_file
+from core.scenario.yaml_io import dump_documents, parse_yaml, read_text
 
 NOT_APPLYABLE_GROUPS = ("kubeadm.k8s.io/", "kubeproxy.config.k8s.io/", "kubescheduler.config.k8s.io/",
                         "kubelet.config.k8s.io/", "podpath.dev/")
@@ -72,7 +73,9 @@ def dumps_document(doc: Document) -> str:
 
 
 def save_document(doc: Document, path: str | Path) -> None:
-    """Write every object (unknown kinds and fields unchanged) atomically, then mark the document saved.
+    """Write every object (unknown kinds and fields unchanged) into ``path`` with ``write_file`` (atomic for a
+    regular file, through a symlink, mode kept; read-only files refused), then mark the document saved.
+    A write failure raises ``WriteError`` (an OSError; the document stays modified).
 
     Refused (ScenarioError, nothing written) when loading found errors that the document cannot hold --
     a document that is not a mapping, a key written twice -- because saving would silently drop that data."""
@@ -81,7 +84,7 @@ def save_document(doc: Document, path: str | Path) -> None:
         raise ScenarioError([Diagnostic(
             "error", f"refused to save: {doc.filename} had {len(lost)} load error(s) and saving would lose the "
             "data involved; fix them in the file and open it again", str(path))] + lost)
-    write_atomic(path, dumps_document(doc))
+    write_file(path, dumps_document(doc))
     doc.mark_saved()
 
 
