@@ -291,3 +291,23 @@ def test_lblcr_expired_set_drops_most_loaded_member():
     # (Keeping B would share the picks once A reached B's 1280.)
     out = b.pick(np.zeros(20, np.uint32), np.zeros(20, np.int64), 90000.0, RNG)
     assert names([b.endpoint_keys[i] for i in out]) == "A" * 20
+
+
+def test_lblc_batch_heap_path_equals_the_numpy_path():
+    """The Python-int heap version of lblc's phases picks exactly what the per-phase numpy version picks
+    (random weights including 0, counters and cache entries)."""
+    from core.proxy.ipvs_sched import _lblc_batch_numpy, lblc_batch
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(1, 9))
+        weight = rng.integers(0, 5, size=n)
+        active = rng.integers(0, 6, size=n)
+        inactive = rng.integers(0, 300, size=n)
+        cached = int(rng.integers(-1, n))
+        k = int(rng.integers(0, 40))
+        a1, a2 = active.copy(), active.copy()
+        got = lblc_batch(cached, a1, inactive, weight, k)
+        want = _lblc_batch_numpy(cached, a2, inactive, weight, k)
+        assert got[0].tolist() == want[0].tolist() and got[1] == want[1]
+        assert a1.tolist() == a2.tolist()
