@@ -207,3 +207,11 @@ def dump_documents(objects: list[object]) -> str:
     return yaml.safe_dump_all(objects, sort_keys=False, default_flow_style=False, allow_unicode=True,
                               explicit_start=False, width=100)
 
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Kept for existing callers: the same as ``core.scenario.writing.write_file`` (write into the path as
+    editors do; WriteError on failure)."""
+    from core.scenario.writing import write_file  # noqa: PLC0415
+
+    write_file(path, text)
