@@ -40,12 +40,24 @@ class DocumentEvent:
     modified: bool | None = None
 
 
+@dataclass(eq=False)
+class ListGroup:
+    """A ``kind: List`` of the file (what ``kubectl get -o yaml`` prints): its own fields, items left out.
+
+    Its items are ordinary entries of the document (validated and built like any object); saving writes
+    consecutive entries of the same group back as one List, with the envelope's fields in their order."""
+
+    envelope: dict  # the List object with ``items`` emptied (key order kept)
+
+
 @dataclass
 class Entry:
-    """One object of the document: its raw dict and, while unedited, where its fields are in the file."""
+    """One object of the document: its raw dict and, while unedited, where its fields are in the file;
+    ``group`` is the List it came from (None for a document of its own)."""
 
     raw: dict
     parsed: ParsedDoc | None = None
+    group: ListGroup | None = None
 
     @property
     def ref(self) -> ObjectRef:
@@ -147,8 +159,29 @@ class Document:
         return copy.deepcopy(self.entries[self.index_of(ref)].raw)
 
     def objects(self) -> list[dict]:
-        """Deep copies of every raw object, in file order."""
+        """Deep copies of every raw object, in file order (the items of a List as objects of their own)."""
         return [copy.deepcopy(e.raw) for e in self.entries]
+
+    def documents(self, keep=None) -> list[dict]:
+        """The YAML documents to write: each object, except that consecutive items of one ``kind: List`` are
+        written back inside that List. ``keep(raw) -> dict | None`` may transform or drop each object."""
+        out: list[dict] = []
+        open_group: ListGroup | None = None
+        for e in self.entries:
+            raw = copy.deepcopy(e.raw) if keep is None else keep(e.raw)
+            if raw is None:
+                continue
+            if e.group is None:
+                out.append(raw)
+                open_group = None
+            elif e.group is open_group:
+                out[-1]["items"].append(raw)
+            else:
+                envelope = copy.deepcopy(e.group.envelope)
+                envelope["items"] = [raw]
+                out.append(envelope)
+                open_group = e.group
+        return out
 
     @property
     def is_modified(self) -> bool:
@@ -223,7 +256,7 @@ class Document:
         new_ref = self._check(raw, ignore_index=index)
         old = self.entries[index].raw
         was = self.is_modified
-        self.entries[index] = Entry(self._accept(raw))
+        self.entries[index] = Entry(self._accept(raw), group=self.entries[index].group)  # stays in its List
         self._touch(was)
         self._emit(DocumentEvent("object_changed", new_ref, index, old_ref=ref))
         return old

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from core.model import ClusterModel
 from core.scenario.build import build_model
-from core.scenario.document import Document, Entry
+from core.scenario.document import Document, Entry, ListGroup
 from core.scenario.errors import Diagnostic, ScenarioError
 from core.scenario.kinds import CONFIG_KINDS, PODPATH_API, is_podpath_key, object_ref, ref_label
 from core.scenario.migrations import CURRENT_FORMAT_VERSION, declared_version, migrate
 from core.scenario.validate import format_path, type_name
 from core.scenario.writing import write_file
-from core.scenario.yaml_io import dump_documents, parse_yaml, read_text
+from core.scenario.yaml_io import ParsedDoc, dump_documents, parse_yaml, read_text
 
 NOT_APPLYABLE_GROUPS = ("kubeadm.k8s.io/", "kubeproxy.config.k8s.io/", "kubescheduler.config.k8s.io/",
                         "kubelet.config.k8s.io/", "podpath.dev/")
@@ -29,7 +29,9 @@ def loads_document(text: str, filename: str = "<string>") -> Document:
         label = ref_label(object_ref(p.data)) if isinstance(p.data, dict) else ""
         for path, line, col, message in p.problems:
             doc.load_diagnostics.append(Diagnostic("error", message, filename, line, col, label, format_path(path)))
-        if isinstance(p.data, dict):
+        if isinstance(p.data, dict) and is_list(p.data):
+            _add_list(doc, p, filename)
+        elif isinstance(p.data, dict):
             doc.entries.append(Entry(p.data, p))
         else:
             line, col = p.start
@@ -54,6 +56,58 @@ def loads_document(text: str, filename: str = "<string>") -> Document:
     return doc
 
 
+def is_list(raw: dict) -> bool:
+    """``apiVersion: v1, kind: List``: what ``kubectl get … -o yaml`` prints around the objects."""
+    return raw.get("kind") == "List" and raw.get("apiVersion") == "v1"
+
+
+def _sub_doc(parsed: ParsedDoc, prefix: tuple, data: object) -> ParsedDoc:
+    """The marks of one List item, re-rooted at the item (so its errors keep their file:line:column)."""
+    n = len(prefix)
+    sub = ParsedDoc(data)
+    sub.value_marks = {k[n:]: v for k, v in parsed.value_marks.items() if k[:n] == prefix}
+    sub.key_marks = {k[n:]: v for k, v in parsed.key_marks.items() if k[:n] == prefix}
+    sub.problems = [(path[n:], line, col, msg) for path, line, col, msg in parsed.problems if path[:n] == prefix]
+    return sub
+
+
+def _add_list(doc: Document, p: ParsedDoc, filename: str) -> None:
+    """Each item of a ``kind: List`` becomes an object of the document, remembered as part of that List."""
+    raw = p.data
+    assert isinstance(raw, dict)
+    items = raw.get("items")
+    line, col = p.value_marks.get(("items",), p.start)
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        doc.load_diagnostics.append(Diagnostic("error", f"Invalid value: items: expected a list of objects, got "
+                                               f"{type_name(items)}", filename, line, col, "List", "items", None))
+        doc.entries.append(Entry(raw, p))  # kept as it is, so nothing is lost
+        return
+    if not items:
+        doc.load_diagnostics.append(Diagnostic("warning", "a List with no items holds no objects: nothing to load, "
+                                               "and it is not written back when the scenario is saved", filename,
+                                               *p.start, "List", "items", None))
+        return
+    envelope = {k: ([] if k == "items" else copy.deepcopy(v)) for k, v in raw.items()}
+    group = ListGroup(envelope)
+    for path, pl, pc, message in p.problems:
+        if path[:1] != ("items",):
+            doc.load_diagnostics.append(Diagnostic("error", message, filename, pl, pc, "List", format_path(path)))
+    for i, item in enumerate(items):
+        sub = _sub_doc(p, ("items", i), item)
+        if isinstance(item, dict):
+            label = ref_label(object_ref(item))
+            for path, pl, pc, message in sub.problems:
+                doc.load_diagnostics.append(Diagnostic("error", message, filename, pl, pc, label, format_path(path)))
+            doc.entries.append(Entry(item, sub, group))
+        else:
+            il, ic = p.value_marks.get(("items", i), (line, col))
+            doc.load_diagnostics.append(Diagnostic(
+                "error", f"Invalid value: each item of a List must be a mapping (a Kubernetes object), got "
+                f"{type_name(item)}", filename, il, ic, "List", f"items[{i}]", None))
+
+
 def load_document(path: str | Path) -> Document:
     """Read and parse a scenario file; raises ScenarioError when it cannot be read safely."""
     return loads_document(read_text(path), str(path))
@@ -69,7 +123,8 @@ def load_model(path: str | Path, *, seed: int | None = None) -> ClusterModel:
 
 
 def dumps_document(doc: Document) -> str:
-    return dump_documents(doc.objects())
+    """The scenario as YAML: one document per object, the items of a loaded ``kind: List`` inside it."""
+    return dump_documents(doc.documents())
 
 
 def save_document(doc: Document, path: str | Path) -> None:
@@ -104,23 +159,27 @@ def _strip_podpath_annotations(obj: object) -> None:
             _strip_podpath_annotations(item)
 
 
+def _exported(raw: dict, include_nodes: bool) -> dict | None:
+    """One object as exported: None when it is not for ``kubectl apply``, else a copy without PodPath
+    annotations."""
+    api = raw.get("apiVersion")
+    if raw.get("kind") in CONFIG_KINDS or api == PODPATH_API or (
+            isinstance(api, str) and api.startswith(NOT_APPLYABLE_GROUPS)):
+        return None
+    if not include_nodes and api == "v1" and raw.get("kind") == "Node":
+        return None
+    obj = copy.deepcopy(raw)
+    _strip_podpath_annotations(obj)
+    return obj
+
+
 def export_objects(doc: Document, *, include_nodes: bool = False) -> list[dict]:
-    """The real Kubernetes objects of the document, PodPath annotations removed.
+    """The real Kubernetes objects of the document, PodPath annotations removed; the items of a loaded
+    ``kind: List`` stay inside their List (kubectl applies each item).
 
     v1 Node objects are left out unless ``include_nodes``: applying them to a cluster would create Node
     objects that no kubelet backs (phantom nodes, NotReady forever)."""
-    out = []
-    for raw in doc:
-        api = raw.get("apiVersion")
-        if raw.get("kind") in CONFIG_KINDS or api == PODPATH_API or (
-                isinstance(api, str) and api.startswith(NOT_APPLYABLE_GROUPS)):
-            continue
-        if not include_nodes and api == "v1" and raw.get("kind") == "Node":
-            continue
-        obj = copy.deepcopy(raw)
-        _strip_podpath_annotations(obj)
-        out.append(obj)
-    return out
+    return doc.documents(lambda raw: _exported(raw, include_nodes))
 
 
 def export_manifests(doc: Document, *, include_nodes: bool = False) -> str:
