@@ -302,6 +302,23 @@ def feed_series(series, plane, flow, times: np.ndarray, out) -> None:
     """Add one routed piece of a flow to ``series`` (a ``core.series.ChartSeries``)."""
     if times.size == 0:
         return
+    if times.size <= 16:  # a GUI step's handful of requests: plain Python
+        index: dict[int, int] = {}
+        services_few: list[ObjectRef | None] = [None]
+        pods_few: list[ObjectRef | None] = [None]
+        keys_few = []
+        for e, code in zip(out.eid.tolist(), out.outcome.tolist()):
+            if code != 0 or e < 0:
+                keys_few.append(0)
+                continue
+            if e not in index:
+                index[e] = len(services_few)
+                services_few.append(service_of_label(out.labels.get(e, "")))
+                p = plane.registry.pod[e]
+                pods_few.append(ObjectRef("Pod", *p) if p[0] else None)
+            keys_few.append(index[e])
+        series.add(times, out.outcome, services_few, pods_few, np.array(keys_few), out.latency)
+        return
     eid = out.eid
     ok = (out.outcome == 0) & (eid >= 0)
     keys = np.zeros(times.size, np.int64)

@@ -13,6 +13,7 @@ Recipes (domain.md a.3 and c.1; k/k ``pkg/proxy/iptables/proxier.go`` ``portProt
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 
 # knftables.NameLengthMax (256) - 16, the limit on the readable part of an nftables chain name.
@@ -25,8 +26,10 @@ KUBE_FW = "KUBE-FW-"
 KUBE_SEP = "KUBE-SEP-"
 
 
+@functools.lru_cache(maxsize=65536)
 def _b32_sha256(text: str) -> str:
-    """RFC 4648 standard base32 (A-Z2-7, padded) of the SHA-256 of ``text``, as Go's base32.StdEncoding."""
+    """RFC 4648 standard base32 (A-Z2-7, padded) of the SHA-256 of ``text``, as Go's base32.StdEncoding
+    (memoised: every render and packet sample asks for the same few chain names again)."""
     return base64.b32encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 

@@ -74,9 +74,24 @@ def test_bins_do_not_depend_on_how_the_feed_is_cut():
         m = (t >= lo) & (t < hi)
         feed(cut, t[m], [p for p, k in zip(pods, m) if k])
         cut.close(hi)
+    # and one request at a time (the few-requests path of a GUI step)
+    single = ChartSeries(resolution=0.1, capacity=500)
+    for k in range(t.size):
+        feed(single, t[k:k + 1], pods[k:k + 1], lat=0.5 + k % 7)
+        if k % 97 == 0:
+            single.close(t[k])
+    single.close(20.0)
+    lat_whole = ChartSeries(resolution=0.1, capacity=500)
+    lat_whole.add(t, np.zeros(t.size, int), [SVC] * 3, [A, B, C], np.array([(A, B, C).index(p) for p in pods]),
+                  0.5 + np.arange(t.size) % 7)
+    lat_whole.close(20.0)
     for pod in (A, B, C):
         assert np.array_equal(whole.rps(pod)[1], cut.rps(pod)[1])
+        assert np.array_equal(whole.rps(pod)[1], single.rps(pod)[1])
     assert np.array_equal(whole.jain(SVC)[1], cut.jain(SVC)[1])
+    assert np.array_equal(whole.throughput()[1], single.throughput()[1])
+    for a, b in zip(lat_whole.latency(SVC)[1:], single.latency(SVC)[1:]):
+        assert np.array_equal(a, b, equal_nan=True)
 
 
 def test_latency_percentiles_and_drops_per_bin():
