@@ -15,6 +15,30 @@ from core.model import Taint, WorkloadSpec
 from core.state import PodState
 
 SPREAD_OWNER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet")
+STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
+
+
+def replicaset_name(w: WorkloadSpec) -> str:
+    """The ReplicaSet a Deployment creates: ``<name>-<pod-template-hash>``."""
+    return f"{w.name}-{ev.template_hash(repr(w.template))}"
+
+
+def pod_labels(w: WorkloadSpec, ordinal: int | None = None) -> dict[str, str]:
+    """The labels the controller gives a pod of ``w``: the template's, plus ``pod-template-hash`` for a
+    Deployment's pods and ``statefulset.kubernetes.io/pod-name`` for StatefulSet ordinal ``ordinal``."""
+    labels = dict(w.template.labels)
+    if w.kind == "Deployment":
+        labels["pod-template-hash"] = replicaset_name(w).rsplit("-", 1)[1]
+    elif w.kind == "StatefulSet" and ordinal is not None:
+        labels[STATEFULSET_POD_NAME_LABEL] = f"{w.name}-{ordinal}"
+    return labels
+
+
+def pod_label_sets(w: WorkloadSpec) -> list[dict[str, str]]:
+    """Every label set ``w``'s pods carry at its written replica count (one per ordinal for a StatefulSet)."""
+    if w.kind == "StatefulSet":
+        return [pod_labels(w, i) for i in range(w.replicas)]
+    return [pod_labels(w)]
 
 
 class WorkloadMixin:
@@ -36,7 +60,7 @@ class WorkloadMixin:
             self.workloads[ref] = w
             self.desired[ref] = int(w.replicas)
             if w.kind == "Deployment":
-                self.rs_names[ref] = f"{w.name}-{ev.template_hash(repr(w.template))}"
+                self.rs_names[ref] = replicaset_name(w)
                 if w.replicas > 0:  # the deployment controller creates the ReplicaSet scaled from 0
                     self.record("Normal", "ScalingReplicaSet", ev.workload_object(*ref),
                                 ev.scaled(self.rs_names[ref], 0, int(w.replicas)))
@@ -117,10 +141,7 @@ class WorkloadMixin:
         obj = self._owner_object(ref)
         for _ in range(max(0, diff)):
             name = self._generate_name(w.namespace, base)
-            labels = dict(w.template.labels)
-            if w.kind == "Deployment":
-                labels["pod-template-hash"] = base.rsplit("-", 1)[1]
-            self.create_pod(w.namespace, name, w.template, ref, labels)
+            self.create_pod(w.namespace, name, w.template, ref, pod_labels(w))
             self.record("Normal", "SuccessfulCreate", obj, f"Created pod: {name}")
         if diff < 0:
             victims = self._ranked_for_deletion(active, pods)[:-diff]
@@ -165,9 +186,7 @@ class WorkloadMixin:
             p = by_ordinal.get(i)
             if p is None:
                 name = f"{w.name}-{i}"
-                labels = dict(w.template.labels)
-                labels["statefulset.kubernetes.io/pod-name"] = name
-                self.create_pod(w.namespace, name, w.template, ref, labels)
+                self.create_pod(w.namespace, name, w.template, ref, pod_labels(w, i))
                 self.record("Normal", "SuccessfulCreate", obj,
                             f"create Pod {name} in StatefulSet {w.name} successful")
                 return

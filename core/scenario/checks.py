@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.control.workloads import pod_label_sets
 from core.ipam import first_free_pod_ip, pinned_pod_ip_problem
 from core.model import BarePodSpec, ClusterModel, PodTemplate, TimelineEvent
 from core.scenario.build_objects import d, lst
@@ -43,8 +44,11 @@ def _controller_present(doc, controller: str) -> bool:
 
 
 def cross_checks(model: ClusterModel, rep, where: dict[int, int], events: list[tuple[TimelineEvent, int, int]]) -> None:
-    templates: list[tuple[str, PodTemplate]] = [(w.namespace, w.template) for w in model.workloads]
-    templates += [(p.namespace, p.template) for p in model.pods]
+    # the labels the pods will really carry (pod-template-hash, statefulset.kubernetes.io/pod-name), so that
+    # "will have no endpoints" says what the simulation does
+    labelled: list[tuple[str, dict[str, str], PodTemplate]] = [
+        (w.namespace, labels, w.template) for w in model.workloads for labels in pod_label_sets(w)]
+    labelled += [(p.namespace, p.template.labels, p.template) for p in model.pods]
     node_names = [n.name for n in model.nodes]
 
     for svc in model.services:
@@ -52,7 +56,7 @@ def cross_checks(model: ClusterModel, rep, where: dict[int, int], events: list[t
             continue
         report = rep.for_entry(where[id(svc)])
         if svc.selector:
-            chosen = [t for ns, t in templates if ns == svc.namespace and _matches(svc.selector, t.labels)]
+            chosen = [t for ns, labels, t in labelled if ns == svc.namespace and _matches(svc.selector, labels)]
             if not chosen:
                 report(("spec", "selector"), "selector matches no pod template in the scenario; the Service will "
                        "have no endpoints", svc.selector, severity="warning")

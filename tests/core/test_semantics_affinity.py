@@ -1,5 +1,7 @@
 """Issue 8 item 9: the InterPodAffinity filter for required podAffinity / podAntiAffinity terms."""
 
+import copy
+import functools
 from pathlib import Path
 
 import pytest
@@ -30,12 +32,24 @@ def manifests(request) -> Path:
     return request.getfixturevalue("shared_manifests")
 
 
+@functools.lru_cache(maxsize=2)
+def _argocd(path: Path):
+    from core.scenario.files import load_model_with_warnings
+
+    return load_model_with_warnings(path)
+
+
+def argocd(manifests: Path):
+    """(model, diagnostics) of argo-cd's HA install: parsed once per run (35,000 lines), copied per test."""
+    return copy.deepcopy(_argocd(manifests / "argocd-ha-install.yaml"))
+
+
 def anti(**labels) -> PodAffinityTerm:
     return PodAffinityTerm(HOST, LabelSelector(tuple(sorted(labels.items()))))
 
 
 def test_required_pod_anti_affinity_argocd_ha_two_nodes(manifests):
-    model = load_model(manifests / "argocd-ha-install.yaml")
+    model, _ = argocd(manifests)
     model.nodes = [NodeSpec("node-1", labels=dict(KUBELET)), NodeSpec("node-2", labels=dict(KUBELET))]
     sim = Simulation(model, seed=3, dataplane=False)
     sim.run(60.0)
@@ -156,3 +170,56 @@ spec:
     (term,) = model.workloads[0].template.required_pod_anti_affinity
     assert term == PodAffinityTerm(HOST, LabelSelector((), (("app", "In", ("web",)),)), (), LabelSelector())
     assert isinstance(model.workloads[0], WorkloadSpec)
+
+
+def test_validate_no_endpoints_warning_agrees_with_simulation(manifests, capsys):
+    from core.cli import main
+
+    # argocd-redis-ha-announce-<i> select statefulset.kubernetes.io/pod-name=argocd-redis-ha-server-<i>, a label
+    # the StatefulSet controller adds to ordinal i: no "no endpoints" warning for i = 0, 1, 2 (3 replicas)
+    model, diags = argocd(manifests)
+    assert not [x for x in diags if "will have no endpoints" in str(x)]
+    model.nodes = [NodeSpec(f"node-{i}", labels=dict(KUBELET)) for i in (1, 2, 3)]
+    sim = Simulation(model, seed=0, dataplane=False)
+    sim.run(60.0)
+    for i in range(3):
+        eps = sim.state.slices[("default", f"argocd-redis-ha-announce-{i}")].endpoints
+        assert [e.pod for e in eps] == [("default", f"argocd-redis-ha-server-{i}")]
+    assert main(["validate", str(manifests / "argocd-ha-install.yaml")]) == 0
+    captured = capsys.readouterr()
+    assert "will have no endpoints" not in captured.out + captured.err
+
+
+def test_validate_still_warns_for_an_ordinal_beyond_replicas(tmp_path):
+    from core.scenario.files import load_model_with_warnings
+
+    path = tmp_path / "s.yaml"
+    path.write_text("""\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db-2}
+spec:
+  selector: {app: db, statefulset.kubernetes.io/pod-name: db-2}
+  ports: [{port: 5432}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db-1}
+spec:
+  selector: {app: db, statefulset.kubernetes.io/pod-name: db-1}
+  ports: [{port: 5432}]
+""")
+    _, diags = load_model_with_warnings(path)
+    warned = [str(x) for x in diags if "will have no endpoints" in str(x)]
+    assert len(warned) == 1 and "db-2" in warned[0]
