@@ -1,0 +1,342 @@
+"""All packets in flight as ONE array-fed item: sprites from a numpy array with ``drawPixmapFragments``.
+
+Each packet is a polyline of waypoints (client -> load balancer -> node -> pod ...) with a key time per
+waypoint; a frame interpolates every packet at once (numpy) for the current clock and draws one sprite per
+packet from an atlas of (colour, shape) sprites (``desktop.style.endpoint_style``: the same index as the
+charts). Nothing here is a QGraphicsItem per packet. On top of the sprites, a few captions say where an
+address is rewritten (``DNAT → 10.244.1.2:8080`` at the node that does it), a dropped packet leaves a mark
+where it died (the reason on hover), and the selected packet is ringed and followed.
+
+Clocks: in realtime mode key times are wall-clock seconds (each hop takes a fixed, readable time on a
+projector); in step-by-step mode they are simulated seconds and the clock is the selected event's time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsObject, QToolTip
+
+from desktop.style import OKABE_ITO, SHAPES, STATUS, endpoint_style
+
+SPRITE_PX = 14  # on-screen sprite size (logical pixels)
+DROP_PX = 18
+MAX_CAPTIONS = 6
+DROP_LINGER = 4.0  # wall seconds a drop mark stays
+DONE_LINGER = 0.25  # a delivered packet rests this long on its pod
+N_STYLES = len(OKABE_ITO) * len(SHAPES)
+
+
+def _shape_path(shape: str, cx: float, cy: float, r: float) -> QPainterPath:
+    path = QPainterPath()
+    if shape == "circle":
+        path.addEllipse(QPointF(cx, cy), r, r)
+        return path
+    if shape == "square":
+        path.addRect(QRectF(cx - r * 0.82, cy - r * 0.82, r * 1.64, r * 1.64))
+        return path
+    if shape == "cross":
+        w = r * 0.42
+        path.addRect(QRectF(cx - r, cy - w, 2 * r, 2 * w))
+        path.addRect(QRectF(cx - w, cy - r, 2 * w, 2 * r))
+        return path.simplified()
+    n, start, inner = {"triangle": (3, -90, None), "diamond": (4, -90, None), "pentagon": (5, -90, None),
+                       "hexagon": (6, 0, None), "star": (5, -90, 0.5)}.get(shape, (4, -90, None))
+    k = n * (2 if inner else 1)
+    for i in range(k):
+        rad = r * (inner if inner and i % 2 else 1.0)
+        a = math.radians(start + i * 360 / k)
+        p = QPointF(cx + rad * math.cos(a), cy + rad * math.sin(a))
+        if i == 0:
+            path.moveTo(p)
+        else:
+            path.lineTo(p)
+    path.closeSubpath()
+    return path
+
+
+class _Atlas:
+    """One pixmap holding every (colour, shape) sprite in a row, then the drop mark."""
+
+    def __init__(self, dpr: float):
+        self.dpr = dpr
+        self.cell = int(math.ceil(max(SPRITE_PX, DROP_PX) * dpr)) + 2
+        n = N_STYLES + 1
+        img = QPixmap(self.cell * n, self.cell)
+        img.setDevicePixelRatio(1.0)
+        img.fill(Qt.GlobalColor.transparent)
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        r = SPRITE_PX * dpr / 2 - 1
+        outline = QPen(QColor("#111111"), max(1.0, 1.2 * dpr))
+        for i in range(N_STYLES):
+            colour, shape = endpoint_style(i)
+            c = self.cell * i + self.cell / 2
+            p.setPen(outline)
+            p.setBrush(QBrush(QColor(colour)))
+            p.drawPath(_shape_path(shape, c, self.cell / 2, r))
+        # the drop mark: a heavy vermillion X with a white halo
+        c = self.cell * N_STYLES + self.cell / 2
+        d = DROP_PX * dpr / 2 - 2
+        for colour, width in (("#FFFFFF", 6 * dpr), (STATUS["dropped"], 3.5 * dpr)):
+            pen = QPen(QColor(colour), width)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            p.setPen(pen)
+            p.drawLine(QPointF(c - d, self.cell / 2 - d), QPointF(c + d, self.cell / 2 + d))
+            p.drawLine(QPointF(c - d, self.cell / 2 + d), QPointF(c + d, self.cell / 2 - d))
+        p.end()
+        self.pixmap = img
+
+
+class PacketLayer(QGraphicsObject):
+    """The packets item. ``add(...)`` packets, ``set_clock(t)`` each frame; ``packet_clicked(uid)``."""
+
+    packet_clicked = Signal(int)  # a packet was clicked: its uid
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setZValue(1000)
+        self.setAcceptHoverEvents(True)
+        self.setFlag(QGraphicsObject.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
+        self._rect = QRectF(-1e5, -1e5, 2e5, 2e5)
+        self.clock = 0.0
+        self.selected: int | None = None
+        self._atlas: _Atlas | None = None
+        self._frag = np.zeros((0, 10))
+        self._clear_arrays()
+        self._hit_pos = np.zeros((0, 2))
+        self._hit_uid = np.zeros(0, np.int64)
+        self._drop_text: dict[int, str] = {}
+        self._captions: dict[int, list[tuple[int, str]]] = {}  # uid -> [(waypoint index, caption)]
+        self.show_captions = True
+        self.caption_font = QFont()
+        self.caption_font.setPixelSize(15)
+        self.caption_font.setBold(True)
+
+    # -- data ----------------------------------------------------------------------------------------
+    def _clear_arrays(self) -> None:
+        self.uid = np.zeros(0, np.int64)
+        self.style = np.zeros(0, np.int64)
+        self.points = np.zeros((0, 2, 2))  # (N, K, 2) waypoints, padded with the last
+        self.times = np.zeros((0, 2))  # (N, K) key times, padded with +inf
+        self.count = np.zeros(0, np.int64)  # waypoints per packet
+        self.dropped = np.zeros(0, bool)
+        self.linger = np.zeros(0)  # clock units a finished packet stays visible
+
+    def clear(self) -> None:
+        self._clear_arrays()
+        self._drop_text.clear()
+        self._captions.clear()
+        self.update()
+
+    def __len__(self) -> int:
+        return int(self.uid.size)
+
+    def add(self, uids: np.ndarray, styles: np.ndarray, points: np.ndarray, times: np.ndarray,
+            counts: np.ndarray, dropped: np.ndarray, linger: np.ndarray | float = 0.0,
+            drop_text: dict[int, str] | None = None, captions: dict[int, list[tuple[int, str]]] | None = None
+            ) -> None:
+        """Append packets: ``points`` (n, k, 2) and ``times`` (n, k) padded as the module docstring says."""
+        n = len(uids)
+        if n == 0:
+            return
+        k = max(self.points.shape[1], points.shape[1])
+        self.points = np.concatenate([_pad_points(self.points, k), _pad_points(points, k)])
+        self.times = np.concatenate([_pad_times(self.times, k), _pad_times(times, k)])
+        self.uid = np.r_[self.uid, np.asarray(uids, np.int64)]
+        self.style = np.r_[self.style, np.asarray(styles, np.int64) % N_STYLES]
+        self.count = np.r_[self.count, np.asarray(counts, np.int64)]
+        self.dropped = np.r_[self.dropped, np.asarray(dropped, bool)]
+        self.linger = np.r_[self.linger, np.broadcast_to(np.asarray(linger, float), (n,))]
+        if drop_text:
+            self._drop_text.update(drop_text)
+        if captions:
+            self._captions.update(captions)
+
+    def expire(self) -> None:
+        """Forget packets whose time is over (kept: the selected one)."""
+        if self.uid.size == 0:
+            return
+        end = self.times[np.arange(self.uid.size), self.count - 1] + self.linger
+        keep = (end >= self.clock) | (self.uid == (self.selected if self.selected is not None else -1))
+        if keep.all():
+            return
+        gone = self.uid[~keep].tolist()
+        for u in gone:
+            self._drop_text.pop(u, None)
+            self._captions.pop(u, None)
+        self.uid, self.style, self.count = self.uid[keep], self.style[keep], self.count[keep]
+        self.points, self.times = self.points[keep], self.times[keep]
+        self.dropped, self.linger = self.dropped[keep], self.linger[keep]
+
+    def set_clock(self, t: float) -> None:
+        self.clock = float(t)
+        self.update()
+
+    def select(self, uid: int | None) -> None:
+        self.selected = uid
+        self.update()
+
+    # -- geometry --------------------------------------------------------------------------------------
+    def positions(self, clock: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(visible mask, positions (N, 2), waypoint index reached) at ``clock``."""
+        c = self.clock if clock is None else clock
+        n = self.uid.size
+        if n == 0:
+            return np.zeros(0, bool), np.zeros((0, 2)), np.zeros(0, np.int64)
+        t = self.times
+        last = self.count - 1
+        rows = np.arange(n)
+        reached = np.minimum((t[:, 1:] <= c).sum(axis=1), last)
+        nxt = np.minimum(reached + 1, last)
+        t0 = t[rows, reached]
+        t1 = t[rows, nxt]
+        span = t1 - t0
+        frac = np.where((span > 0) & np.isfinite(span), (c - t0) / np.where(span > 0, span, 1.0), 0.0)
+        frac = np.clip(frac, 0.0, 1.0)
+        p0 = self.points[rows, reached]
+        p1 = self.points[rows, nxt]
+        pos = p0 + (p1 - p0) * frac[:, None]
+        end = t[rows, last]
+        visible = (c >= t[:, 0]) & (c <= end + self.linger)
+        return visible, pos, reached
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        """Only packets and drop marks are hit: clicks elsewhere reach the canvas below."""
+        path = QPainterPath()
+        view_scale = self._view_scale()
+        r = (SPRITE_PX * 0.8) / max(view_scale, 1e-6)
+        for x, y in self._hit_pos[:400].tolist():
+            path.addEllipse(QPointF(x, y), r, r)
+        return path
+
+    def _view_scale(self) -> float:
+        scene = self.scene()
+        if scene is None or not scene.views():
+            return 1.0
+        return float(scene.views()[0].transform().m11()) or 1.0
+
+    # -- painting --------------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        visible, pos, reached = self.positions()
+        idx = np.nonzero(visible)[0]
+        if self._atlas is None or (widget is not None and abs(widget.devicePixelRatioF() - self._atlas.dpr) > 1e-6):
+            self._atlas = _Atlas(widget.devicePixelRatioF() if widget is not None else 1.0)
+        atlas = self._atlas
+        m = painter.worldTransform()
+        xy = pos[idx]
+        dev = np.empty_like(xy)
+        dev[:, 0] = m.m11() * xy[:, 0] + m.m21() * xy[:, 1] + m.dx()
+        dev[:, 1] = m.m12() * xy[:, 0] + m.m22() * xy[:, 1] + m.dy()
+        self._hit_pos = xy
+        self._hit_uid = self.uid[idx]
+        done = self.clock > self.times[idx, self.count[idx] - 1] if idx.size else np.zeros(0, bool)
+        is_drop = self.dropped[idx] & done
+        src_col = np.where(is_drop, N_STYLES, self.style[idx])
+        painter.save()
+        painter.resetTransform()
+        dpr = atlas.dpr
+        if idx.size:
+            if self._frag.shape[0] < idx.size:
+                self._frag = np.zeros((max(idx.size, 2 * self._frag.shape[0]), 10))
+            f = self._frag[: idx.size]
+            f[:, 0:2] = dev
+            f[:, 2] = src_col * atlas.cell
+            f[:, 3] = 0
+            f[:, 4] = atlas.cell
+            f[:, 5] = atlas.cell
+            f[:, 6] = 1.0 / dpr
+            f[:, 7] = 1.0 / dpr
+            f[:, 8] = 0.0
+            f[:, 9] = 1.0
+            first = shiboken6.wrapInstance(f.ctypes.data, QPainter.PixmapFragment)
+            painter.drawPixmapFragments(first, int(idx.size), atlas.pixmap)
+        self._paint_overlays(painter, idx, dev, reached, is_drop)
+        painter.restore()
+
+    def _paint_overlays(self, painter: QPainter, idx: np.ndarray, dev: np.ndarray, reached: np.ndarray,
+                        is_drop: np.ndarray) -> None:
+        if self.selected is not None:
+            hit = np.nonzero(self.uid[idx] == self.selected)[0]
+            if hit.size:
+                x, y = dev[hit[0]]
+                pen = QPen(QColor("#0072B2"), 3)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(QPointF(x, y), SPRITE_PX, SPRITE_PX)
+        if not self.show_captions or not self._captions:
+            return
+        painter.setFont(self.caption_font)
+        fm = QFontMetricsF(self.caption_font)
+        shown = 0
+        order = list(range(idx.size))
+        if self.selected is not None:
+            order.sort(key=lambda j: self.uid[idx[j]] != self.selected)
+        for j in order:
+            if shown >= MAX_CAPTIONS:
+                break
+            uid = int(self.uid[idx[j]])
+            caps = self._captions.get(uid)
+            if not caps:
+                continue
+            r = int(reached[idx[j]])
+            text = next((c for w, c in caps if w == r or (w == r - 1 and uid == self.selected)), None)
+            if text is None:
+                continue
+            x, y = dev[j]
+            w = fm.horizontalAdvance(text) + 12
+            h = fm.height() + 6
+            box = QRectF(x + SPRITE_PX * 0.8, y - h - 4, w, h)
+            painter.setPen(QPen(QColor("#0072B2"), 1.5))
+            painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(QColor("#111111"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            shown += 1
+
+    # -- interaction ------------------------------------------------------------------------------------
+    def _nearest(self, p: QPointF) -> int | None:
+        if self._hit_pos.size == 0:
+            return None
+        d = np.hypot(self._hit_pos[:, 0] - p.x(), self._hit_pos[:, 1] - p.y())
+        j = int(np.argmin(d))
+        if d[j] * self._view_scale() <= SPRITE_PX:
+            return int(self._hit_uid[j])
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        uid = self._nearest(event.pos())
+        if uid is None:
+            event.ignore()
+            return
+        self.select(uid)
+        self.packet_clicked.emit(uid)
+        event.accept()
+
+    def hoverMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        uid = self._nearest(event.pos())
+        text = self._drop_text.get(uid) if uid is not None else None
+        if text:
+            QToolTip.showText(event.screenPos(), text)
+        else:
+            QToolTip.hideText()
+
+
+def _pad_points(a: np.ndarray, k: int) -> np.ndarray:
+    if a.shape[1] >= k:
+        return a
+    extra = np.repeat(a[:, -1:, :], k - a.shape[1], axis=1) if a.shape[0] else np.zeros((0, k - a.shape[1], 2))
+    return np.concatenate([a, extra], axis=1)
+
+
+def _pad_times(a: np.ndarray, k: int) -> np.ndarray:
+    if a.shape[1] >= k:
+        return a
+    return np.concatenate([a, np.full((a.shape[0], k - a.shape[1]), np.inf)], axis=1)

@@ -1,0 +1,296 @@
+"""The live view's one door into the core: a running Simulation, its samples, series, rules and actions.
+
+Qt-free (tests and ``podpath snapshot`` use it without a window). Everything it shows comes from ``core``:
+``Simulation.step`` (one scenario tick per step, the steps ``podpath run`` takes), ``seek``/checkpoints,
+runtime actions (``Simulation.apply``), the data plane's packet samples (``core.dataplane.samples``), its
+chart series (``core.series.ChartSeries``) and the rule sets with ids (``core.proxy.ruleset``). This module
+only reshapes them for the view: packet hops into event-list lines, ObjectRefs into the keys the panels use.
+
+When the core in this checkout predates the live API (no ``Simulation.apply``/``seek``), the same behaviour
+is obtained the slow way: runtime actions re-run the scenario with the action log appended to its timeline,
+and seeking back re-runs from the start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+from core.engine import Simulation
+from core.model import ClusterModel, ObjectRef, TimelineEvent
+from core.state import ClusterEvent
+
+EVENT_KINDS = ("dns", "conntrack", "dnat", "snat", "drop", "delivered", "control")
+PRESETS = ("realistic", "classroom")
+ACTIONS = ("failNode", "recoverNode", "cordon", "uncordon", "drain", "deletePod", "scale", "setProxyMode",
+           "setIPVSScheduler", "setScheduler", "setTimingPreset")
+
+
+@dataclass(frozen=True)
+class PacketEvent:
+    """One line of the step-by-step event list: a packet hop worth telling, or a control-plane event."""
+
+    time: float
+    where: str  # "Node node-2", "Pod default/web-x", "LoadBalancer default/web-lb", "node/node-2" ...
+    kind: str  # one of EVENT_KINDS
+    text: str
+    packet: int | None = None  # Frame.packet_ids index (the sample's uid)
+    hop: int | None = None
+    obj: str | None = None  # the object a control-plane event is about ("node/node-2", "pod/default/x")
+
+
+@dataclass
+class Frame:
+    """What one step produced."""
+
+    time: float
+    dt: float
+    events: tuple[ClusterEvent, ...]
+    samples: list  # core.dataplane.samples.Sample
+    uids: list[int]  # one per sample, unique in the run
+    changes: tuple = ()
+    sent: int = 0
+    delivered: int = 0
+    dropped: dict = field(default_factory=dict)
+
+    def packet_events(self) -> list[PacketEvent]:
+        return frame_events(self)
+
+
+def ref_text(ref: ObjectRef) -> str:
+    return f"{ref.kind} {ref.namespace}/{ref.name}" if ref.namespace else f"{ref.kind} {ref.name}"
+
+
+def is_address(text: str | None) -> bool:
+    if not text:
+        return False
+    parts = text.split(":", 1)[0].split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
+
+
+def hop_is_dnat(hop) -> bool:
+    return bool(hop.dst_after) and hop.dst_after != hop.dst and is_address(hop.dst_after) and hop.where.kind != "Client"
+
+
+def hop_is_snat(hop) -> bool:
+    return bool(hop.src_after) and hop.src_after != hop.src
+
+
+def destination_pod(sample) -> ObjectRef | None:
+    """The pod a sample was delivered to (or died trying to reach)."""
+    for hop in reversed(sample.hops):
+        if hop.where.kind == "Pod":
+            return hop.where
+    return None
+
+
+def frame_events(frame: Frame) -> list[PacketEvent]:
+    """Every packet hop and control-plane event of a frame as event-list lines, in time order."""
+    out: list[PacketEvent] = []
+    for e in frame.events:
+        out.append(PacketEvent(e.time, e.object, "control", f"{e.reason}: {e.message}", obj=e.object))
+    for uid, s in zip(frame.uids, frame.samples):
+        if s.hops and not is_address(s.target) and is_address(s.hops[0].dst):
+            host = s.target.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+            out.append(PacketEvent(s.time, ref_text(s.client), "dns",
+                                   f"DNS answer {host} -> {s.hops[0].dst.rsplit(':', 1)[0]}", uid, 0))
+        for i, h in enumerate(s.hops):
+            t = s.time + h.enter_ns / 1e9
+            where = ref_text(h.where)
+            if h.rule.startswith("conntrack"):
+                out.append(PacketEvent(t, where, "conntrack", h.rule, uid, i))
+            if hop_is_dnat(h):
+                out.append(PacketEvent(t, where, "dnat", f"DNAT {h.dst} -> {h.dst_after}", uid, i))
+            if hop_is_snat(h):
+                out.append(PacketEvent(t, where, "snat", f"SNAT/masquerade {h.src} -> {h.src_after}", uid, i))
+        if s.hops:
+            last = s.hops[-1]
+            t = s.time + last.leave_ns / 1e9
+            if s.outcome == "delivered":
+                out.append(PacketEvent(t, ref_text(last.where), "delivered", f"delivered ({s.latency_ms:.3f} ms)",
+                                       uid, len(s.hops) - 1))
+            else:
+                out.append(PacketEvent(t, ref_text(last.where), "drop", f"dropped: {s.outcome}", uid,
+                                       len(s.hops) - 1))
+    out.sort(key=lambda e: (e.time, -1 if e.packet is None else e.packet, e.hop or 0))
+    return out
+
+
+class LiveRun:
+    """A scenario running under the GUI: step, seek, actions, samples, series, rules."""
+
+    def __init__(self, model: ClusterModel, seed: int | None = None, *, samples_per_second: float | None = None):
+        self.base_model = model
+        self.seed = int(model.simulation.seed if seed is None else seed)
+        self.samples_per_second = samples_per_second
+        self._fallback_actions: list[TimelineEvent] = []
+        self._uid = 0
+        self._start()
+
+    # -- construction ---------------------------------------------------------------------------------
+    @property
+    def tick(self) -> float:
+        return float(self.base_model.simulation.tick)
+
+    @property
+    def live_api(self) -> bool:
+        return hasattr(Simulation, "apply") and hasattr(Simulation, "seek")
+
+    def _start(self) -> None:
+        model = self.base_model
+        if not self.live_api and self._fallback_actions:
+            model = dataclasses.replace(model, timeline=list(model.timeline) + list(self._fallback_actions))
+        self.sim = Simulation(model, self.seed)
+        plane = self.sim.dataplane
+        if plane is not None and self.samples_per_second is not None and hasattr(plane, "samples"):
+            plane.samples.per_second = float(self.samples_per_second)
+
+    # -- time -----------------------------------------------------------------------------------------
+    @property
+    def time(self) -> float:
+        return self.sim.time
+
+    @property
+    def state(self):
+        return self.sim.state
+
+    @property
+    def series(self):
+        plane = self.sim.dataplane
+        return getattr(plane, "series", None)
+
+    def step(self) -> Frame:
+        """Advance one scenario tick."""
+        tick = self.sim.step(self.tick)
+        traffic = tick.traffic
+        samples = list(getattr(traffic, "samples", []) or []) if traffic is not None else []
+        uids = list(range(self._uid + 1, self._uid + 1 + len(samples)))
+        self._uid += len(samples)
+        if traffic is None:
+            return Frame(tick.time, tick.dt, tick.events, samples, uids, getattr(tick, "changes", ()))
+        return Frame(tick.time, tick.dt, tick.events, samples, uids, getattr(tick, "changes", ()),
+                     traffic.sent, traffic.delivered, dict(traffic.dropped))
+
+    def run_to(self, t: float) -> list[Frame]:
+        frames = []
+        while self.time < t - 1e-9:
+            frames.append(self.step())
+        return frames
+
+    def seek(self, t: float) -> None:
+        """Stand at simulated time ``t`` (rounded down to a whole tick): through the core's checkpoints."""
+        t = max(0.0, math.floor(t / self.tick + 1e-7) * self.tick)
+        t = round(t, 9)
+        if abs(t - self.time) < 1e-9:
+            return
+        if self.live_api:
+            if t < self.time:
+                self.sim.seek(t)
+            else:
+                self.run_to(t)
+            return
+        if t < self.time:
+            self._start()
+        self.run_to(t)
+
+    def step_back(self) -> None:
+        if self.time > 1e-9:
+            self.seek(self.time - self.tick)
+
+    def reset(self) -> None:
+        """Back to t = 0 with no runtime actions."""
+        self._fallback_actions.clear()
+        self._start()
+
+    # -- actions --------------------------------------------------------------------------------------
+    def apply(self, action: str, target: str = "", value=None) -> TimelineEvent:
+        """A runtime action now (recorded in the action log); raises ValueError naming what is wrong."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
+        now = round(self.time, 9)
+        event = TimelineEvent(now, action, target, value)  # type: ignore[arg-type]
+        if self.live_api:
+            self.sim.apply(event)
+            return event
+        if action == "setTimingPreset":
+            raise ValueError("setTimingPreset needs the core live API")
+        self.sim.control.check_timeline_event(event)
+        self._fallback_actions = [a for a in self._fallback_actions if a.at <= now] + [event]
+        self._start()
+        self.run_to(now)
+        return event
+
+    @property
+    def actions(self) -> list[TimelineEvent]:
+        """The runtime actions so far, as timeline events (what "Save as timeline" writes)."""
+        if self.live_api:
+            log = self.sim.actions
+            if hasattr(log, "timeline_events"):
+                return list(log.timeline_events())
+            return [a.event for a in log if getattr(a, "event", None) is not None]
+        return list(self._fallback_actions)
+
+    def timeline_object(self, name: str = "live-actions") -> dict:
+        """The action log as a Timeline object of the scenario format."""
+        events = []
+        for a in self.actions:
+            e: dict = {"at": _clean_number(a.at), "action": a.action}
+            if a.target:
+                e["target"] = a.target
+            if a.value is not None:
+                e["value"] = a.value
+            events.append(e)
+        return {"apiVersion": "podpath.dev/v1alpha1", "kind": "Timeline", "metadata": {"name": name},
+                "spec": {"events": events}}
+
+    # -- views of the state ---------------------------------------------------------------------------
+    def proxy_mode(self, node: str | None = None) -> tuple[str, str]:
+        """(mode, IPVS scheduler) of a node's kube-proxy as programmed (default: the desired config)."""
+        state = self.sim.state
+        cfg = state.proxy_config
+        if node is not None and node in state.proxy_views:
+            cfg = state.proxy_views[node].config
+        return cfg.mode, cfg.ipvs_scheduler
+
+    def rules(self, node: str, mode: str | None = None):
+        """``core.proxy.ruleset.RuleSet`` of ``node`` now."""
+        from core.proxy.ruleset import render_rules
+
+        return render_rules(self.sim.model, self.sim.state, node, mode)
+
+    def expected_shares(self, service: ObjectRef) -> dict[ObjectRef, float]:
+        """Each pod's expected share of ``service``'s new connections in the current mode."""
+        plane = self.sim.dataplane
+        if plane is None:
+            return {}
+        if hasattr(plane, "expected_pod_shares"):
+            return dict(plane.expected_pod_shares(service))
+        reg = plane.registry
+        by_ep = {f"{reg.ip[e]}:{reg.port[e]}": ObjectRef("Pod", *reg.pod[e]) for e in range(len(reg))}
+        out: dict[ObjectRef, float] = {}
+        for item in plane.services.items:
+            if item.label.split(":", 1)[0] != f"{service.namespace}/{service.name}":
+                continue
+            for key, s in plane.expected_shares(item.label).items():
+                pod = by_ep.get(key)
+                if pod is not None:
+                    out[pod] = out.get(pod, 0.0) + s
+        total = sum(out.values())
+        return {k: v / total for k, v in out.items()} if total else {}
+
+    def balanced_services(self) -> list[ObjectRef]:
+        """Services whose requests the series have counted, plus every Service with a selector."""
+        seen = set(self.series.services()) if self.series is not None else set()
+        for s in self.sim.model.services:
+            if s.selector and s.type != "ExternalName" and s.cluster_ip != "None":
+                seen.add(ObjectRef("Service", s.namespace, s.name))
+        return sorted(seen, key=lambda r: (r.namespace, r.name))
+
+    def placement(self, pod: ObjectRef):
+        return self.sim.placement((pod.namespace, pod.name))
+
+
+def _clean_number(x: float):
+    r = round(float(x), 6)
+    return int(r) if r == int(r) else r

@@ -1,0 +1,276 @@
+"""Live charts (pyqtgraph, array-fed): share bars with the expected share marked, requests per second per pod,
+IPVS active connections per pod, drops by reason, latency percentiles, fairness; vertical event markers.
+
+Every curve is created once and updated with ``setData`` (width-1 pens, ``skipFiniteCheck``, fixed ranges,
+no OpenGL) from ``core.series.ChartSeries``. Pod colours are the packets' (``PodColours`` +
+``endpoint_style``). Import this module only after the window's first paint: pyqtgraph takes ~0.4 s to load.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.dataplane.outcomes import CODE_NAMES
+from core.model import ObjectRef
+from desktop.live.feed import PodColours
+from desktop.style import OKABE_ITO, endpoint_style
+
+WINDOW = 5.0  # seconds: the moving window of the share and fairness charts
+SPAN = 60.0  # seconds of history on the time charts
+MAX_MARKERS = 12
+PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("LiveCharts", text)
+
+
+pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#222222")
+
+
+def _pen(colour: str):
+    return pg.mkPen(colour, width=1)
+
+
+class LiveCharts(QWidget):
+    """The chart dock's widget. ``update_from(run)`` redraws from the run's series; ``service`` is the one
+    whose pods are charted (chosen in the combo box)."""
+
+    def __init__(self, colours: PodColours, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.colours = colours
+        self.service_box = QComboBox()
+        self.service_box.setMinimumContentsLength(28)
+        self.service_box.currentIndexChanged.connect(self._on_service_changed)
+        self.summary = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Service:")))
+        top.addWidget(self.service_box)
+        top.addWidget(self.summary, 1)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.ci.setContentsMargins(2, 2, 2, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(top)
+        lay.addWidget(self.glw, 1)
+        self.share_plot = self._plot(tr("Share of requests (last {0:g} s); — expected").format(WINDOW), 0, 0)
+        self.rps_plot = self._plot(tr("Requests/s per pod"), 0, 1)
+        self.conn_plot = self._plot(tr("Active connections per pod (IPVS)"), 0, 2)
+        self.drop_plot = self._plot(tr("Drops/s by reason"), 1, 0)
+        self.lat_plot = self._plot(tr("Latency ms (p50 p90 p99)"), 1, 1)
+        self.fair_plot = self._plot(tr("Fairness (Jain index)"), 1, 2)
+        self.share_plot.setYRange(0, 1, padding=0)
+        self.fair_plot.setYRange(0, 1.05, padding=0)
+        self.share_plot.getAxis("bottom").setStyle(tickTextOffset=2)
+        self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
+        self.share_plot.addItem(self.bars)
+        self.expected = pg.PlotDataItem(pen=pg.mkPen("#111111", width=2), connect="pairs", skipFiniteCheck=True)
+        self.share_plot.addItem(self.expected)
+        self.rps_curves: dict[ObjectRef, pg.PlotDataItem] = {}
+        self.conn_curves: dict[ObjectRef, pg.PlotDataItem] = {}
+        self.drop_curves: dict[str, pg.PlotDataItem] = {}
+        self.lat_curves = [self.lat_plot.plot(pen=_pen(c), skipFiniteCheck=True, connect="finite")
+                           for c in PCT_COLOURS]
+        self.fair_curve = self.fair_plot.plot(pen=_pen("#0072B2"), skipFiniteCheck=True)
+        self.markers: list[tuple[float, str]] = []
+        self._marker_items: list[tuple[float, list]] = []
+        self.service: ObjectRef | None = None
+        self._services: list[ObjectRef] = []
+        self._last_t = -1.0
+        self._pods: list[ObjectRef] = []
+        self.last_shares: dict[ObjectRef, float] = {}
+        self.last_expected: dict[ObjectRef, float] = {}
+
+    def _plot(self, title: str, row: int, col: int):
+        p = self.glw.addPlot(row=row, col=col, title=title)
+        p.setMenuEnabled(False)
+        p.setMouseEnabled(x=False, y=False)
+        p.hideButtons()
+        p.showGrid(x=False, y=True, alpha=0.25)
+        p.titleLabel.setText(title, size="10pt")
+        return p
+
+    # -- choices --------------------------------------------------------------------------------------------
+    def set_services(self, services: list[ObjectRef], prefer: ObjectRef | None = None) -> None:
+        if services == self._services:
+            return
+        self._services = list(services)
+        current = self.service
+        self.service_box.blockSignals(True)
+        self.service_box.clear()
+        for s in services:
+            self.service_box.addItem(f"{s.namespace}/{s.name}")
+        pick = current if current in services else (prefer if prefer in services else (services[0] if services else None))
+        if pick is not None:
+            self.service_box.setCurrentIndex(services.index(pick))
+        self.service_box.blockSignals(False)
+        self._set_service(pick)
+
+    def _on_service_changed(self, i: int) -> None:
+        self._set_service(self._services[i] if 0 <= i < len(self._services) else None)
+
+    def _set_service(self, service: ObjectRef | None) -> None:
+        if service == self.service:
+            return
+        self.service = service
+        for c in self.rps_curves.values():
+            self.rps_plot.removeItem(c)
+        for c in self.conn_curves.values():
+            self.conn_plot.removeItem(c)
+        self.rps_curves.clear()
+        self.conn_curves.clear()
+        self._last_t = -1.0
+
+    def add_marker(self, t: float, label: str) -> None:
+        self.markers.append((t, label))
+        items = []
+        for plot in (self.rps_plot, self.conn_plot, self.drop_plot, self.lat_plot, self.fair_plot):
+            line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
+                                   label=label if plot is self.rps_plot or plot is self.drop_plot else None,
+                                   labelOpts={"position": 0.9, "color": "#7A3E64", "fill": (255, 255, 255, 200)})
+            plot.addItem(line)
+            items.append((plot, line))
+        self._marker_items.append((t, items))
+        while len(self._marker_items) > MAX_MARKERS:
+            _, old = self._marker_items.pop(0)
+            for plot, line in old:
+                plot.removeItem(line)
+
+    def clear_markers_after(self, t: float) -> None:
+        keep = []
+        for mt, items in self._marker_items:
+            if mt > t + 1e-9:
+                for plot, line in items:
+                    plot.removeItem(line)
+            else:
+                keep.append((mt, items))
+        self._marker_items = keep
+        self.markers = [(mt, lab) for mt, lab in self.markers if mt <= t + 1e-9]
+
+    # -- data -----------------------------------------------------------------------------------------------
+    def update_from(self, run, *, force: bool = False) -> None:
+        series = run.series
+        if series is None:
+            return
+        t = series.times()
+        now = float(t[-1]) if t.size else 0.0
+        if not force and now == self._last_t:
+            return
+        self._last_t = now
+        x0 = max(0.0, run.time - SPAN)
+        for plot in (self.rps_plot, self.conn_plot, self.drop_plot, self.lat_plot, self.fair_plot):
+            plot.setXRange(x0, max(x0 + 1.0, run.time), padding=0)
+        service = self.service
+        self._update_drops(series, t)
+        if service is None or t.size == 0:
+            return
+        pods, window = _windowed(series, service, WINDOW)
+        self._pods = pods
+        # bars: the share over the last window; expected share as a black tick over each bar
+        last = window[-1] if window.shape[0] else np.zeros(len(pods))
+        total = last.sum()
+        shares = last / total if total > 0 else np.zeros(len(pods))
+        expected = run.expected_shares(service)
+        order = sorted(set(pods) | set(expected), key=lambda p: self.colours.of(p))
+        xs = np.arange(len(order), dtype=float)
+        h = np.array([shares[pods.index(p)] if p in pods else 0.0 for p in order])
+        brushes = [pg.mkBrush(endpoint_style(self.colours.of(p))[0]) for p in order]
+        self.bars.setOpts(x=xs, height=h, width=0.7, brushes=brushes, pen=pg.mkPen("#111111", width=1))
+        ex = np.array([expected.get(p, 0.0) for p in order])
+        seg_x = np.repeat(xs, 2) + np.tile([-0.45, 0.45], len(order))
+        seg_y = np.repeat(ex, 2)
+        self.expected.setData(seg_x, seg_y)
+        self.share_plot.setXRange(-0.6, max(len(order) - 0.4, 0.6), padding=0)
+        self.share_plot.getAxis("bottom").setTicks([[(float(i), _short(p.name)) for i, p in enumerate(order)]])
+        self.last_shares = {p: float(v) for p, v in zip(order, h)}
+        self.last_expected = {p: float(v) for p, v in zip(order, ex)}
+        # requests per second per pod
+        counts = window  # windowed counts: turn into per-bin rps from the raw counts instead
+        raw = series.counts(service=service)
+        cols_pods = pods
+        for j, p in enumerate(cols_pods):
+            curve = self.rps_curves.get(p)
+            if curve is None:
+                curve = self.rps_plot.plot(pen=_pen(endpoint_style(self.colours.of(p))[0]), skipFiniteCheck=True)
+                self.rps_curves[p] = curve
+            y = raw[:, j].astype(float) / series.resolution if raw.shape[1] > j else np.zeros(t.size)
+            curve.setData(t, _smooth(y))
+        del counts
+        # active connections per pod (summed over every node's IPVS)
+        self._update_connections(run, series, t, order)
+        # latency and fairness
+        _, p50, p90, p99 = series.latency(service)
+        for curve, y in zip(self.lat_curves, (p50, p90, p99)):
+            curve.setData(t, y)
+        _, jain = series.jain(service, WINDOW)
+        self.fair_curve.setData(t, jain)
+        self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s · {2} pods").format(
+            float(jain[-1]) if jain.size else 1.0, WINDOW, len(order)))
+
+    def _update_connections(self, run, series, t: np.ndarray, pods: list[ObjectRef]) -> None:
+        nodes = [ObjectRef("Node", "", n) for n in run.state.nodes]
+        for p in pods:
+            acc = None
+            for n in nodes:
+                _, active, _inactive = series.connections(n, p)
+                if np.all(np.isnan(active)):
+                    continue
+                acc = np.nan_to_num(active) if acc is None else acc + np.nan_to_num(active)
+            if acc is None:
+                continue
+            curve = self.conn_curves.get(p)
+            if curve is None:
+                curve = self.conn_plot.plot(pen=_pen(endpoint_style(self.colours.of(p))[0]), skipFiniteCheck=True)
+                self.conn_curves[p] = curve
+            curve.setData(t, acc)
+
+    def _update_drops(self, series, t: np.ndarray) -> None:
+        if t.size == 0:
+            return
+        _, sent, _delivered, dropped = series.throughput()
+        if not np.any(dropped > 0) and not self.drop_curves:
+            return
+        for code, name in sorted(CODE_NAMES.items()):
+            if code == 0:
+                continue
+            _, y = series.drops(code)
+            if name not in self.drop_curves:
+                if not np.any(y > 0):
+                    continue
+                colour = OKABE_ITO[(len(self.drop_curves) + 5) % len(OKABE_ITO)]
+                self.drop_curves[name] = self.drop_plot.plot(pen=_pen(colour), skipFiniteCheck=True)
+                if self.drop_plot.legend is None:
+                    self.drop_plot.addLegend(offset=(4, 4), labelTextSize="9pt")
+                self.drop_plot.legend.addItem(self.drop_curves[name], name.replace("_", " "))
+            self.drop_curves[name].setData(t, y)
+
+    def reset(self) -> None:
+        self.clear_markers_after(-1.0)
+        for c in list(self.rps_curves.values()):
+            self.rps_plot.removeItem(c)
+        for c in list(self.conn_curves.values()):
+            self.conn_plot.removeItem(c)
+        self.rps_curves.clear()
+        self.conn_curves.clear()
+        self._last_t = -1.0
+
+
+def _windowed(series, service: ObjectRef, window: float) -> tuple[list[ObjectRef], np.ndarray]:
+    """Per pod of ``service``: requests in the last ``window`` seconds at every complete bin."""
+    if hasattr(series, "windowed"):
+        return series.windowed(service, window)
+    return series._windowed(service, window)
+
+
+def _smooth(y: np.ndarray, k: int = 5) -> np.ndarray:
+    if y.size < k:
+        return y
+    c = np.cumsum(np.r_[np.zeros(k), y])
+    return (c[k:] - c[:-k]) / k
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 10 else "…" + name[-6:]

@@ -1,0 +1,233 @@
+"""The live view's controls: the Simulation toolbar and menu (play, pause, step, step back, reset, speed,
+realtime / step-by-step, time readout and slider), the live-actions toolbar (kube-proxy mode, IPVS
+scheduler, pod scheduler, time preset) and the canvas's right-click actions per kind."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QSlider
+
+from core.control.scheduler import SCORING_STRATEGIES, STRATEGIES
+from core.model import IPVS_SCHEDULERS, ObjectRef
+from desktop.live.driver import SPEEDS
+
+PROXY_MODES = ("iptables", "ipvs", "nftables")
+SLIDER_MIN_SPAN = 120.0  # seconds the time slider covers at least
+
+
+class LiveControls(QObject):
+    def __init__(self, view):
+        super().__init__(view)
+        self.view = view
+        w = view.window
+        bar = w.toolbar("simulation", self.tr("Simulation"))
+        menu = w.menu("simulation")
+        self.play_action = self._action(self.tr("&Play"), "Space", self.tr("Play / pause the simulation"),
+                                        lambda: self.driver and self.driver.toggle())
+        self.step_action = self._action(self.tr("&Step"), "Right", self.tr("One tick (step-by-step: one event)"),
+                                        lambda: self.driver and self.driver.step())
+        self.back_action = self._action(self.tr("Step &back"), "Left", self.tr("Back one tick"),
+                                        lambda: self.driver and self.driver.step_back())
+        self.reset_action = self._action(self.tr("&Reset"), "Ctrl+R", self.tr("Back to t = 0 without the live actions"),
+                                         lambda: self.driver and self.driver.reset())
+        self.save_timeline_action = self._action(self.tr("Save as &timeline"), None,
+                                                 self.tr("Write the live actions into the scenario as a Timeline"),
+                                                 view.save_as_timeline)
+        for a in (self.play_action, self.step_action, self.back_action, self.reset_action):
+            bar.addAction(a)
+            menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.save_timeline_action)
+        self.speed_box = QComboBox()
+        for s in SPEEDS:
+            self.speed_box.addItem(f"{s:g}×", s)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_box.setToolTip(self.tr("Simulation speed"))
+        self.speed_box.currentIndexChanged.connect(lambda i: self.driver and self.driver.set_speed(SPEEDS[i]))
+        self.mode_box = QComboBox()
+        self.mode_box.addItem(self.tr("Realtime"), "realtime")
+        self.mode_box.addItem(self.tr("Step by step"), "step")
+        self.mode_box.setToolTip(self.tr("Realtime: traffic flows; step by step: one packet event at a time"))
+        self.mode_box.currentIndexChanged.connect(self._on_mode)
+        self.time_label = QLabel()
+        self.time_label.setMinimumWidth(110)
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        f = self.time_label.font()
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        self.time_label.setFont(f)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setMinimumWidth(160)
+        self.slider.setToolTip(self.tr("Drag to go to any simulated time"))
+        self.slider.sliderReleased.connect(self._on_slider_released)
+        self.slider.sliderMoved.connect(lambda v: self.time_label.setText(self._fmt(v * self._slider_unit())))
+        bar.addWidget(self.speed_box)
+        bar.addWidget(self.mode_box)
+        bar.addWidget(self.time_label)
+        bar.addWidget(self.slider)
+        bar.addAction(self.save_timeline_action)
+        # live actions
+        abar = w.toolbar("live-actions", self.tr("Live actions"))
+        self.proxy_box = self._combo(abar, self.tr("kube-proxy:"), PROXY_MODES, self._on_proxy_mode)
+        self.ipvs_box = self._combo(abar, self.tr("IPVS:"), IPVS_SCHEDULERS, self._on_ipvs)
+        self.sched_box = self._combo(abar, self.tr("Scheduler:"), STRATEGIES + SCORING_STRATEGIES, self._on_sched)
+        self.preset_box = self._combo(abar, self.tr("Timing:"), ("realistic", "classroom"), self._on_preset)
+        self._syncing = False
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    @property
+    def driver(self):
+        return self.view.driver
+
+    def _action(self, text: str, shortcut: str | None, tip: str, slot) -> QAction:
+        a = QAction(text, self.view.window)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(lambda _checked=False: slot())
+        return a
+
+    def _combo(self, bar, label: str, values, slot) -> QComboBox:
+        bar.addWidget(QLabel(" " + label + " "))
+        box = QComboBox()
+        for v in values:
+            box.addItem(v, v)
+        box.currentIndexChanged.connect(lambda _i: None if self._syncing else slot(box.currentData()))
+        bar.addWidget(box)
+        return box
+
+    def set_enabled(self, on: bool) -> None:
+        for a in (self.play_action, self.step_action, self.back_action, self.reset_action, self.save_timeline_action):
+            a.setEnabled(on)
+        for wdg in (self.speed_box, self.mode_box, self.slider, self.proxy_box, self.ipvs_box, self.sched_box,
+                    self.preset_box):
+            wdg.setEnabled(on)
+
+    def sync_from_run(self) -> None:
+        run = self.view.run
+        if run is None:
+            return
+        self._syncing = True
+        state = run.state
+        for box, value in ((self.proxy_box, state.proxy_config.mode), (self.ipvs_box, state.proxy_config.ipvs_scheduler),
+                           (self.sched_box, state.scheduler_config.strategy
+                            if state.scheduler_config.strategy != "kube-scheduler"
+                            else getattr(state.scheduler_config, "scoring_strategy", "kube-scheduler")),
+                           (self.preset_box, run.sim.model.simulation.preset)):
+            i = box.findData(value)
+            if i >= 0:
+                box.setCurrentIndex(i)
+        self.ipvs_box.setEnabled(state.proxy_config.mode == "ipvs")
+        self._syncing = False
+        self.refresh()
+
+    @staticmethod
+    def _fmt(t: float) -> str:
+        m, s = divmod(max(t, 0.0), 60.0)
+        return f"t = {int(m)}:{s:04.1f}"
+
+    def _slider_unit(self) -> float:
+        return self.view.run.tick if self.view.run is not None else 0.1
+
+    # -- refresh ------------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        run = self.view.run
+        if run is None:
+            return
+        self.time_label.setText(self._fmt(run.time))
+        if not self.slider.isSliderDown():
+            unit = self._slider_unit()
+            span = max(SLIDER_MIN_SPAN, run.time * 1.25)
+            self.slider.setRange(0, int(round(span / unit)))
+            self.slider.setValue(int(round(run.time / unit)))
+        self.play_action.setText(self.tr("&Pause") if self.driver and self.driver.playing else self.tr("&Play"))
+
+    def on_time_changed(self, t: float) -> None:
+        self.time_label.setText(self._fmt(t))
+
+    def on_playing_changed(self, playing: bool) -> None:
+        self.play_action.setText(self.tr("&Pause") if playing else self.tr("&Play"))
+
+    def _on_slider_released(self) -> None:
+        if self.driver is not None:
+            self.driver.seek(self.slider.value() * self._slider_unit())
+
+    def _on_mode(self, _i: int) -> None:
+        if self.driver is not None:
+            self.driver.set_mode(self.mode_box.currentData())
+            self.view.layer.show_captions = True
+            if self.mode_box.currentData() == "step":
+                self.view.events.set_kind("")
+                self.view.window.docks["live-events"].raise_()
+
+    # -- live actions -------------------------------------------------------------------------------------------
+    def _on_proxy_mode(self, mode: str) -> None:
+        if self.view.apply("setProxyMode", "", mode):
+            self.ipvs_box.setEnabled(mode == "ipvs")
+            if self.view.charts is not None:
+                self.view.charts.add_marker(self.view.run.time, self.tr("mode {0}").format(mode))
+        self.sync_from_run()
+
+    def _on_ipvs(self, scheduler: str) -> None:
+        if self.view.apply("setIPVSScheduler", "", scheduler) and self.view.charts is not None:
+            self.view.charts.add_marker(self.view.run.time, self.tr("IPVS {0}").format(scheduler))
+        self.sync_from_run()
+
+    def _on_sched(self, strategy: str) -> None:
+        self.view.apply("setScheduler", "", strategy)
+        self.sync_from_run()
+
+    def _on_preset(self, preset: str) -> None:
+        self.view.apply("setTimingPreset", "", preset)
+        self.sync_from_run()
+
+    # -- context menu -------------------------------------------------------------------------------------------
+    def context_actions(self, ref) -> list[QAction]:
+        """Right-click actions for a canvas object (the scene's ``context_actions_provider``)."""
+        view = self.view
+        run = view.run
+        if run is None:
+            return []
+        if isinstance(ref, tuple) and not isinstance(ref, ObjectRef):
+            ref = ObjectRef("Pod", ref[0], ref[1])
+        if not isinstance(ref, ObjectRef):
+            return []
+        out: list[QAction] = []
+
+        def add(text: str, action: str, target: str, value=None) -> None:
+            a = QAction(text, view.window)
+            a.triggered.connect(lambda _c=False: view.apply(action, target, value))
+            out.append(a)
+
+        if ref.kind == "Node" and ref.name in run.state.nodes:
+            node = run.state.nodes[ref.name]
+            if node.up:
+                add(self.tr("Fail node {0}").format(ref.name), "failNode", ref.name)
+            else:
+                add(self.tr("Recover node {0}").format(ref.name), "recoverNode", ref.name)
+            if node.unschedulable:
+                add(self.tr("Uncordon {0}").format(ref.name), "uncordon", ref.name)
+            else:
+                add(self.tr("Cordon {0}").format(ref.name), "cordon", ref.name)
+            add(self.tr("Drain {0}").format(ref.name), "drain", ref.name)
+        elif ref.kind == "Pod" and (ref.namespace, ref.name) in run.state.pods:
+            add(self.tr("Delete pod {0}").format(ref.name), "deletePod", f"{ref.namespace}/{ref.name}")
+            a = QAction(self.tr("Show placement scores"), view.window)
+            a.triggered.connect(lambda _c=False: view.placement.show_placement(
+                f"{ref.namespace}/{ref.name}", run.placement(ref)) or view.window.docks["live-placement"].raise_())
+            out.append(a)
+        elif ref.kind in ("Deployment", "StatefulSet", "ReplicaSet"):
+            target = f"{ref.namespace}/{ref.name}"
+            current = sum(1 for p in run.state.pods.values()
+                          if p.owner and p.owner[2].startswith(ref.name) and not p.terminating)
+            a = QAction(self.tr("Set replicas of {0}…").format(ref.name), view.window)
+            a.triggered.connect(lambda _c=False: view.ask_replicas(target, current))
+            out.append(a)
+        elif ref.kind == "Service":
+            a = QAction(self.tr("Change type or traffic policy in the inspector (applies live)"), view.window)
+            a.setEnabled(False)
+            out.append(a)
+        return out

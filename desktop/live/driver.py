@@ -1,0 +1,217 @@
+"""The sim driver: play, pause, step, step back, reset, speed, seek; the simulation and paint cadences apart.
+
+Three timers, as friture and pyqtgraph's scrolling plots do it:
+
+* the **simulation timer** (every 50 ms while playing in realtime) steps the core by whole scenario ticks --
+  as many as ``speed`` x elapsed wall time allows -- so what is shown at time t is what ``podpath run``
+  computes for t;
+* the **paint timer** (16 ms) moves the packets and redraws the charts from data already computed;
+* the **text timer** (1 s) refreshes the readouts and the panels' text.
+
+Step-by-step mode: time advances one *packet event* at a time (a DNS answer, a DNAT, a drop, a
+control-plane event...): ``step()`` reveals the next event of the current tick, simulating the next tick when
+the current one has no event left. ``step_back()`` goes back one tick through the core's checkpoints.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.live.adapter import Frame, LiveRun, PacketEvent
+
+SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
+SIM_INTERVAL_MS = 50
+PAINT_INTERVAL_MS = 16
+TEXT_INTERVAL_MS = 1000
+MAX_STEP_WALL = 0.04  # seconds of stepping per simulation timer shot before the rest is dropped (slow machine)
+
+
+class LiveDriver(QObject):
+    """Drives a LiveRun. Signals (past tense):
+
+    * ``frame_stepped(Frame)`` — one tick was simulated (realtime or step mode)
+    * ``time_changed(float)`` — the simulated time changed (step, seek, reset, action)
+    * ``run_replaced()`` — the run was rebuilt (reset, seek back, action): views drop what is in flight
+    * ``event_revealed(PacketEvent)`` — step-by-step mode showed the next event
+    * ``painted(float)`` — a paint tick (wall clock) for the packet layer and the charts
+    * ``text_refreshed()`` — the ~1 Hz refresh for readouts and panels
+    * ``playing_changed(bool)``, ``mode_changed(str)``, ``speed_changed(float)``
+    * ``target_reached(float)`` — ``run_to(t)`` arrived
+    """
+
+    frame_stepped = Signal(object)
+    time_changed = Signal(float)
+    run_replaced = Signal()
+    event_revealed = Signal(object)
+    painted = Signal(float)
+    text_refreshed = Signal()
+    playing_changed = Signal(bool)
+    mode_changed = Signal(str)
+    speed_changed = Signal(float)
+    target_reached = Signal(float)
+
+    def __init__(self, run: LiveRun, parent: QObject | None = None):
+        super().__init__(parent)
+        self.run = run
+        self.speed = 1.0
+        self.mode = "realtime"  # or "step"
+        self.playing = False
+        self.target: float | None = None
+        self._budget = 0.0
+        self._last_wall = time.monotonic()
+        self.pending: list[PacketEvent] = []  # step mode: events of the current tick not shown yet
+        self.revealed: list[PacketEvent] = []
+        self.last_frame: Frame | None = None
+        self.sim_timer = QTimer(self)
+        self.sim_timer.setInterval(SIM_INTERVAL_MS)
+        self.sim_timer.timeout.connect(self._on_sim_timer)
+        self.paint_timer = QTimer(self)
+        self.paint_timer.setInterval(PAINT_INTERVAL_MS)
+        self.paint_timer.timeout.connect(self._on_paint_timer)
+        self.text_timer = QTimer(self)
+        self.text_timer.setInterval(TEXT_INTERVAL_MS)
+        self.text_timer.timeout.connect(self.text_refreshed.emit)
+
+    # -- lifecycle --------------------------------------------------------------------------------------
+    def start_display(self) -> None:
+        """Start the paint and text timers (the simulation timer runs only while playing)."""
+        self.paint_timer.start()
+        self.text_timer.start()
+
+    def stop(self) -> None:
+        for t in (self.sim_timer, self.paint_timer, self.text_timer):
+            t.stop()
+        self.playing = False
+
+    @property
+    def time(self) -> float:
+        return self.run.time
+
+    # -- transport ----------------------------------------------------------------------------------------
+    def play(self) -> None:
+        if self.playing:
+            return
+        self.playing = True
+        self._last_wall = time.monotonic()
+        self._budget = 0.0
+        self.sim_timer.start()
+        self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        if not self.playing:
+            return
+        self.playing = False
+        self.sim_timer.stop()
+        self.playing_changed.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def set_speed(self, speed: float) -> None:
+        speed = min(max(float(speed), SPEEDS[0]), SPEEDS[-1])
+        if speed != self.speed:
+            self.speed = speed
+            self.speed_changed.emit(speed)
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in ("realtime", "step"):
+            raise ValueError(f"mode must be realtime or step, got {mode!r}")
+        if mode == self.mode:
+            return
+        self.pause()
+        self.mode = mode
+        self.pending = []
+        self.mode_changed.emit(mode)
+
+    def step(self) -> None:
+        """Realtime mode: one tick. Step mode: the next packet or control-plane event."""
+        if self.mode == "realtime":
+            self._step_tick()
+            return
+        guard = 0
+        while not self.pending and guard < 600:  # at most a minute of idle ticks at 0.1 s
+            frame = self._step_tick()
+            self.pending = frame.packet_events()
+            guard += 1
+        if self.pending:
+            ev = self.pending.pop(0)
+            self.revealed.append(ev)
+            self.event_revealed.emit(ev)
+
+    def step_back(self) -> None:
+        self.pending = []
+        self.run.step_back()
+        self.run_replaced.emit()
+        self.time_changed.emit(self.run.time)
+
+    def reset(self) -> None:
+        self.pause()
+        self.pending = []
+        self.revealed = []
+        self.run.reset()
+        self.run_replaced.emit()
+        self.time_changed.emit(self.run.time)
+
+    def seek(self, t: float) -> None:
+        """Scrub to simulated time ``t`` (through the core's checkpoints)."""
+        self.pending = []
+        self.run.seek(t)
+        self.run_replaced.emit()
+        self.time_changed.emit(self.run.time)
+
+    def run_to(self, t: float) -> None:
+        """Play until simulated time ``t``, then pause and emit ``target_reached``."""
+        self.target = float(t)
+        if self.run.time >= t - 1e-9:
+            self.target = None
+            self.target_reached.emit(self.run.time)
+            return
+        self.play()
+
+    def apply(self, action: str, target: str = "", value=None):
+        """A live action now (raises ValueError with the reason when it is refused)."""
+        event = self.run.apply(action, target, value)
+        self.pending = []
+        self.run_replaced.emit()
+        self.time_changed.emit(self.run.time)
+        return event
+
+    # -- timers ----------------------------------------------------------------------------------------------
+    def _step_tick(self) -> Frame:
+        frame = self.run.step()
+        self.last_frame = frame
+        self.frame_stepped.emit(frame)
+        self.time_changed.emit(frame.time)
+        return frame
+
+    def _on_sim_timer(self) -> None:
+        now = time.monotonic()
+        self._budget += (now - self._last_wall) * self.speed
+        self._last_wall = now
+        if self.mode == "step":
+            # step mode plays as a slide show: one event per timer shot, slower at low speed
+            self._budget = min(self._budget, 1.0)
+            if self._budget >= 0.6:  # one event every 0.6 s at 1x
+                self._budget = 0.0
+                self.step()
+            return
+        tick = self.run.tick
+        started = time.monotonic()
+        while self._budget >= tick - 1e-12:
+            if self.target is not None and self.run.time >= self.target - 1e-9:
+                break
+            self._step_tick()
+            self._budget -= tick
+            if time.monotonic() - started > MAX_STEP_WALL:
+                self._budget = min(self._budget, tick)  # cannot keep up: slow down rather than freeze
+                break
+        if self.target is not None and self.run.time >= self.target - 1e-9:
+            reached = self.run.time
+            self.target = None
+            self.pause()
+            self.target_reached.emit(reached)
+
+    def _on_paint_timer(self) -> None:
+        self.painted.emit(time.monotonic())

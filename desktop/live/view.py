@@ -1,0 +1,340 @@
+"""The live view: the driver, the packet layer on the canvas, the panels and charts, wired to the main window.
+
+Created after the window's first paint (``desktop.live.install``). Follows the session: a new document
+builds a new run. Uses the window's extension API only (menus, toolbars, docks, selection) and the canvas
+scene's live contract (``apply_cluster_state``, ``anchor``, ``context_actions_provider``).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from core.model import ObjectRef
+from desktop.canvas.packets import PacketLayer
+from desktop.live.adapter import LiveRun, frame_events, hop_is_dnat
+from desktop.live.controls import LiveControls
+from desktop.live.driver import LiveDriver
+from desktop.live.feed import PacketFeed, PodColours
+from desktop.panels.events import EventsPanel
+from desktop.panels.legend import LegendOverlay
+from desktop.panels.placement import PlacementPanel
+from desktop.panels.rules import RulesPanel
+from desktop.panels.trace import TracePanel
+
+STATE_REFRESH_S = 0.5  # at most this often the canvas re-lays out for a changed cluster state
+
+
+class LiveView(QObject):
+    def __init__(self, window, *, charts: bool = True):
+        super().__init__(window)
+        self.window = window
+        self.run: LiveRun | None = None
+        self.driver: LiveDriver | None = None
+        self.colours = PodColours()
+        self.layer = PacketLayer()
+        window.scene.addItem(self.layer)
+        self.layer.packet_clicked.connect(self._on_packet_clicked)
+        self.feed = PacketFeed(self.layer, self.resolve, self.colours)
+        self.selected_packet = None
+        self.selected_hop: int | None = None
+        self._state_version = -1
+        self._state_shown_at = 0.0
+        self._charts_due = True
+        # panels
+        self.rules = RulesPanel()
+        self.trace = TracePanel()
+        self.events = EventsPanel()
+        self.placement = PlacementPanel()
+        self.rules.node_chosen.connect(lambda _n: self.refresh_rules())
+        self.events.event_activated.connect(self._on_event_activated)
+        window.add_dock("live-trace", self.tr("Packet trace"), self.trace, Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.add_dock("live-events", self.tr("Events"), self.events, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.add_dock("live-rules", self.tr("Rules"), self.rules, Qt.DockWidgetArea.RightDockWidgetArea,
+                        tabify_with="live-events")
+        window.add_dock("live-placement", self.tr("Placement"), self.placement,
+                        Qt.DockWidgetArea.RightDockWidgetArea, tabify_with="live-rules")
+        window.docks["live-events"].raise_()
+        self.charts = None
+        if charts:
+            from desktop.live.charts import LiveCharts  # noqa: PLC0415  (pyqtgraph: after the first paint)
+
+            self.charts = LiveCharts(self.colours)
+            window.add_dock("live-charts", self.tr("Charts"), self.charts, Qt.DockWidgetArea.BottomDockWidgetArea,
+                            tabify_with="live-trace")
+            window.docks["live-charts"].raise_()
+        self.legend = LegendOverlay(window.view)
+        self.legend.move(8, 8)
+        self.legend.show()
+        self.controls = LiveControls(self)
+        if hasattr(window.scene, "context_actions_provider"):
+            window.scene.context_actions_provider = self.controls.context_actions
+        window.selection_changed.connect(self._on_selection_changed)
+        window.session.document_replaced.connect(self.rebuild)
+        if hasattr(window.scene, "picture_changed"):
+            window.scene.picture_changed.connect(self._on_picture_changed)
+        self.rebuild()
+
+    # -- the run ------------------------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """A (new) document: a new run from t = 0, paused."""
+        if self.driver is not None:
+            self.driver.stop()
+            self.driver.deleteLater()
+            self.driver = None
+        self.run = None
+        self.feed.clear()
+        self.events.clear()
+        self.trace.clear()
+        model = self.window.session.model
+        if model is None:
+            self.controls.set_enabled(False)
+            self.window.statusBar().showMessage(self.tr("The scenario has errors: fix them to run it (Problems)."))
+            return
+        self.run = LiveRun(model)
+        self.driver = LiveDriver(self.run, self)
+        d = self.driver
+        d.frame_stepped.connect(self._on_frame)
+        d.run_replaced.connect(self._on_run_replaced)
+        d.event_revealed.connect(self._on_event_revealed)
+        d.painted.connect(self._on_paint)
+        d.text_refreshed.connect(self.refresh_text)
+        d.time_changed.connect(self.controls.on_time_changed)
+        d.playing_changed.connect(self.controls.on_playing_changed)
+        self.colours.reset(self.run.state)
+        self.rules.set_nodes(list(self.run.state.nodes))
+        self.controls.set_enabled(True)
+        self.controls.sync_from_run()
+        if self.charts is not None:
+            self.charts.reset()
+        self._state_version = -1
+        self.show_state(force=True)
+        self.refresh_text()
+        d.start_display()
+
+    def resolve(self, ref: ObjectRef):
+        """Where an object is on the canvas (a pod not drawn yet: its node; an internal client: its node)."""
+        scene = self.window.scene
+        anchor = getattr(scene, "anchor", None)
+        p = anchor(ref) if anchor is not None else None
+        if p is not None or self.run is None:
+            return p
+        state = self.run.state
+        if ref.kind == "Pod":
+            pod = state.pods.get((ref.namespace, ref.name))
+            if pod is not None and pod.node and anchor is not None:
+                return anchor(ObjectRef("Node", "", pod.node))
+        if ref.kind == "Client":
+            client = next((c for c in self.run.sim.model.clients if c.name == ref.name), None)
+            if client is not None and client.node and anchor is not None:
+                return anchor(ObjectRef("Node", "", client.node))
+        if ref.kind == "LoadBalancer" and anchor is not None:
+            return anchor(ObjectRef("Service", ref.namespace, ref.name))
+        return None
+
+    def show_state(self, force: bool = False) -> None:
+        """Let the canvas show the running cluster (throttled: a re-layout is not free at 2,000 pods)."""
+        if self.run is None:
+            return
+        state = self.run.state
+        now = time.monotonic()
+        if not force and (state.version == self._state_version or now - self._state_shown_at < STATE_REFRESH_S):
+            return
+        self._state_version = state.version
+        self._state_shown_at = now
+        self.colours.update(state)
+        apply = getattr(self.window.scene, "apply_cluster_state", None)
+        if apply is not None:
+            apply(state)
+
+    # -- driver signals ---------------------------------------------------------------------------------------
+    def _on_frame(self, frame) -> None:
+        d = self.driver
+        self.feed.add_frame(frame, wall_now=time.monotonic(), speed=d.speed, step_mode=d.mode == "step")
+        if d.mode == "realtime":
+            evs = [e for e in frame_events(frame) if e.kind in ("control", "drop")] if frame.events else []
+            if frame.events:
+                self.events.add_events([e for e in evs if e.kind == "control"])
+        for e in frame.events:
+            if self.charts is not None and e.object.startswith("node/") and e.reason in ("NodeNotReady", "NodeReady"):
+                self.charts.add_marker(e.time, f"{e.object[5:]} {e.reason[4:]}")
+        if frame.events or getattr(frame, "changes", ()):
+            self.show_state()
+        self._charts_due = True
+
+    def _on_run_replaced(self) -> None:
+        self.feed.clear()
+        self.selected_packet = None
+        self.trace.clear()
+        if self.charts is not None:
+            self.charts.clear_markers_after(self.run.time)
+            self._charts_due = True
+        self.show_state(force=True)
+        self.refresh_text()
+
+    def _on_event_revealed(self, ev) -> None:
+        self.events.add_events([ev], select_last=True)
+        self._select_event(ev)
+
+    def _on_paint(self, wall: float) -> None:
+        d = self.driver
+        if d is None:
+            return
+        if d.mode == "realtime":
+            self.layer.set_clock(wall)
+        self.layer.expire()
+        self.feed.forget_gone()
+        if self.charts is not None and self._charts_due and self.charts.isVisible():
+            self.charts.update_from(self.run)
+            self._charts_due = False
+        if d.playing:
+            self.show_state()
+
+    def refresh_text(self) -> None:
+        if self.run is None:
+            return
+        self.controls.refresh()
+        self.refresh_rules()
+        if self.charts is not None:
+            self.charts.set_services(self.run.balanced_services(),
+                                     prefer=ObjectRef("Service", "default", "web-clusterip"))
+        pods = sorted(((p, i) for p, i in self.colours.index.items()
+                       if (p.namespace, p.name) in self.run.state.pods), key=lambda x: x[1])
+        if self.charts is not None and self.charts.service is not None and self.charts._pods:
+            shown = set(self.charts._pods) | set(self.charts.last_expected)
+            pods = [x for x in pods if x[0] in shown] or pods
+        self.legend.set_pods([(p.name, i) for p, i in pods])
+
+    def refresh_rules(self) -> None:
+        if self.run is None or not self.rules.node:
+            return
+        try:
+            ruleset = self.run.rules(self.rules.node)
+        except Exception as exc:  # a mode without rule text (userspace) or a node gone
+            self.rules.text.setPlainText(self.tr("No rules to show: {0}").format(exc))
+            return
+        ids = []
+        if self.selected_packet is not None:
+            ids = [h.rule_id for h in self.selected_packet.hops
+                   if h.rule_id and h.where.kind == "Node" and h.where.name == self.rules.node]
+        self.rules.show_rules(ruleset, ids)
+
+    # -- selection ---------------------------------------------------------------------------------------------
+    def _on_packet_clicked(self, uid: int) -> None:
+        sample = self.feed.samples.get(uid)
+        if sample is None:
+            return
+        self.select_packet(sample, uid)
+
+    def select_packet(self, sample, uid: int | None = None, hop: int | None = None) -> None:
+        self.selected_packet = sample
+        self.selected_hop = hop
+        if uid is not None:
+            self.layer.select(uid)
+        if hop is None:
+            hop = next((i for i, h in enumerate(sample.hops) if hop_is_dnat(h) and h.where.kind == "Node"), None)
+        self.trace.show_sample(sample, hop)
+        decider = next((h.where.name for h in sample.hops if h.where.kind == "Node" and h.rule_id), None)
+        if decider is not None:
+            self.rules.set_node(decider)
+        self.refresh_rules()
+        self.window.docks["live-trace"].raise_()
+
+    def _select_event(self, ev) -> None:
+        if ev.packet is not None:
+            sample = self.feed.samples.get(ev.packet)
+            if sample is None and self.driver is not None and self.driver.last_frame is not None:
+                f = self.driver.last_frame
+                sample = dict(zip(f.uids, f.samples)).get(ev.packet)
+            if sample is not None:
+                self.layer.set_clock(ev.time)
+                self.select_packet(sample, ev.packet, ev.hop)
+        elif ev.obj:
+            ref = _object_ref(ev.obj)
+            if ref is not None:
+                self.window.select_refs([ref])
+
+    def _on_event_activated(self, ev) -> None:
+        self._select_event(ev)
+
+    def _on_selection_changed(self, refs: list) -> None:
+        if self.run is None:
+            return
+        for ref in refs:
+            if not isinstance(ref, ObjectRef):
+                continue
+            if ref.kind == "Node" and ref.name in self.run.state.nodes:
+                self.rules.set_node(ref.name)
+            elif ref.kind == "Pod":
+                self.placement.show_placement(f"{ref.namespace}/{ref.name}", self.run.placement(ref))
+
+    def _on_picture_changed(self) -> None:
+        self.layer.update()
+
+    # -- actions ----------------------------------------------------------------------------------------------
+    def apply(self, action: str, target: str = "", value=None) -> bool:
+        """A live action; a refusal is shown to the user (nothing changes)."""
+        if self.driver is None:
+            return False
+        try:
+            self.driver.apply(action, target, value)
+        except ValueError as exc:
+            QMessageBox.warning(self.window, self.tr("Action refused"), str(exc))
+            return False
+        self.window.statusBar().showMessage(self.tr("t = {0} s: {1} {2} {3}").format(
+            f"{self.run.time:g}", action, target, "" if value is None else value), 5000)
+        return True
+
+    def ask_replicas(self, target: str, current: int) -> None:
+        n, ok = QInputDialog.getInt(self.window, self.tr("Set replicas"),
+                                    self.tr("Replicas of {0}:").format(target), current, 0, 1000)
+        if ok:
+            self.apply("scale", target, n)
+
+    def save_as_timeline(self) -> None:
+        """Write the runtime actions into the scenario as a Timeline object (one undoable edit)."""
+        if self.run is None:
+            return
+        obj = self.run.timeline_object(self._timeline_name())
+        if not obj["spec"]["events"]:
+            QMessageBox.information(self.window, self.tr("Save as timeline"),
+                                    self.tr("No live actions yet: fail a node or switch a mode first."))
+            return
+        editor = getattr(self.window, "editor", None)
+        if editor is None:
+            from desktop.editor.editor import Editor  # noqa: PLC0415
+
+            editor = Editor(self.window.session, self)
+        editor.add_objects([obj], self.tr("Save live actions as timeline"))
+        self.window.statusBar().showMessage(
+            self.tr("Timeline {0} added with {1} events; save the file to keep it.").format(
+                obj["metadata"]["name"], len(obj["spec"]["events"])), 8000)
+
+    def _timeline_name(self) -> str:
+        names = {r.name for r in self.window.session.document.refs() if r.kind == "Timeline"}
+        name, k = "live-actions", 1
+        while name in names:
+            k += 1
+            name = f"live-actions-{k}"
+        return name
+
+    def shutdown(self) -> None:
+        if self.driver is not None:
+            self.driver.stop()
+
+
+def _object_ref(obj: str) -> ObjectRef | None:
+    kind, _, rest = obj.partition("/")
+    if kind == "node":
+        return ObjectRef("Node", "", rest)
+    if kind == "pod":
+        ns, _, name = rest.partition("/")
+        return ObjectRef("Pod", ns, name)
+    kinds = {"deployment": "Deployment", "replicaset": "ReplicaSet", "statefulset": "StatefulSet",
+             "daemonset": "DaemonSet", "service": "Service"}
+    if kind in kinds:
+        ns, _, name = rest.partition("/")
+        return ObjectRef(kinds[kind], ns, name)
+    return None

@@ -1,0 +1,109 @@
+"""The legend, always on screen over the canvas: packet colours and shapes by destination pod, the drop mark,
+address-rewrite captions, node states and pod phases (the same colours and glyphs as the canvas)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from desktop.canvas.packets import _shape_path
+from desktop.style import STATUS, endpoint_style
+
+MAX_PODS = 10
+ROW = 20
+
+
+class LegendOverlay(QWidget):
+    """A small translucent panel in the canvas's bottom-left corner. ``set_pods([(label, style index)])``."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.pods: list[tuple[str, int]] = []
+        self.more = 0
+        self.font_ = QFont()
+        self.font_.setPixelSize(13)
+        self._rows: list[tuple[str, str, str]] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title = self.tr("Legend — packets by destination pod")
+        self._rows = [
+            ("drop", STATUS["dropped"], self.tr("dropped packet (hover it for the reason)")),
+            ("caption", "#0072B2", self.tr("DNAT → / SNAT → : address rewritten at that hop")),
+            ("✓", STATUS["ready"], self.tr("node Ready · pod Ready")),
+            ("✕", STATUS["not_ready"], self.tr("node NotReady (evicting in N s) · pod not Ready")),
+            ("⦸", STATUS["cordoned"], self.tr("node cordoned (no new pods)")),
+            ("…", STATUS["pending"], self.tr("pod Pending / ContainerCreating")),
+            ("⌛", STATUS["terminating"], self.tr("pod Terminating")),
+        ]
+        self._resize()
+
+    def set_pods(self, pods: list[tuple[str, int]]) -> None:
+        pods = list(pods)
+        if pods[:MAX_PODS] == self.pods and max(0, len(pods) - MAX_PODS) == self.more:
+            return
+        self.pods = pods[:MAX_PODS]
+        self.more = max(0, len(pods) - MAX_PODS)
+        self._resize()
+        self.update()
+
+    def _lines(self) -> int:
+        return 1 + len(self.pods) + (1 if self.more else 0) + len(self._rows)
+
+    def _resize(self) -> None:
+        fm = QFontMetricsF(self.font_)
+        texts = [self.title] + [t for t, _ in self.pods] + [r[2] for r in self._rows]
+        w = max(fm.horizontalAdvance(t) for t in texts) + 44
+        self.resize(QSize(int(min(w, 520)), self._lines() * ROW + 12))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(QColor("#5B6770"), 1))
+        p.setBrush(QBrush(QColor(255, 255, 255, 232)))
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        p.setFont(self.font_)
+        y = 6
+        bold = QFont(self.font_)
+        bold.setBold(True)
+        p.setFont(bold)
+        p.setPen(QColor("#111111"))
+        p.drawText(QRectF(10, y, self.width() - 16, ROW), Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.setFont(self.font_)
+        y += ROW
+        for label, idx in self.pods:
+            colour, shape = endpoint_style(idx)
+            p.setPen(QPen(QColor("#111111"), 1.2))
+            p.setBrush(QBrush(QColor(colour)))
+            p.drawPath(_shape_path(shape, 20, y + ROW / 2, 6.5))
+            p.setPen(QColor("#111111"))
+            p.drawText(QRectF(34, y, self.width() - 40, ROW), Qt.AlignmentFlag.AlignVCenter, label)
+            y += ROW
+        if self.more:
+            p.drawText(QRectF(34, y, self.width() - 40, ROW), Qt.AlignmentFlag.AlignVCenter,
+                       self.tr("… and {0} more pods").format(self.more))
+            y += ROW
+        for glyph, colour, text in self._rows:
+            c = QPointF(20, y + ROW / 2)
+            if glyph == "drop":
+                pen = QPen(QColor(colour), 3)
+                p.setPen(pen)
+                p.drawLine(c + QPointF(-5, -5), c + QPointF(5, 5))
+                p.drawLine(c + QPointF(-5, 5), c + QPointF(5, -5))
+            elif glyph == "caption":
+                p.setPen(QPen(QColor(colour), 1.5))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRoundedRect(QRectF(c.x() - 8, c.y() - 6, 16, 12), 3, 3)
+            else:
+                p.setPen(QColor(colour))
+                f = QFont(self.font_)
+                f.setBold(True)
+                p.setFont(f)
+                p.drawText(QRectF(c.x() - 9, y, 18, ROW), Qt.AlignmentFlag.AlignCenter, glyph)
+                p.setFont(self.font_)
+            p.setPen(QColor("#111111"))
+            p.drawText(QRectF(34, y, self.width() - 40, ROW), Qt.AlignmentFlag.AlignVCenter, text)
+            y += ROW
+        p.end()

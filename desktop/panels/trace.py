@@ -1,0 +1,65 @@
+"""Packet trace panel: the selected packet's hops -- where, when, addresses before and after, the rule."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from desktop.live.adapter import hop_is_dnat, hop_is_snat, ref_text
+
+
+class TracePanel(QWidget):
+    """``show_sample(sample, hop=None)``; the hop that rewrote an address is bold, ``hop`` is selected."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.summary = QLabel(self.tr("Click a packet on the canvas (or an event) to see its path."))
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("#"), self.tr("Where"), self.tr("Time"), self.tr("In (src → dst)"),
+                                   self.tr("Out (src → dst)"), self.tr("Rewrite"), self.tr("Rule")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tree)
+        self.sample = None
+
+    def clear(self) -> None:
+        self.sample = None
+        self.tree.clear()
+        self.summary.setText(self.tr("Click a packet on the canvas (or an event) to see its path."))
+
+    def rows(self) -> list[list[str]]:
+        return [[self.tree.topLevelItem(i).text(c) for c in range(self.tree.columnCount())]
+                for i in range(self.tree.topLevelItemCount())]
+
+    def show_sample(self, sample, hop: int | None = None) -> None:
+        self.sample = sample
+        self.tree.clear()
+        outcome = (self.tr("delivered in {0} ms").format(f"{sample.latency_ms:.3f}") if sample.outcome == "delivered"
+                   else self.tr("dropped: {0}").format(sample.outcome.replace("_", " ")))
+        self.summary.setText(self.tr("{0} → {1} at t = {2} s: {3}").format(
+            sample.src, sample.target, f"{sample.time:.6f}", outcome))
+        bold = QFont()
+        bold.setBold(True)
+        for i, h in enumerate(sample.hops):
+            rewrite = []
+            if hop_is_dnat(h):
+                rewrite.append(self.tr("DNAT → {0}").format(h.dst_after))
+            if hop_is_snat(h):
+                rewrite.append(self.tr("SNAT → {0}").format(h.src_after))
+            rule = h.rule + (f"  [{h.rule_id}]" if h.rule_id else "")
+            item = QTreeWidgetItem([str(i + 1), ref_text(h.where), f"+{h.enter_ns / 1000:.1f} µs",
+                                    f"{h.src or '-'} → {h.dst or '-'}",
+                                    f"{h.src_after or '-'} → {h.dst_after or '-'}", "; ".join(rewrite), rule])
+            if rewrite:
+                for c in range(item.columnCount()):
+                    item.setFont(c, bold)
+            item.setToolTip(6, rule)
+            self.tree.addTopLevelItem(item)
+            if hop == i:
+                self.tree.setCurrentItem(item)
+        for c in range(6):
+            self.tree.resizeColumnToContents(c)
