@@ -95,7 +95,7 @@ def _run(use_store: bool, sched: str, events):
         sim.schedule(TimelineEvent(sim.time + at, action, target, value))
     t_end = max(f.stop for f in flows) + 1.0
     while sim.time < t_end:
-        sim.step()
+        sim.step(0.5)
         seen.append((round(sim.time, 6), sorted((r["node"], r["service"], r["endpoint"], r["active"], r["inactive"])
                                                 for r in plane.connections())))
     return plane.metrics.endpoint_counts, dict(plane.metrics.dropped), seen, plane
@@ -117,3 +117,28 @@ def test_store_and_objects_give_the_same_run(sched):
     assert a[0] == b[0] and a[1] == b[1]
     assert a[2] == b[2]
     assert len(a[3].proxies.store.keys) > 0 and len(b[3].proxies.store.keys) == 0
+
+
+def test_connection_totals_sum_the_rows_per_node_and_endpoint():
+    """The array summary for charts equals summing ``connections()`` rows per (node, endpoint)."""
+    from tests.core.dataplane_fixtures import cluster, settled
+
+    for use_store in (True, False):
+        sim = settled(cluster(mode="ipvs", scheduler="rr", ingress=False))
+        plane = sim.dataplane
+        plane.proxies.use_store = use_store
+        for i in (1, 2):
+            plane.send("default/web:80", from_=f"node-{i}", requests=50 * i + 1, duration=0.5, addresses=3)
+        plane.send("default/web-np:80", from_="node-2", requests=7, duration=0.5)
+        while sim.time < 11.5:
+            sim.step()
+        want: dict = {}
+        for r in plane.connections():
+            k = (r["node"], r["endpoint"])
+            a, b = want.get(k, (0, 0))
+            want[k] = (a + r["active"], b + r["inactive"])
+        want = {k: v for k, v in want.items() if v != (0, 0)}
+        node, eid, act, ina = plane.proxies.connection_totals()
+        got = {(plane.node_names[n], plane.registry.key(e)): (a, b)
+               for n, e, a, b in zip(node.tolist(), eid.tolist(), act.tolist(), ina.tolist())}
+        assert got == want and sum(b for _a, b in got.values()) == 51 + 101 + 7
