@@ -19,6 +19,7 @@ match the whole value (Go's ``^…$`` has no trailing-newline allowance, hence `
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 
@@ -145,6 +146,32 @@ def label_value(value: str) -> list[str]:
     if not _LABEL_VALUE.fullmatch(value):
         errs.append(regex_error(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs
+
+
+WILDCARD_FMT = r"\*\." + DNS1123_SUBDOMAIN_FMT
+WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
+                "consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character")
+_WILDCARD = re.compile(WILDCARD_FMT)
+
+
+def wildcard_subdomain(value: str) -> list[str]:
+    errs = []
+    if _len(value) > 253:
+        errs.append(max_len_error(253))
+    if not _WILDCARD.fullmatch(value):
+        errs.append(regex_error(WILDCARD_MSG, WILDCARD_FMT, "*.example.com"))
+    return errs
+
+
+def ingress_host(value: str) -> list[str]:
+    """An Ingress rule host (validateIngressRules): a DNS name, not an IP; a '*' makes it a wildcard."""
+    errs = []
+    try:
+        ipaddress.ip_address(value)
+        errs.append("must be a DNS name, not an IP address")
+    except ValueError:
+        pass
+    return errs + (wildcard_subdomain(value) if "*" in value else dns1123_subdomain(value))
 
 
 def _mask_trailing_dash(name: str) -> str:

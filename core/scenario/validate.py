@@ -327,6 +327,41 @@ def _check_pod_spec(walker: _Walker, spec: object, path: PathKey) -> None:
                               prune=False)
             seen.add(name)
     _check_labels(walker, spec.get("nodeSelector"), (*path, "nodeSelector"))
+    node_name = spec.get("nodeName")
+    if isinstance(node_name, str) and node_name:  # ValidateNodeName
+        _invalid(walker, (*path, "nodeName"), node_name, names.dns1123_subdomain(node_name))
+
+
+def _check_backend(walker: _Walker, backend: object, path: PathKey) -> None:
+    """validateIngressBackend: service.name a Service name (DNS-1035), port.name an IANA_SVC_NAME."""
+    service = backend.get("service") if isinstance(backend, dict) else None
+    if not isinstance(service, dict):
+        return
+    name = service.get("name")
+    if isinstance(name, str) and name:
+        _invalid(walker, (*path, "service", "name"), name, names.dns1035_label(name))
+    port = service.get("port")
+    port_name = port.get("name") if isinstance(port, dict) else None
+    if isinstance(port_name, str) and port_name:
+        _invalid(walker, (*path, "service", "port", "name"), port_name, names.port_name(port_name))
+
+
+def _check_ingress(walker: _Walker, spec: dict) -> None:
+    class_name = spec.get("ingressClassName")
+    if isinstance(class_name, str) and class_name:  # ValidateIngressClassName
+        _invalid(walker, ("spec", "ingressClassName"), class_name, names.dns1123_subdomain(class_name))
+    _check_backend(walker, spec.get("defaultBackend"), ("spec", "defaultBackend"))
+    rules = spec.get("rules")
+    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
+        if not isinstance(rule, dict):
+            continue
+        host = rule.get("host")
+        if isinstance(host, str) and host:
+            _invalid(walker, ("spec", "rules", i, "host"), host, names.ingress_host(host))
+        paths = rule.get("http", {}).get("paths") if isinstance(rule.get("http"), dict) else None
+        for j, p in enumerate(paths if isinstance(paths, list) else ()):
+            if isinstance(p, dict):
+                _check_backend(walker, p.get("backend"), ("spec", "rules", i, "http", "paths", j, "backend"))
 
 
 def _check_names(walker: _Walker, raw: dict, api: str, kind: str) -> None:
@@ -346,5 +381,13 @@ def _check_names(walker: _Walker, raw: dict, api: str, kind: str) -> None:
         if isinstance(template, dict):
             _check_meta(walker, template.get("metadata"), ("spec", "template", "metadata"), "Pod", template=True)
             _check_pod_spec(walker, template.get("spec"), ("spec", "template", "spec"))
-    elif kind == "Service" and isinstance(spec.get("selector"), dict):
-        _check_labels(walker, spec["selector"], ("spec", "selector"))
+    elif kind == "Service":
+        if isinstance(spec.get("selector"), dict):
+            _check_labels(walker, spec["selector"], ("spec", "selector"))
+        cname = spec.get("externalName")
+        if spec.get("type") == "ExternalName" and isinstance(cname, str) and cname.rstrip("."):
+            # a trailing dot (fully qualified) is allowed; the rest is a DNS-1123 subdomain
+            _invalid(walker, ("spec", "externalName"), cname.removesuffix("."),
+                     names.dns1123_subdomain(cname.removesuffix(".")))
+    elif kind == "Ingress":
+        _check_ingress(walker, spec)

@@ -237,3 +237,55 @@ def test_real_manifest_names_pass(shared_manifests):
     for path in sorted(shared_manifests.glob("*.yaml")):
         model, warnings = build_model(load_document(path), seed=1)
         assert not [w for w in warnings if "Invalid value" in w.message], path.name
+
+
+INGRESS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: %s
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              name: %s
+"""
+
+
+def test_ingress_backend_port_name_is_an_iana_name_and_host_a_dns_name():
+    # validateIngressBackend checks a named port with IsValidPortName, although it names a Service port
+    found = [e for e in errors(INGRESS % ("shop.example.com", "http-exporter-port")) if "Invalid value" in e]
+    assert found == [
+        't.yaml:17:21: error: Ingress default/shop: spec.rules[0].http.paths[0].backend.service.port.name: Invalid '
+        'value: "http-exporter-port": must be no more than 15 characters']
+    found = [e for e in errors(INGRESS % ("10.0.0.1", "http")) if "Invalid value" in e]
+    assert found == [
+        't.yaml:8:11: error: Ingress default/shop: spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS '
+        'name, not an IP address']
+    found = [e for e in errors(INGRESS % ('"*.*.example.com"', "http")) if "Invalid value" in e]
+    assert found == [
+        't.yaml:8:11: error: Ingress default/shop: spec.rules[0].host: Invalid value: "*.*.example.com": a wildcard '
+        "DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower "
+        "case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', "
+        "regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]
+
+
+def test_ingress_valid_wildcard_host_has_no_name_error():
+    _, warnings = build(INGRESS % ('"*.example.com"', "http"))  # warnings only (the Service is missing)
+    assert warnings and not [d for d in warnings if "Invalid value" in d.message]
+
+
+def test_external_name_may_end_in_a_dot_but_must_be_a_subdomain():
+    svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: ExternalName\n  externalName: %s\n"
+    model, _ = build(svc % "db.example.com.")
+    assert model.services[-1].external_name == "db.example.com."
+    assert errors(svc % "Db_Host") == [
+        f't.yaml:7:17: error: Service default/db: spec.externalName: Invalid value: "Db_Host": {SUBDOMAIN}']
