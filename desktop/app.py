@@ -23,7 +23,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.mainwindow import MainWindow
@@ -32,9 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("PodPath")
     app.setApplicationName("PodPath")
     window = MainWindow()
+    window.restore_layout(QSettings())
     window.show()
     path = Path(args.file) if args.file else DEMO
-    QTimer.singleShot(0, lambda: window.session.open(path))
+
+    def after_first_paint() -> None:
+        # a crash left unsaved work behind: offer it first; otherwise open the file asked for
+        if window.offer_recovery():
+            return
+        if not window.open_path(path, ask=False) and args.file:
+            window.session.new()
+
+    QTimer.singleShot(0, after_first_paint)
     if args.quit_after is not None:
-        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        QTimer.singleShot(int(args.quit_after * 1000), window.close)
+        QTimer.singleShot(int(args.quit_after * 1000) + 50, app.quit)
     return int(app.exec())

@@ -5,13 +5,16 @@ instead of reaching into each other:
 
 * ``menu(name)`` — the QMenu for "file", "edit", "view", "simulation", "help" (created on first use,
   in that order)
-* ``toolbar(name)`` — a named QToolBar ("file", "edit", "simulation", …), added on first use
-* ``add_dock(name, title, widget, area=…, tabify_with=None)`` — a QDockWidget with objectName ``name``
+* ``toolbar(name)`` — a named QToolBar ("file", "edit", "view", "simulation", …), added on first use
+* ``add_dock(name, title, widget, area=…, tabify_with=None)`` — a QDockWidget with objectName ``dock-name``
   (so its place persists), listed under View → Panels
 * ``session`` — the EditorSession (document, undo stack, path, diagnostics); its ``document_replaced``
-  signal tells views to rebuild
-* ``view`` / ``scene`` — the canvas (desktop.canvas); ``selected_refs()`` / ``selection_changed`` — the
-  ObjectRefs selected on the canvas or in a panel; ``select_refs(refs)`` selects them everywhere
+  signal tells views to rebuild, ``document_changed`` follows every edit
+* ``editor`` — the Editor (every document edit as one undo step)
+* ``view`` / ``scene`` — the canvas (desktop.canvas.view.CanvasView / desktop.canvas.scene.ClusterScene,
+  whose contract for the live view is in its module docstring); ``selected_refs()`` /
+  ``selection_changed`` — the ObjectRefs selected on the canvas or in a panel; ``select_refs(refs)``
+  selects them everywhere
 * ``extensions`` — objects installed after the first paint (e.g. the live view) by ``install_late``
 
 Geometry, dock layout and recent files persist in QSettings.
@@ -20,14 +23,37 @@ Geometry, dock layout and recent files persist in QSettings.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QGraphicsScene, QGraphicsView, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
 
-from desktop.editor.session import EditorSession
+from core.model import ObjectRef
+from core.scenario.errors import ScenarioError
+from desktop.canvas.scene import ClusterScene
+from desktop.canvas.view import CanvasView
+from desktop.editor.editor import Editor, EditRefused
+from desktop.editor.palette import Palette
+from desktop.editor.session import EditorSession, pending_recoveries, read_recovery_meta
+from desktop.panels.history import HistoryPanel
+from desktop.panels.inspector import Inspector
+from desktop.panels.problems import ProblemsPanel
+from desktop.style import DARK, LIGHT
 
 MENU_ORDER = ("file", "edit", "view", "simulation", "help")
-MENU_TITLES = {"file": "&File", "edit": "&Edit", "view": "&View", "simulation": "&Simulation", "help": "&Help"}
+MAX_RECENT = 10
+YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -37,25 +63,32 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("PodPathMainWindow")
         self.session = session or EditorSession(self)
+        self.editor = Editor(self.session, self)
         self._menus: dict[str, QMenu] = {}
         self._toolbars: dict[str, QToolBar] = {}
         self.docks: dict[str, QDockWidget] = {}
         self.extensions: dict[str, object] = {}
+        self.actions_by_name: dict[str, QAction] = {}
         self._selected: list = []
-        self.scene = QGraphicsScene(self)
-        self.view = QGraphicsView(self.scene, self)
+        self.scene = ClusterScene(self.session, self)
+        self.view = CanvasView(self.scene, self)
         self.setCentralWidget(self.view)
+        titles = {"file": self.tr("&File"), "edit": self.tr("&Edit"), "view": self.tr("&View"),
+                  "simulation": self.tr("&Simulation"), "help": self.tr("&Help")}
         for name in MENU_ORDER:
-            self.menu(name)
-        self._panels_menu = self.menu("view").addMenu(self.tr("&Panels"))
-        self.statusBar()
+            self._menus[name] = self.menuBar().addMenu(titles[name])
+        self._build_docks()
+        self._build_actions()
+        self._build_status()
+        self._connect()
+        self._apply_theme()
         self.resize(1280, 800)
+        self._update_title()
 
     # -- extension API ------------------------------------------------------------------------------------
     def menu(self, name: str) -> QMenu:
         if name not in self._menus:
-            title = MENU_TITLES.get(name, name.title())
-            self._menus[name] = self.menuBar().addMenu(self.tr(title))
+            self._menus[name] = self.menuBar().addMenu(name.title())
         return self._menus[name]
 
     def toolbar(self, name: str, title: str | None = None) -> QToolBar:
@@ -93,9 +126,481 @@ class MainWindow(QMainWindow):
         refs = list(refs)
         if refs != self._selected:
             self._selected = refs
+            self.scene.select_refs(refs)
+            self._show_in_inspector(refs)
             self.selection_changed.emit(refs)
 
+    def _on_scene_selection(self) -> None:
+        if self.scene.syncing:
+            return
+        refs = self.scene.selected_refs()
+        if refs != self._selected:
+            self._selected = refs
+            self._show_in_inspector(refs)
+            self.selection_changed.emit(refs)
+        self._update_edit_actions()
+
+    def _show_in_inspector(self, refs: list) -> None:
+        info = ""
+        if len(refs) == 1 and refs[0] not in self.session.document:
+            item = self.scene.item_for_ref(refs[0])
+            info = item.toolTip().replace("\n", "<br>") if item is not None else str(refs[0])
+            info += "<br><i>" + self.tr("Created by the simulation: edit its workload instead") + "</i>"
+        elif len(refs) > 1:
+            info = self.tr("%n objects selected").replace("%n", str(len(refs)))
+        self.inspector.show_refs(refs, info)
+        self._update_edit_actions()
+
+    # -- building -------------------------------------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        self._panels_menu = QMenu(self.tr("&Panels"), self)
+        self.palette = Palette(self)
+        self.add_dock("palette", self.tr("Palette"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector = Inspector(self.session, self.editor, self)
+        self.add_dock("inspector", self.tr("Inspector"), self.inspector)
+        self.history = HistoryPanel(self.session, self)
+        self.add_dock("history", self.tr("History"), self.history, tabify_with="inspector")
+        self.docks["inspector"].raise_()
+        self.problems = ProblemsPanel(self.session, self)
+        self.add_dock("problems", self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.docks["problems"]], [110], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [190, 300], Qt.Orientation.Horizontal)
+
+    def _action(self, name: str, text: str, tip: str, slot, shortcut=None, menu: str | None = None) -> QAction:
+        a = QAction(text, self)
+        a.setObjectName(f"action-{name}")
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                a.setShortcuts(shortcut)
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        a.triggered.connect(lambda _checked=False: slot())
+        self.actions_by_name[name] = a
+        if menu:
+            self.menu(menu).addAction(a)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        a = self._action
+        a("new", self.tr("&New"), self.tr("Start an empty scenario"), self.file_new, K.New, "file")
+        a("open", self.tr("&Open…"), self.tr("Open a scenario or manifest file"), self.file_open, K.Open, "file")
+        self.recent_menu = self.menu("file").addMenu(self.tr("Open &Recent"))
+        a("save", self.tr("&Save"), self.tr("Save the scenario to its file"), self.file_save, K.Save, "file")
+        a("save-as", self.tr("Save &As…"), self.tr("Save the scenario to a new file"), self.file_save_as, K.SaveAs,
+          "file")
+        a("revert", self.tr("Re&vert"), self.tr("Discard every change since the last save"), self.file_revert, None,
+          "file")
+        self.menu("file").addSeparator()
+        a("import", self.tr("&Import Manifests…"), self.tr("Add the objects of manifest files to this scenario"),
+          self.file_import, "Ctrl+I", "file")
+        a("export", self.tr("&Export Manifests…"),
+          self.tr("Write the Kubernetes objects as kubectl apply accepts them (what podpath export writes)"),
+          self.file_export, "Ctrl+E", "file")
+        self.menu("file").addSeparator()
+        a("quit", self.tr("&Quit"), self.tr("Close PodPath"), self.close, K.Quit, "file")
+        undo = self.session.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcuts(K.Undo)
+        undo.setObjectName("action-undo")
+        redo = self.session.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcuts(K.Redo)
+        redo.setObjectName("action-redo")
+        for act, tip in ((undo, self.tr("Undo the last change")), (redo, self.tr("Redo the change undone last"))):
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+            self.menu("edit").addAction(act)
+            self.addAction(act)
+        self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
+        self.menu("edit").addSeparator()
+        a("cut", self.tr("Cu&t"), self.tr("Copy the selection as Kubernetes YAML and delete it"), self.edit_cut, K.Cut,
+          "edit")
+        a("copy", self.tr("&Copy"), self.tr("Copy the selection as Kubernetes YAML"), self.edit_copy, K.Copy, "edit")
+        a("paste", self.tr("&Paste"), self.tr("Add the Kubernetes objects on the clipboard"), self.edit_paste, K.Paste,
+          "edit")
+        a("duplicate", self.tr("D&uplicate"), self.tr("Copy the selection under new names"), self.edit_duplicate,
+          "Ctrl+D", "edit")
+        a("delete", self.tr("&Delete"), self.tr("Delete the selection"), self.edit_delete, K.Delete, "edit")
+        a("rename", self.tr("Re&name"), self.tr("Rename the selected object in place"), self.edit_rename, "F2", "edit")
+        self.menu("edit").addSeparator()
+        a("select-all", self.tr("Select &All"), self.tr("Select every object on the canvas"), self.edit_select_all,
+          K.SelectAll, "edit")
+        a("zoom-in", self.tr("Zoom &In"), self.tr("Magnify the canvas"), self.view.zoom_in, K.ZoomIn, "view")
+        a("zoom-out", self.tr("Zoom &Out"), self.tr("Shrink the canvas"), self.view.zoom_out, K.ZoomOut, "view")
+        a("zoom-reset", self.tr("&Actual Size"), self.tr("Show the canvas at 100 %"), self.view.reset_zoom, "Ctrl+0",
+          "view")
+        a("fit", self.tr("&Fit to Window"), self.tr("Show the whole cluster"), self._fit, "Ctrl+9", "view")
+        self.menu("view").addSeparator()
+        self.menu("view").addMenu(self._panels_menu)
+        a("about", self.tr("&About PodPath"), self.tr("What PodPath is"), self._about, None, "help")
+        for name, bar, acts in (("file", self.tr("File"), ("new", "open", "save")),
+                                ("edit", self.tr("Edit"), ("undo", "redo", "delete")),
+                                ("view", self.tr("View"), ("zoom-in", "zoom-out", "fit"))):
+            tb = self.toolbar(name, bar)
+            for act in acts:
+                tb.addAction(self.actions_by_name[act])
+        self.scene.editor_actions = [self.actions_by_name[n] for n in ("rename", "duplicate", "copy", "delete")]
+        self._refresh_recent()
+        self._update_edit_actions()
+
+    def _build_status(self) -> None:
+        self.problem_label = QLabel()
+        self.zoom_label = QLabel()
+        self.statusBar().addPermanentWidget(self.problem_label)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.modified_changed.connect(lambda _m: self._update_title())
+        s.path_changed.connect(lambda _p: self._update_title())
+        s.diagnostics_changed.connect(self._update_problem_count)
+        s.document_replaced.connect(self._on_document_replaced)
+        s.file_changed_on_disk.connect(self._on_file_changed_on_disk)
+        self.scene.selectionChanged.connect(self._on_scene_selection)
+        self.scene.moved.connect(self._on_moved)
+        self.scene.connect_requested.connect(self._on_connect)
+        self.scene.pod_dropped_on_node.connect(lambda ref, node: self._guard(lambda: self.editor.pin_pod(ref, node)))
+        self.scene.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.scene.picture_changed.connect(self._on_picture_changed)
+        self.view.kind_dropped.connect(self._on_kind_dropped)
+        self.view.files_dropped.connect(self.import_files)
+        self.view.rename_finished.connect(lambda ref, name: self._guard(lambda: self.editor.rename(ref, name)))
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        self.palette.kind_activated.connect(lambda kind: self._on_kind_dropped(
+            kind, self.view.mapToScene(self.view.viewport().rect().center())))
+        self.problems.problem_activated.connect(self._on_problem_activated)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(lambda _s: self._apply_theme())
+
+    # -- theme and title ----------------------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        hints = QGuiApplication.styleHints()
+        dark = hasattr(hints, "colorScheme") and hints.colorScheme() == Qt.ColorScheme.Dark
+        self.scene.set_theme(DARK if dark else LIGHT)
+
+    def _update_title(self) -> None:
+        self.setWindowModified(self.session.modified)
+        self.setWindowTitle(self.tr("%1[*] — PodPath").replace("%1", self.session.title))
+        self.actions_by_name["revert"].setEnabled(self.session.path is not None and self.session.modified)
+
+    def _update_problem_count(self) -> None:
+        errors, warnings = self.problems.counts()
+        self.problem_label.setText(self.tr("%1 errors, %2 warnings").replace("%1", str(errors))
+                                   .replace("%2", str(warnings)))
+
+    def _update_edit_actions(self) -> None:
+        refs = [r for r in self._selected if r in self.session.document]
+        for name in ("cut", "copy", "duplicate", "delete"):
+            self.actions_by_name[name].setEnabled(bool(refs))
+        self.actions_by_name["rename"].setEnabled(len(refs) == 1)
+
+    def _on_document_replaced(self) -> None:
+        self._selected = []
+        self.view.auto_fit = True
+        QTimer.singleShot(0, self._fit_if_auto)
+        self._update_edit_actions()
+
+    def _fit_if_auto(self) -> None:
+        if self.view.auto_fit:
+            self.view.fit()
+
+    def _on_picture_changed(self) -> None:
+        if self.view.auto_fit:
+            self.view.fit()
+
+    def _fit(self) -> None:
+        self.view.auto_fit = True
+        self.view.fit()
+
+    # -- user feedback --------------------------------------------------------------------------------------------
+    def ask(self, title: str, text: str, buttons: QMessageBox.StandardButton,
+            default: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
+        """A modal question (tests replace this method)."""
+        return QMessageBox.question(self, title, text, buttons, default)
+
+    def tell(self, title: str, text: str, detail: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        if detail:
+            box.setDetailedText(detail)
+        box.exec()
+
+    def get_open_paths(self, title: str, many: bool = False) -> list[str]:
+        start = str(self.session.path.parent) if self.session.path else ""
+        if many:
+            return QFileDialog.getOpenFileNames(self, title, start, YAML_FILTER)[0]
+        path = QFileDialog.getOpenFileName(self, title, start, YAML_FILTER)[0]
+        return [path] if path else []
+
+    def get_save_path(self, title: str, suggestion: str) -> str:
+        return QFileDialog.getSaveFileName(self, title, suggestion, YAML_FILTER)[0]
+
+    def _guard(self, fn) -> object:
+        """Run an edit; a refusal goes to the status bar (and the Problems dock keeps the rest)."""
+        try:
+            return fn()
+        except EditRefused as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+        except ScenarioError as exc:
+            first = exc.diagnostics[0] if exc.diagnostics else None
+            text = first.format() if first else str(exc)
+            self.statusBar().showMessage(self.tr("Refused: %1").replace("%1", text), 10000)
+        return None
+
+    # -- canvas events ------------------------------------------------------------------------------------------
+    def _on_kind_dropped(self, kind: str, point: QPointF) -> None:
+        node = None
+        item = self.scene.hit_item(point)
+        while item is not None and item.kind != "node":
+            item = None
+        if item is not None:
+            node = item.ref.name
+        refs = self._guard(lambda: self.editor.create(kind, (point.x(), point.y()), node=node))
+        if refs:
+            self.select_refs([refs[0]])
+            self.statusBar().showMessage(self.tr("Added %1").replace("%1", str(refs[0])), 5000)
+
+    def _on_moved(self, positions: dict, nudge: bool) -> None:
+        self._guard(lambda: self.editor.move(positions, nudge))
+
+    def _on_connect(self, src: ObjectRef, dst: ObjectRef) -> None:
+        text = self._guard(lambda: self.editor.connect(src, dst))
+        if text:
+            self.statusBar().showMessage(text, 6000)
+
+    def _on_problem_activated(self, ref: ObjectRef | None, path: str) -> None:
+        if ref is None:
+            return
+        self._selected = []
+        self.select_refs([ref])
+        self.docks["inspector"].raise_()
+        self.inspector.focus_field(path)
+
+    # -- edit menu ----------------------------------------------------------------------------------------------
+    def _doc_selection(self) -> list[ObjectRef]:
+        return [r for r in self._selected if r in self.session.document]
+
+    def edit_copy(self) -> None:
+        text = self.editor.to_yaml(self._doc_selection())
+        if text:
+            QApplication.clipboard().setText(text)
+
+    def edit_cut(self) -> None:
+        refs = self._doc_selection()
+        if refs:
+            self.edit_copy()
+            self._guard(lambda: self.editor.delete(refs))
+
+    def edit_paste(self) -> None:
+        text = QApplication.clipboard().text()
+        refs = self._guard(lambda: self.editor.paste_yaml(text))
+        if refs:
+            self.select_refs(refs)
+
+    def edit_duplicate(self) -> None:
+        refs = self._guard(lambda: self.editor.duplicate(self._doc_selection()))
+        if refs:
+            self.select_refs(refs)
+
+    def edit_delete(self) -> None:
+        refs = self._doc_selection()
+        if refs:
+            self._guard(lambda: self.editor.delete(refs))
+
+    def edit_rename(self) -> None:
+        refs = self._doc_selection()
+        if len(refs) == 1:
+            item = self.scene.item_for_ref(refs[0])
+            if item is not None:
+                self.view.ensureVisible(item)
+                self.view.edit_name(item)
+            else:
+                self.docks["inspector"].raise_()
+                self.inspector.focus_field("metadata.name")
+
+    def edit_select_all(self) -> None:
+        for item in self.scene.items():
+            if item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                item.setSelected(True)
+
+    # -- file menu ----------------------------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded, or unmodified)."""
+        if not self.session.modified:
+            return True
+        SB = QMessageBox.StandardButton
+        answer = self.ask(self.tr("Unsaved changes"),
+                          self.tr("%1 has unsaved changes. Save them?").replace("%1", self.session.title),
+                          SB.Save | SB.Discard | SB.Cancel, SB.Save)
+        if answer == SB.Save:
+            return self.file_save()
+        if answer == SB.Discard:
+            self.session.discard_recovery()
+            return True
+        return False
+
+    def file_new(self) -> None:
+        if self.maybe_save():
+            self.session.new()
+
+    def file_open(self) -> None:
+        if not self.maybe_save():
+            return
+        paths = self.get_open_paths(self.tr("Open Scenario"))
+        if paths:
+            self.open_path(paths[0], ask=False)
+
+    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+        if ask and not self.maybe_save():
+            return False
+        try:
+            self.session.open(path)
+        except (ScenarioError, OSError) as exc:
+            detail = "\n".join(d.format() for d in exc.diagnostics) if isinstance(exc, ScenarioError) else str(exc)
+            self.tell(self.tr("Cannot open file"), self.tr("%1 could not be opened.").replace("%1", str(path)), detail)
+            return False
+        self._add_recent(str(Path(path).resolve()))
+        return True
+
+    def file_save(self) -> bool:
+        if self.session.path is None:
+            return self.file_save_as()
+        return self._save_to(None)
+
+    def file_save_as(self) -> bool:
+        path = self.get_save_path(self.tr("Save Scenario As"), str(self.session.path or "untitled.yaml"))
+        if not path:
+            return False
+        return self._save_to(path)
+
+    def _save_to(self, path: str | None) -> bool:
+        try:
+            self.session.save(path)
+        except (ScenarioError, OSError, ValueError) as exc:
+            detail = "\n".join(d.format() for d in exc.diagnostics) if isinstance(exc, ScenarioError) else str(exc)
+            self.tell(self.tr("Not saved"), self.tr("The scenario was not saved; your changes are still here."), detail)
+            return False
+        self._add_recent(str(self.session.path.resolve()))
+        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(self.session.path)), 5000)
+        return True
+
+    def file_revert(self) -> None:
+        if self.session.path is None:
+            return
+        SB = QMessageBox.StandardButton
+        answer = self.ask(self.tr("Revert"), self.tr("Discard every change since %1 was saved?")
+                          .replace("%1", self.session.title), SB.Yes | SB.No, SB.No)
+        if answer == SB.Yes:
+            self.open_path(self.session.path, ask=False)
+
+    def file_import(self) -> None:
+        self.import_files(self.get_open_paths(self.tr("Import Manifests"), many=True))
+
+    def import_files(self, paths: list[str]) -> None:
+        for path in paths:
+            try:
+                text = Path(path).read_text(encoding="utf-8-sig")
+                refs = self.editor.paste_yaml(text, offset=(0.0, 0.0))
+            except (OSError, UnicodeDecodeError) as exc:
+                self.tell(self.tr("Cannot import"), self.tr("%1 could not be read.").replace("%1", path), str(exc))
+                continue
+            except (ScenarioError, EditRefused) as exc:
+                detail = "\n".join(d.format() for d in exc.diagnostics) if isinstance(exc, ScenarioError) else str(exc)
+                self.tell(self.tr("Cannot import"), self.tr("%1 holds no objects PodPath can add.").replace("%1", path),
+                          detail)
+                continue
+            self.statusBar().showMessage(self.tr("Imported %1 objects from %2").replace("%1", str(len(refs)))
+                                         .replace("%2", Path(path).name), 6000)
+
+    def file_export(self) -> None:
+        suggestion = (self.session.path.with_suffix("").name + "-manifests.yaml") if self.session.path \
+            else "manifests.yaml"
+        path = self.get_save_path(self.tr("Export Manifests"), suggestion)
+        if path:
+            try:
+                self.session.export(path)
+            except OSError as exc:
+                self.tell(self.tr("Not exported"), str(exc))
+                return
+            self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", path), 5000)
+
+    # -- recent files --------------------------------------------------------------------------------------------
+    def _settings(self) -> QSettings:
+        return QSettings()
+
+    def recent_files(self) -> list[str]:
+        value = self._settings().value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: str) -> None:
+        files = [path] + [p for p in self.recent_files() if p != path]
+        self._settings().setValue("recentFiles", files[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for i, path in enumerate(files):
+            act = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+            act.setToolTip(path)
+            act.setStatusTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    # -- files changed elsewhere, crash recovery ------------------------------------------------------------------
+    def _on_file_changed_on_disk(self, path: str) -> None:
+        SB = QMessageBox.StandardButton
+        if not Path(path).exists():
+            self.statusBar().showMessage(self.tr("%1 was removed from disk; Save writes it again").replace("%1", path))
+            return
+        text = self.tr("%1 was changed by another program. Reload it?").replace("%1", Path(path).name)
+        if self.session.modified:
+            text += "\n" + self.tr("Reloading discards your unsaved changes.")
+        if self.ask(self.tr("File changed on disk"), text, SB.Yes | SB.No, SB.No) == SB.Yes:
+            self.open_path(path, ask=False)
+
+    def offer_recovery(self) -> bool:
+        """If a previous session did not end cleanly, offer to restore its unsaved work; True if restored."""
+        found = pending_recoveries(exclude=self.session.recovery_id)
+        if not found:
+            return False
+        newest = found[0]
+        original = read_recovery_meta(newest).get("path") or self.tr("an untitled scenario")
+        SB = QMessageBox.StandardButton
+        answer = self.ask(self.tr("Restore unsaved work?"),
+                          self.tr("PodPath did not close normally. Restore the unsaved changes to %1?")
+                          .replace("%1", str(original)), SB.Yes | SB.No, SB.Yes)
+        if answer == SB.Yes:
+            try:
+                self.session.restore(newest)
+            except (ScenarioError, OSError) as exc:
+                self.tell(self.tr("Cannot restore"), str(exc))
+                return False
+            return True
+        for p in found:
+            for f in (p, p.with_suffix(".json")):
+                f.unlink(missing_ok=True)
+        return False
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About PodPath"),
+                          self.tr("PodPath makes Kubernetes Service networking visible: build a cluster, press play "
+                                  "and watch every request take its real path."))
+
     # -- persistence ------------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.save_layout(self._settings())
+        self.session.stop()
+        self.session.discard_recovery()
+        event.accept()
+
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

@@ -1,0 +1,92 @@
+"""Interactive items: invisible hit-test boxes over the static layer, one per box or pod of the picture.
+
+They paint nothing (``ItemHasNoContents``) until they are selected, hovered or dragged, so thousands of them
+cost nothing per frame; the static layer draws the cluster. Items hold an ObjectRef (or a pod key), never a
+model object.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+
+from core.model import ObjectRef
+from desktop.canvas.picture import HANDLE, MOVABLE_KINDS
+from desktop.canvas.render import TITLE_PX, draw_box_outline, font
+
+Flag = QGraphicsItem.GraphicsItemFlag
+
+
+class HitItem(QGraphicsRectItem):
+    """One box of the picture. ``ref`` is what selecting it selects; ``doc_ref`` the document object edited
+    (the Service of a load balancer; None for a simulated pod)."""
+
+    def __init__(self, ref: ObjectRef, kind: str, rect: QRectF, *, doc_ref: ObjectRef | None, movable: bool,
+                 connectable: bool, key: tuple[str, str] | None = None, title: str = ""):
+        super().__init__(QRectF(0, 0, rect.width(), rect.height()))
+        self.ref = ref
+        self.kind = kind
+        self.doc_ref = doc_ref
+        self.key = key
+        self.title = title
+        self.connectable = connectable
+        self.home = rect.topLeft()  # where the picture put it; a drag ends somewhere else
+        self.setPos(rect.topLeft())
+        self.setFlag(Flag.ItemIsSelectable, True)
+        self.setFlag(Flag.ItemIsMovable, movable)
+        self.setFlag(Flag.ItemIsFocusable, False)
+        self.setFlag(Flag.ItemHasNoContents, True)
+        self.setPen(Qt.PenStyle.NoPen)
+        self.setAcceptHoverEvents(False)
+        self.setZValue(1 if key is not None else 2 if kind != "node" else 0)
+        self.highlight = QColor("#0072B2")
+        self._dragging = False
+
+    def set_box(self, rect: QRectF, title: str) -> None:
+        if self.rect().size() != rect.size():
+            self.setRect(QRectF(0, 0, rect.width(), rect.height()))
+        self.home = rect.topLeft()
+        self.title = title
+        if self.pos() != rect.topLeft():
+            self.setPos(rect.topLeft())
+
+    def handle_rect(self) -> QRectF:
+        r = self.rect()
+        return QRectF(r.right() - HANDLE / 2 - 4, r.center().y() - HANDLE / 2 - 4, HANDLE + 8, HANDLE + 8)
+
+    def shape_rect(self) -> QRectF:
+        return self.rect().adjusted(0, 0, HANDLE / 2 + 4, 0) if self.connectable else self.rect()
+
+    def boundingRect(self) -> QRectF:
+        return self.shape_rect().adjusted(-6, -6, 6, 6)
+
+    def _refresh_contents(self) -> None:
+        self.setFlag(Flag.ItemHasNoContents, not (self.isSelected() or self._dragging))
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._refresh_contents()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            dragging = self.pos() != self.home
+            if dragging != self._dragging:
+                self._dragging = dragging
+                self._refresh_contents()
+        return super().itemChange(change, value)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        lod = painter.worldTransform().m11()
+        draw_box_outline(painter, self.rect(), self.highlight, lod)
+        if self._dragging:
+            fill = QColor(self.highlight)
+            fill.setAlpha(40)
+            painter.fillRect(self.rect(), fill)
+            painter.setFont(font(TITLE_PX, True))
+            painter.setPen(self.highlight)
+            painter.drawText(self.rect().adjusted(10, 6, -6, -6), Qt.AlignmentFlag.AlignLeft, self.title)
+
+
+def is_movable(kind: str, ref: ObjectRef, bare_pod: bool) -> bool:
+    if kind == "pod":
+        return bare_pod
+    return ref.kind in MOVABLE_KINDS and kind not in ("lb", "zone")

@@ -1,0 +1,551 @@
+"""The picture of a cluster: where every box, pod and edge goes, computed from the model and a cluster state.
+
+Pure data (Qt only for QRectF/QPointF): the static layer paints it, the scene makes hit-test items from it,
+and the live view asks it for anchors. Layout rules, as an engineer draws a cluster:
+
+* inside a cluster boundary: the workloads' badges on top, then one row of nodes per zone (wrapped at
+  ``NODES_PER_ROW``), each node a container of its pods; then the Services; then Ingresses and
+  IngressClasses;
+* outside the boundary, on the left: external Clients, and a load balancer per LoadBalancer Service;
+* a ``podpath.dev/position`` annotation ("x,y", the box's top-left) overrides the automatic place of a
+  top-level object; positions are written only when the user moves something.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF
+
+from core.model import ClusterModel, ObjectRef
+from core.scenario.kinds import ANN_POSITION, object_ref
+from core.scenario.targets import parse_target
+from core.state import ClusterState
+
+POD_W, POD_H, POD_GAP = 176.0, 42.0, 8.0
+NODE_PAD, NODE_HEADER, NODE_MIN_W, NODE_MIN_H, NODE_GAP = 12.0, 78.0, 240.0, 150.0, 44.0
+ZONE_LABEL_H, ZONE_GAP = 34.0, 40.0
+NODES_PER_ROW = 10
+BADGE_W, BADGE_H = 210.0, 46.0
+SERVICE_W, SERVICE_H = 236.0, 82.0
+INGRESS_W, INGRESS_H = 236.0, 74.0
+CLIENT_W, CLIENT_H = 170.0, 58.0
+LB_W, LB_H = 200.0, 64.0
+TRAFFIC_W, TRAFFIC_H = 150.0, 30.0
+GAP = 24.0
+MARGIN = 40.0
+ROW_GAP = 70.0
+HANDLE = 18.0  # the connection handle at a connectable box's right edge
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+# kinds whose position the user can store (top-level boxes that are document objects)
+MOVABLE_KINDS = ("Node", *WORKLOAD_KINDS, "Service", "Ingress", "IngressClass", "Client", "Pod", "Traffic")
+
+
+def lb_ref(namespace: str, name: str) -> ObjectRef:
+    """The external load balancer of a LoadBalancer Service (not a document object)."""
+    return ObjectRef("LoadBalancer", namespace, name)
+
+
+@dataclass
+class Box:
+    ref: ObjectRef  # for a load balancer: lb_ref(...)
+    kind: str  # "node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic", "zone"
+    rect: QRectF
+    title: str
+    lines: list[str] = field(default_factory=list)
+    status: str = ""  # style.STATUS key, or ""
+    colour: int = -1  # endpoint_style index (workloads and their pods), -1 none
+    doc_ref: ObjectRef | None = None  # the document object this box edits (the Service of an LB)
+    connectable: bool = False
+
+
+@dataclass
+class PodBox:
+    key: tuple[str, str]
+    ref: ObjectRef  # ObjectRef("Pod", ns, name); a bare Pod's is its document ref
+    rect: QRectF
+    name: str
+    ip: str
+    status: str  # "ready", "pending", "not_ready", "terminating"
+    phase: str
+    node: str
+    owner: ObjectRef | None
+    colour: int = -1
+    bare: bool = False  # a Pod object of the document (movable onto a node)
+    client: bool = False  # an internal Client drawn as a pod of its node
+
+
+@dataclass
+class Edge:
+    src: ObjectRef
+    dst: ObjectRef | tuple[str, str]
+    p1: QPointF
+    p2: QPointF
+    style: str  # "selector", "backend", "controller", "traffic", "lb"
+    label: str = ""
+    via: tuple[QPointF, ...] = ()  # bends between p1 and p2
+
+    def points(self) -> list[QPointF]:
+        return [self.p1, *self.via, self.p2]
+
+
+@dataclass
+class Picture:
+    boxes: dict[ObjectRef, Box] = field(default_factory=dict)
+    pods: dict[tuple[str, str], PodBox] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    cluster_rect: QRectF = field(default_factory=QRectF)
+    zones: list[Box] = field(default_factory=list)
+    bounds: QRectF = field(default_factory=QRectF)
+
+    def anchor(self, ref: ObjectRef | tuple[str, str]) -> QPointF | None:
+        if isinstance(ref, tuple) and not isinstance(ref, ObjectRef):
+            pod = self.pods.get(ref)
+            return pod.rect.center() if pod else None
+        box = self.boxes.get(ref)
+        if box is not None:
+            return box.rect.center()
+        if ref.kind == "Pod":
+            pod = self.pods.get((ref.namespace, ref.name))
+            if pod is not None:
+                return pod.rect.center()
+        return None
+
+
+def parse_position(raw: dict) -> QPointF | None:
+    meta = raw.get("metadata")
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    text = ann.get(ANN_POSITION) if isinstance(ann, dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return QPointF(x, y)
+
+
+def format_position(point: QPointF) -> str:
+    return f"{round(point.x())},{round(point.y())}"
+
+
+def _matches(selector: dict[str, str] | None, labels: dict[str, str]) -> bool:
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+def pod_status(pod) -> str:
+    if pod.deletion_timestamp is not None:
+        return "terminating"
+    if pod.ready:
+        return "ready"
+    if pod.phase == "Running":
+        return "not_ready"
+    return "pending"
+
+
+def node_status(node) -> str:
+    if node.ready != "True":
+        return "not_ready"
+    if node.unschedulable:
+        return "cordoned"
+    return "ready"
+
+
+def build_picture(objects: list[dict], model: ClusterModel | None, state: ClusterState | None) -> Picture:
+    """Lay out the cluster. ``objects`` are the document's raw objects (for stored positions and for what
+    the model could not build); ``state`` gives nodes' IPs and the pods as a simulation placed them."""
+    pic = Picture()
+    stored: dict[ObjectRef, QPointF] = {}
+    for raw in objects:
+        pos = parse_position(raw)
+        if pos is not None:
+            stored[object_ref(raw)] = pos
+    model = model or ClusterModel()
+    workload_index = {w.ref: i for i, w in enumerate(model.workloads)}
+    bare = {(p.namespace, p.name) for p in model.pods}
+
+    # -- pods per node ------------------------------------------------------------------------------------
+    pods_by_node: dict[str, list] = {n.name: [] for n in model.nodes}
+    pending: list = []
+    pod_states = list(state.pods.values()) if state is not None else []
+    for p in sorted(pod_states, key=lambda p: (p.owner or ("", "", ""), p.namespace, p.name)):
+        if p.node in pods_by_node:
+            pods_by_node[p.node].append(p)
+        else:
+            pending.append(p)
+    internal_clients: dict[str, list] = {}
+    for c in model.clients:
+        if c.location == "internal" and c.node in pods_by_node:
+            internal_clients.setdefault(c.node, []).append(c)
+    most = max([len(v) + len(internal_clients.get(k, ())) for k, v in pods_by_node.items()] + [1])
+    cols = 1 if most <= 4 else 2 if most <= 10 else min(8, math.ceil(math.sqrt(most / 1.6)))
+    node_w = max(NODE_MIN_W, cols * (POD_W + POD_GAP) - POD_GAP + 2 * NODE_PAD)
+
+    def node_h(name: str) -> float:
+        n = len(pods_by_node.get(name, ())) + len(internal_clients.get(name, ()))
+        rows = math.ceil(n / cols) if n else 0
+        return max(NODE_MIN_H, NODE_HEADER + rows * (POD_H + POD_GAP) + NODE_PAD)
+
+    # -- nodes in zone rows -------------------------------------------------------------------------------
+    zones: dict[str, list] = {}
+    for n in model.nodes:
+        zones.setdefault(n.zone or "", []).append(n)
+    order = sorted(zones, key=lambda z: (z == "", z))
+    has_workloads = bool(model.workloads)
+    y = MARGIN + (BADGE_H + ROW_GAP if has_workloads else 0.0)
+    x0 = MARGIN
+    node_rects: dict[str, QRectF] = {}
+    width = 0.0
+    side_by_side = len(model.nodes) <= NODES_PER_ROW  # a small cluster: zones next to each other
+    band_top, band_h, x = y, 0.0, x0
+    for zone in order:
+        members = zones[zone]
+        if side_by_side:
+            zy = band_top + ZONE_LABEL_H
+            for i, n in enumerate(members):
+                node_rects[n.name] = QRectF(x + i * (node_w + NODE_GAP), zy, node_w, node_h(n.name))
+            band_h = max(band_h, ZONE_LABEL_H + max(node_h(n.name) for n in members))
+            x += len(members) * (node_w + NODE_GAP) + ZONE_GAP
+            width = max(width, x - x0 - NODE_GAP - ZONE_GAP)
+            continue
+        y += ZONE_LABEL_H
+        for start in range(0, len(members), NODES_PER_ROW):
+            row = members[start:start + NODES_PER_ROW]
+            h = max(node_h(n.name) for n in row)
+            for i, n in enumerate(row):
+                node_rects[n.name] = QRectF(x0 + i * (node_w + NODE_GAP), y, node_w, node_h(n.name))
+            width = max(width, len(row) * (node_w + NODE_GAP) - NODE_GAP)
+            y += h + NODE_GAP
+        y += ZONE_GAP - NODE_GAP
+    if side_by_side:
+        y = band_top + band_h + ZONE_GAP
+    if len(zones) > 1 or (order and order[0]):
+        for zone in order:
+            pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or "(no zone)"))
+    nodes_bottom = y
+    n_services = sum(1 for s in model.services if not s.implicit)
+    width = max(width, min(max(n_services, 3), 6) * (SERVICE_W + GAP) - GAP)
+    for n in model.nodes:
+        rect = node_rects[n.name]
+        if n.ref in stored:
+            rect.moveTopLeft(stored[n.ref])
+        ns = state.nodes.get(n.name) if state is not None else None
+        ip = ns.ip if ns else (n.internal_ip or "")
+        cidr = ns.pod_cidr if ns else (n.pod_cidr or "")
+        status = node_status(ns) if ns else "ready"
+        state_text = {"ready": "Ready", "not_ready": "NotReady", "cordoned": "Ready,SchedulingDisabled"}[status]
+        if ns is not None and ns.ready == "Unknown":
+            state_text = "Unknown"
+        pic.boxes[n.ref] = Box(n.ref, "node", rect, n.name, [ip, cidr, state_text], status, connectable=False)
+    for zone_box in pic.zones:  # zone rules follow the nodes
+        rects = [pic.boxes[n.ref].rect for n in zones[zone_box.ref.name]]
+        top = min(r.top() for r in rects) - ZONE_LABEL_H
+        bottom = max(r.bottom() for r in rects)
+        zone_box.rect = QRectF(min(r.left() for r in rects) - 14, top, 6, bottom - top)
+
+    # -- pods inside their nodes ----------------------------------------------------------------------------
+    for name, plist in pods_by_node.items():
+        rect = pic.boxes[ObjectRef("Node", "", name)].rect
+        cells = [("pod", p) for p in plist] + [("client", c) for c in internal_clients.get(name, ())]
+        for i, (what, p) in enumerate(cells):
+            r, c = divmod(i, cols)
+            cell = QRectF(rect.left() + NODE_PAD + c * (POD_W + POD_GAP), rect.top() + NODE_HEADER + r * (POD_H + POD_GAP),
+                          POD_W, POD_H)
+            if what == "client":
+                ref = ObjectRef("Client", "", p.name)
+                pic.pods[("", f"client:{p.name}")] = PodBox(("", f"client:{p.name}"), ref, cell, p.name,
+                                                            p.ip or "", "ready", "Running", name, None, client=True)
+                continue
+            owner = ObjectRef(*p.owner) if p.owner else None
+            pic.pods[p.key] = PodBox(p.key, ObjectRef("Pod", p.namespace, p.name), cell, p.name, p.ip or "",
+                                     pod_status(p), p.phase, name, owner, workload_index.get(owner, -1),
+                                     bare=p.key in bare)
+
+    # -- workload badges on top ---------------------------------------------------------------------------------
+    def mean_x(keys_x: list[float], default: float) -> float:
+        return sum(keys_x) / len(keys_x) if keys_x else default
+
+    pods_of: dict[ObjectRef, list[PodBox]] = {}
+    for pb in pic.pods.values():
+        if pb.owner is not None:
+            pods_of.setdefault(pb.owner, []).append(pb)
+    wl = sorted(model.workloads, key=lambda w: mean_x([p.rect.center().x() for p in pods_of.get(w.ref, [])], 1e9))
+    _row(pic, [(w.ref, BADGE_W, BADGE_H) for w in wl], MARGIN, MARGIN, width, stored, "workload",
+         lambda w: _workload_box(w, model, pods_of))
+
+    # -- pending pods (no node) under the nodes -------------------------------------------------------------------
+    y = nodes_bottom
+    if pending:
+        per_row = max(1, int(width // (POD_W + POD_GAP)))
+        for i, p in enumerate(pending):
+            r, c = divmod(i, per_row)
+            cell = QRectF(MARGIN + c * (POD_W + POD_GAP), y + r * (POD_H + POD_GAP), POD_W, POD_H)
+            owner = ObjectRef(*p.owner) if p.owner else None
+            pic.pods[p.key] = PodBox(p.key, ObjectRef("Pod", p.namespace, p.name), cell, p.name, "", pod_status(p),
+                                     p.phase, "", owner, workload_index.get(owner, -1), bare=p.key in bare)
+        y += math.ceil(len(pending) / per_row) * (POD_H + POD_GAP) + ROW_GAP - POD_GAP
+        pods_of = {}
+        for pb in pic.pods.values():
+            if pb.owner is not None:
+                pods_of.setdefault(pb.owner, []).append(pb)
+    else:
+        y += ROW_GAP - ZONE_GAP
+
+    # -- services under the nodes, ordered by where their pods are ------------------------------------------------------
+    services = [s for s in model.services if not s.implicit]
+    sel_pods: dict[ObjectRef, list[PodBox]] = {}
+    for s in services:
+        sel_pods[s.ref] = [pb for pb in pic.pods.values() if not pb.client and pb.key[0] == s.namespace
+                           and _matches(s.selector, _labels(state, pb.key))]
+    services.sort(key=lambda s: mean_x([p.rect.center().x() for p in sel_pods[s.ref]], 1e9))
+    svc_by_ref = {s.ref: s for s in services}
+    svc_top = y
+    y = _row(pic, [(s.ref, SERVICE_W, SERVICE_H) for s in services], MARGIN, y, width, stored, "service",
+             lambda r: _service_box(svc_by_ref[r]))
+
+    # -- ingresses and ingress classes ----------------------------------------------------------------------------
+    items = [(i.ref, INGRESS_W, INGRESS_H) for i in model.ingresses]
+    items += [(ObjectRef("IngressClass", "", c.name), INGRESS_W, INGRESS_H) for c in model.ingress_classes]
+    y = _row(pic, items, MARGIN, y + (ROW_GAP - GAP if services else 0), width, stored, "ingress",
+             lambda r: _ingress_box(r, model))
+    in_cluster = [b.rect for b in pic.boxes.values()] + [p.rect for p in pic.pods.values()] + [z.rect for z in pic.zones]
+    cluster = QRectF(0, 0, width + 2 * MARGIN, max(y, nodes_bottom) + MARGIN - GAP)
+    for r in in_cluster:
+        cluster = cluster.united(r.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+    pic.cluster_rect = cluster
+
+    # -- outside: load balancers, then clients further left ----------------------------------------------------------
+    lbs = [s for s in services if s.type == "LoadBalancer"]
+    col = cluster.left() - 90 - max(LB_W, CLIENT_W)
+    svc_bottom = max([pic.boxes[s.ref].rect.bottom() for s in services] + [svc_top])
+    for i, s in enumerate(lbs):
+        svc_rect = pic.boxes[s.ref].rect
+        ref = lb_ref(s.namespace, s.name)
+        rect = QRectF(col, svc_top + i * (LB_H + GAP), LB_W, LB_H)
+        ip = s.load_balancer_ip or "<pending>"
+        ports = ", ".join(str(p.port) for p in s.ports)
+        pic.boxes[ref] = Box(ref, "lb", rect, f"LB {s.name}", [f"{ip}:{ports}" if ports else ip],
+                             doc_ref=s.ref)
+        # routed under the Services row: out of the LB, down, along, up into the Service
+        p1 = QPointF(rect.right(), rect.center().y())
+        bend_x = cluster.left() - 40 + i * 8
+        below = svc_bottom + 14 + i * 8
+        via = (QPointF(bend_x, p1.y()), QPointF(bend_x, below), QPointF(svc_rect.center().x() + i * 6, below))
+        label = ", ".join(f"{p.port}→:{p.node_port}" for p in s.ports if p.node_port)
+        pic.edges.append(Edge(ref, s.ref, p1, QPointF(svc_rect.center().x() + i * 6, svc_rect.bottom()), "lb",
+                              label, via))
+    external = [c for c in model.clients if not (c.location == "internal" and c.node in pods_by_node)]
+    nodes_top = min([b.rect.top() for b in pic.boxes.values() if b.kind == "node"] + [cluster.top() + MARGIN])
+    for i, c in enumerate(external):
+        ref = ObjectRef("Client", "", c.name)
+        rect = QRectF(col + (max(LB_W, CLIENT_W) - CLIENT_W) / 2, nodes_top + i * (CLIENT_H + 50), CLIENT_W, CLIENT_H)
+        if ref in stored:
+            rect.moveTopLeft(stored[ref])
+        where = c.ip or ("in " + c.node if c.node else "")
+        pic.boxes[ref] = Box(ref, "client", rect, c.name, [where] if where else [], connectable=True)
+
+    # -- edges -------------------------------------------------------------------------------------------------
+    for s in services:
+        svc = pic.boxes[s.ref]
+        by_node: dict[str, list[PodBox]] = {}
+        for pb in sel_pods[s.ref]:
+            by_node.setdefault(pb.node, []).append(pb)
+        for node, pbs in by_node.items():
+            if len(pbs) <= 3 or not node:
+                for pb in pbs:
+                    pic.edges.append(Edge(s.ref, pb.key, _top(svc.rect), _bottom(pb.rect), "selector"))
+            else:
+                nrect = pic.boxes[ObjectRef("Node", "", node)].rect
+                pic.edges.append(Edge(s.ref, ObjectRef("Node", "", node), _top(svc.rect), _bottom(nrect), "selector",
+                                      f"×{len(pbs)}"))
+    services_by_name = {(s.namespace, s.name): s for s in services}
+    for ing in model.ingresses:
+        ibox = pic.boxes[ing.ref]
+        backends = [p.backend for r in ing.rules for p in r.paths]
+        if ing.default_backend:
+            backends.append(ing.default_backend)
+        seen = set()
+        for b in backends:
+            svc = services_by_name.get((ing.namespace, b.service_name))
+            if svc is None or svc.ref in seen:
+                continue
+            seen.add(svc.ref)
+            pic.edges.append(Edge(ing.ref, svc.ref, _top(ibox.rect), _bottom(pic.boxes[svc.ref].rect), "backend"))
+    ctrl = _controller(model)
+    if ctrl is not None:
+        cls_ref, ctrl_svc = ctrl
+        for ing in model.ingresses:
+            if cls_ref in pic.boxes:
+                a, b = pic.boxes[ing.ref].rect, pic.boxes[cls_ref].rect
+                pic.edges.append(Edge(ing.ref, cls_ref, _right(a), _left(b), "controller"))
+        if ctrl_svc is not None and cls_ref in pic.boxes and ctrl_svc.ref in pic.boxes:
+            pic.edges.append(Edge(cls_ref, ctrl_svc.ref, _top(pic.boxes[cls_ref].rect),
+                                  _bottom(pic.boxes[ctrl_svc.ref].rect), "controller"))
+    _traffic(pic, model, services_by_name, state)
+    bounds = QRectF(cluster)
+    for box in pic.boxes.values():
+        bounds = bounds.united(box.rect)
+    pic.bounds = bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    return pic
+
+
+def _labels(state: ClusterState | None, key: tuple[str, str]) -> dict[str, str]:
+    if state is None:
+        return {}
+    pod = state.pods.get(key)
+    return pod.labels if pod else {}
+
+
+def _top(r: QRectF) -> QPointF:
+    return QPointF(r.center().x(), r.top())
+
+
+def _bottom(r: QRectF) -> QPointF:
+    return QPointF(r.center().x(), r.bottom())
+
+
+def _left(r: QRectF) -> QPointF:
+    return QPointF(r.left(), r.center().y())
+
+
+def _right(r: QRectF) -> QPointF:
+    return QPointF(r.right(), r.center().y())
+
+
+def _row(pic: Picture, items: list, x0: float, y: float, width: float, stored: dict, kind: str, make) -> float:
+    """Place boxes left to right from (x0, y), wrapping at ``width``; returns the y under the row."""
+    x, row_h = x0, 0.0
+    placed_any = False
+    for ref, w, h in items:
+        if x > x0 and x + w > x0 + width:
+            x, y = x0, y + row_h + GAP
+            row_h = 0.0
+        rect = QRectF(x, y, w, h)
+        if ref in stored:
+            rect.moveTopLeft(stored[ref])
+        else:
+            x += w + GAP
+            row_h = max(row_h, h)
+            placed_any = True
+        box = make(ref)
+        box.rect = rect
+        box.kind = box.kind or kind
+        pic.boxes[ref] = box
+    return y + row_h + (ROW_GAP if placed_any else 0.0)
+
+
+def _workload_box(ref: ObjectRef, model: ClusterModel, pods_of: dict) -> Box:
+    w = next(w for w in model.workloads if w.ref == ref)
+    pods = pods_of.get(ref, [])
+    ready = sum(p.status == "ready" for p in pods)
+    want = len(pods) if w.kind == "DaemonSet" else w.replicas
+    idx = next(i for i, x in enumerate(model.workloads) if x.ref == ref)
+    title = f"{w.kind} {w.name}"
+    return Box(ref, "workload", QRectF(), title, [f"{ready}/{want} ready"], colour=idx)
+
+
+def _service_box(s) -> Box:
+    """Name; type and ClusterIP; ports (port→targetPort, and the nodePort where there is one)."""
+    if s.type == "ExternalName":
+        kind, ip = "ExternalName", s.external_name or ""
+    else:
+        kind = "headless" if s.headless else s.type
+        ip = "ClusterIP: None" if s.headless else (s.cluster_ip or "")
+    ports = []
+    for p in s.ports:
+        text = f"{p.port}→{p.effective_target_port}"
+        if p.node_port:
+            text += f" :{p.node_port}"
+        ports.append(text)
+    return Box(s.ref, "service", QRectF(), s.name, [f"{kind} · {ip}".strip(" ·"), ", ".join(ports)],
+               connectable=True)
+
+
+def _ingress_box(ref: ObjectRef, model: ClusterModel) -> Box:
+    if ref.kind == "Ingress":
+        ing = next(i for i in model.ingresses if i.ref == ref)
+        hosts = sorted({r.host or "*" for r in ing.rules})
+        line = ", ".join(hosts) if hosts else "(no rules)"
+        return Box(ref, "ingress", QRectF(), f"Ingress {ref.name}", [line, f"class: {ing.class_name or 'default'}"],
+                   connectable=True)
+    cls = next(c for c in model.ingress_classes if c.name == ref.name)
+    return Box(ref, "ingressclass", QRectF(), f"IngressClass {ref.name}",
+               [cls.controller + (" (default)" if cls.is_default else "")])
+
+
+def _controller(model: ClusterModel):
+    if not model.ingress_classes:
+        return None
+    try:
+        from core.dataplane.targets import find_ingress_controller  # noqa: PLC0415  (optional layer)
+    except ImportError:
+        return None
+    info = find_ingress_controller(model)
+    cls = next((c for c in model.ingress_classes if c.is_default), model.ingress_classes[0])
+    return ObjectRef("IngressClass", "", cls.name), (info.service if info else None)
+
+
+def _traffic(pic: Picture, model: ClusterModel, services: dict, state: ClusterState | None) -> None:
+    """A Traffic edge from its client to what its target names; its label box sits on the edge."""
+    node_ips = {}
+    if state is not None:
+        node_ips = {n.ip: n.spec.ref for n in state.nodes.values()}
+    cluster_ips = {s.cluster_ip: s for s in services.values() if s.cluster_ip}
+    lb_ips = {s.load_balancer_ip: s for s in services.values() if s.load_balancer_ip}
+    hosts = {}
+    for ing in model.ingresses:
+        for r in ing.rules:
+            if r.host:
+                hosts[r.host] = ing.ref
+    counts: dict[ObjectRef, int] = {}
+    for t in model.traffic:
+        src = pic.boxes.get(ObjectRef("Client", "", t.client))
+        src_rect = src.rect if src else None
+        if src_rect is None:
+            pod = pic.pods.get(("", f"client:{t.client}"))
+            src_rect = pod.rect if pod else None
+        if src_rect is None:
+            continue
+        dst: ObjectRef | None = None
+        try:
+            target = parse_target(t.target)
+        except ValueError:
+            target = None
+        if target is not None:
+            if target.kind == "host" and target.host in hosts:
+                dst = hosts[target.host]
+            elif target.service is not None and target.service in services:
+                dst = services[target.service].ref
+            elif target.kind == "ip":
+                if target.host in lb_ips:
+                    s = lb_ips[target.host]
+                    dst = lb_ref(s.namespace, s.name)
+                elif target.host in cluster_ips:
+                    dst = cluster_ips[target.host].ref
+                elif target.host in node_ips:
+                    dst = node_ips[target.host]
+        if dst is not None and dst.kind == "Ingress":
+            # external requests to an Ingress host enter through the controller's load balancer
+            ctrl = _controller(model)
+            client = next((c for c in model.clients if c.name == t.client), None)
+            if ctrl and ctrl[1] is not None and client is not None and client.location == "external":
+                lb = lb_ref(ctrl[1].namespace, ctrl[1].name)
+                if lb in pic.boxes:
+                    dst = lb
+        ref = ObjectRef("Traffic", "", t.name)
+        dst_rect = pic.boxes[dst].rect if dst in pic.boxes else None
+        p1 = QPointF(src_rect.right(), src_rect.center().y())
+        p2 = QPointF(dst_rect.left(), dst_rect.center().y()) if dst_rect is not None else p1 + QPointF(120, 0)
+        if dst_rect is not None and dst_rect.left() < p1.x():
+            p2 = _top(dst_rect) if dst_rect.top() > p1.y() else _bottom(dst_rect)
+        n = counts.get(dst or ref, 0)
+        counts[dst or ref] = n + 1
+        mid = (p1 + p2) / 2 + QPointF(0, n * (TRAFFIC_H + 6))
+        label = f"{t.name} · {t.rate:g}/s"
+        rect = QRectF(mid.x() - TRAFFIC_W / 2, mid.y() - TRAFFIC_H / 2, TRAFFIC_W, TRAFFIC_H)
+        pic.boxes[ref] = Box(ref, "traffic", rect, label, [t.target])
+        pic.edges.append(Edge(ObjectRef("Client", "", t.client), dst or ref, p1, p2, "traffic", ""))

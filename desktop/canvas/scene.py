@@ -1,0 +1,415 @@
+"""ClusterScene: the canvas's scene — follows the session's document, draws the cluster as a cached static
+layer, keeps invisible items for hit-testing, selection and drag.
+
+Contract for the live view (also on /work/notes/board.md):
+
+* ``apply_cluster_state(state: core.state.ClusterState)`` — redraw runtime facts from a running
+  Simulation's state (node conditions and cordons, pods created / deleted / moved with new IPs and phases).
+  The scene keeps showing that state until ``clear_cluster_state()``; document edits re-lay it out.
+* ``anchor(ref) -> QPointF | None`` — the scene point of a Client, load balancer (``lb_ref(ns, name)``,
+  kind "LoadBalancer"), Node, Pod (``ObjectRef("Pod", ns, name)`` or the pod key ``(ns, name)``), Service,
+  Ingress, IngressClass or workload.
+* ``item_for_ref(ref)`` — the hit item of that object (None if not drawn).
+* ``context_actions_provider``: ``callable(ref) -> list[QAction]`` (or None) — extra actions for a right-click
+  on an object; also the signal ``context_menu_requested(ref, QPoint screen_pos)``.
+* ``picture_changed`` — emitted after every re-layout (anchors may have moved).
+
+Without a live state the scene shows the cluster as a core Simulation settles it (pods scheduled and Ready),
+the same way ``podpath route --to`` settles before a what-if.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent, QMenu
+
+from core.model import ClusterModel, ObjectRef
+from core.scenario.build import build_model
+from core.scenario.document import Document, Entry
+from core.scenario.errors import ScenarioError
+from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
+from core.state import ClusterState
+from desktop.canvas.items import HitItem, is_movable
+from desktop.canvas.picture import Picture, build_picture
+from desktop.canvas.render import Renderer
+from desktop.canvas.static_layer import StaticLayer
+from desktop.style import LIGHT, Theme
+
+SETTLE_LIMIT = 300.0
+PLACEMENT_KINDS = ("Node", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Simulation",
+                   "KubeSchedulerConfiguration", "ClusterConfiguration", "Client")
+
+
+def settle(model: ClusterModel) -> ClusterState:
+    """The cluster as a Simulation settles it without traffic or timeline: every pod scheduled and Ready
+    (or stuck Pending), every kube-proxy synced — as ``podpath route --to`` settles."""
+    from core.engine import Simulation  # noqa: PLC0415  (the first frame does not need the engine)
+
+    quiet = copy.copy(model)
+    quiet.timeline = []
+    quiet.traffic = []
+    sim = Simulation(quiet, dataplane=False)
+    while sim.time < SETTLE_LIMIT:
+        sim.step(1.0)
+        pods = sim.state.pods.values()
+        moving = [p for p in pods if p.deletion_timestamp is None and p.node is not None and not p.ready]
+        if not moving and sim.time >= 5.0:
+            break
+    return sim.state
+
+
+def _placement_key(objects: list[dict]) -> str:
+    """What pod placement depends on: nodes, workloads, pods, scheduler/cluster config (positions aside)."""
+    keep = []
+    for raw in objects:
+        if raw.get("kind") in PLACEMENT_KINDS:
+            raw = copy.deepcopy(raw)
+            ann = (raw.get("metadata") or {}).get("annotations")
+            if isinstance(ann, dict):
+                ann.pop(ANN_POSITION, None)
+            keep.append(raw)
+    return json.dumps(keep, sort_keys=True, default=str)
+
+
+class ClusterScene(QGraphicsScene):
+    picture_changed = Signal()  # the picture was re-laid out (anchors may have moved)
+    context_menu_requested = Signal(object, QPoint)  # (ObjectRef, screen position) of a right-click
+    connect_requested = Signal(object, object)  # (source ref, target ref): a drag from a connection handle
+    moved = Signal(dict, bool)  # {ObjectRef: (x, y)} new top-left corners, nudge (arrow keys)
+    pod_dropped_on_node = Signal(object, str)  # (Pod ref, node name)
+    refused = Signal(str)  # an interaction that could not be done, and why (for the status bar)
+
+    def __init__(self, session=None, parent=None, theme: Theme = LIGHT):
+        super().__init__(parent)
+        self.session = session
+        self.renderer = Renderer(theme)
+        self.layer = StaticLayer(self.renderer)
+        self.addItem(self.layer)
+        self.picture = Picture()
+        self.model: ClusterModel | None = None
+        self.state: ClusterState | None = None  # the settled state
+        self.live_state: ClusterState | None = None
+        self._placement: str | None = None
+        self._items: dict[object, HitItem] = {}
+        self.context_actions_provider: Callable[[ObjectRef], list[QAction]] | None = None
+        self._connect: _ConnectInteraction | None = None
+        self._syncing = False
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        if session is not None:
+            session.document_replaced.connect(self._on_document_replaced)
+            session.document_changed.connect(self.rebuild)
+
+    # -- theme ------------------------------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        self.renderer.theme = theme
+        self.setBackgroundBrush(QColor(theme.background))
+        for item in self._items.values():
+            item.highlight = QColor(theme.selection)
+        self.layer.invalidate()
+
+    # -- following the document --------------------------------------------------------------------------
+    def _on_document_replaced(self) -> None:
+        self._placement = None
+        self.live_state = None
+        self.rebuild()
+
+    def _model_for(self, doc: Document) -> ClusterModel | None:
+        if self.session is not None and self.session.model is not None:
+            return self.session.model
+        # errors: draw what builds without the objects in error, else the last good model
+        diags = self.session.diagnostics if self.session is not None else []
+        bad = {d.object for d in diags if d.is_error and d.object}
+        keep = Document(filename=doc.filename)
+        for raw in doc:
+            if ref_label(object_ref(raw)) not in bad:
+                keep.entries.append(Entry(copy.deepcopy(raw)))
+        try:
+            return build_model(keep)[0]
+        except ScenarioError:
+            return self.model
+        except Exception:
+            return self.model
+
+    def rebuild(self) -> None:
+        """Re-lay out from the session's document (settling again only when placement inputs changed)."""
+        if self.session is None:
+            return
+        doc = self.session.document
+        objects = doc.objects()
+        model = self._model_for(doc) if len(doc) else ClusterModel()
+        key = _placement_key(objects)
+        if model is not None and (key != self._placement or self.state is None):
+            try:
+                self.state = settle(model)
+            except Exception:  # a simulation that cannot start still leaves the static picture
+                self.state = None
+            self._placement = key
+        self.model = model
+        self._relayout(objects)
+
+    def _relayout(self, objects: list[dict] | None = None) -> None:
+        if objects is None:
+            objects = self.session.document.objects() if self.session is not None else []
+        state = self.live_state or self.state
+        self.picture = build_picture(objects, self.model, state)
+        self.layer.set_picture(self.picture)
+        self._sync_items(objects)
+        self.setSceneRect(self.picture.bounds)
+        self.picture_changed.emit()
+
+    # -- live view contract ---------------------------------------------------------------------------------
+    def apply_cluster_state(self, state: ClusterState) -> None:
+        """Show a running simulation's state (node conditions, cordons, pods with their IPs and phases)."""
+        self.live_state = state
+        self._relayout()
+
+    def clear_cluster_state(self) -> None:
+        """Back to the settled picture of the document."""
+        self.live_state = None
+        self._relayout()
+
+    def anchor(self, ref) -> QPointF | None:
+        return self.picture.anchor(ref)
+
+    def item_for_ref(self, ref) -> HitItem | None:
+        if isinstance(ref, ObjectRef) and ref.kind == "Pod" and ref not in self._items:
+            return self._items.get((ref.namespace, ref.name))
+        return self._items.get(ref)
+
+    # -- hit items -------------------------------------------------------------------------------------------
+    def _sync_items(self, objects: list[dict]) -> None:
+        in_doc = {object_ref(o) for o in objects}
+        selected = {it.ref for it in self._items.values() if it.isSelected()}
+        wanted: dict[object, tuple] = {}
+        for ref, box in self.picture.boxes.items():
+            doc_ref = box.doc_ref or (ref if ref in in_doc else None)
+            wanted[ref] = (ref, box.kind, box.rect, doc_ref, is_movable(box.kind, ref, False) and doc_ref == ref,
+                           box.connectable, None, box.title)
+        for key, pb in self.picture.pods.items():
+            doc_ref = pb.ref if pb.ref in in_doc else None
+            wanted[key] = (pb.ref, "pod", pb.rect, doc_ref, pb.bare and doc_ref is not None, False, key, pb.name)
+        self._syncing = True
+        try:
+            for k in list(self._items):
+                if k not in wanted or self._items[k].kind != wanted[k][1] or \
+                        self._items[k].flags() & HitItem.GraphicsItemFlag.ItemIsMovable != (
+                        HitItem.GraphicsItemFlag.ItemIsMovable if wanted[k][4] else HitItem.GraphicsItemFlag(0)):
+                    self.removeItem(self._items.pop(k))
+            highlight = QColor(self.renderer.theme.selection)
+            for k, (ref, kind, rect, doc_ref, movable, connectable, key, title) in wanted.items():
+                item = self._items.get(k)
+                if item is None:
+                    item = HitItem(ref, kind, rect, doc_ref=doc_ref, movable=movable, connectable=connectable,
+                                   key=key, title=title)
+                    item.highlight = highlight
+                    self.addItem(item)
+                    self._items[k] = item
+                else:
+                    item.ref, item.doc_ref = ref, doc_ref
+                    item.set_box(rect, title)
+                item.setSelected(ref in selected)
+                item.setToolTip(_tooltip(self.picture, k))
+        finally:
+            self._syncing = False
+
+    def items_for_refs(self, refs: list) -> list[HitItem]:
+        out = []
+        for it in self._items.values():
+            if it.ref in refs or (it.doc_ref is not None and it.doc_ref in refs and it.kind != "lb"):
+                out.append(it)
+        return out
+
+    def select_refs(self, refs: list) -> None:
+        self._syncing = True
+        try:
+            wanted = set(refs)
+            for it in self._items.values():
+                it.setSelected(it.ref in wanted)
+        finally:
+            self._syncing = False
+        self.selectionChanged.emit()
+
+    def selected_refs(self) -> list[ObjectRef]:
+        """The selection as document refs where there is one (an LB selects its Service), in a stable order."""
+        out = []
+        for it in self.selectedItems():
+            if isinstance(it, HitItem):
+                ref = it.doc_ref or it.ref
+                if ref not in out:
+                    out.append(ref)
+        return sorted(out)
+
+    @property
+    def syncing(self) -> bool:
+        return self._syncing
+
+    # -- interactions ------------------------------------------------------------------------------------------
+    def hit_item(self, pos: QPointF, exclude: HitItem | None = None) -> HitItem | None:
+        for it in self.items(pos):
+            if isinstance(it, HitItem) and it is not exclude and it.shape_rect().contains(it.mapFromScene(pos)):
+                return it
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.hit_item(event.scenePos())
+            if item is not None and item.connectable and item.doc_ref is not None and (
+                    item.handle_rect().contains(item.mapFromScene(event.scenePos()))
+                    or event.modifiers() & Qt.KeyboardModifier.ShiftModifier and
+                    event.modifiers() & Qt.KeyboardModifier.AltModifier):
+                self._connect = _ConnectInteraction(self, item, event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._connect is not None:
+            self._connect.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._connect is not None:
+            interaction, self._connect = self._connect, None
+            interaction.finish(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self._finish_move()
+
+    def _finish_move(self) -> None:
+        moved = {it: it.pos() for it in self._items.values() if it.pos() != it.home}
+        if not moved:
+            return
+        positions: dict[ObjectRef, tuple[float, float]] = {}
+        for it, pos in moved.items():
+            if it.kind == "pod":
+                node = self._node_under(it)
+                it.setPos(it.home)
+                if node is not None and it.doc_ref is not None:
+                    self.pod_dropped_on_node.emit(it.doc_ref, node)
+                elif it.doc_ref is not None:
+                    self.refused.emit(self.tr("Drop a pod on a node to pin it there"))
+                continue
+            if it.doc_ref is not None:
+                positions[it.doc_ref] = (pos.x(), pos.y())
+        if positions:
+            self.moved.emit(positions, False)
+
+    def _node_under(self, item: HitItem) -> str | None:
+        center = item.mapToScene(item.rect().center())
+        for it in self.items(center):
+            if isinstance(it, HitItem) and it.kind == "node" and it is not item:
+                return it.ref.name
+        return None
+
+    def cancel_interaction(self) -> None:
+        if self._connect is not None:
+            self._connect.cancel()
+            self._connect = None
+        for it in self._items.values():
+            if it.pos() != it.home:
+                it.setPos(it.home)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel_interaction()
+            event.accept()
+            return
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if event.key() in steps and self.selectedItems():
+            dx, dy = steps[event.key()]
+            step = 50 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 10
+            positions = {}
+            for it in self.selectedItems():
+                if isinstance(it, HitItem) and it.flags() & HitItem.GraphicsItemFlag.ItemIsMovable and \
+                        it.kind != "pod" and it.doc_ref is not None:
+                    positions[it.doc_ref] = (it.home.x() + dx * step, it.home.y() + dy * step)
+            if positions:
+                self.moved.emit(positions, True)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        item = self.hit_item(event.scenePos())
+        if item is None:
+            super().contextMenuEvent(event)
+            return
+        if not item.isSelected():
+            self.clearSelection()
+            item.setSelected(True)
+        ref = item.doc_ref or item.ref
+        self.context_menu_requested.emit(ref, event.screenPos())
+        actions = list(self.context_actions_provider(item.ref)) if self.context_actions_provider else []
+        actions += list(getattr(self, "editor_actions", []))
+        if actions:
+            menu = QMenu()
+            for a in actions:
+                menu.addAction(a)
+            menu.exec(event.screenPos())
+        event.accept()
+
+
+def _tooltip(pic: Picture, key) -> str:
+    if isinstance(key, tuple) and not isinstance(key, ObjectRef):
+        pb = pic.pods.get(key)
+        if pb is None:
+            return ""
+        owner = f"\n{pb.owner.kind} {pb.owner.name}" if pb.owner else ""
+        return f"{pb.name}\n{pb.ip or '—'} · {pb.phase} · {pb.status}\nnode {pb.node or '—'}{owner}"
+    box = pic.boxes.get(key)
+    if box is None:
+        return ""
+    return "\n".join([box.title, *[line for line in box.lines if line]])
+
+
+class _ConnectInteraction:
+    """Drag from a connection handle to another object: a rubber line while dragging, ``connect_requested``
+    on release over a target, nothing on Esc or release over empty canvas."""
+
+    def __init__(self, scene: ClusterScene, source: HitItem, start: QPointF):
+        self.scene = scene
+        self.source = source
+        self.line = QGraphicsLineItem(start.x(), start.y(), start.x(), start.y())
+        pen = QPen(QColor(scene.renderer.theme.selection), 3, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self.line.setPen(pen)
+        self.line.setZValue(100)
+        scene.addItem(self.line)
+
+    def move(self, pos: QPointF) -> None:
+        line = self.line.line()
+        line.setP2(pos)
+        self.line.setLine(line)
+
+    def cancel(self) -> None:
+        if self.line.scene() is not None:
+            self.scene.removeItem(self.line)
+
+    def finish(self, pos: QPointF) -> None:
+        self.cancel()
+        target = self.scene.hit_item(pos, exclude=self.source)
+        if target is None:
+            return
+        if target.kind == "pod" and target.doc_ref is None:
+            # a simulated pod: connect to the workload that owns it
+            pb = self.scene.picture.pods.get(target.key)
+            if pb is not None and pb.owner is not None:
+                self.scene.connect_requested.emit(self.source.doc_ref, pb.owner)
+            return
+        dst = target.ref if target.kind == "lb" else (target.doc_ref or target.ref)
+        self.scene.connect_requested.emit(self.source.doc_ref, dst)
+
+
+def scene_rect_of(items: list[HitItem]) -> QRectF:
+    rect = QRectF()
+    for it in items:
+        rect = rect.united(it.sceneBoundingRect())
+    return rect

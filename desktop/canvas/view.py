@@ -1,0 +1,213 @@
+"""CanvasView: zoom (Ctrl+wheel, pinch, keys), pan (wheel, middle drag, Space+drag), fit, rubber-band
+selection, drops from the palette (a kind id in a vendor MIME type) and of .yaml files, rename in place."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
+
+from desktop.editor.kinds import MIME_KIND
+
+MIN_SCALE, MAX_SCALE = 0.02, 4.0
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class CanvasView(QGraphicsView):
+    kind_dropped = Signal(str, QPointF)  # palette kind id, scene point
+    files_dropped = Signal(list)  # local paths of dropped YAML files
+    rename_finished = Signal(object, str)  # (ObjectRef, new name)
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene, parent: QWidget | None = None):
+        super().__init__(scene, parent)
+        self.setObjectName("canvas")
+        self.setAcceptDrops(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._pan_from: QPointF | None = None
+        self._space = False
+        self._editor: QLineEdit | None = None
+        self.auto_fit = True  # fit the picture until the user zooms or pans
+
+    # -- zoom ----------------------------------------------------------------------------------------------
+    @property
+    def scale_factor(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        target = min(MAX_SCALE, max(MIN_SCALE, self.scale_factor * factor))
+        factor = target / self.scale_factor
+        if abs(factor - 1) < 1e-9:
+            return
+        self.auto_fit = False
+        if anchor is None:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(factor, factor)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.zoom_changed.emit(self.scale_factor)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def reset_zoom(self) -> None:
+        self.auto_fit = False
+        self.resetTransform()
+        self.zoom_changed.emit(1.0)
+
+    def fit(self, rect: QRectF | None = None) -> None:
+        """Fit the picture (or ``rect``) in the view, never magnifying past 1:1 for a small cluster."""
+        rect = rect if rect is not None else self.sceneRect()
+        if rect.isEmpty() or self.viewport().width() < 10:
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.scale_factor > 1.0:
+            self.resetTransform()
+            self.centerOn(rect.center())
+        self.zoom_changed.emit(self.scale_factor)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self.zoom_by(1.2 ** steps, event.position())
+            event.accept()
+            return
+        self.auto_fit = False
+        super().wheelEvent(event)
+
+    # -- pan --------------------------------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton or (self._space and event.button() == Qt.MouseButton.LeftButton):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.pan(-delta.x(), -delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def pan(self, dx: float, dy: float) -> None:
+        self.auto_fit = False
+        self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() + dx))
+        self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() + dy))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setDragMode(QGraphicsView.DragMode.NoDrag)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # -- drops --------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _yaml_paths(event) -> list[str]:
+        md = event.mimeData()
+        if not md.hasUrls():
+            return []
+        return [u.toLocalFile() for u in md.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(YAML_SUFFIXES)]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(MIME_KIND) or self._yaml_paths(event):
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(MIME_KIND) or self._yaml_paths(event):
+            event.acceptProposedAction()
+            return
+        super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        md = event.mimeData()
+        if md.hasFormat(MIME_KIND):
+            kind = bytes(md.data(MIME_KIND).data()).decode("utf-8")
+            self.kind_dropped.emit(kind, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+            return
+        paths = self._yaml_paths(event)
+        if paths:
+            self.files_dropped.emit(paths)
+            event.acceptProposedAction()
+            return
+        super().dropEvent(event)
+
+    # -- rename in place ------------------------------------------------------------------------------------------
+    def edit_name(self, item) -> QLineEdit | None:
+        """Open a line edit over ``item`` (a HitItem with a document ref); Enter renames, Esc cancels."""
+        if item is None or item.doc_ref is None:
+            return None
+        self.close_editor()
+        rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        edit = QLineEdit(item.doc_ref.name, self.viewport())
+        edit.setObjectName("rename-editor")
+        edit.setGeometry(rect.left() + 4, rect.top() + 4, max(160, min(rect.width() - 8, 360)), edit.sizeHint().height())
+        edit.selectAll()
+        ref = item.doc_ref
+
+        def done() -> None:
+            if self._editor is edit:
+                text = edit.text()
+                self.close_editor()
+                self.rename_finished.emit(ref, text)
+
+        edit.returnPressed.connect(done)
+        edit.editingFinished.connect(self.close_editor)
+        edit.show()
+        edit.setFocus()
+        self._editor = edit
+        return edit
+
+    def close_editor(self) -> None:
+        edit, self._editor = self._editor, None
+        if edit is not None:
+            edit.hide()
+            edit.deleteLater()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        item = self.scene().hit_item(self.mapToScene(event.position().toPoint()))
+        if item is not None and item.doc_ref is not None and item.kind != "lb":
+            self.edit_name(item)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)

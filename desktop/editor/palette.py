@@ -1,0 +1,99 @@
+"""The palette: every kind of the registry, dragged onto the canvas (a kind id in a vendor MIME type) or
+added with Enter / double-click at the centre of the view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+
+from desktop.canvas.render import shape_path
+from desktop.editor.kinds import MIME_KIND, PALETTE, PaletteKind
+
+ICON = 28
+
+
+def kind_icon(kind: PaletteKind, dpr: float = 2.0) -> QIcon:
+    """A small drawing of the kind, in the canvas's colours (crisp on high-DPI screens)."""
+    pm = QPixmap(int(ICON * dpr), int(ICON * dpr))
+    pm.setDevicePixelRatio(dpr)
+    pm.fill(QColor(0, 0, 0, 0))
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#5B6770"), 1.6))
+    r = QRectF(3, 5, ICON - 6, ICON - 10)
+    shape = kind.shape
+    if shape == "node":
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawRoundedRect(QRectF(2, 3, ICON - 4, ICON - 6), 3, 3)
+        p.setBrush(QColor("#009E73"))
+        p.drawRect(QRectF(6, 12, 7, 5))
+        p.drawRect(QRectF(15, 12, 7, 5))
+    elif shape in ("workload", "controller"):
+        colour = {"deployment": "#E69F00", "statefulset": "#56B4E9", "daemonset": "#009E73"}.get(kind.id, "#CC79A7")
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawRoundedRect(r, 4, 4)
+        p.setBrush(QColor(colour))
+        p.drawPath(shape_path({"statefulset": "square", "daemonset": "triangle"}.get(kind.id, "circle"),
+                              QPointF(ICON / 2, ICON / 2), 6))
+    elif shape == "pod":
+        p.setBrush(QColor("#C6EADF"))
+        p.drawRect(QRectF(5, 8, ICON - 10, ICON - 16))
+    elif shape == "service":
+        p.setBrush(QColor("#E8F3FB"))
+        p.drawRoundedRect(r, 4, 4)
+        p.setPen(QPen(QColor("#0072B2"), 2))
+        c = QPointF(9, ICON / 2)
+        for dy in (-5, 0, 5):
+            p.drawLine(c, c + QPointF(10, dy))
+    elif shape == "ingress":
+        p.setBrush(QColor("#FBF1E0"))
+        p.drawRoundedRect(r, 4, 4)
+        p.setPen(QPen(QColor("#E69F00"), 2))
+        p.drawLine(QPointF(7, ICON / 2), QPointF(ICON - 7, ICON / 2))
+        p.drawLine(QPointF(ICON - 11, ICON / 2 - 4), QPointF(ICON - 7, ICON / 2))
+        p.drawLine(QPointF(ICON - 11, ICON / 2 + 4), QPointF(ICON - 7, ICON / 2))
+    else:  # client
+        p.setBrush(QColor("#EFEFEF"))
+        p.drawRoundedRect(QRectF(2, 7, ICON - 4, ICON - 14), 7, 7)
+    p.end()
+    return QIcon(pm)
+
+
+class Palette(QListWidget):
+    kind_activated = Signal(str)  # Enter / double-click: add this kind at the centre of the view
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("palette")
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setIconSize(QSize(ICON, ICON))
+        self.setSpacing(1)
+        for kind in PALETTE:
+            item = QListWidgetItem(kind_icon(kind), QCoreApplication.translate("Kinds", kind.label))
+            item.setData(Qt.ItemDataRole.UserRole, kind.id)
+            tip = QCoreApplication.translate("Kinds", kind.tooltip)
+            item.setToolTip(tip)
+            item.setStatusTip(tip)
+            self.addItem(item)
+        self.itemActivated.connect(lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.setAccessibleName(self.tr("Palette of Kubernetes kinds"))
+
+    def mimeData(self, items) -> QMimeData:
+        md = QMimeData()
+        if items:
+            md.setData(MIME_KIND, QByteArray(items[0].data(Qt.ItemDataRole.UserRole).encode("utf-8")))
+        return md
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_KIND]
+
+    def startDrag(self, actions) -> None:
+        item = self.currentItem()
+        if item is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mimeData([item]))
+        drag.setPixmap(item.icon().pixmap(QSize(ICON, ICON)))
+        drag.exec(Qt.DropAction.CopyAction)
