@@ -260,10 +260,10 @@ class PacketSampler:
         ep = self._endpoint(eid)
         if pos == -2:
             return None, f"conntrack: established connection, NAT replayed -> {ep}"
-        if eid < 0:
-            return None, f"no endpoint chosen: {CODE_NAMES[int(out.outcome[i])]}"
         balancer = out.balancer[i]
         mode = balancer.mode if balancer is not None else self.plane.proxies.config(self.plane.node_names[node_i]).mode
+        if eid < 0:
+            return self._drop_rule(out, i, res, node_i, mode)
         local = not isinstance(balancer, ViewTable) and getattr(balancer, "category", "cluster") == "local"
         if mode == "iptables":
             chain = svl_chain(spn, proto) if local else svc_chain(spn, proto)
@@ -274,16 +274,47 @@ class PacketSampler:
                                    nft_service_base(svc.namespace, svc.name, proto, port.name))
             return f"nftables/{chain}/numgen random vmap", f"{chain}: numgen random -> dnat to {ep}"
         if mode == "ipvs":
-            if out.entry == "cluster_ip":
-                vip, vport = svc.cluster_ip, port.port
-            elif out.entry == "lb_ip":
-                vip, vport = svc.load_balancer_ip, port.port
-            elif out.entry == "external_ip":
-                vip, vport = res.dst_ip, res.dst_port
-            else:
-                vip, vport = self.plane.node_ip[node_i], port.node_port
+            vip, vport = self._entry_address(out, i, res, node_i)
             return ipvs_rule_id(proto, vip, vport, ep), f"IPVS {proto} {vip}:{vport} -> {ep} (Masq)"
         return None, f"{mode}: -> {ep}"
+
+    def _entry_address(self, out, i: int, res, node_i: int) -> tuple[str, int]:
+        svc, port = res.service, res.port
+        if out.entry == "cluster_ip":
+            return svc.cluster_ip, port.port
+        if out.entry == "lb_ip":
+            return svc.load_balancer_ip, port.port
+        if out.entry == "external_ip":
+            return res.dst_ip, res.dst_port
+        return self.plane.node_ip[node_i], port.node_port
+
+    def _drop_rule(self, out, i: int, res, node_i: int, mode: str) -> tuple[str | None, str]:
+        """The rule that refused or dropped a request no endpoint could take: kube-proxy's "has no endpoints"
+        REJECT / "has no local endpoints" DROP, nftables' no-endpoint verdict maps, or an IPVS virtual server
+        without real servers."""
+        outcome = CODE_NAMES[int(out.outcome[i])]
+        if outcome not in ("refused", "no_local_endpoints", "no_destination"):
+            return None, f"no endpoint chosen: {outcome}"
+        port = res.port
+        proto = port.protocol.lower()
+        vip, vport = self._entry_address(out, i, res, node_i)
+        verdict = "DROP" if outcome == "no_local_endpoints" else "REJECT"
+        if mode == "iptables":
+            if out.entry == "cluster_ip":
+                rid = f"iptables/filter/KUBE-SERVICES/-m {proto} -p {proto} -d {vip} --dport {vport} -j {verdict}"
+            elif out.entry == "node_port":
+                rid = (f"iptables/filter/KUBE-EXTERNAL-SERVICES/-m addrtype --dst-type LOCAL -m {proto} -p {proto} "
+                       f"--dport {vport} -j {verdict}")
+            else:
+                rid = f"iptables/filter/KUBE-EXTERNAL-SERVICES/-m {proto} -p {proto} -d {vip} --dport {vport} -j {verdict}"
+            return rid, f"{verdict}: the Service has no {'local ' if verdict == 'DROP' else ''}endpoints"
+        if mode == "nftables":
+            if out.entry == "node_port":
+                return f"nftables/no-endpoint-nodeports/{proto} . {vport}", "no-endpoint-nodeports verdict"
+            return f"nftables/no-endpoint-services/{vip} . {proto} . {vport}", "no-endpoint-services verdict"
+        if mode == "ipvs":
+            return ipvs_rule_id(port.protocol, vip, vport), "IPVS virtual server without a usable real server"
+        return None, f"no endpoint chosen: {outcome}"
 
 
 # -------------------------------------------------------------------------------------------- chart feed

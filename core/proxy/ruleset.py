@@ -187,6 +187,7 @@ def parse_nftables(text: str) -> list[RuleLine]:
                 elif verb == "add element ":
                     inner = body.strip().removeprefix("{").removesuffix("}").strip()
                     key, _, verdict = inner.partition(" : ")
+                    key = _NFT_COMMENT.sub("", key)
                     j = _NFT_JUMP.search(verdict)
                     out.append(RuleLine(n, line, f"nftables/{name}/{key.strip()}", name, j.group(1) if j else None))
                 else:

@@ -145,3 +145,39 @@ def test_rule_ids_resolve_for_policies_affinity_and_entries(mode, etp, itp, affi
                 assert ep in line  # nftables: the numgen rule names every endpoint chain, "ip/port" in each
                 checked += 1
     assert checked >= 10
+
+
+DROPS = [  # (mode, replicas, etp, target, client, outcome)
+    ("iptables", 0, "Cluster", "default/web:80", "pod-client", "refused"),
+    ("iptables", 0, "Cluster", "192.168.0.11:30080", "laptop", "refused"),
+    ("nftables", 0, "Cluster", "default/web:80", "pod-client", "refused"),
+    ("nftables", 0, "Cluster", "192.168.0.11:30080", "laptop", "refused"),
+    ("ipvs", 0, "Cluster", "default/web:80", "pod-client", "refused"),  # no endpoint anywhere: ICMP unreachable
+    ("ipvs", 0, "Cluster", "192.168.0.11:30080", "laptop", "refused"),
+    # ETP=Local, one web pod: a NodePort on another node has no local endpoint -> "has no local endpoints" DROP
+    ("iptables", 1, "Local", "nolocal:30080", "laptop", "no_local_endpoints"),
+    ("nftables", 1, "Local", "nolocal:30080", "laptop", "no_local_endpoints"),
+]
+
+
+@pytest.mark.parametrize("mode,replicas,etp,target,client,outcome", DROPS)
+def test_drops_carry_the_rule_that_refused_them(mode, replicas, etp, target, client, outcome):
+    from tests.core.dataplane_fixtures import cluster, settled
+
+    model = cluster(replicas, mode=mode, etp=etp)
+    sim = settled(model)
+    if target.startswith("nolocal"):
+        web_nodes = {p.node for p in sim.state.pods.values() if p.labels.get("app") == "web"}
+        other = next(n for n in sorted(sim.state.nodes) if n not in web_nodes)
+        target = f"{sim.state.nodes[other].ip}:30080"
+    sim.dataplane.send(target, from_=client, requests=100, duration=1.0, addresses=5)
+    seen = 0
+    while sim.time < 11.5:
+        for s in sim.step(0.1).traffic.samples:
+            assert s.outcome == outcome
+            hop = s.hops[-1]
+            assert hop.where.kind == "Node" and hop.rule_id is not None
+            line = render_rules(model, sim.state, hop.where.name).line(hop.rule_id)
+            assert line is not None, hop.rule_id
+            seen += 1
+    assert seen >= 10
