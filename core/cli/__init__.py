@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-SUBCOMMANDS = ("validate", "info", "export", "run", "route", "rules")
+SUBCOMMANDS = ("validate", "info", "export", "run", "route", "rules", "snapshot")
 
 
 def build_parser() -> argparse.ArgumentParser:

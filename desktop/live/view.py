@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.model import ObjectRef
@@ -28,10 +28,15 @@ STATE_REFRESH_S = 0.5  # at most this often the canvas re-lays out for a changed
 
 
 class LiveView(QObject):
+    """Signals: ``rebuilt()`` — a new run (and driver) replaced the old one (a document was opened)."""
+
+    rebuilt = Signal()
+
     def __init__(self, window, *, charts: bool = True):
         super().__init__(window)
         self.window = window
         self.run: LiveRun | None = None
+        self.seed: int | None = None  # None: the scenario's seed
         self.driver: LiveDriver | None = None
         self.colours = PodColours()
         self.layer = PacketLayer()
@@ -50,13 +55,15 @@ class LiveView(QObject):
         self.placement = PlacementPanel()
         self.rules.node_chosen.connect(lambda _n: self.refresh_rules())
         self.events.event_activated.connect(self._on_event_activated)
-        window.add_dock("live-trace", self.tr("Packet trace"), self.trace, Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.add_dock("live-trace", self.tr("Packet trace"), self.trace, Qt.DockWidgetArea.BottomDockWidgetArea,
+                        tabify_with="problems" if "problems" in window.docks else None)
         window.add_dock("live-events", self.tr("Events"), self.events, Qt.DockWidgetArea.RightDockWidgetArea)
         window.add_dock("live-rules", self.tr("Rules"), self.rules, Qt.DockWidgetArea.RightDockWidgetArea,
                         tabify_with="live-events")
         window.add_dock("live-placement", self.tr("Placement"), self.placement,
                         Qt.DockWidgetArea.RightDockWidgetArea, tabify_with="live-rules")
         window.docks["live-events"].raise_()
+        window.resizeDocks([window.docks["live-events"]], [400], Qt.Orientation.Horizontal)
         self.charts = None
         if charts:
             from desktop.live.charts import LiveCharts  # noqa: PLC0415  (pyqtgraph: after the first paint)
@@ -65,9 +72,12 @@ class LiveView(QObject):
             window.add_dock("live-charts", self.tr("Charts"), self.charts, Qt.DockWidgetArea.BottomDockWidgetArea,
                             tabify_with="live-trace")
             window.docks["live-charts"].raise_()
+        window.resizeDocks([window.docks["live-trace"]], [max(240, int(window.height() * 0.34))],
+                           Qt.Orientation.Vertical)
         self.legend = LegendOverlay(window.view)
-        self.legend.move(8, 8)
         self.legend.show()
+        window.view.installEventFilter(self)
+        self._place_legend()
         self.controls = LiveControls(self)
         if hasattr(window.scene, "context_actions_provider"):
             window.scene.context_actions_provider = self.controls.context_actions
@@ -93,7 +103,7 @@ class LiveView(QObject):
             self.controls.set_enabled(False)
             self.window.statusBar().showMessage(self.tr("The scenario has errors: fix them to run it (Problems)."))
             return
-        self.run = LiveRun(model)
+        self.run = LiveRun(model, self.seed)
         self.driver = LiveDriver(self.run, self)
         d = self.driver
         d.frame_stepped.connect(self._on_frame)
@@ -113,6 +123,18 @@ class LiveView(QObject):
         self.show_state(force=True)
         self.refresh_text()
         d.start_display()
+        self.rebuilt.emit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.window.view and event.type() == QEvent.Type.Resize:
+            self._place_legend()
+        return False
+
+    def _place_legend(self) -> None:
+        view = self.window.view
+        bar = view.horizontalScrollBar()
+        dy = bar.height() if bar.isVisible() else 0
+        self.legend.move(8, max(8, view.height() - self.legend.height() - 8 - dy))
 
     def resolve(self, ref: ObjectRef):
         """Where an object is on the canvas (a pod not drawn yet: its node; an internal client: its node)."""
@@ -206,6 +228,7 @@ class LiveView(QObject):
             shown = set(self.charts._pods) | set(self.charts.last_expected)
             pods = [x for x in pods if x[0] in shown] or pods
         self.legend.set_pods([(p.name, i) for p, i in pods])
+        self._place_legend()
 
     def refresh_rules(self) -> None:
         if self.run is None or not self.rules.node:

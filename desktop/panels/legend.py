@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 from desktop.canvas.packets import _shape_path
 from desktop.style import STATUS, endpoint_style
 
-MAX_PODS = 10
-ROW = 20
+MAX_PODS = 7
+ROW = 18
 
 
 class LegendOverlay(QWidget):
@@ -23,19 +23,19 @@ class LegendOverlay(QWidget):
         self.pods: list[tuple[str, int]] = []
         self.more = 0
         self.font_ = QFont()
-        self.font_.setPixelSize(13)
+        self.font_.setPixelSize(12)
         self._rows: list[tuple[str, str, str]] = []
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title = self.tr("Legend — packets by destination pod")
+        self.title = self.tr("Packets, coloured by destination pod")
         self._rows = [
-            ("drop", STATUS["dropped"], self.tr("dropped packet (hover it for the reason)")),
-            ("caption", "#0072B2", self.tr("DNAT → / SNAT → : address rewritten at that hop")),
-            ("✓", STATUS["ready"], self.tr("node Ready · pod Ready")),
-            ("✕", STATUS["not_ready"], self.tr("node NotReady (evicting in N s) · pod not Ready")),
-            ("⦸", STATUS["cordoned"], self.tr("node cordoned (no new pods)")),
-            ("…", STATUS["pending"], self.tr("pod Pending / ContainerCreating")),
+            ("drop", STATUS["dropped"], self.tr("dropped packet (hover: reason)")),
+            ("caption", "#0072B2", self.tr("DNAT/SNAT caption: address rewritten here")),
+            ("✓", STATUS["ready"], self.tr("node / pod Ready")),
+            ("✕", STATUS["not_ready"], self.tr("NotReady (evicting in N s) · not Ready")),
+            ("⦸", STATUS["cordoned"], self.tr("node cordoned")),
+            ("…", STATUS["pending"], self.tr("Pending / ContainerCreating")),
             ("⌛", STATUS["terminating"], self.tr("pod Terminating")),
         ]
         self._resize()
@@ -49,44 +49,47 @@ class LegendOverlay(QWidget):
         self._resize()
         self.update()
 
-    def _lines(self) -> int:
-        return 1 + len(self.pods) + (1 if self.more else 0) + len(self._rows)
+    def _left_rows(self) -> int:
+        return len(self.pods) + (1 if self.more else 0)
 
     def _resize(self) -> None:
         fm = QFontMetricsF(self.font_)
-        texts = [self.title] + [t for t, _ in self.pods] + [r[2] for r in self._rows]
-        w = max(fm.horizontalAdvance(t) for t in texts) + 44
-        self.resize(QSize(int(min(w, 520)), self._lines() * ROW + 12))
+        left = max([fm.horizontalAdvance(t) for t, _ in self.pods] + [fm.horizontalAdvance(self.tr("… and {0} more pods").format(999))]) + 30
+        right = max(fm.horizontalAdvance(r[2]) for r in self._rows) + 30
+        self._split = int(left) + 10
+        rows = max(self._left_rows(), len(self._rows))
+        w = max(self._split + right + 8, fm.horizontalAdvance(self.title) + 20)
+        self.resize(QSize(int(w), int(rows * ROW + ROW + 10)))
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(QPen(QColor("#5B6770"), 1))
-        p.setBrush(QBrush(QColor(255, 255, 255, 232)))
+        p.setBrush(QBrush(QColor(255, 255, 255, 235)))
         p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        p.setFont(self.font_)
-        y = 6
         bold = QFont(self.font_)
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(QColor("#111111"))
-        p.drawText(QRectF(10, y, self.width() - 16, ROW), Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.drawText(QRectF(10, 4, self.width() - 16, ROW), Qt.AlignmentFlag.AlignVCenter, self.title)
         p.setFont(self.font_)
-        y += ROW
+        y0 = 4 + ROW
+        y = y0
         for label, idx in self.pods:
             colour, shape = endpoint_style(idx)
             p.setPen(QPen(QColor("#111111"), 1.2))
             p.setBrush(QBrush(QColor(colour)))
-            p.drawPath(_shape_path(shape, 20, y + ROW / 2, 6.5))
+            p.drawPath(_shape_path(shape, 18, y + ROW / 2, 6.5))
             p.setPen(QColor("#111111"))
-            p.drawText(QRectF(34, y, self.width() - 40, ROW), Qt.AlignmentFlag.AlignVCenter, label)
+            p.drawText(QRectF(30, y, self._split - 30, ROW), Qt.AlignmentFlag.AlignVCenter, label)
             y += ROW
         if self.more:
-            p.drawText(QRectF(34, y, self.width() - 40, ROW), Qt.AlignmentFlag.AlignVCenter,
+            p.drawText(QRectF(30, y, self._split - 30, ROW), Qt.AlignmentFlag.AlignVCenter,
                        self.tr("… and {0} more pods").format(self.more))
-            y += ROW
+        x = self._split
+        y = y0
         for glyph, colour, text in self._rows:
-            c = QPointF(20, y + ROW / 2)
+            c = QPointF(x + 10, y + ROW / 2)
             if glyph == "drop":
                 pen = QPen(QColor(colour), 3)
                 p.setPen(pen)
@@ -98,12 +101,10 @@ class LegendOverlay(QWidget):
                 p.drawRoundedRect(QRectF(c.x() - 8, c.y() - 6, 16, 12), 3, 3)
             else:
                 p.setPen(QColor(colour))
-                f = QFont(self.font_)
-                f.setBold(True)
-                p.setFont(f)
+                p.setFont(bold)
                 p.drawText(QRectF(c.x() - 9, y, 18, ROW), Qt.AlignmentFlag.AlignCenter, glyph)
                 p.setFont(self.font_)
             p.setPen(QColor("#111111"))
-            p.drawText(QRectF(34, y, self.width() - 40, ROW), Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(QRectF(x + 24, y, self.width() - x - 26, ROW), Qt.AlignmentFlag.AlignVCenter, text)
             y += ROW
         p.end()

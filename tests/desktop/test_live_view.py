@@ -1,0 +1,178 @@
+"""The live view in the real main window (offscreen): mode switches reach the charts, a failed node's pods
+come back elsewhere, traces and rules agree, step-by-step events filter, Save as timeline replays the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.engine import Simulation
+from core.model import ObjectRef
+from core.scenario.build import build_model
+from core.scenario.files import dumps_document, loads_document
+from tests.desktop.live_helpers import DEMO, fingerprint
+
+WEB = ObjectRef("Service", "default", "web-clusterip")
+
+
+@pytest.fixture
+def live(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.live import install
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    w.session.open(DEMO)
+    view = w.install_late("live", install)
+    yield view
+    view.shutdown()
+    w.session.undo_stack.setClean()
+
+
+def _steps(view, n: int) -> None:
+    for _ in range(n):
+        view.driver.step()
+
+
+def test_switching_iptables_to_ipvs_lc_changes_the_share_chart_within_a_few_ticks(live):
+    live.charts.set_services([WEB])
+    _steps(live, 100)
+    live.charts.update_from(live.run, force=True)
+    before = dict(live.charts.last_shares)
+    assert set(before) and sum(before.values()) == pytest.approx(1.0)
+    assert live.charts.conn_curves == {}  # iptables keeps no connection counters
+    live.controls.proxy_box.setCurrentIndex(live.controls.proxy_box.findData("ipvs"))
+    live.controls.ipvs_box.setCurrentIndex(live.controls.ipvs_box.findData("lc"))
+    assert live.run.proxy_mode() == ("ipvs", "lc")
+    assert [a.action for a in live.run.actions] == ["setProxyMode", "setIPVSScheduler"]
+    _steps(live, 5)  # kube-proxy syncs 1 s (minSyncPeriod) later on every node...
+    _steps(live, 10)  # ...then lc decides
+    live.charts.update_from(live.run, force=True)
+    assert live.run.proxy_mode("node-1") == ("ipvs", "lc")
+    assert live.charts.last_shares != before
+    _steps(live, 15)  # IPVS counters are read every 0.5 s once the nodes run IPVS
+    live.charts.update_from(live.run, force=True)
+    assert live.charts.conn_curves, "IPVS connections per pod (what lc decides on) are charted"
+    # the same moment without the switch has different bars: the chart follows the mode, not the clock
+    assert [m for _t, m in live.charts.markers][-2:] == ["mode ipvs", "IPVS lc"]
+
+
+def test_failing_a_node_recreates_its_pods_elsewhere_and_its_endpoints_leave_every_nodes_rules(live):
+    run = live.run
+    _steps(live, 30)
+    old = {p.ip: p.name for p in run.state.pods.values() if p.node == "node-3"}
+    assert old
+    actions = live.controls.context_actions(ObjectRef("Node", "", "node-3"))
+    fail = next(a for a in actions if a.text() == "Fail node node-3")
+    fail.trigger()
+    assert run.actions[-1].action == "failNode"
+    left_at: dict[str, float] = {}
+    others = [n for n in run.state.nodes if n != "node-3"]
+    for _ in range(400):
+        live.driver.step()
+        for node in others:
+            if node in left_at:
+                continue
+            text = run.rules(node).text
+            if not any(f"{ip}:" in text for ip in old):
+                left_at[node] = run.time
+        if len(left_at) == len(others):
+            break
+    assert set(left_at) == set(others), "every live node's kube-proxy drops the failed node's endpoints"
+    assert min(left_at.values()) > 3.0 + 1.0  # not before the node is noticed NotReady (grace period)
+    # the Deployment's pods come back on the other nodes with new IPs
+    for _ in range(300):
+        live.driver.step()
+        new = [p for p in run.state.pods.values() if p.owner and p.owner[2].startswith("web") and not p.terminating
+               and p.ready and p.node != "node-3"]
+        if len(new) >= 3:
+            break
+    web = [p for p in run.state.pods.values() if p.owner and "web" in p.owner[2] and not p.terminating]
+    moved = [p for p in web if p.node in others and p.ip not in old and p.name not in old.values()]
+    assert len([p for p in web if p.ready]) == 3
+    assert moved and all(p.ip and p.ip not in old for p in moved)
+
+
+def _nodeport_sample(live):
+    for _ in range(100):
+        live.driver.step()
+        frame = live.driver.last_frame
+        for uid, s in zip(frame.uids, frame.samples):
+            node_hops = [h for h in s.hops if h.where.kind == "Node" and h.rule_id]
+            if node_hops and ":3" in (node_hops[0].dst or "") and s.outcome == "delivered":
+                return uid, s
+    raise AssertionError("no NodePort request sampled")
+
+
+def test_trace_of_a_nodeport_request_shows_the_dnat_hop_and_the_rules_panel_highlights_the_rule(live):
+    uid, sample = _nodeport_sample(live)
+    live.select_packet(sample, uid)
+    rows = live.trace.rows()
+    node_hop = next(h for h in sample.hops if h.where.kind == "Node" and h.rule_id)
+    assert 30000 <= int(node_hop.dst.split(":")[1]) <= 32767  # it entered through a nodePort
+    dnat = [r for r in rows if r[1] == f"Node {node_hop.where.name}" and r[5].startswith("DNAT → ")]
+    assert dnat, rows
+    assert dnat[0][3] == f"{sample.src} → {node_hop.dst}" or dnat[0][3].endswith(f"→ {node_hop.dst}")
+    assert dnat[0][5].startswith(f"DNAT → {node_hop.dst_after}")
+    assert live.trace.tree.currentItem().text(1) == f"Node {node_hop.where.name}"  # the DNAT hop is selected
+    assert live.rules.node == node_hop.where.name
+    lines = live.rules.highlighted_text()
+    assert lines, "the matched rule is highlighted"
+    sep = node_hop.rule_id.rsplit("-j ", 1)[1]
+    assert any(line.startswith("-A KUBE-SVC-") and line.endswith(f"-j {sep}") for line in lines), lines
+    assert live.rules.text.textCursor().blockNumber() == live.rules.highlighted[0] - 1  # scrolled to it
+
+
+def test_step_by_step_mode_reveals_one_event_at_a_time_and_the_list_filters_by_type(live):
+    live.controls.mode_box.setCurrentIndex(live.controls.mode_box.findData("step"))
+    assert live.driver.mode == "step"
+    for _ in range(40):
+        live.driver.step()
+    shown = live.events.visible_events()
+    assert len(shown) == 40
+    kinds = {e.kind for e in shown}
+    assert {"dns", "dnat", "delivered"} <= kinds
+    live.events.set_kind("dnat")
+    only = live.events.visible_events()
+    assert only and all(e.kind == "dnat" for e in only)
+    assert all(e.text.startswith("DNAT ") for e in only)
+    live.events.set_kind("")
+    live.events.search.setText("node-1")
+    assert all("node-1" in (e.where + e.text).lower() for e in live.events.visible_events())
+    live.events.search.setText("")
+    # clicking an event selects its packet and shows that hop in the trace
+    ev = only[0]
+    live.events.event_activated.emit(ev)
+    assert live.selected_packet is not None
+    assert live.trace.tree.currentItem() is not None
+    assert live.trace.tree.currentItem().text(0) == str(ev.hop + 1)
+
+
+def test_save_as_timeline_then_reload_reproduces_the_run(live):
+    _steps(live, 52)
+    live.apply("cordon", "node-1")
+    _steps(live, 31)
+    live.controls.proxy_box.setCurrentIndex(live.controls.proxy_box.findData("ipvs"))
+    _steps(live, 47)
+    live.apply("scale", "default/web", 5)
+    _steps(live, 70)
+    live_fp = fingerprint(live.run.sim)
+    t = live.run.time
+    live.save_as_timeline()
+    doc = live.window.session.document
+    timelines = [r for r in doc.refs() if r.kind == "Timeline" and r.name.startswith("live-actions")]
+    assert len(timelines) == 1
+    events = doc.get(timelines[0])["spec"]["events"]
+    assert [(e["at"], e["action"]) for e in events] == [(5.2, "cordon"), (8.3, "setProxyMode"), (13, "scale")]
+    reloaded = loads_document(dumps_document(doc), "saved.yaml")
+    model, _ = build_model(reloaded)
+    sim = Simulation(model)
+    sim.run(t)
+    assert fingerprint(sim) == live_fp
+    live.window.session.undo_stack.undo()  # one undo step removes it again
+    assert timelines[0] not in live.window.session.document
