@@ -351,12 +351,7 @@ class MainWindow(QMainWindow):
 
     # -- canvas events ------------------------------------------------------------------------------------------
     def _on_kind_dropped(self, kind: str, point: QPointF) -> None:
-        node = None
-        item = self.scene.hit_item(point)
-        while item is not None and item.kind != "node":
-            item = None
-        if item is not None:
-            node = item.ref.name
+        node = self.scene.node_at(point)
         refs = self._guard(lambda: self.editor.create(kind, (point.x(), point.y()), node=node))
         if refs:
             self.select_refs([refs[0]])

@@ -8,7 +8,7 @@ model object.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from core.model import ObjectRef
@@ -57,6 +57,11 @@ class HitItem(QGraphicsRectItem):
 
     def shape_rect(self) -> QRectF:
         return self.rect().adjusted(0, 0, HANDLE / 2 + 4, 0) if self.connectable else self.rect()
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.shape_rect())
+        return path
 
     def boundingRect(self) -> QRectF:
         return self.shape_rect().adjusted(-6, -6, 6, 6)

@@ -80,7 +80,7 @@ class ClusterScene(QGraphicsScene):
     picture_changed = Signal()  # the picture was re-laid out (anchors may have moved)
     context_menu_requested = Signal(object, QPoint)  # (ObjectRef, screen position) of a right-click
     connect_requested = Signal(object, object)  # (source ref, target ref): a drag from a connection handle
-    moved = Signal(dict, bool)  # {ObjectRef: (x, y)} new top-left corners, nudge (arrow keys)
+    moved = Signal(object, bool)  # {ObjectRef: (x, y)} new top-left corners, nudge (arrow keys)
     pod_dropped_on_node = Signal(object, str)  # (Pod ref, node name)
     refused = Signal(str)  # an interaction that could not be done, and why (for the status bar)
 
@@ -303,9 +303,12 @@ class ClusterScene(QGraphicsScene):
             self.moved.emit(positions, False)
 
     def _node_under(self, item: HitItem) -> str | None:
-        center = item.mapToScene(item.rect().center())
-        for it in self.items(center):
-            if isinstance(it, HitItem) and it.kind == "node" and it is not item:
+        return self.node_at(item.mapToScene(item.rect().center()), exclude=item)
+
+    def node_at(self, pos: QPointF, exclude: HitItem | None = None) -> str | None:
+        """The name of the node whose box is under ``pos`` (pods inside it included)."""
+        for it in self.items(pos):
+            if isinstance(it, HitItem) and it.kind == "node" and it is not exclude:
                 return it.ref.name
         return None
 

@@ -1,0 +1,109 @@
+"""Every palette kind dropped on the canvas creates its objects: unique names, the drop point stored as the
+position (nodes and pods excepted: they live in their zone row / node), one undo step each."""
+
+import pytest
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from core.model import ObjectRef
+from core.scenario.kinds import ANN_POSITION
+from desktop.editor.kinds import MIME_KIND, PALETTE
+
+EXPECTED = {  # palette id -> (kind, first free name in the demo, extra objects)
+    "node": ("Node", "node", 0),
+    "deployment": ("Deployment", "web-2", 0),  # "web" is taken by the demo
+    "statefulset": ("StatefulSet", "db", 0),
+    "daemonset": ("DaemonSet", "agent", 0),
+    "pod": ("Pod", "pod", 0),
+    "service-clusterip": ("Service", "svc", 0),
+    "service-nodeport": ("Service", "svc-nodeport", 0),
+    "service-loadbalancer": ("Service", "svc-lb", 0),
+    "service-headless": ("Service", "svc-headless", 0),
+    "service-externalname": ("Service", "svc-external", 0),
+    "ingress": ("Ingress", "ingress", 0),
+    "ingress-controller": ("Deployment", "ingress-nginx-controller", 2),  # + its Service and IngressClass
+    "client": ("Client", "client", 0),
+}
+
+
+def drop(window, kind_id: str, view_point: QPoint) -> None:
+    md = QMimeData()
+    md.setData(MIME_KIND, QByteArray(kind_id.encode()))
+    enter = QDragEnterEvent(view_point, Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.view.viewport(), enter)  # a real drag enters before it drops
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(view_point), Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.view.viewport(), event)
+
+
+def test_palette_lists_every_registry_kind(editor_window):
+    ids = [editor_window.palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(editor_window.palette.count())]
+    assert ids == [k.id for k in PALETTE]
+    assert set(EXPECTED) == set(ids)
+    md = editor_window.palette.mimeData([editor_window.palette.item(1)])
+    assert bytes(md.data(MIME_KIND).data()) == b"deployment"
+
+
+@pytest.mark.parametrize("kind_id", list(EXPECTED))
+def test_drop_each_kind_creates_it(editor_window, kind_id):
+    w = editor_window
+    before = len(w.session.document)
+    spot = QPoint(60, 60)  # empty canvas, top-left of the view
+    scene_point = w.view.mapToScene(spot)
+    drop(w, kind_id, spot)
+    kind, name, extra = EXPECTED[kind_id]
+    ns = "" if kind in ("Node", "Client") else "default"
+    ref = ObjectRef(kind, ns, name)
+    doc = w.session.document
+    assert ref in doc, [str(r) for r in doc.refs()[before:]]
+    assert len(doc) == before + 1 + extra
+    raw = doc.get(ref)
+    pos = raw["metadata"].get("annotations", {}).get(ANN_POSITION)
+    if kind in ("Node", "Pod"):
+        assert pos is None
+    else:
+        assert pos == f"{round(scene_point.x())},{round(scene_point.y())}"
+    assert not [d for d in w.session.diagnostics if d.is_error], [d.format() for d in w.session.diagnostics]
+    assert w.selected_refs() == [ref]
+    assert w.session.undo_stack.count() == 1  # one user action, one step
+    assert w.isWindowModified()
+    w.session.undo_stack.undo()
+    assert len(doc) == before and ref not in doc
+    assert not w.isWindowModified()
+
+
+def test_ingress_controller_brings_its_class_and_service(editor_window):
+    w = editor_window
+    w.editor.create("ingress-controller")
+    doc = w.session.document
+    svc = doc.get(ObjectRef("Service", "default", "ingress-nginx-controller"))
+    assert svc["spec"]["type"] == "LoadBalancer"
+    assert svc["spec"]["selector"]["app.kubernetes.io/component"] == "controller"
+    cls = doc.get(ObjectRef("IngressClass", "", "nginx-2"))  # the demo has "nginx"
+    assert cls["spec"]["controller"] == "k8s.io/ingress-nginx"
+    # the demo already has a default class: the new one is not another default
+    assert "annotations" not in cls["metadata"]
+
+
+def test_pod_dropped_on_a_node_is_pinned_there(editor_window, qtbot):
+    w = editor_window
+    node = w.scene.item_for_ref(ObjectRef("Node", "", "node-2"))
+    center = w.view.mapFromScene(node.sceneBoundingRect().center())
+    drop(w, "pod", center)
+    raw = w.session.document.get(ObjectRef("Pod", "default", "pod"))
+    assert raw["spec"]["nodeName"] == "node-2"
+    # and the settled picture shows it inside node-2
+    pod = w.scene.picture.pods[("default", "pod")]
+    assert pod.node == "node-2"
+    assert w.scene.picture.boxes[ObjectRef("Node", "", "node-2")].rect.contains(pod.rect)
+
+
+def test_second_drop_gets_the_next_free_name(editor_window):
+    w = editor_window
+    w.editor.create("client")
+    w.editor.create("client")
+    names = [r.name for r in w.session.document.refs() if r.kind == "Client"]
+    assert names == ["browser", "batch-job", "client", "client-2"]
