@@ -299,6 +299,10 @@ class ChartSeries:
                 self._conn.grow(2 * (col + 1))
             self._conn.set(b, [2 * col, 2 * col + 1], [active, inactive])
 
+    def connection_keys(self) -> list[tuple[ObjectRef, ObjectRef]]:
+        """The (node, pod) pairs whose IPVS counters have been recorded."""
+        return list(self._conn_col)
+
     # ---------------------------------------------------------------------------------------- reading
     def _span(self) -> tuple[int, int]:
         n = min(self.complete, self.capacity)

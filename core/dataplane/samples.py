@@ -377,17 +377,23 @@ def record_connections(series, plane, t: float) -> None:
     if t < series.connections_due:
         return
     series.connections_due = t + series.connections_every
-    rows = plane.connections()
-    if not rows:
-        return
-    by_key = {f"{ip}:{port}": pod for ip, port, pod in zip(plane.registry.ip, plane.registry.port,
-                                                              plane.registry.pod)}
     levels: dict[tuple[ObjectRef, ObjectRef], list[int]] = {}
-    for r in rows:
-        pod = by_key.get(r["endpoint"])
+    totals = getattr(plane.proxies, "connection_totals", None)
+    if totals is not None:  # arrays (node index, endpoint id, active, inactive), zero rows left out
+        node_i, eids, active, inactive = totals()
+        rows = zip(node_i.tolist(), eids.tolist(), active.tolist(), inactive.tolist())
+        entries = [(plane.node_names[n], plane.registry.pod[e], a, b) for n, e, a, b in rows]
+    else:
+        by_key = {f"{ip}:{port}": pod for ip, port, pod in zip(plane.registry.ip, plane.registry.port,
+                                                                  plane.registry.pod)}
+        entries = [(r["node"], by_key.get(r["endpoint"]), r["active"], r["inactive"]) for r in plane.connections()]
+    for node, pod, a, b in entries:
         if pod is None or not pod[0]:
             continue
-        acc = levels.setdefault((ObjectRef("Node", "", r["node"]), ObjectRef("Pod", *pod)), [0, 0])
-        acc[0] += r["active"]
-        acc[1] += r["inactive"]
-    series.set_connections(t, {k: (a, b) for k, (a, b) in levels.items()})
+        acc = levels.setdefault((ObjectRef("Node", "", node), ObjectRef("Pod", *pod)), [0, 0])
+        acc[0] += a
+        acc[1] += b
+    for key in series.connection_keys():
+        levels.setdefault(key, [0, 0])  # no row any more: the counters fell to zero
+    if levels:
+        series.set_connections(t, {k: (a, b) for k, (a, b) in levels.items()})
