@@ -38,7 +38,9 @@ class NftablesBalancer(Balancer):
         if n == 0:
             return np.full(src_ip.size, -1, dtype=np.int64)  # goto reject-chain via no-endpoint-services
         u = rng.integers(0, U32, size=src_ip.size, dtype=np.uint64)
-        return ((u * np.uint64(n)) >> np.uint64(32)).astype(np.int64)
+        u *= np.uint64(n)  # in place: u32 * n < 2^64
+        u >>= np.uint64(32)
+        return u.view(np.int64)
 
     def expected_shares(self) -> np.ndarray:
         return numgen_shares(len(self.endpoint_keys))
