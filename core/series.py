@@ -19,7 +19,8 @@ of a Service together), ``ObjectRef("Node", "", name)``.
 Readers (each returns ``(t, ...)`` with ``t`` the end time of each complete bin, oldest first):
 
 * ``rps(pod)`` requests per second delivered to the pod (over every Service it serves);
-* ``share(pod, service, window)`` the pod's share of the Service's delivered requests over a moving window;
+* ``share(pod, service, window)`` the pod's share of the Service's delivered requests over a moving window
+  (``windowed(service, window)``: every pod's windowed counts in one call);
 * ``jain(service, window)`` Jain's index over the Service's pods in the window;
 * ``chi_square(service, window, expected=None)`` Pearson's chi-square and p-value against an even split or
   against ``expected`` shares per pod (e.g. ``DataPlane.expected_pod_shares``);
@@ -348,6 +349,13 @@ class ChartSeries:
         out = c.copy()
         out[w:] -= c[:-w]
         return pods, out
+
+    def windowed(self, service: ObjectRef, window: float = WINDOW) -> tuple[np.ndarray, list[ObjectRef], np.ndarray]:
+        """``(t, pods, counts)``: ``counts[:, j]`` is the requests ``pods[j]`` got from ``service`` in the
+        ``window`` seconds ending at each complete bin -- every pod's share in one call
+        (``counts / counts.sum(axis=1)``)."""
+        pods, x = self._windowed(service, window)
+        return self.times(), pods, x
 
     def share(self, pod: ObjectRef, service: ObjectRef, window: float = WINDOW) -> tuple[np.ndarray, np.ndarray]:
         """``pod``'s share of ``service``'s delivered requests over the moving window (0 where none)."""

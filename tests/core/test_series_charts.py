@@ -50,6 +50,8 @@ def test_windowed_series_on_fixed_bins():
     # window 2 s: at t=2 the counts are a 40, b 50, c 30 -> share of a 40/120; at t=3: a 30, b 30 -> 1/2
     _, share = s.share(A, SVC, window=2.0)
     assert share.tolist() == [10 / 60, 40 / 120, 0.5]
+    t2, pods, counts = s.windowed(SVC, window=2.0)
+    assert pods == [A, B, C] and counts.tolist() == [[10, 20, 30], [40, 50, 30], [30, 30, 0]]
     _, jain = s.jain(SVC, window=1.0)
     # t=1: 6/7 as above; t=2: 30, 30 over the two pods seen -> 1; t=3: none -> 1
     assert jain.tolist() == [6 / 7, 1.0, 1.0]
