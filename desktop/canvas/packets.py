@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QGraphicsObject, QToolTip
 from desktop.style import OKABE_ITO, SHAPES, STATUS, endpoint_style
 
 SPRITE_PX = 14  # on-screen sprite size (logical pixels)
-DROP_PX = 18
+DROP_PX = 15
 MAX_CAPTIONS = 6
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
 DONE_LINGER = 0.25  # a delivered packet rests this long on its pod
@@ -64,7 +64,7 @@ class _Atlas:
 
     def __init__(self, dpr: float):
         self.dpr = dpr
-        self.cell = int(math.ceil(max(SPRITE_PX, DROP_PX) * dpr)) + 2
+        self.cell = int(math.ceil(max(SPRITE_PX, DROP_PX) * dpr)) + 1
         n = N_STYLES + 1
         img = QPixmap(self.cell * n, self.cell)
         img.setDevicePixelRatio(1.0)
@@ -81,8 +81,8 @@ class _Atlas:
             p.drawPath(_shape_path(shape, c, self.cell / 2, r))
         # the drop mark: a heavy vermillion X with a white halo
         c = self.cell * N_STYLES + self.cell / 2
-        d = DROP_PX * dpr / 2 - 2
-        for colour, width in (("#FFFFFF", 6 * dpr), (STATUS["dropped"], 3.5 * dpr)):
+        d = DROP_PX * dpr / 2 - 2.5
+        for colour, width in (("#FFFFFF", 5 * dpr), (STATUS["dropped"], 3 * dpr)):
             pen = QPen(QColor(colour), width)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             p.setPen(pen)
@@ -107,6 +107,7 @@ class PacketLayer(QGraphicsObject):
         self.selected: int | None = None
         self._atlas: _Atlas | None = None
         self._frag = np.zeros((0, 10))
+        self._frag_cell: tuple[int, float] = (0, 0.0)
         self._clear_arrays()
         self._hit_pos = np.zeros((0, 2))
         self._hit_uid = np.zeros(0, np.int64)
@@ -190,20 +191,26 @@ class PacketLayer(QGraphicsObject):
             return np.zeros(0, bool), np.zeros((0, 2)), np.zeros(0, np.int64)
         t = self.times
         last = self.count - 1
-        rows = np.arange(n)
-        reached = np.minimum((t[:, 1:] <= c).sum(axis=1), last)
+        reached = np.count_nonzero(t[:, 1:] <= c, axis=1)
+        np.minimum(reached, last, out=reached)
         nxt = np.minimum(reached + 1, last)
-        t0 = t[rows, reached]
-        t1 = t[rows, nxt]
+        flat = np.arange(n) * t.shape[1]
+        tf = t.ravel()
+        t0 = tf[flat + reached]
+        t1 = tf[flat + nxt]
         span = t1 - t0
-        frac = np.where((span > 0) & np.isfinite(span), (c - t0) / np.where(span > 0, span, 1.0), 0.0)
-        frac = np.clip(frac, 0.0, 1.0)
-        p0 = self.points[rows, reached]
-        p1 = self.points[rows, nxt]
-        pos = p0 + (p1 - p0) * frac[:, None]
-        end = t[rows, last]
-        visible = (c >= t[:, 0]) & (c <= end + self.linger)
-        return visible, pos, reached
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = (c - t0) / span
+        frac[~(span > 0)] = 0.0
+        np.clip(frac, 0.0, 1.0, out=frac)
+        pf = self.points.reshape(-1, 2)
+        p0 = pf[flat + reached]
+        p1 = pf[flat + nxt]
+        p1 -= p0
+        p1 *= frac[:, None]
+        p0 += p1
+        visible = (c >= t[:, 0]) & (c <= tf[flat + last] + self.linger)
+        return visible, p0, reached
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._rect
@@ -244,18 +251,14 @@ class PacketLayer(QGraphicsObject):
         painter.resetTransform()
         dpr = atlas.dpr
         if idx.size:
-            if self._frag.shape[0] < idx.size:
+            if self._frag.shape[0] < idx.size or self._frag_cell != (atlas.cell, dpr):
+                # x, y, sourceLeft, sourceTop, width, height, scaleX, scaleY, rotation, opacity
                 self._frag = np.zeros((max(idx.size, 2 * self._frag.shape[0]), 10))
+                self._frag[:, 4:10] = (atlas.cell, atlas.cell, 1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
+                self._frag_cell = (atlas.cell, dpr)
             f = self._frag[: idx.size]
             f[:, 0:2] = dev
             f[:, 2] = src_col * atlas.cell
-            f[:, 3] = 0
-            f[:, 4] = atlas.cell
-            f[:, 5] = atlas.cell
-            f[:, 6] = 1.0 / dpr
-            f[:, 7] = 1.0 / dpr
-            f[:, 8] = 0.0
-            f[:, 9] = 1.0
             first = shiboken6.wrapInstance(f.ctypes.data, QPainter.PixmapFragment)
             painter.drawPixmapFragments(first, int(idx.size), atlas.pixmap)
         self._paint_overlays(painter, idx, dev, reached, is_drop)

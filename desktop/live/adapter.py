@@ -125,6 +125,7 @@ class LiveRun:
         self.seed = int(model.simulation.seed if seed is None else seed)
         self.samples_per_second = samples_per_second
         self._fallback_actions: list[TimelineEvent] = []
+        self._expected_cache: dict = {}
         self._uid = 0
         self._start()
 
@@ -264,6 +265,18 @@ class LiveRun:
         plane = self.sim.dataplane
         if plane is None:
             return {}
+        views = self.sim.state.proxy_views
+        cfg = self.sim.state.proxy_config
+        key = (self.sim.state.version, sum(v.version for v in views.values()), cfg.mode, cfg.ipvs_scheduler,
+               tuple((v.config.mode, v.config.ipvs_scheduler) for v in list(views.values())[:1]))
+        cached = self._expected_cache.get(service)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        out = self._expected_shares(plane, service)
+        self._expected_cache[service] = (key, out)
+        return out
+
+    def _expected_shares(self, plane, service: ObjectRef) -> dict[ObjectRef, float]:
         if hasattr(plane, "expected_pod_shares"):
             return dict(plane.expected_pod_shares(service))
         reg = plane.registry

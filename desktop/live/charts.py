@@ -69,8 +69,8 @@ class LiveCharts(QWidget):
         self.share_plot.addItem(self.bars)
         self.expected = pg.PlotDataItem(pen=pg.mkPen("#111111", width=2), connect="pairs", skipFiniteCheck=True)
         self.share_plot.addItem(self.expected)
-        self.rps_curves: dict[ObjectRef, pg.PlotDataItem] = {}
-        self.conn_curves: dict[ObjectRef, pg.PlotDataItem] = {}
+        self.rps_curves: dict[str, pg.PlotDataItem] = {}  # colour -> one curve for that colour's pods
+        self.conn_curves: dict[str, pg.PlotDataItem] = {}
         self.drop_curves: dict[str, pg.PlotDataItem] = {}
         self.lat_curves = [self.lat_plot.plot(pen=_pen(c), skipFiniteCheck=True, connect="finite")
                            for c in PCT_COLOURS]
@@ -82,6 +82,9 @@ class LiveCharts(QWidget):
         self._last_t = -1.0
         self._pods: list[ObjectRef] = []
         self.last_shares: dict[ObjectRef, float] = {}
+        self._bar_order: list[ObjectRef] = []
+        self._brushes: list = []
+        self._bar_pen = pg.mkPen("#111111", width=1)
         self.last_expected: dict[ObjectRef, float] = {}
 
     def _plot(self, title: str, row: int, col: int):
@@ -164,70 +167,80 @@ class LiveCharts(QWidget):
         for plot in (self.rps_plot, self.conn_plot, self.drop_plot, self.lat_plot, self.fair_plot):
             plot.setXRange(x0, max(x0 + 1.0, run.time), padding=0)
         service = self.service
-        self._update_drops(series, t)
+        self._update_drops(series, t, t >= x0 - series.resolution)
         if service is None or t.size == 0:
             return
-        pods, window = _windowed(series, service, WINDOW)
+        pods, counts = _service_counts(series, service)
+        w = max(1, int(round(WINDOW / series.resolution)))
+        window = counts[-w:].sum(axis=0, keepdims=True) if counts.shape[0] else np.zeros((0, len(pods)))
         self._pods = pods
         # bars: the share over the last window; expected share as a black tick over each bar
         last = window[-1] if window.shape[0] else np.zeros(len(pods))
         total = last.sum()
         shares = last / total if total > 0 else np.zeros(len(pods))
         expected = run.expected_shares(service)
-        order = sorted(set(pods) | set(expected), key=lambda p: self.colours.of(p))
+        where = {p: j for j, p in enumerate(pods)}
+        order = sorted(set(pods) | set(expected), key=self.colours.of)
         xs = np.arange(len(order), dtype=float)
-        h = np.array([shares[pods.index(p)] if p in pods else 0.0 for p in order])
-        brushes = [pg.mkBrush(endpoint_style(self.colours.of(p))[0]) for p in order]
-        self.bars.setOpts(x=xs, height=h, width=0.7, brushes=brushes, pen=pg.mkPen("#111111", width=1))
+        h = np.array([shares[where[p]] if p in where else 0.0 for p in order])
+        if order != self._bar_order:
+            self._bar_order = order
+            self._brushes = [pg.mkBrush(endpoint_style(self.colours.of(p))[0]) for p in order]
+            self.share_plot.setXRange(-0.6, max(len(order) - 0.4, 0.6), padding=0)
+            step = max(1, len(order) // 12)
+            self.share_plot.getAxis("bottom").setTicks(
+                [[(float(i), _short(p.name)) for i, p in enumerate(order) if i % step == 0]])
+        self.bars.setOpts(x=xs, height=h, width=0.7, brushes=self._brushes, pen=self._bar_pen)
         ex = np.array([expected.get(p, 0.0) for p in order])
-        seg_x = np.repeat(xs, 2) + np.tile([-0.45, 0.45], len(order))
-        seg_y = np.repeat(ex, 2)
-        self.expected.setData(seg_x, seg_y)
-        self.share_plot.setXRange(-0.6, max(len(order) - 0.4, 0.6), padding=0)
-        self.share_plot.getAxis("bottom").setTicks([[(float(i), _short(p.name)) for i, p in enumerate(order)]])
+        self.expected.setData(np.repeat(xs, 2) + np.tile([-0.45, 0.45], len(order)), np.repeat(ex, 2))
         self.last_shares = {p: float(v) for p, v in zip(order, h)}
         self.last_expected = {p: float(v) for p, v in zip(order, ex)}
-        # requests per second per pod
-        counts = window  # windowed counts: turn into per-bin rps from the raw counts instead
-        raw = series.counts(service=service)
-        cols_pods = pods
-        for j, p in enumerate(cols_pods):
-            curve = self.rps_curves.get(p)
-            if curve is None:
-                curve = self.rps_plot.plot(pen=_pen(endpoint_style(self.colours.of(p))[0]), skipFiniteCheck=True)
-                self.rps_curves[p] = curve
-            y = raw[:, j].astype(float) / series.resolution if raw.shape[1] > j else np.zeros(t.size)
-            curve.setData(t, _smooth(y))
-        del counts
+        # requests per second per pod: one curve per colour, the pods of a colour NaN-separated in it
+        vis = t >= x0 - series.resolution
+        tv = t[vis]
+        raw = counts[vis]
+        rps = np.apply_along_axis(_smooth, 0, raw.astype(float) / series.resolution) if raw.size else raw
+        self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
         # active connections per pod (summed over every node's IPVS)
-        self._update_connections(run, series, t, order)
+        conn_pods, conn = _pod_connections(series, vis)
+        mine = [j for j, p in enumerate(conn_pods) if p in expected or p in where]
+        conn_pods, conn = [conn_pods[j] for j in mine], conn[:, mine]
+        self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, conn)
         # latency and fairness
         _, p50, p90, p99 = series.latency(service)
         for curve, y in zip(self.lat_curves, (p50, p90, p99)):
-            curve.setData(t, y)
+            curve.setData(tv, y[vis])
         _, jain = series.jain(service, WINDOW)
-        self.fair_curve.setData(t, jain)
+        self.fair_curve.setData(tv, jain[vis])
         self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s · {2} pods").format(
             float(jain[-1]) if jain.size else 1.0, WINDOW, len(order)))
 
-    def _update_connections(self, run, series, t: np.ndarray, pods: list[ObjectRef]) -> None:
-        nodes = [ObjectRef("Node", "", n) for n in run.state.nodes]
-        for p in pods:
-            acc = None
-            for n in nodes:
-                _, active, _inactive = series.connections(n, p)
-                if np.all(np.isnan(active)):
-                    continue
-                acc = np.nan_to_num(active) if acc is None else acc + np.nan_to_num(active)
-            if acc is None:
-                continue
-            curve = self.conn_curves.get(p)
+    def _grouped(self, plot, curves: dict, pods: list[ObjectRef], t: np.ndarray, y: np.ndarray) -> None:
+        """One PlotDataItem per colour (at most 8): its pods' series joined with NaN gaps. pyqtgraph's
+        per-item overhead, not the points, dominates with 100 pods."""
+        groups: dict[str, list[int]] = {}
+        for j, p in enumerate(pods):
+            groups.setdefault(endpoint_style(self.colours.of(p))[0], []).append(j)
+        for colour in list(curves):
+            if colour not in groups:
+                curves[colour].setData([], [])
+        n = t.size
+        for colour, cols in groups.items():
+            curve = curves.get(colour)
             if curve is None:
-                curve = self.conn_plot.plot(pen=_pen(endpoint_style(self.colours.of(p))[0]), skipFiniteCheck=True)
-                self.conn_curves[p] = curve
-            curve.setData(t, acc)
+                curve = curves[colour] = plot.plot(pen=_pen(colour), skipFiniteCheck=True, connect="finite")
+            if n == 0:
+                curve.setData([], [])
+                continue
+            xs = np.empty((len(cols), n + 1))
+            ys = np.empty((len(cols), n + 1))
+            xs[:, :n] = t
+            xs[:, n] = np.nan
+            ys[:, :n] = y[:, cols].T
+            ys[:, n] = np.nan
+            curve.setData(xs.ravel(), ys.ravel())
 
-    def _update_drops(self, series, t: np.ndarray) -> None:
+    def _update_drops(self, series, t: np.ndarray, vis: np.ndarray) -> None:
         if t.size == 0:
             return
         _, sent, _delivered, dropped = series.throughput()
@@ -245,7 +258,7 @@ class LiveCharts(QWidget):
                 if self.drop_plot.legend is None:
                     self.drop_plot.addLegend(offset=(4, 4), labelTextSize="9pt")
                 self.drop_plot.legend.addItem(self.drop_curves[name], name.replace("_", " "))
-            self.drop_curves[name].setData(t, y)
+            self.drop_curves[name].setData(t[vis], y[vis])
 
     def reset(self) -> None:
         self.clear_markers_after(-1.0)
@@ -255,14 +268,45 @@ class LiveCharts(QWidget):
             self.conn_plot.removeItem(c)
         self.rps_curves.clear()
         self.conn_curves.clear()
+        self._bar_order = []
         self._last_t = -1.0
 
 
-def _windowed(series, service: ObjectRef, window: float) -> tuple[list[ObjectRef], np.ndarray]:
-    """Per pod of ``service``: requests in the last ``window`` seconds at every complete bin."""
-    if hasattr(series, "windowed"):
-        return series.windowed(service, window)
-    return series._windowed(service, window)
+def _service_counts(series, service: ObjectRef) -> tuple[list[ObjectRef], np.ndarray]:
+    """(pods, delivered requests per bin and pod) of ``service``: one pass over the series' columns
+    (``ChartSeries.pod_counts`` when the core has it)."""
+    if hasattr(series, "pod_counts"):
+        return series.pod_counts(service)
+    cols = [(p, c) for (s, p), c in series._col.items() if s == service]
+    cols.sort(key=lambda pc: (pc[0].namespace, pc[0].name))
+    first, n = series._span()
+    view = series._counts.view(first, n)
+    return [p for p, _ in cols], view[:, [c for _, c in cols]]
+
+
+def _pod_connections(series, vis: np.ndarray) -> tuple[list[ObjectRef], np.ndarray]:
+    """IPVS active connections per pod summed over nodes for the visible bins; the levels are read every
+    ``connections_every`` s, so each bin carries the last reading forward (NaN before the first)."""
+    keys = list(series._conn_col.items()) if hasattr(series, "_conn_col") else []
+    if not keys:
+        return [], np.zeros((int(vis.sum()), 0))
+    first, n = series._span()
+    v = series._conn.view(first, n)[vis]
+    pods = sorted({k[1] for k, _ in keys}, key=lambda p: (p.namespace, p.name))
+    index = {p: i for i, p in enumerate(pods)}
+    out = np.zeros((v.shape[0], len(pods)))
+    seen = np.zeros((v.shape[0], len(pods)), bool)
+    for (_node, pod), col in keys:
+        a = v[:, 2 * col]
+        ok = ~np.isnan(a)
+        out[ok, index[pod]] += a[ok]
+        seen[ok, index[pod]] = True
+    rows = np.arange(v.shape[0])
+    for j in range(len(pods)):
+        idx = np.where(seen[:, j], rows, -1)
+        np.maximum.accumulate(idx, out=idx)
+        out[:, j] = np.where(idx >= 0, out[np.maximum(idx, 0), j], np.nan)
+    return pods, out
 
 
 def _smooth(y: np.ndarray, k: int = 5) -> np.ndarray:

@@ -4,7 +4,7 @@ address-rewrite captions, node states and pod phases (the same colours and glyph
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from desktop.canvas.packets import _shape_path
@@ -25,6 +25,7 @@ class LegendOverlay(QWidget):
         self.font_ = QFont()
         self.font_.setPixelSize(12)
         self._rows: list[tuple[str, str, str]] = []
+        self._cache: QPixmap | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -38,6 +39,7 @@ class LegendOverlay(QWidget):
             ("…", STATUS["pending"], self.tr("Pending / ContainerCreating")),
             ("⌛", STATUS["terminating"], self.tr("pod Terminating")),
         ]
+        self._cache = None
         self._resize()
 
     def set_pods(self, pods: list[tuple[str, int]]) -> None:
@@ -47,6 +49,7 @@ class LegendOverlay(QWidget):
         self.pods = pods[:MAX_PODS]
         self.more = max(0, len(pods) - MAX_PODS)
         self._resize()
+        self._cache = None
         self.update()
 
     def _left_rows(self) -> int:
@@ -62,7 +65,18 @@ class LegendOverlay(QWidget):
         self.resize(QSize(int(w), int(rows * ROW + ROW + 10)))
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # drawn once into a pixmap: the canvas under it repaints 60 times a second, the legend rarely changes
+        dpr = self.devicePixelRatioF()
+        if self._cache is None or self._cache.size() != self.size() * dpr:
+            self._cache = QPixmap(self.size() * dpr)
+            self._cache.setDevicePixelRatio(dpr)
+            self._cache.fill(Qt.GlobalColor.transparent)
+            self._draw(QPainter(self._cache))
         p = QPainter(self)
+        p.drawPixmap(0, 0, self._cache)
+        p.end()
+
+    def _draw(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(QPen(QColor("#5B6770"), 1))
         p.setBrush(QBrush(QColor(255, 255, 255, 235)))

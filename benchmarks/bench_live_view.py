@@ -1,0 +1,263 @@
+"""Live view frame time with packets in flight and the charts live; launch to first paint; demo live in 1 s.
+
+    DISPLAY=:56 .venv/bin/python benchmarks/bench_live_view.py [--quick] [--frames N] [--pairs P]
+
+Frame time (issue 10 targets, median and 95th percentile, on a 100-node / 2,000-pod canvas in a
+1920x1080 window): one frame = move every packet (numpy), update every chart curve with ``setData`` and
+let the event loop paint what changed (canvas and charts). Configurations, interleaved frame by frame in the same run:
+
+* ``base``: the same canvas and live charts, no packets (the ratio's base);
+* ``2k``: 2,000 packets in flight (target <= 6 ms median, <= 10 ms p95);
+* ``20k``: 20,000 packets in flight (target <= 10 ms median, <= 16 ms p95).
+
+Startup, as separate processes (paired, interleaved): a bare PySide6 QMainWindow to its first paint, against
+``podpath`` on the demo to its first painted window (target <= 2x), and to the demo *fully live* (live view
+installed, charts up, play pressed and the first packets painted; target <= 1 s).
+
+Run it under Xvfb at 1920x1080 (``Xvfb :56 -screen 0 1920x1080x24``); offscreen works too but is not the
+target platform. Paired medians of interleaved runs, never best-of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEMO = ROOT / "resources" / "scenarios" / "demo.yaml"
+
+
+def big_scenario(nodes: int = 100, deployments: int = 20, replicas: int = 100) -> str:
+    """A scenario YAML: ``nodes`` nodes in 4 zones, ``deployments`` Deployments x ``replicas`` pods, one
+    ClusterIP Service each, one internal client per Deployment sending to it."""
+    docs = ["apiVersion: podpath.dev/v1alpha1\nkind: Simulation\nmetadata: {name: big}\nspec: {seed: 7, tick: 0.1, "
+            "preset: classroom}\n"]
+    for i in range(nodes):
+        docs.append(f"apiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i + 1}\n  labels: "
+                    f"{{topology.kubernetes.io/zone: zone-{'abcd'[i % 4]}}}\nstatus:\n  capacity: "
+                    f"{{cpu: '16', memory: 64Gi, pods: '110'}}\n")
+    for d in range(deployments):
+        docs.append(f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{d}}}\nspec:\n  replicas: "
+                    f"{replicas}\n  selector: {{matchLabels: {{app: app-{d}}}}}\n  template:\n    metadata: "
+                    f"{{labels: {{app: app-{d}}}}}\n    spec:\n      containers:\n      - name: c\n        image: "
+                    f"nginx\n        ports: [{{containerPort: 8080}}]\n        resources: {{requests: {{cpu: 10m, "
+                    f"memory: 16Mi}}}}\n")
+        docs.append(f"apiVersion: v1\nkind: Service\nmetadata: {{name: svc-{d}}}\nspec:\n  selector: {{app: "
+                    f"app-{d}}}\n  ports: [{{port: 80, targetPort: 8080}}]\n")
+        docs.append(f"apiVersion: podpath.dev/v1alpha1\nkind: Client\nmetadata: {{name: client-{d}}}\nspec: "
+                    f"{{location: internal, node: node-{d % nodes + 1}}}\n")
+        docs.append(f"apiVersion: podpath.dev/v1alpha1\nkind: Traffic\nmetadata: {{name: t-{d}}}\nspec: "
+                    f"{{client: client-{d}, target: 'svc-{d}.default.svc.cluster.local:80', rate: 50}}\n")
+    return "---\n".join(docs)
+
+
+def pctl(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+# ------------------------------------------------------------------------------------------------ frames
+def frame_bench(frames: int, quick: bool) -> dict[str, list[float]]:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["bench"])
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "/tmp/podpath-bench-settings")
+    from core.model import ObjectRef
+    from desktop.live import install
+    from desktop.mainwindow import MainWindow
+
+    window = MainWindow()
+    window.resize(1920, 1080)
+    window.show()
+    text = big_scenario(20 if quick else 100, 4 if quick else 20, 50 if quick else 100)
+    t0 = time.perf_counter()
+    window.session.open_text(text, "big.yaml")
+    for _ in range(5):
+        app.processEvents()
+    print(f"opened the {'quick' if quick else '100-node / 2,000-pod'} scenario in {time.perf_counter() - t0:.2f} s")
+    view = window.install_late("live", install)
+    view.driver.stop()  # frames are driven here, synchronously
+    run = view.run
+    t0 = time.perf_counter()
+    run.run_to(20.0)
+    print(f"simulated 20 s in {time.perf_counter() - t0:.2f} s; {len(run.state.pods)} pods")
+    view.show_state(force=True)
+    view.refresh_text()
+    view.charts.set_services(run.balanced_services(), prefer=ObjectRef("Service", "default", "svc-0"))
+    fit = getattr(window.view, "fit", None)
+    for _ in range(5):
+        app.processEvents()
+    if callable(fit):
+        fit()
+    app.processEvents()
+    # anchors of every pod and node: packets travel between random pairs, slowly, so all stay in flight
+    refs = [ObjectRef("Pod", p.namespace, p.name) for p in run.state.pods.values()]
+    pts = [view.resolve(r) for r in refs]
+    pts = np.array([(p.x(), p.y()) for p in pts if p is not None])
+    rng = np.random.default_rng(1)
+    layer = view.layer
+
+    def fill(n: int) -> None:
+        layer.clear()
+        if n == 0:
+            return
+        a = pts[rng.integers(len(pts), size=n)]
+        b = pts[rng.integers(len(pts), size=n)]
+        mid = (a + b) / 2 + rng.normal(0, 30, size=(n, 2))
+        P = np.stack([a, mid, b], axis=1)
+        start = -rng.uniform(0, 50, size=n)
+        T = np.stack([start, start + 60, start + 120], axis=1)
+        caps = {int(u): [(1, "DNAT → 10.244.1.2:8080")] for u in range(6)}
+        layer.add(np.arange(n), rng.integers(0, 64, size=n), P, T, np.full(n, 3), np.zeros(n, bool), 0.0, {}, caps)
+
+    sizes = {"base": 0, "2k": 2000, "20k": 20000}
+    times: dict[str, list[float]] = {k: [] for k in sizes}
+    clock = 0.0
+    for _ in range(3):  # warm up every configuration
+        for n in sizes.values():
+            fill(n)
+            layer.update()
+            app.processEvents()
+    for i in range(frames):
+        for name in (list(sizes) if i % 2 == 0 else list(reversed(list(sizes)))):
+            fill(sizes[name])
+            run.step()  # the charts get a new bin, as when playing
+            clock += 0.016
+            app.processEvents()  # nothing pending before the frame starts
+            t = time.perf_counter()
+            layer.set_clock(clock)
+            view.charts.update_from(run, force=True)
+            app.processEvents()  # paints what changed: the canvas (static cache + packets) and the charts
+            times[name].append((time.perf_counter() - t) * 1000.0)
+    view.shutdown()
+    window.session.undo_stack.setClean()
+    window.close()
+    return times
+
+
+# ------------------------------------------------------------------------------------------------ startup
+_BARE = r"""
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+class F(QObject):
+    def eventFilter(self, o, e):
+        if e.type() == QEvent.Type.Paint and isinstance(o, QMainWindow):
+            print(f"first_paint {time.time() - t0:.4f}", flush=True)
+            app.quit()
+        return False
+f = F(); app.installEventFilter(f)
+w = QMainWindow(); w.resize(1280, 800); w.show()
+app.exec()
+"""
+
+_APP = r"""
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject, QTimer, QSettings
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "/tmp/podpath-bench-settings")
+state = {"painted": False, "window": None}
+class F(QObject):
+    def eventFilter(self, o, e):
+        if e.type() == QEvent.Type.Paint and isinstance(o, QMainWindow) and not state["painted"]:
+            state["painted"] = True
+            state["window"] = o
+            print(f"first_paint {time.time() - t0:.4f}", flush=True)
+        return False
+f = F(); app.installEventFilter(f)
+def poll():
+    w = state["window"]
+    if w is None:
+        return
+    live = w.extensions.get("live")
+    if live is None and w.session.model is not None and not state.get("installing"):
+        state["installing"] = True  # app.py does not install the live view (yet): do what it will do
+        from desktop.live import install
+        QTimer.singleShot(0, lambda: w.install_late("live", install))
+        return
+    if live is None or live.driver is None:
+        return
+    if not live.driver.playing:
+        live.driver.play()
+    if len(live.layer) and live.charts is not None:
+        print(f"live {time.time() - t0:.4f}", flush=True)
+        live.shutdown()
+        w.session.undo_stack.setClean()
+        app.quit()
+t = QTimer(); t.timeout.connect(poll); t.start(5)
+from desktop.app import main
+main([sys.argv[2], "--quit-after", "20"])
+"""
+
+
+def startup_bench(pairs: int) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"bare": [], "app": [], "live": []}
+    env = dict(os.environ)
+    for i in range(pairs):
+        order = ("bare", "app") if i % 2 == 0 else ("app", "bare")
+        for which in order:
+            t0 = time.time()
+            args = [sys.executable, "-c", _BARE, repr(t0)] if which == "bare" else \
+                [sys.executable, "-c", _APP, repr(t0), str(DEMO)]
+            proc = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+            for line in proc.stdout.splitlines():
+                key, _, value = line.partition(" ")
+                if key == "first_paint":
+                    out["bare" if which == "bare" else "app"].append(float(value))
+                elif key == "live":
+                    out["live"].append(float(value))
+            if proc.returncode != 0:
+                print(proc.stderr[-2000:], file=sys.stderr)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a 20-node / 200-pod canvas, few frames and launches")
+    ap.add_argument("--frames", type=int, default=None)
+    ap.add_argument("--pairs", type=int, default=None, help="startup launches of each kind")
+    ap.add_argument("--no-startup", action="store_true")
+    args = ap.parse_args()
+    frames = args.frames or (20 if args.quick else 150)
+    pairs = args.pairs or (2 if args.quick else 7)
+    print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'xcb'} DISPLAY={os.environ.get('DISPLAY', '')}")
+    times = frame_bench(frames, args.quick)
+    base_med = statistics.median(times["base"])
+    print("\nframe time, ms (move packets + setData on every chart + the event loop painting canvas and charts)")
+    print(f"{'config':<8}{'median':>9}{'p95':>9}{'ratio':>8}  target")
+    targets = {"base": "", "2k": "<= 6 ms (p95 <= 10)", "20k": "<= 10 ms (p95 <= 16)"}
+    for name, vals in times.items():
+        med = statistics.median(vals)
+        print(f"{name:<8}{med:>9.2f}{pctl(vals, 95):>9.2f}{med / base_med:>8.2f}  {targets[name]}")
+    if not args.no_startup:
+        st = startup_bench(pairs)
+        if st["bare"] and st["app"]:
+            ratios = [a / b for a, b in zip(st["app"], st["bare"])]
+            print("\nlaunch to first painted window, s (paired, interleaved launches)")
+            print(f"bare PySide6 QMainWindow: median {statistics.median(st['bare']):.3f}")
+            print(f"podpath on the demo:      median {statistics.median(st['app']):.3f}  "
+                  f"ratio median {statistics.median(ratios):.2f} (target <= 2)")
+        if st["live"]:
+            print(f"demo fully live (live view + charts installed, playing, packets painted): median "
+                  f"{statistics.median(st['live']):.3f} s (target <= 1 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
