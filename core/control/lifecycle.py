@@ -26,6 +26,11 @@ UNSCHEDULABLE_TAINT = Taint(UNSCHEDULABLE_TAINT_KEY, "", "NoSchedule")
 PROXY_MODES = ("iptables", "ipvs", "nftables", "userspace")
 NODE_ACTIONS = ("failNode", "recoverNode", "cordon", "uncordon", "drain")
 EPS = 1e-9
+# node lifecycle controller zone states and flags (kube-controller-manager defaults)
+NORMAL, PARTIAL_DISRUPTION, FULL_DISRUPTION = "Normal", "PartialDisruption", "FullDisruption"
+UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
+LARGE_CLUSTER_SIZE_THRESHOLD = 50  # --large-cluster-size-threshold
+SECONDARY_NODE_EVICTION_RATE = 0.01  # --secondary-node-eviction-rate, nodes per second
 
 
 def round_time(t: float) -> float:
@@ -140,10 +145,9 @@ class NodeLifecycleMixin:
         ns.not_ready_since = now
         self._episode[name] = self._episode.get(name, 0) + 1
         self.record("Normal", "NodeNotReady", ev.node_object(name), ev.node_status(name, "NodeNotReady"))
-        self._set_taints(ns, [t for t in ns.taints if t.key != UNREACHABLE_TAINT_KEY]
-                         + [UNREACHABLE_NO_SCHEDULE, UNREACHABLE_NO_EXECUTE])
+        # doNoScheduleTaintingPass is not rate limited; the NoExecute taint goes through the zone's queue
+        self._set_taints(ns, [t for t in ns.taints if t.key != UNREACHABLE_TAINT_KEY] + [UNREACHABLE_NO_SCHEDULE])
         self.endpoints.control_plane_changed()
-        no_execute = [t for t in ns.taints if t.effect == "NoExecute"]
         for pod in self._pods_on(name):
             was_ready = pod.ready
             if pod.ready:
@@ -153,10 +157,128 @@ class NodeLifecycleMixin:
                 pod.reason = "NodeNotReady"
                 if was_ready:  # MarkPodsNotReady records only when the Ready condition actually flips
                     self.record("Warning", "NodeNotReady", ev.pod_object(*pod.key), "Node is not ready")
-                secs = self.toleration_seconds(pod, no_execute)
-                if secs is not None:
-                    self._evictions[pod.key] = (pod.uid, name)
-                    self.at(now + secs, "evict", pod.key, pod.uid, name, self._episode[name])
+        self._taint_queue()[name] = None
+        # handleDisruption runs once the whole monitor pass has updated every node: after the other nodes
+        # detected at this instant (their timers are already queued ahead of this one)
+        if not getattr(self, "_disruption_due", False):
+            self._disruption_due = True
+            self.at(now, "disruption")
+
+    # -- zone disruption (node_lifecycle_controller.go handleDisruption / ComputeZoneState) ----------------------
+
+    def _taint_queue(self) -> dict[str, None]:
+        """Nodes waiting for the unreachable:NoExecute taint (zoneNoExecuteTainter), in arrival order."""
+        if not hasattr(self, "_no_execute_queue"):
+            self._no_execute_queue: dict[str, None] = {}
+            self._zone_next_taint: dict[str, float] = {}
+            self._master_disruption = False
+        return self._no_execute_queue
+
+    def zone_states(self) -> dict[str, str]:
+        """ComputeZoneState per zone (``topology.kubernetes.io/zone``; nodes without it share zone ""):
+        ``FullDisruption`` when no node of the zone is Ready, ``PartialDisruption`` when more than 2 are not
+        Ready and they are at least ``unhealthyZoneThreshold`` (0.55) of it, else ``Normal``."""
+        ready: dict[str, int] = {}
+        not_ready: dict[str, int] = {}
+        for ns in self.state.nodes.values():
+            zone = ns.spec.zone or ""
+            ready.setdefault(zone, 0)
+            not_ready.setdefault(zone, 0)
+            if ns.ready == "True":
+                ready[zone] += 1
+            else:
+                not_ready[zone] += 1
+        out = {}
+        for zone in ready:
+            r, n = ready[zone], not_ready[zone]
+            if r == 0 and n > 0:
+                out[zone] = FULL_DISRUPTION
+            elif n > 2 and n / (n + r) >= UNHEALTHY_ZONE_THRESHOLD:
+                out[zone] = PARTIAL_DISRUPTION
+            else:
+                out[zone] = NORMAL
+        return out
+
+    def _disruption_pass(self) -> None:
+        """handleDisruption, then the NoExecute tainting pass over the queue.
+
+        * Every zone fully disrupted: "master disruption mode" -- the controller assumes the problem is its own
+          (or the network's), not the nodes': it removes every unreachable/not-ready NoExecute taint
+          (markNodeAsReachable), so the taint manager cancels the pending evictions, and taints nothing more.
+        * Leaving it (some node Ready again): still-NotReady nodes are tainted again from the next monitor pass.
+        * Otherwise each zone taints at its own rate: Normal (and a single fully disrupted zone) at
+          ``--node-eviction-rate``; PartialDisruption at ``--secondary-node-eviction-rate`` (0.01/s) when the zone
+          has more than ``--large-cluster-size-threshold`` (50) nodes, else not at all. (PodPath does not
+          rate-limit the Normal state: every newly NotReady node is tainted at once.)
+        """
+        queue = self._taint_queue()
+        states = self.zone_states()
+        all_full = bool(states) and all(v == FULL_DISRUPTION for v in states.values())
+        now = self.state.time
+        if all_full:
+            if not self._master_disruption:
+                self._master_disruption = True
+                for name, ns in self.state.nodes.items():
+                    if UNREACHABLE_NO_EXECUTE in ns.taints:
+                        self._set_taints(ns, [t for t in ns.taints if t != UNREACHABLE_NO_EXECUTE])
+                        self._cancel_evictions(name)
+                    if ns.ready != "True":
+                        queue[name] = None  # tainted again once the cluster leaves this mode
+            return
+        if self._master_disruption:
+            self._master_disruption = False
+            self.at(next_multiple(now, self.timing.node_monitor_period), "disruption")
+            return
+        sizes: dict[str, int] = {}
+        for ns in self.state.nodes.values():
+            sizes[ns.spec.zone or ""] = sizes.get(ns.spec.zone or "", 0) + 1
+        for name in list(queue):
+            ns = self.state.nodes[name]
+            if ns.ready == "True":
+                del queue[name]
+                continue
+            zone = ns.spec.zone or ""
+            if states.get(zone) == PARTIAL_DISRUPTION:
+                if sizes[zone] <= LARGE_CLUSTER_SIZE_THRESHOLD:
+                    continue  # ReducedQPSFunc: 0 for small zones -- wait until the zone is healthier
+                due = self._zone_next_taint.get(zone, now)
+                if due > now + EPS:
+                    self.at(due, "disruption")
+                    continue
+                self._zone_next_taint[zone] = round_time(now + 1.0 / SECONDARY_NODE_EVICTION_RATE)
+            del queue[name]
+            self._taint_no_execute(name)
+
+    def _on_disruption(self) -> None:
+        self._disruption_due = False
+        self._disruption_pass()
+
+    def _taint_no_execute(self, name: str) -> None:
+        """unreachable:NoExecute on ``name``; the taint manager queues each pod's eviction for when its
+        toleration runs out."""
+        ns = self.state.nodes[name]
+        if UNREACHABLE_NO_EXECUTE in ns.taints:
+            return
+        now = self.state.time
+        self._episode[name] = self._episode.get(name, 0) + 1  # evictions queued before belong to an older taint
+        self._set_taints(ns, ns.taints + [UNREACHABLE_NO_EXECUTE])
+        no_execute = [t for t in ns.taints if t.effect == "NoExecute"]
+        for pod in self._pods_on(name):
+            if pod.terminating:
+                continue
+            secs = self.toleration_seconds(pod, no_execute)
+            if secs is not None:
+                self._evictions[pod.key] = (pod.uid, name)
+                self.at(now + secs, "evict", pod.key, pod.uid, name, self._episode[name])
+
+    def _cancel_evictions(self, name: str) -> None:
+        """The taint manager's reaction to a NoExecute taint going away: cancel the evictions it queued."""
+        for key in sorted(k for k, (_, node) in self._evictions.items() if node == name):
+            uid, _ = self._evictions.pop(key)
+            pod = self._live(key, uid)
+            if pod is not None and not pod.terminating:
+                self.record("Normal", "TaintManagerEviction", ev.pod_object(*key),
+                            f"Cancelling deletion of Pod {key[0]}/{key[1]}")
 
     def _on_evict(self, key, uid, node: str, episode: int) -> None:
         pod = self._live(key, uid)
@@ -182,6 +304,8 @@ class NodeLifecycleMixin:
             self.record("Normal", "NodeReady", ev.node_object(name), ev.node_status(name, "NodeReady"))
             self.endpoints.control_plane_changed()
             self.at(next_multiple(now, self.timing.node_monitor_period), "untaint", name)
+            self._taint_queue().pop(name, None)
+            self._disruption_pass()  # a zone (or the whole cluster) may leave its disruption state
         for pod in self._pods_on(name):
             if pod.terminating:
                 self._kill(pod, max(now, (pod.deletion_timestamp or now) + self.timing.termination_grace))
@@ -207,12 +331,7 @@ class NodeLifecycleMixin:
         if any(t.key == UNREACHABLE_TAINT_KEY for t in ns.taints):
             self._set_taints(ns, [t for t in ns.taints if t.key != UNREACHABLE_TAINT_KEY])
             self._retry = True
-            for key in sorted(k for k, (_, node) in self._evictions.items() if node == name):
-                uid, _ = self._evictions.pop(key)
-                pod = self._live(key, uid)
-                if pod is not None and not pod.terminating:
-                    self.record("Normal", "TaintManagerEviction", ev.pod_object(*key),
-                                f"Cancelling deletion of Pod {key[0]}/{key[1]}")
+            self._cancel_evictions(name)
 
     # -- cordon / drain / delete ------------------------------------------------------------------------------------
 
