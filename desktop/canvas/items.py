@@ -7,8 +7,8 @@ model object.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from core.model import ObjectRef
@@ -42,6 +42,7 @@ class HitItem(QGraphicsRectItem):
         self.setZValue(1 if key is not None else 2 if kind != "node" else 0)
         self.highlight = QColor("#0072B2")
         self._dragging = False
+        self.fanout: list = []  # scene points of the pods a Service selects, drawn while it is selected
 
     def set_box(self, rect: QRectF, title: str) -> None:
         if self.rect().size() != rect.size():
@@ -63,13 +64,24 @@ class HitItem(QGraphicsRectItem):
         path.addRect(self.shape_rect())
         return path
 
+    def set_fanout(self, points: list) -> None:
+        self.prepareGeometryChange()
+        self.fanout = list(points)
+
     def boundingRect(self) -> QRectF:
-        return self.shape_rect().adjusted(-6, -6, 6, 6)
+        rect = self.shape_rect().adjusted(-6, -6, 6, 6)
+        if self.fanout and self.isSelected():
+            for p in self.fanout:
+                q = self.mapFromScene(p)
+                rect = rect.united(QRectF(q.x() - 2, q.y() - 2, 4, 4))
+        return rect
 
     def _refresh_contents(self) -> None:
         self.setFlag(Flag.ItemHasNoContents, not (self.isSelected() or self._dragging))
 
     def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedChange and self.fanout:
+            self.prepareGeometryChange()
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._refresh_contents()
         elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
@@ -81,6 +93,12 @@ class HitItem(QGraphicsRectItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         lod = painter.worldTransform().m11()
+        if self.fanout and self.isSelected():
+            pen = QPen(self.highlight, 1.5)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            top = QPointF(self.rect().center().x(), self.rect().top())
+            painter.drawLines([QLineF(top, self.mapFromScene(p)) for p in self.fanout])
         draw_box_outline(painter, self.rect(), self.highlight, lod)
         if self._dragging:
             fill = QColor(self.highlight)

@@ -36,7 +36,8 @@ TRAFFIC_W, TRAFFIC_H = 150.0, 30.0
 GAP = 24.0
 MARGIN = 40.0
 ROW_GAP = 70.0
-HANDLE = 18.0  # the connection handle at a connectable box's right edge
+HANDLE = 18.0
+FANOUT_NODES = 8  # a Service whose pods are on more nodes draws its edges only when selected  # the connection handle at a connectable box's right edge
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 # kinds whose position the user can store (top-level boxes that are document objects)
@@ -99,6 +100,7 @@ class Picture:
     cluster_rect: QRectF = field(default_factory=QRectF)
     zones: list[Box] = field(default_factory=list)
     bounds: QRectF = field(default_factory=QRectF)
+    fanout: dict[ObjectRef, list[QPointF]] = field(default_factory=dict)  # Service -> its pods, drawn when selected
 
     def anchor(self, ref: ObjectRef | tuple[str, str]) -> QPointF | None:
         if isinstance(ref, tuple) and not isinstance(ref, ObjectRef):
@@ -363,6 +365,12 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         by_node: dict[str, list[PodBox]] = {}
         for pb in sel_pods[s.ref]:
             by_node.setdefault(pb.node, []).append(pb)
+        if len(by_node) > FANOUT_NODES:
+            # pods all over the cluster: one edge per pod would be a hairball; the box says how many, and
+            # selecting the Service shows its edges (pic.fanout)
+            pic.fanout[s.ref] = [pb.rect.center() for pb in sel_pods[s.ref]]
+            svc.lines.append(f"→ {len(sel_pods[s.ref])} pods on {len(by_node)} nodes")
+            continue
         for node, pbs in by_node.items():
             if len(pbs) <= 3 or not node:
                 for pb in pbs:

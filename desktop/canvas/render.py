@@ -227,8 +227,8 @@ class Renderer:
         for style, lines in groups.items():
             colour, dash = EDGE_STYLE[style]
             c = QColor(colour)
-            if style == "selector":
-                c.setAlpha(90)
+            if style == "selector":  # light, opaque: translucent long lines are slow to rasterise
+                c = QColor("#A9CDE8") if self.theme.name != "dark" else QColor("#2F5674")
             width = 1.0 if style == "selector" else 2.0
             pen = QPen(c, max(width, 1.2 / max(lod, 0.05)), dash)
             p.setPen(pen)

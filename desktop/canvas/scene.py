@@ -212,6 +212,9 @@ class ClusterScene(QGraphicsScene):
                 else:
                     item.ref, item.doc_ref = ref, doc_ref
                     item.set_box(rect, title)
+                fan = self.picture.fanout.get(k, []) if key is None else []
+                if fan or item.fanout:
+                    item.set_fanout(fan)
                 item.setSelected(ref in selected)
                 item.setToolTip(_tooltip(self.picture, k))
         finally:

@@ -16,7 +16,7 @@ from desktop.canvas.picture import Picture
 from desktop.canvas.render import Renderer
 
 MAX_SIDE = 8192  # device pixels; beyond this the cache covers only the visible part
-MARGIN_FRACTION = 0.5  # cache half a viewport around what is visible, so small pans are free
+MARGIN_FRACTION = 0.25  # cache a quarter viewport around what is visible, so small pans are free
 
 
 class StaticLayer(QGraphicsItem):
