@@ -25,10 +25,11 @@ from desktop.style import OKABE_ITO, SHAPES, STATUS, endpoint_style
 
 SPRITE_PX = 14  # on-screen sprite size (logical pixels)
 DROP_PX = 15
-MAX_CAPTIONS = 6
+MAX_CAPTIONS = 3
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
 DONE_LINGER = 0.25  # a delivered packet rests this long on its pod
 N_STYLES = len(OKABE_ITO) * len(SHAPES)
+NO_POD = -1  # style of a packet that never reached a pod: a small grey dot
 
 
 def _shape_path(shape: str, cx: float, cy: float, r: float) -> QPainterPath:
@@ -65,7 +66,7 @@ class _Atlas:
     def __init__(self, dpr: float):
         self.dpr = dpr
         self.cell = int(math.ceil(max(SPRITE_PX, DROP_PX) * dpr)) + 1
-        n = N_STYLES + 1
+        n = N_STYLES + 2
         img = QPixmap(self.cell * n, self.cell)
         img.setDevicePixelRatio(1.0)
         img.fill(Qt.GlobalColor.transparent)
@@ -88,6 +89,10 @@ class _Atlas:
             p.setPen(pen)
             p.drawLine(QPointF(c - d, self.cell / 2 - d), QPointF(c + d, self.cell / 2 + d))
             p.drawLine(QPointF(c - d, self.cell / 2 + d), QPointF(c + d, self.cell / 2 - d))
+        c = self.cell * (N_STYLES + 1) + self.cell / 2
+        p.setPen(QPen(QColor("#111111"), max(1.0, dpr)))
+        p.setBrush(QBrush(QColor("#BBBBBB")))
+        p.drawEllipse(QPointF(c, self.cell / 2), r * 0.7, r * 0.7)
         p.end()
         self.pixmap = img
 
@@ -115,7 +120,7 @@ class PacketLayer(QGraphicsObject):
         self._captions: dict[int, list[tuple[int, str]]] = {}  # uid -> [(waypoint index, caption)]
         self.show_captions = True
         self.caption_font = QFont()
-        self.caption_font.setPixelSize(15)
+        self.caption_font.setPixelSize(13)
         self.caption_font.setBold(True)
 
     # -- data ----------------------------------------------------------------------------------------
@@ -149,7 +154,8 @@ class PacketLayer(QGraphicsObject):
         self.points = np.concatenate([_pad_points(self.points, k), _pad_points(points, k)])
         self.times = np.concatenate([_pad_times(self.times, k), _pad_times(times, k)])
         self.uid = np.r_[self.uid, np.asarray(uids, np.int64)]
-        self.style = np.r_[self.style, np.asarray(styles, np.int64) % N_STYLES]
+        st = np.asarray(styles, np.int64)
+        self.style = np.r_[self.style, np.where(st < 0, N_STYLES + 1, st % N_STYLES)]
         self.count = np.r_[self.count, np.asarray(counts, np.int64)]
         self.dropped = np.r_[self.dropped, np.asarray(dropped, bool)]
         self.linger = np.r_[self.linger, np.broadcast_to(np.asarray(linger, float), (n,))]
@@ -279,6 +285,7 @@ class PacketLayer(QGraphicsObject):
         painter.setFont(self.caption_font)
         fm = QFontMetricsF(self.caption_font)
         shown = 0
+        taken: list[QRectF] = []
         order = list(range(idx.size))
         if self.selected is not None:
             order.sort(key=lambda j: self.uid[idx[j]] != self.selected)
@@ -297,6 +304,9 @@ class PacketLayer(QGraphicsObject):
             w = fm.horizontalAdvance(text) + 12
             h = fm.height() + 6
             box = QRectF(x + SPRITE_PX * 0.8, y - h - 4, w, h)
+            if any(box.intersects(r) for r in taken) and uid != self.selected:
+                continue
+            taken.append(box)
             painter.setPen(QPen(QColor("#0072B2"), 1.5))
             painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
             painter.drawRoundedRect(box, 4, 4)

@@ -58,9 +58,9 @@ class LiveCharts(QWidget):
         lay.addWidget(self.glw, 1)
         self.share_plot = self._plot(tr("Share of requests (last {0:g} s); — expected").format(WINDOW), 0, 0)
         self.rps_plot = self._plot(tr("Requests/s per pod"), 0, 1)
-        self.conn_plot = self._plot(tr("Active connections per pod (IPVS)"), 0, 2)
+        self.conn_plot = self._plot(tr("IPVS connections per pod: active —, inactive - -"), 0, 2)
         self.drop_plot = self._plot(tr("Drops/s by reason"), 1, 0)
-        self.lat_plot = self._plot(tr("Latency ms (p50 p90 p99)"), 1, 1)
+        self.lat_plot = self._plot(tr("Latency ms: p50, p90, p99 (1 s average)"), 1, 1)
         self.fair_plot = self._plot(tr("Fairness (Jain index)"), 1, 2)
         self.share_plot.setYRange(0, 1, padding=0)
         self.fair_plot.setYRange(0, 1.05, padding=0)
@@ -71,6 +71,7 @@ class LiveCharts(QWidget):
         self.share_plot.addItem(self.expected)
         self.rps_curves: dict[str, pg.PlotDataItem] = {}  # colour -> one curve for that colour's pods
         self.conn_curves: dict[str, pg.PlotDataItem] = {}
+        self.inact_curves: dict[str, pg.PlotDataItem] = {}
         self.drop_curves: dict[str, pg.PlotDataItem] = {}
         self.lat_curves = [self.lat_plot.plot(pen=_pen(c), skipFiniteCheck=True, connect="finite")
                            for c in PCT_COLOURS]
@@ -121,10 +122,11 @@ class LiveCharts(QWidget):
         self.service = service
         for c in self.rps_curves.values():
             self.rps_plot.removeItem(c)
-        for c in self.conn_curves.values():
+        for c in list(self.conn_curves.values()) + list(self.inact_curves.values()):
             self.conn_plot.removeItem(c)
         self.rps_curves.clear()
         self.conn_curves.clear()
+        self.inact_curves.clear()
         self._last_t = -1.0
 
     def add_marker(self, t: float, label: str) -> None:
@@ -133,7 +135,8 @@ class LiveCharts(QWidget):
         for plot in (self.rps_plot, self.conn_plot, self.drop_plot, self.lat_plot, self.fair_plot):
             line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
                                    label=label if plot is self.rps_plot or plot is self.drop_plot else None,
-                                   labelOpts={"position": 0.9, "color": "#7A3E64", "fill": (255, 255, 255, 200)})
+                                   labelOpts={"position": 0.92 - 0.22 * (len(self._marker_items) % 3), "color": "#7A3E64",
+                                              "fill": (255, 255, 255, 210)})
             plot.addItem(line)
             items.append((plot, line))
         self._marker_items.append((t, items))
@@ -202,20 +205,25 @@ class LiveCharts(QWidget):
         rps = np.apply_along_axis(_smooth, 0, raw.astype(float) / series.resolution) if raw.size else raw
         self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
         # active connections per pod (summed over every node's IPVS)
-        conn_pods, conn = _pod_connections(series, vis)
+        conn_pods, active, inactive = _pod_connections(series, vis)
         mine = [j for j, p in enumerate(conn_pods) if p in expected or p in where]
-        conn_pods, conn = [conn_pods[j] for j in mine], conn[:, mine]
-        self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, conn)
+        conn_pods = [conn_pods[j] for j in mine]
+        self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, active[:, mine])
+        self._grouped(self.conn_plot, self.inact_curves, conn_pods, tv, inactive[:, mine], dashed=True)
+        top = np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])
+        self.conn_plot.setYRange(0, float(top) * 1.1, padding=0)
+        self.rps_plot.setYRange(0, max(1.0, float(np.nanmax(np.r_[rps.ravel(), 1.0])) * 1.1), padding=0)
         # latency and fairness
         _, p50, p90, p99 = series.latency(service)
         for curve, y in zip(self.lat_curves, (p50, p90, p99)):
-            curve.setData(tv, y[vis])
+            curve.setData(tv, _nan_smooth(y[vis], 10))
         _, jain = series.jain(service, WINDOW)
         self.fair_curve.setData(tv, jain[vis])
         self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s · {2} pods").format(
             float(jain[-1]) if jain.size else 1.0, WINDOW, len(order)))
 
-    def _grouped(self, plot, curves: dict, pods: list[ObjectRef], t: np.ndarray, y: np.ndarray) -> None:
+    def _grouped(self, plot, curves: dict, pods: list[ObjectRef], t: np.ndarray, y: np.ndarray,
+                 dashed: bool = False) -> None:
         """One PlotDataItem per colour (at most 8): its pods' series joined with NaN gaps. pyqtgraph's
         per-item overhead, not the points, dominates with 100 pods."""
         groups: dict[str, list[int]] = {}
@@ -228,7 +236,8 @@ class LiveCharts(QWidget):
         for colour, cols in groups.items():
             curve = curves.get(colour)
             if curve is None:
-                curve = curves[colour] = plot.plot(pen=_pen(colour), skipFiniteCheck=True, connect="finite")
+                pen = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine) if dashed else _pen(colour)
+                curve = curves[colour] = plot.plot(pen=pen, skipFiniteCheck=True, connect="finite")
             if n == 0:
                 curve.setData([], [])
                 continue
@@ -264,10 +273,11 @@ class LiveCharts(QWidget):
         self.clear_markers_after(-1.0)
         for c in list(self.rps_curves.values()):
             self.rps_plot.removeItem(c)
-        for c in list(self.conn_curves.values()):
+        for c in list(self.conn_curves.values()) + list(self.inact_curves.values()):
             self.conn_plot.removeItem(c)
         self.rps_curves.clear()
         self.conn_curves.clear()
+        self.inact_curves.clear()
         self._bar_order = []
         self._last_t = -1.0
 
@@ -284,29 +294,46 @@ def _service_counts(series, service: ObjectRef) -> tuple[list[ObjectRef], np.nda
     return [p for p, _ in cols], view[:, [c for _, c in cols]]
 
 
-def _pod_connections(series, vis: np.ndarray) -> tuple[list[ObjectRef], np.ndarray]:
+def _pod_connections(series, vis: np.ndarray) -> tuple[list[ObjectRef], np.ndarray, np.ndarray]:
     """IPVS active connections per pod summed over nodes for the visible bins; the levels are read every
     ``connections_every`` s, so each bin carries the last reading forward (NaN before the first)."""
     keys = list(series._conn_col.items()) if hasattr(series, "_conn_col") else []
     if not keys:
-        return [], np.zeros((int(vis.sum()), 0))
+        empty = np.zeros((int(vis.sum()), 0))
+        return [], empty, empty
     first, n = series._span()
     v = series._conn.view(first, n)[vis]
     pods = sorted({k[1] for k, _ in keys}, key=lambda p: (p.namespace, p.name))
     index = {p: i for i, p in enumerate(pods)}
-    out = np.zeros((v.shape[0], len(pods)))
-    seen = np.zeros((v.shape[0], len(pods)), bool)
-    for (_node, pod), col in keys:
-        a = v[:, 2 * col]
-        ok = ~np.isnan(a)
-        out[ok, index[pod]] += a[ok]
-        seen[ok, index[pod]] = True
+    outs = []
     rows = np.arange(v.shape[0])
-    for j in range(len(pods)):
-        idx = np.where(seen[:, j], rows, -1)
-        np.maximum.accumulate(idx, out=idx)
-        out[:, j] = np.where(idx >= 0, out[np.maximum(idx, 0), j], np.nan)
-    return pods, out
+    for offset in (0, 1):  # ActiveConn, InActConn
+        out = np.zeros((v.shape[0], len(pods)))
+        seen = np.zeros((v.shape[0], len(pods)), bool)
+        for (_node, pod), col in keys:
+            a = v[:, 2 * col + offset]
+            ok = ~np.isnan(a)
+            out[ok, index[pod]] += a[ok]
+            seen[ok, index[pod]] = True
+        for j in range(len(pods)):
+            idx = np.where(seen[:, j], rows, -1)
+            np.maximum.accumulate(idx, out=idx)
+            out[:, j] = np.where(idx >= 0, out[np.maximum(idx, 0), j], np.nan)
+        outs.append(out)
+    return pods, outs[0], outs[1]
+
+
+def _nan_smooth(y: np.ndarray, k: int) -> np.ndarray:
+    """Moving average over ``k`` bins ignoring NaN (NaN where the whole window is NaN)."""
+    if y.size == 0:
+        return y
+    ok = ~np.isnan(y)
+    c = np.cumsum(np.r_[0.0, np.where(ok, y, 0.0)])
+    m = np.cumsum(np.r_[0, ok.astype(np.int64)])
+    lo = np.maximum(np.arange(1, y.size + 1) - k, 0)
+    hi = np.arange(1, y.size + 1)
+    cnt = m[hi] - m[lo]
+    return np.divide(c[hi] - c[lo], cnt, out=np.full(y.size, np.nan), where=cnt > 0)
 
 
 def _smooth(y: np.ndarray, k: int = 5) -> np.ndarray:

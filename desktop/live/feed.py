@@ -40,7 +40,7 @@ class PodColours:
 
     def of(self, pod: ObjectRef | None) -> int:
         if pod is None:
-            return 7  # grey: no destination pod
+            return -1  # no destination pod: the packet layer's grey dot
         i = self.index.get(pod)
         if i is None:
             i = self.index[pod] = len(self.index)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.model import ObjectRef
@@ -72,8 +72,9 @@ class LiveView(QObject):
             window.add_dock("live-charts", self.tr("Charts"), self.charts, Qt.DockWidgetArea.BottomDockWidgetArea,
                             tabify_with="live-trace")
             window.docks["live-charts"].raise_()
-        window.resizeDocks([window.docks["live-trace"]], [max(240, int(window.height() * 0.34))],
+        window.resizeDocks([window.docks["live-trace"]], [max(260, int(window.height() * 0.40))],
                            Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self._raise_docks)  # after the window has laid out its tabs
         self.legend = LegendOverlay(window.view)
         self.legend.show()
         window.view.installEventFilter(self)
@@ -120,10 +121,16 @@ class LiveView(QObject):
         if self.charts is not None:
             self.charts.reset()
         self._state_version = -1
+        self._fill_events()
         self.show_state(force=True)
         self.refresh_text()
         d.start_display()
         self.rebuilt.emit()
+
+    def _raise_docks(self) -> None:
+        for name in ("live-charts", "live-events"):
+            if name in self.window.docks:
+                self.window.docks[name].raise_()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         if obj is self.window.view and event.type() == QEvent.Type.Resize:
@@ -131,10 +138,16 @@ class LiveView(QObject):
         return False
 
     def _place_legend(self) -> None:
+        """The legend is a strip under the canvas: the view keeps a bottom margin of its height."""
         view = self.window.view
-        bar = view.horizontalScrollBar()
-        dy = bar.height() if bar.isVisible() else 0
-        self.legend.move(8, max(8, view.height() - self.legend.height() - 8 - dy))
+        width = view.width()
+        if self.legend.width() != width or self.legend._cache is None:
+            self.legend.relayout(width)
+        h = self.legend.height()
+        margins = view.viewportMargins()
+        if margins.bottom() != h:
+            view.setViewportMargins(margins.left(), margins.top(), margins.right(), h)
+        self.legend.move(0, view.height() - h)
 
     def resolve(self, ref: ObjectRef):
         """Where an object is on the canvas (a pod not drawn yet: its node; an internal client: its node)."""
@@ -186,7 +199,16 @@ class LiveView(QObject):
             self.show_state()
         self._charts_due = True
 
+    def _fill_events(self) -> None:
+        """The control-plane log so far (after a new run, a seek or an action re-ran it)."""
+        from desktop.live.adapter import PacketEvent  # noqa: PLC0415
+
+        self.events.clear()
+        self.events.add_events([PacketEvent(e.time, e.object, "control", f"{e.reason}: {e.message}", obj=e.object)
+                                for e in self.run.state.events[-2000:]])
+
     def _on_run_replaced(self) -> None:
+        self._fill_events()
         self.feed.clear()
         self.selected_packet = None
         self.trace.clear()

@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QWidget
 from desktop.canvas.packets import _shape_path
 from desktop.style import STATUS, endpoint_style
 
-MAX_PODS = 7
+MAX_PODS = 12
 ROW = 18
 
 
 class LegendOverlay(QWidget):
-    """A small translucent panel in the canvas's bottom-left corner. ``set_pods([(label, style index)])``."""
+    """A strip along the bottom of the canvas (the view keeps a margin for it, so it never hides the cluster).
+    ``set_pods([(label, style index)])``; ``relayout(width)`` when the view is resized."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
@@ -29,7 +30,7 @@ class LegendOverlay(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title = self.tr("Packets, coloured by destination pod")
+        self.title = self.tr("Packets by destination pod:")
         self._rows = [
             ("drop", STATUS["dropped"], self.tr("dropped packet (hover: reason)")),
             ("caption", "#0072B2", self.tr("DNAT/SNAT caption: address rewritten here")),
@@ -52,17 +53,36 @@ class LegendOverlay(QWidget):
         self._cache = None
         self.update()
 
-    def _left_rows(self) -> int:
-        return len(self.pods) + (1 if self.more else 0)
+    def relayout(self, width: int) -> None:
+        """Lay the entries out in rows across ``width`` pixels (pods on the first row(s), marks after)."""
+        fm = QFontMetricsF(self.font_)
+        bold = QFont(self.font_)
+        bold.setBold(True)
+        fb = QFontMetricsF(bold)
+        items: list[tuple[str, object, str, float]] = [("title", None, self.title, fb.horizontalAdvance(self.title) + 12)]
+        for label, idx in self.pods:
+            items.append(("pod", idx, label, fm.horizontalAdvance(label) + 32))
+        if self.more:
+            text = self.tr("… and {0} more pods").format(self.more)
+            items.append(("text", None, text, fm.horizontalAdvance(text) + 16))
+        items.append(("break", None, "", 0))
+        for glyph, colour, text in self._rows:
+            items.append((glyph, colour, text, fm.horizontalAdvance(text) + 34))
+        self._placed: list[tuple[str, object, str, float, float]] = []
+        x, y = 8.0, 4.0
+        for kind, extra, text, w in items:
+            if kind == "break" or x + w > width - 8 and x > 8:
+                x, y = 8.0, y + ROW
+                if kind == "break":
+                    continue
+            self._placed.append((kind, extra, text, x, y))
+            x += w
+        self._cache = None
+        self.resize(QSize(int(width), int(y + ROW + 4)))
+        self.update()
 
     def _resize(self) -> None:
-        fm = QFontMetricsF(self.font_)
-        left = max([fm.horizontalAdvance(t) for t, _ in self.pods] + [fm.horizontalAdvance(self.tr("… and {0} more pods").format(999))]) + 30
-        right = max(fm.horizontalAdvance(r[2]) for r in self._rows) + 30
-        self._split = int(left) + 10
-        rows = max(self._left_rows(), len(self._rows))
-        w = max(self._split + right + 8, fm.horizontalAdvance(self.title) + 20)
-        self.resize(QSize(int(w), int(rows * ROW + ROW + 10)))
+        self.relayout(max(self.width(), 400))
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # drawn once into a pixmap: the canvas under it repaints 60 times a second, the legend rarely changes
@@ -79,46 +99,35 @@ class LegendOverlay(QWidget):
     def _draw(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(QPen(QColor("#5B6770"), 1))
-        p.setBrush(QBrush(QColor(255, 255, 255, 235)))
-        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        p.setBrush(QBrush(QColor(255, 255, 255, 240)))
+        p.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         bold = QFont(self.font_)
         bold.setBold(True)
-        p.setFont(bold)
-        p.setPen(QColor("#111111"))
-        p.drawText(QRectF(10, 4, self.width() - 16, ROW), Qt.AlignmentFlag.AlignVCenter, self.title)
-        p.setFont(self.font_)
-        y0 = 4 + ROW
-        y = y0
-        for label, idx in self.pods:
-            colour, shape = endpoint_style(idx)
-            p.setPen(QPen(QColor("#111111"), 1.2))
-            p.setBrush(QBrush(QColor(colour)))
-            p.drawPath(_shape_path(shape, 18, y + ROW / 2, 6.5))
-            p.setPen(QColor("#111111"))
-            p.drawText(QRectF(30, y, self._split - 30, ROW), Qt.AlignmentFlag.AlignVCenter, label)
-            y += ROW
-        if self.more:
-            p.drawText(QRectF(30, y, self._split - 30, ROW), Qt.AlignmentFlag.AlignVCenter,
-                       self.tr("… and {0} more pods").format(self.more))
-        x = self._split
-        y = y0
-        for glyph, colour, text in self._rows:
+        for kind, extra, text, x, y in getattr(self, "_placed", []):
             c = QPointF(x + 10, y + ROW / 2)
-            if glyph == "drop":
-                pen = QPen(QColor(colour), 3)
-                p.setPen(pen)
+            if kind == "title":
+                p.setFont(bold)
+                p.setPen(QColor("#111111"))
+                p.drawText(QRectF(x, y, 1000, ROW), Qt.AlignmentFlag.AlignVCenter, text)
+                continue
+            if kind == "pod":
+                colour, shape = endpoint_style(int(extra))
+                p.setPen(QPen(QColor("#111111"), 1.2))
+                p.setBrush(QBrush(QColor(colour)))
+                p.drawPath(_shape_path(shape, c.x(), c.y(), 6.5))
+            elif kind == "drop":
+                p.setPen(QPen(QColor(extra), 3))
                 p.drawLine(c + QPointF(-5, -5), c + QPointF(5, 5))
                 p.drawLine(c + QPointF(-5, 5), c + QPointF(5, -5))
-            elif glyph == "caption":
-                p.setPen(QPen(QColor(colour), 1.5))
+            elif kind == "caption":
+                p.setPen(QPen(QColor(extra), 1.5))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRoundedRect(QRectF(c.x() - 8, c.y() - 6, 16, 12), 3, 3)
-            else:
-                p.setPen(QColor(colour))
+            elif kind != "text":
+                p.setPen(QColor(extra))
                 p.setFont(bold)
-                p.drawText(QRectF(c.x() - 9, y, 18, ROW), Qt.AlignmentFlag.AlignCenter, glyph)
-                p.setFont(self.font_)
+                p.drawText(QRectF(c.x() - 9, y, 18, ROW), Qt.AlignmentFlag.AlignCenter, kind)
+            p.setFont(self.font_)
             p.setPen(QColor("#111111"))
-            p.drawText(QRectF(x + 24, y, self.width() - x - 26, ROW), Qt.AlignmentFlag.AlignVCenter, text)
-            y += ROW
+            p.drawText(QRectF(x + (0 if kind == "text" else 22), y, 1000, ROW), Qt.AlignmentFlag.AlignVCenter, text)
         p.end()
