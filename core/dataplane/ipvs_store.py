@@ -214,13 +214,13 @@ class IpvsStore:
         return moved
 
     # ------------------------------------------------------------------------------ deciding
-    def decide(self, node: np.ndarray, vs: np.ndarray, sched: np.ndarray, width: np.ndarray) -> tuple:
+    def decide(self, node: np.ndarray, vs: np.ndarray, sched, width: np.ndarray, per_vs: bool = False) -> tuple:
         """Picks for a batch of new connections (arrival order) whose nodes share one compiled view.
 
         ``sched[i]``: STORE_SCHEDULERS code of the node's scheduler (one int when every node shares it);
-        ``width[i]``: the Service's number of
-        cluster endpoints in that view. Returns ``(handled, col)``: ``handled`` False where the pair was
-        taken out (the caller uses its object); ``col`` the kernel list position picked (-1: none).
+        ``width[i]``: the Service's number of cluster endpoints in that view (with ``per_vs``: ``width[v]``
+        per virtual service). Returns ``(handled, col)``: ``handled`` False where the pair was taken out
+        (the caller uses its object); ``col`` the kernel list position picked (-1: none).
         """
         n = node.size
         col = np.full(n, -1, np.int64)
@@ -259,7 +259,8 @@ class IpvsStore:
             pid[found] = self.key_pid[atc[found]]
         if not found.all():
             new = ~found
-            gw = width[order[gstart[new]]]
+            # ``width``: per request, or per virtual service (an array of the view's counts)
+            gw = width[ukey[new] % self.nv] if per_vs else width[order[gstart[new]]]
             pid[new] = self._create(ukey[new], gw)
         out_g = self.p_out[pid]
         g_of = np.cumsum(first)  # group of each sorted request (+1)

@@ -327,6 +327,9 @@ class NodeProxies:
         self.node_sched_name = [c.ipvs_scheduler or "rr" for c in cfgs]
         codes = np.unique(self.node_store_sched[self.node_store_sched >= 0])
         self.store_sched_one = int(codes[0]) if codes.size == 1 else None  # every store node, one scheduler
+        # every node decides in the IPVS store from one compiled view: no per-request eligibility masks
+        self.every_node_store = bool(len(tables) == 1 and np.all(self.node_store_sched >= 0) and np.all(tid >= 0))
+        self.vs_special_any = bool(self.vs_special.any())
         self.all_stateless = bool(np.all(self.node_mode <= 1))
         self.any_masq_all = bool(self.node_masq_all.any())
 
@@ -357,6 +360,8 @@ class NodeProxies:
                 masq |= ips[eid] == src_ip  # hairpin; eid -1 is masked just below
             return ProxyResult(eid, outcome, pos, masq & (eid >= 0), np.zeros(n, np.int32),
                                np.full(n, -1, np.int64), [table])
+        if self.every_node_store and self.use_store and not self.vs_special_any:
+            return self._decide_all_store(node_idx, vs, src_ip, src_port, external_entry, now)
         from_cluster = self._in_cluster(src_ip)
         if external_entry:
             ext_local = self.services.external_local[vs]
@@ -389,22 +394,53 @@ class NodeProxies:
             slow = np.nonzero(~fast)[0]
             slow = self._decide_store(res, slow, node_idx, vs)
         if not all_fast and slow.size:
-            key = (node_idx[slow].astype(np.int64) * (self.services.size + 1) + vs[slow]) * 2 + local[slow]
-            order = np.argsort(key, kind="stable")
-            k_sorted = key[order]
-            bounds = np.r_[0, np.nonzero(np.diff(k_sorted))[0] + 1, k_sorted.size]
-            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-                sel = slow[order[a:b]]
-                k = int(k_sorted[a])
-                is_local, rest = k % 2, k // 2
-                ni, v = divmod(rest, self.services.size + 1)
-                self._decide_group(res, sel, ni, v, bool(is_local), external_entry, src_ip, src_port, now)
+            self._decide_groups(res, slow, node_idx, vs, local, external_entry, src_ip, src_port, now)
         picked = res.eid >= 0
         ips = self.registry.ip_u32()
         if ips.size:
             # hairpin: a pod reaching itself through the VIP (index -1 reads the last id: masked below)
             masq = masq | (ips[res.eid] == src_ip)
         res.masq = masq & picked
+        return res
+
+    def _decide_all_store(self, node_idx, vs, src_ip, src_port, external_entry: bool, now: float) -> ProxyResult:
+        """``decide`` when every node is an IPVS store node of one compiled view and no Service needs
+        objects: the whole batch goes to the store (pairs that left it go to their objects)."""
+        n = node_idx.size
+        table = self.table_list[0]
+        sched = self.store_sched_one if self.store_sched_one is not None else self.node_store_sched[node_idx]
+        handled, col = self.store.decide(node_idx, vs, sched, table.count, per_vs=True)
+        flat = np.take(table.last, vs)
+        flat -= col
+        eid = np.take(table.eids, flat)  # col -1 reads one past the last endpoint: fixed below
+        got = col >= 0
+        all_got = bool(got.all())
+        outcome = np.zeros(n, np.int64)
+        if not all_got:
+            eid[~got] = -1
+            none = np.flatnonzero(~got & handled)
+            outcome[none] = np.where(table.has_any[vs[none]], _drop_code("no_destination"), _drop_code("refused"))
+        res = ProxyResult(eid, outcome, col, np.zeros(n, bool), np.zeros(n, np.int32), np.arange(n, dtype=np.int64),
+                          [StoreDecider(self.registry, self.node_sched_name, node_idx, eid)])
+        if not handled.all():  # pairs that moved out to objects (endpoints changed, other scheduler)
+            rest = np.flatnonzero(~handled)
+            res.decider[rest] = -1
+            res.pick_i[rest] = -1
+            res.eid[rest] = -1
+            res.position[rest] = -1
+            self._decide_groups(res, rest, node_idx, vs, np.zeros(n, bool), external_entry, src_ip, src_port, now)
+        # masquerade: off-cluster sources (ClusterIP rule) or every packet of a NodePort/LB entry
+        # (ETP=Cluster; no Service here has ETP=Local), masqueradeAll, and hairpins
+        if external_entry:
+            masq = np.ones(n, bool)
+        else:
+            masq = ~self._in_cluster(src_ip)
+            if self.any_masq_all:
+                masq |= self.node_masq_all[node_idx]
+        ips = self.registry.ip_u32()
+        if ips.size:
+            masq |= np.take(ips, res.eid, mode="clip") == src_ip  # eid -1: masked just below
+        res.masq = masq & (res.eid >= 0)
         return res
 
     def _decide_store(self, res: ProxyResult, slow: np.ndarray, node_idx: np.ndarray, vs: np.ndarray) -> np.ndarray:
@@ -459,6 +495,20 @@ class NodeProxies:
         if not rest:
             return slow[:0]
         return np.sort(np.concatenate(rest)) if len(rest) > 1 else rest[0]
+
+    def _decide_groups(self, res: ProxyResult, slow: np.ndarray, node_idx, vs, local, external_entry: bool,
+                       src_ip, src_port, now: float) -> None:
+        """The object path: requests ``slow`` grouped per (node, virtual service, local), in arrival order."""
+        key = (node_idx[slow].astype(np.int64) * (self.services.size + 1) + vs[slow]) * 2 + local[slow]
+        order = np.argsort(key, kind="stable")
+        k_sorted = key[order]
+        bounds = np.r_[0, np.nonzero(np.diff(k_sorted))[0] + 1, k_sorted.size]
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            sel = slow[order[a:b]]
+            k = int(k_sorted[a])
+            is_local, rest = k % 2, k // 2
+            ni, v = divmod(rest, self.services.size + 1)
+            self._decide_group(res, sel, ni, v, bool(is_local), external_entry, src_ip, src_port, now)
 
     def _decide_group(self, res: ProxyResult, sel: np.ndarray, ni: int, v: int, is_local: bool,
                       external_entry: bool, src_ip: np.ndarray, src_port: np.ndarray, now: float) -> None:

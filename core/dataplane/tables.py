@@ -201,6 +201,8 @@ class ViewTable:
         self.cum = np.array(cum + [1.0], dtype=np.float64)
         self.count_f = self.count.astype(np.float64)
         self.safe_offset = np.where(self.count > 0, self.offset, len(flat))
+        # flat index of each service's last endpoint (an IPVS kernel list reads it backwards from here)
+        self.last = self.safe_offset + self.count - 1
         self.all_nonempty = bool(np.all(self.count > 0))
         self._mixture(cum_cache)
 
