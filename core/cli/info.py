@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from core.cli.options import seed
 from core.model import ClusterModel
 from core.scenario import ScenarioError, load_model_with_warnings
 
@@ -14,7 +15,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("info", help="show what a scenario builds: addresses, ports, rules")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--seed", type=int, default=None, help="seed for automatic allocations")
+    p.add_argument("--seed", type=seed, default=None,
+                   help="seed for automatic allocations, 0 or more (default: the scenario's)")
     p.set_defaults(handler=run)
 
 

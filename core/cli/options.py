@@ -7,6 +7,32 @@ import math
 
 MAX_SECONDS = 86400.0  # one simulated day: longer runs are refused rather than left running for hours
 
+# What PodPath simulates on one machine (benchmarks/: 5,000 nodes, 150,000 pods, a 1,000,000-request tick).
+# Larger numbers are refused before any work, with one line and exit 2, instead of running out of memory.
+MAX_REQUESTS = 10_000_000  # route --requests: ~8 s and ~60 MB at 1,000,000/s on the demo
+MAX_RATE = 1_000_000.0  # requests per second (a Traffic's spec.rate has the same limit)
+MAX_CLIENTS = 65_536  # distinct client addresses (a node's podCIDR may allow fewer: checked when sending)
+MAX_KEEPALIVE = 1_000_000  # requests per connection
+MAX_TRACE = 10_000  # hop-by-hop traces printed
+
+
+def _num(value: float) -> str:
+    """1000000 -> "1,000,000"; 0.5 -> "0.5"."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
+
+
+def limits_error(name: str, value: float | None, low: float, high: float) -> str | None:
+    """One line when ``value`` is outside low..high (NaN included), else None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{name} must be a finite number between {_num(low)} and {_num(high)}, got {value}"
+    if value < low:
+        return f"{name} must be at least {_num(low)}, got {value}"
+    if value > high:
+        return f"{name} must be at most {_num(high)} (what PodPath can simulate on one machine), got {_num(value)}"
+    return None
+
 
 def seed(text: str) -> int:
     """A random seed: a whole number 0 .. 2^63-1 (numpy's Generator refuses negative seeds)."""

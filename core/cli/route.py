@@ -12,7 +12,7 @@ import json
 import math
 import sys
 
-from core.cli.options import seed
+from core.cli.options import MAX_CLIENTS, MAX_KEEPALIVE, MAX_RATE, MAX_REQUESTS, MAX_TRACE, limits_error, seed
 from core.model import IPVS_SCHEDULERS
 
 MODES = ("iptables", "ipvs", "nftables", "userspace")
@@ -63,14 +63,20 @@ def run(args: argparse.Namespace) -> int:
     from core.engine import Simulation
     from core.scenario import ScenarioError, load_model
 
-    for name, value, low in (("--requests", args.requests, 1), ("--clients", args.clients, 1),
-                             ("--keepalive", args.keepalive, 1), ("--trace", args.trace, 0)):
-        if value is not None and value < low:
-            print(f"podpath route: {name} must be at least {low}, got {value}", file=sys.stderr)
+    for name, value, low, high in (("--requests", args.requests, 1, MAX_REQUESTS),
+                                   ("--clients", args.clients, 1, MAX_CLIENTS),
+                                   ("--keepalive", args.keepalive, 1, MAX_KEEPALIVE),
+                                   ("--trace", args.trace, 0, MAX_TRACE)):
+        problem = limits_error(name, value, low, high)
+        if problem:
+            print(f"podpath route: {problem}", file=sys.stderr)
             return 2
     if not (args.rate > 0 and math.isfinite(args.rate)):
         print(f"podpath route: --rate must be a positive number of requests per second, got {args.rate}",
               file=sys.stderr)
+        return 2
+    if args.rate > MAX_RATE:
+        print(f"podpath route: {limits_error('--rate', args.rate, 0, MAX_RATE)}", file=sys.stderr)
         return 2
     if args.until is not None and not 0 < args.until <= MAX_ROUTE_SECONDS:
         print(f"podpath route: --until must be more than 0 and at most {MAX_ROUTE_SECONDS:g} seconds, got "
@@ -78,9 +84,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.to is not None:
         n = args.requests or (int(args.rate * args.until) if args.until else 1000)
+        if n > MAX_REQUESTS:
+            print(f"podpath route: {limits_error('requests (--rate x --until)', n, 1, MAX_REQUESTS)}",
+                  file=sys.stderr)
+            return 2
         if n / args.rate > MAX_ROUTE_SECONDS:
-            print(f"podpath route: {n} requests at --rate {args.rate:g}/s would take {n / args.rate:g} simulated "
-                  f"seconds; at most {MAX_ROUTE_SECONDS:g} are allowed (raise --rate)", file=sys.stderr)
+            # rounded up to the millisecond, so a run just over the limit never prints the limit itself
+            print(f"podpath route: {n} requests at --rate {args.rate:g}/s would take "
+                  f"{_seconds_up(n / args.rate)} simulated seconds; at most {MAX_ROUTE_SECONDS:g} "
+                  "are allowed (raise --rate)", file=sys.stderr)
             return 2
     try:
         model = load_model(args.file, seed=args.seed)
@@ -119,9 +131,18 @@ def run(args: argparse.Namespace) -> int:
                 print("podpath route: the scenario has no Traffic; give --to TARGET for a what-if", file=sys.stderr)
                 return 2
             if args.requests:
+                reachable = _traffic_requests(model, MAX_ROUTE_SECONDS)
+                if reachable < args.requests:
+                    print(f"podpath route: the scenario's Traffic sends about {reachable:,.0f} requests in the "
+                          f"first {MAX_ROUTE_SECONDS:g} simulated seconds (the limit); --requests {args.requests} "
+                          "cannot be reached: ask for fewer, or use --until", file=sys.stderr)
+                    return 2
                 plane.budget = args.requests
-                while plane.metrics.sent < args.requests and sim.time < 3600:
+                while plane.metrics.sent < args.requests and sim.time < MAX_ROUTE_SECONDS:
                     sim.step()
+                if plane.metrics.sent < args.requests:
+                    print(f"podpath route: note: stopped at the {MAX_ROUTE_SECONDS:g}-second limit after "
+                          f"{plane.metrics.sent} of {args.requests} requests", file=sys.stderr)
             else:
                 sim.run(args.until or 10.0)
     except TargetError as exc:
@@ -133,6 +154,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_report(report))
     return 0
+
+
+def _seconds_up(value: float) -> str:
+    """Seconds rounded up to the millisecond: 3600.0001 prints as 3600.001, never as the 3600 limit."""
+    text = f"{math.ceil(value * 1000) / 1000:.3f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def _traffic_requests(model, horizon: float) -> float:
+    """How many requests the scenario's Traffic sends from 0 to ``horizon`` seconds (rate x active time)."""
+    total = 0.0
+    for t in model.traffic:
+        stop = horizon if t.stop is None else min(t.stop, horizon)
+        total += t.rate * max(0.0, stop - t.start)
+    return total
 
 
 def build_report(plane, sim) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.cli.options import seed
 from core.scenario import ScenarioError, build_model, load_document
 
 
@@ -12,7 +13,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("validate", help="check scenario files and report every problem",
                               description="Parse, validate and build each FILE; warnings do not fail.")
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario / manifest YAML file")
-    p.add_argument("--seed", type=int, default=None, help="seed for automatic allocations")
+    p.add_argument("--seed", type=seed, default=None,
+                   help="seed for automatic allocations, 0 or more (default: the scenario's)")
     p.set_defaults(handler=run)
 
 

@@ -137,8 +137,10 @@ def test_route_what_if_on_a_scenario_without_nodes_is_a_usage_error(tmp_path, ca
 
 
 def test_route_huge_rate_still_sends_every_request(capsys):
-    r = _json(capsys, "--to", "default/web-clusterip:80", "--rate", "1e20", "--requests", "50")
+    # the highest rate allowed (1,000,000/s: 50 requests in 50 µs) still sends every request; above it, refused
+    r = _json(capsys, "--to", "default/web-clusterip:80", "--rate", "1e6", "--requests", "50")
     assert r["requests"] == 50
+    assert main(["route", str(DEMO_SCENARIO), "--to", "default/web-clusterip:80", "--rate", "1e20"]) == 2
 
 
 def test_export_to_stdout_and_fail_at_infinity(capsys):
