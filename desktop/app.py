@@ -38,10 +38,15 @@ def main(argv: list[str] | None = None) -> int:
 
     def after_first_paint() -> None:
         # a crash left unsaved work behind: offer it first; otherwise open the file asked for
-        if window.offer_recovery():
-            return
-        if not window.open_path(path, ask=False) and args.file:
+        if not window.offer_recovery() and not window.open_path(path, ask=False) and args.file:
             window.session.new()
+        QTimer.singleShot(0, install_live_view)
+
+    def install_live_view() -> None:
+        # after the canvas has painted: the live view imports pyqtgraph (~0.4 s)
+        from desktop.live import install  # noqa: PLC0415
+
+        window.install_late("live", install)
 
     QTimer.singleShot(0, after_first_paint)
     if args.quit_after is not None:
