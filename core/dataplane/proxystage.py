@@ -48,6 +48,11 @@ class ProxyResult:
     @property
     def balancer(self) -> np.ndarray:
         """The deciding object per request (object array; for the few requests that are traced)."""
+        n = self.decider.size
+        if len(self.deciders) == 1 and n and int(self.decider.min()) == 0 == int(self.decider.max()):
+            out = np.empty(n, dtype=object)
+            out[:] = self.deciders[0]  # one decider for the whole batch: a fill, not a gather
+            return out
         return np.array(self.deciders + [None], dtype=object)[self.decider]
 
 
@@ -709,6 +714,18 @@ class NodeProxies:
                 sel = slice(None) if all_have else idx
             else:
                 sel = np.flatnonzero(node_code == c) if all_have else idx[node_code == c]
+            if names[c] == "iptables" and isinstance(sel, slice):
+                # proxy_cost's iptables formula in place: (position + 1 + 1 + (pick + 1)) rules walked, and
+                # an established connection (rule_pos -2) costs only its conntrack NAT lookup
+                rules = np.take(pos, out.vs).astype(np.float64)
+                rules += np.maximum(out.rule_pos, 0)
+                rules += 3.0
+                rules *= L.IPTABLES_PER_RULE
+                old = out.rule_pos == -2
+                if old.any():
+                    rules[old] = L.NAT
+                cost = rules
+                continue
             new = out.rule_pos[sel] != -2
             cost[sel] = L.proxy_cost(names[c], pos[out.vs[sel]], np.maximum(out.rule_pos[sel], 0), new)
         return cost
