@@ -230,7 +230,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
             pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or "(no zone)"))
     nodes_bottom = y
     n_services = sum(1 for s in model.services if not s.implicit)
-    width = max(width, min(max(n_services, 3), 6) * (SERVICE_W + GAP) - GAP)
+    width = max(width, min(max(n_services, 3), 8) * (SERVICE_W + GAP) - GAP)
     for n in model.nodes:
         rect = node_rects[n.name]
         if n.ref in stored:
@@ -471,14 +471,15 @@ def _service_box(s) -> Box:
         kind, ip = "ExternalName", s.external_name or ""
     else:
         kind = "headless" if s.headless else s.type
-        ip = "ClusterIP: None" if s.headless else (s.cluster_ip or "")
+        ip = "clusterIP: None" if s.headless else (s.cluster_ip or "")
     ports = []
     for p in s.ports:
         text = f"{p.port}→{p.effective_target_port}"
         if p.node_port:
             text += f" :{p.node_port}"
         ports.append(text)
-    return Box(s.ref, "service", QRectF(), s.name, [f"{kind} · {ip}".strip(" ·"), ", ".join(ports)],
+    # the address on a line of its own: it must stay readable when the canvas is zoomed out
+    return Box(s.ref, "service", QRectF(), s.name, [ip, " · ".join([kind, ", ".join(ports)]).strip(" ·")],
                connectable=True)
 
 

@@ -13,12 +13,13 @@ import math
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from desktop.canvas.picture import HANDLE, Box, Picture
+from desktop.canvas.picture import HANDLE, POD_H, Box, Picture
 from desktop.style import STATUS, Theme, endpoint_style
 
 MIN_TEXT_PX = 7.0
 TITLE_PX, BODY_PX, POD_PX = 17.0, 13.0, 12.0
 FIXED_LABEL_PX = 12.0  # on-screen size of node/Service names when zoomed out
+DETAIL_PX = 10.0  # the least on-screen size of a box's detail lines (IP, ports) while its box has room
 GLYPH = {"ready": "✓", "not_ready": "✕", "pending": "…", "terminating": "⌛", "cordoned": "⦸"}
 STATUS_TEXT = {"ready": "Ready", "not_ready": "not Ready", "pending": "Pending", "terminating": "Terminating"}
 KIND_FILL = {"service": "#E8F3FB", "ingress": "#FBF1E0", "ingressclass": "#FBF1E0", "client": "#EFEFEF",
@@ -35,6 +36,12 @@ def font(px: float, bold: bool = False) -> QFont:
     f.setPixelSize(max(1, round(px)))
     f.setBold(bold)
     return f
+
+
+def _detail_px(lod: float, spacing: float) -> float:
+    """On-screen size of a detail line: its natural size, raised towards DETAIL_PX as far as the spacing of
+    the lines (``spacing`` scene units) allows."""
+    return max(BODY_PX * lod, min(DETAIL_PX, spacing * lod - 1.0))
 
 
 def shape_path(shape: str, center: QPointF, r: float) -> QPainterPath:
@@ -104,22 +111,24 @@ class Renderer:
 
     # -- pieces ----------------------------------------------------------------------------------------
     def _label(self, p: QPainter, at: QPointF, text: str, px: float, lod: float, colour: str,
-               bold: bool = False, max_width: float | None = None, fixed: bool = False) -> bool:
+               bold: bool = False, max_width: float | None = None, fixed: bool | float = False,
+               elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> bool:
         """Draw text with its top-left at ``at``; False (nothing drawn) when it would be unreadable. ``fixed``
         keeps the text at least FIXED_LABEL_PX on screen while it fits ``max_width``."""
         screen = px * lod
         if screen < MIN_TEXT_PX and not fixed:
             return False
         scale = 1.0
-        if fixed and screen < FIXED_LABEL_PX:
-            scale = FIXED_LABEL_PX / screen
+        least = FIXED_LABEL_PX if fixed is True else float(fixed)
+        if fixed and screen < least:
+            scale = least / screen
         f = font(px, bold)
         fm = QFontMetricsF(f)
         if max_width is not None and fm.horizontalAdvance(text) * scale * lod > max_width:
             avail = max_width / (scale * lod)  # in the font's own units
             if avail < fm.horizontalAdvance("Mm…"):
                 return False
-            text = fm.elidedText(text, Qt.TextElideMode.ElideRight, avail)
+            text = fm.elidedText(text, elide, avail)
         p.setFont(f)
         p.setPen(QColor(colour))
         if scale == 1.0:
@@ -158,19 +167,20 @@ class Renderer:
         self._status_mark(p, QPointF(r.right() - 20, r.top() + 20), 11, b.status, lod)
         drawn = self._label(p, QPointF(r.left() + 12, r.top() + 8), b.title, TITLE_PX, lod, t.text, bold=True,
                             max_width=(r.width() - 44) * lod, fixed=True)
-        if drawn and BODY_PX * lod >= MIN_TEXT_PX:
+        detail = _detail_px(lod, 18)
+        if drawn and detail >= MIN_TEXT_PX:
             ip, cidr, state = (b.lines + ["", "", ""])[:3]
             self._label(p, QPointF(r.left() + 12, r.top() + 32), f"{ip}  ·  {state}", BODY_PX, lod, t.muted_text,
-                        max_width=(r.width() - 24) * lod)
+                        max_width=(r.width() - 24) * lod, fixed=detail)
             self._label(p, QPointF(r.left() + 12, r.top() + 50), f"podCIDR {cidr}", BODY_PX, lod, t.muted_text,
-                        max_width=(r.width() - 24) * lod)
+                        max_width=(r.width() - 24) * lod, fixed=detail)
 
     def _pods(self, p: QPainter, pic: Picture, clip: QRectF, lod: float) -> None:
         t = self.theme
         pods = [pb for pb in pic.pods.values() if pb.rect.intersects(clip)]
         if not pods:
             return
-        text = POD_PX * lod >= MIN_TEXT_PX
+        text = POD_H * lod >= 17  # cells tall enough to carry a name
         by_status: dict[str, list[QRectF]] = {}
         for pb in pods:
             by_status.setdefault(pb.status, []).append(pb.rect)
@@ -193,18 +203,24 @@ class Renderer:
                 colour, shape = endpoint_style(pb.colour)
                 p.setBrush(QColor(colour))
                 p.drawPath(shape_path(shape, QPointF(pb.rect.left() + 13, pb.rect.center().y()), 8))
-        if not text:
-            return
+        cell_px = POD_H * lod  # on-screen height of a pod cell
+        if cell_px < 17:
+            return  # shapes only: the inspector, hover and zoom carry the text
+        two_lines = cell_px >= 32
         for pb in pods:
             r = pb.rect
             width = (r.width() - 32) * lod
-            self._label(p, QPointF(r.left() + 26, r.top() + 4), pb.name, POD_PX, lod, t.text, bold=True,
-                        max_width=width)
+            top = r.top() + 4 if two_lines else r.top() + max(1.0, (r.height() - FIXED_LABEL_PX * 1.3 / lod) / 2)
+            # generated pod names differ at the end (web-7d4b9-x2k1): keep both ends
+            self._label(p, QPointF(r.left() + 26, top), pb.name, POD_PX, lod, t.text, bold=True, max_width=width,
+                        fixed=True, elide=Qt.TextElideMode.ElideMiddle)
+            if not two_lines:
+                continue
             status = "client" if pb.client else STATUS_TEXT.get(pb.status, pb.status)
             glyph = "" if pb.client else GLYPH.get(pb.status, "") + " "
             line = f"{pb.ip or '—'}  {glyph}{status}"
             self._label(p, QPointF(r.left() + 26, r.top() + 22), line, POD_PX - 1, lod, t.muted_text,
-                        max_width=width)
+                        max_width=width, fixed=True)
 
     def _edges(self, p: QPainter, pic: Picture, clip: QRectF, lod: float, under: bool) -> None:
         groups: dict[str, list[QLineF]] = {}
@@ -290,11 +306,13 @@ class Renderer:
         title_px = BODY_PX if b.kind == "traffic" else TITLE_PX - 2
         width = (r.right() - x - 12) * lod
         drawn = self._label(p, QPointF(x, r.top() + (7 if b.kind == "traffic" else 8)), b.title, title_px, lod,
-                            t.text, bold=b.kind != "traffic", max_width=width, fixed=b.kind in ("service", "client"))
+                            t.text, bold=b.kind != "traffic", max_width=width,
+                            fixed={"service": True, "client": True, "traffic": DETAIL_PX}.get(b.kind, False))
         if drawn and b.kind != "traffic":
             for i, line in enumerate(b.lines[:3]):
                 self._label(p, QPointF(x if i == 0 else r.left() + 12, r.top() + 32 + i * 19), line, BODY_PX, lod,
-                            t.muted_text, max_width=(r.right() - (x if i == 0 else r.left() + 12) - 12) * lod)
+                            t.muted_text, max_width=(r.right() - (x if i == 0 else r.left() + 12) - 12) * lod,
+                            fixed=_detail_px(lod, 19))
 
     def _service_mark(self, p: QPainter, c: QPointF, lod: float) -> None:
         """A Service's icon: a hub with three spokes (it spreads traffic)."""
