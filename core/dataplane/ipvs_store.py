@@ -115,6 +115,37 @@ class IpvsStore:
         self.opened: list[list] = []
         self.expiry: deque[tuple[float, int, np.ndarray, np.ndarray | None]] = deque()
 
+    # ------------------------------------------------------------------------------ checkpoints
+    def snapshot(self) -> dict:
+        """A copy of the whole state (the direct map is rebuilt on restore, not copied)."""
+        self._flush()
+        return {
+            "n": self.n, "keys": self.keys.copy(), "key_pid": self.key_pid.copy(),
+            "p": {name: getattr(self, name)[: self.n].copy() for name in ("p_w", "p_row", "p_ptr", "p_out")},
+            "widths": {w: (c.rows, c.active[: c.rows].copy(), c.inactive[: c.rows].copy())
+                       for w, c in self.widths.items()},
+            "opened": [list(e) for e in self.opened],
+            "expiry": list(self.expiry),
+        }
+
+    def restore(self, snap: dict) -> None:
+        self.n = snap["n"]
+        self.keys, self.key_pid = snap["keys"].copy(), snap["key_pid"].copy()
+        for name, arr in snap["p"].items():
+            setattr(self, name, arr.copy())
+        self.widths = {}
+        for w, (rows, active, inactive) in snap["widths"].items():
+            c = self.widths[w] = _Width(w)
+            c.allocate(rows)
+            c.active[:rows] = active
+            c.inactive[:rows] = inactive
+        self.opened = [list(e) for e in snap["opened"]]
+        self.expiry = deque(snap["expiry"])  # entries are never modified in place: sharing is safe
+        if self.dense is not None:
+            self.dense[:] = 0
+            inside = self.keys < self.dense.size
+            self.dense[self.keys[inside]] = self.key_pid[inside] + 1
+
     # ------------------------------------------------------------------------------ pairs
     def _width(self, w: int) -> _Width:
         c = self.widths.get(w)

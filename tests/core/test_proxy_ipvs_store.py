@@ -142,3 +142,29 @@ def test_connection_totals_sum_the_rows_per_node_and_endpoint():
         got = {(plane.node_names[n], plane.registry.key(e)): (a, b)
                for n, e, a, b in zip(node.tolist(), eid.tolist(), act.tolist(), ina.tolist())}
         assert got == want and sum(b for _a, b in got.values()) == 51 + 101 + 7
+
+
+def test_snapshot_restore_replays_the_same_picks():
+    rng = np.random.default_rng(3)
+    store = IpvsStore(4, 5)
+    width = np.array([3, 2, 4, 1])
+    batches = [(rng.integers(0, 5, 40), rng.integers(0, 4, 40)) for _ in range(4)]
+    for node, vs in batches[:2]:
+        store.decide(node, vs, 1, width, per_vs=True)
+        store.close(10.0)
+    snap = store.snapshot()
+    first = []
+    for node, vs in batches[2:]:
+        first.append(store.decide(node, vs, 1, width, per_vs=True)[1].tolist())
+        store.close(11.0)
+    store.expire(11.0)
+    after = store.snapshot()
+    store.restore(snap)
+    again = []
+    for node, vs in batches[2:]:
+        again.append(store.decide(node, vs, 1, width, per_vs=True)[1].tolist())
+        store.close(11.0)
+    store.expire(11.0)
+    assert again == first and store.keys.tolist() == after["keys"].tolist()
+    assert {w: (r, a.tolist(), i.tolist()) for w, (r, a, i) in store.snapshot()["widths"].items()} == \
+        {w: (r, a.tolist(), i.tolist()) for w, (r, a, i) in after["widths"].items()}
