@@ -5,7 +5,8 @@ Contract for the live view (also on /work/notes/board.md):
 
 * ``apply_cluster_state(state: core.state.ClusterState)`` — redraw runtime facts from a running
   Simulation's state (node conditions and cordons, pods created / deleted / moved with new IPs and phases).
-  The scene keeps showing that state until ``clear_cluster_state()``; document edits re-lay it out.
+  The scene keeps showing that state until ``clear_cluster_state()`` or a document edit (after an edit the
+  scene shows the settled cluster of the edited document until the live view applies a new state).
 * ``anchor(ref) -> QPointF | None`` — the scene point of a Client, load balancer (``lb_ref(ns, name)``,
   kind "LoadBalancer"), Node, Pod (``ObjectRef("Pod", ns, name)`` or the pod key ``(ns, name)``), Service,
   Ingress, IngressClass or workload.
@@ -139,6 +140,9 @@ class ClusterScene(QGraphicsScene):
         """Re-lay out from the session's document (settling again only when placement inputs changed)."""
         if self.session is None:
             return
+        # a live state belongs to the document it was simulated from: after an edit, show the settled
+        # cluster until the live view applies a state of the edited document
+        self.live_state = None
         doc = self.session.document
         objects = doc.objects()
         model = self._model_for(doc) if len(doc) else ClusterModel()
