@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         for path in paths:
             try:
                 text = Path(path).read_text(encoding="utf-8-sig")
-                refs = self.editor.paste_yaml(text, offset=(0.0, 0.0))
+                refs = self.editor.paste_yaml(text, offset=(0.0, 0.0), source=Path(path).name)
             except (OSError, UnicodeDecodeError) as exc:
                 self.tell(self.tr("Cannot import"), self.tr("%1 could not be read.").replace("%1", path), str(exc))
                 continue

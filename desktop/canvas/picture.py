@@ -197,8 +197,17 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     for n in model.nodes:
         zones.setdefault(n.zone or "", []).append(n)
     order = sorted(zones, key=lambda z: (z == "", z))
-    has_workloads = bool(model.workloads)
-    y = MARGIN + (BADGE_H + ROW_GAP if has_workloads else 0.0)
+    # the badge row above the nodes: as many rows as the cluster's width needs
+    n_zones = len(zones)
+    if len(model.nodes) <= NODES_PER_ROW:
+        nodes_w = len(model.nodes) * (node_w + NODE_GAP) + max(0, n_zones - 1) * ZONE_GAP - NODE_GAP
+    else:
+        nodes_w = min(max(len(v) for v in zones.values()), NODES_PER_ROW) * (node_w + NODE_GAP) - NODE_GAP
+    n_svc = sum(1 for s in model.services if not s.implicit)
+    est_w = max(nodes_w, min(max(n_svc, 3), 8) * (SERVICE_W + GAP) - GAP)
+    per_row = max(1, int((est_w + GAP) // (BADGE_W + GAP)))
+    badge_rows = math.ceil(len(model.workloads) / per_row)
+    y = MARGIN + (badge_rows * (BADGE_H + GAP) - GAP + ROW_GAP if badge_rows else 0.0)
     x0 = MARGIN
     node_rects: dict[str, QRectF] = {}
     width = 0.0
@@ -229,8 +238,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         for zone in order:
             pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or "(no zone)"))
     nodes_bottom = y
-    n_services = sum(1 for s in model.services if not s.implicit)
-    width = max(width, min(max(n_services, 3), 8) * (SERVICE_W + GAP) - GAP)
+    width = max(width, est_w)
     for n in model.nodes:
         rect = node_rects[n.name]
         if n.ref in stored:
@@ -461,8 +469,7 @@ def _workload_box(ref: ObjectRef, model: ClusterModel, pods_of: dict) -> Box:
     ready = sum(p.status == "ready" for p in pods)
     want = len(pods) if w.kind == "DaemonSet" else w.replicas
     idx = next(i for i, x in enumerate(model.workloads) if x.ref == ref)
-    title = f"{w.kind} {w.name}"
-    return Box(ref, "workload", QRectF(), title, [f"{ready}/{want} ready"], colour=idx)
+    return Box(ref, "workload", QRectF(), w.name, [f"{w.kind} · {ready}/{want} ready"], colour=idx)
 
 
 def _service_box(s) -> Box:

@@ -307,7 +307,7 @@ class Renderer:
         width = (r.right() - x - 12) * lod
         drawn = self._label(p, QPointF(x, r.top() + (7 if b.kind == "traffic" else 8)), b.title, title_px, lod,
                             t.text, bold=b.kind != "traffic", max_width=width,
-                            fixed={"service": True, "client": True, "traffic": DETAIL_PX}.get(b.kind, False),
+                            fixed={"service": True, "client": True, "workload": True, "traffic": DETAIL_PX}.get(b.kind, False),
                             elide=Qt.TextElideMode.ElideMiddle)
         if drawn and b.kind != "traffic":
             for i, line in enumerate(b.lines[:3]):

@@ -352,8 +352,10 @@ class Editor(QObject):
                                                                    key=self.doc.index_of)]
         return dump_documents(objs) if objs else ""
 
-    def paste_yaml(self, text: str, offset: tuple[float, float] = (30.0, 30.0)) -> list[ObjectRef]:
-        """Add the objects of a YAML text (from the clipboard or a file); raises ScenarioError if unreadable."""
+    def paste_yaml(self, text: str, offset: tuple[float, float] = (30.0, 30.0),
+                   source: str | None = None) -> list[ObjectRef]:
+        """Add the objects of a YAML text (from the clipboard, or the file named ``source``); raises
+        ScenarioError if unreadable."""
         doc = loads_document(text, "clipboard")
         errors = [d for d in doc.load_diagnostics if d.is_error]
         if errors:
@@ -362,8 +364,13 @@ class Editor(QObject):
         if not objects:
             raise EditRefused(tr("The clipboard holds no Kubernetes objects"))
         n = len(objects)
-        return self.add_objects(objects, tr("Paste %n objects").replace("%n", str(n)) if n > 1 else
-                                tr("Paste %1").replace("%1", str(object_ref(objects[0]))), offset)
+        if source:
+            text = tr("Import %1").replace("%1", source)
+        elif n > 1:
+            text = tr("Paste %n objects").replace("%n", str(n))
+        else:
+            text = tr("Paste %1").replace("%1", str(object_ref(objects[0])))
+        return self.add_objects(objects, text, offset)
 
     def duplicate(self, refs: list[ObjectRef]) -> list[ObjectRef]:
         objs = [self.doc.get(r) for r in sorted((r for r in refs if r in self.doc), key=self.doc.index_of)]

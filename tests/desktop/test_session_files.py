@@ -101,6 +101,7 @@ def test_import_adds_a_manifest_and_renames_clashes(editor_window, tmp_path):
     assert ObjectRef("Service", "default", "web-lb-2") in doc  # web-lb is the demo's
     assert doc.get(ObjectRef("ConfigMap", "default", "settings"))["data"] == {"a": "b"}  # kept unchanged
     assert w.session.undo_stack.count() == 1
+    assert w.session.undo_stack.undoText() == "Import app.yaml"
 
 
 def test_file_changed_by_another_program_is_noticed(editor_window, qtbot):
