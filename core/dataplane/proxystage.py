@@ -702,7 +702,7 @@ class NodeProxies:
         has = (out.proxy_node >= 0) & (out.vs >= 0)
         if not np.any(has):
             return cost
-        codes = np.array([MODE_CODES[self.config(n).mode] for n in self.node_names], dtype=np.int8)
+        codes = self.node_mode  # each node's mode at its last sync (``_node_arrays``)
         names = {c: m for m, c in MODE_CODES.items()}
         pos = self.service_positions()
         all_have = bool(has.all())
