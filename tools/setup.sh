@@ -93,3 +93,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   fi
   echo "$want" > "$stamp"
 fi
+
+# Korean/English UI: compile the translation sources (resources/translations/*.ts) into the .qm files Qt loads,
+# whenever a .ts is newer than its .qm (pyside6-lrelease ships in PySide6-Essentials).
+for ts in resources/translations/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm" || say "could not compile $ts (the UI stays in English)"
+  fi
+done

@@ -1,0 +1,182 @@
+"""Korean and English: Qt translators loaded from resources/translations, switched at runtime from a menu.
+
+Every user-visible string goes through Qt's translation system: ``self.tr("…")`` in a QObject subclass, or
+``QCoreApplication.translate("Context", "…")`` elsewhere (never an f-string: write
+``self.tr("Node {0} failed").format(name)``). ``pyside6-lupdate`` extracts them into
+``resources/translations/podpath_{ko,en}.ts``; ``tools/setup.sh`` (and the bundle build) compile the ``.qm``
+files with ``pyside6-lrelease``.
+
+Switching language removes the old translators and installs the new ones; Qt then sends every widget a
+``QEvent.LanguageChange``. A widget that sets texts once must set them again then: override
+``changeEvent`` (``if event.type() == QEvent.Type.LanguageChange: self.retranslate()``) or connect to
+``Languages.language_changed``. The main window's menu titles are re-set here (``retranslate_main_window``)
+so extensions do not have to.
+
+The start-up language is the one chosen last (QSettings ``ui/language``), else the system locale's
+(Korean for any ``ko_*`` locale, English otherwise). Language names in the menu are in their own language
+("English", "한국어") so a user who cannot read the current one still finds theirs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QWidget
+
+LANGUAGES = {"en": "English", "ko": "한국어"}
+SETTINGS_KEY = "ui/language"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name lupdate looks for)
+    """Marks ``text`` for extraction in ``context`` without translating it here."""
+    del context
+    return text
+
+
+# The main window's menu titles are created from a table (desktop/mainwindow.py MENU_TITLES), which lupdate
+# cannot see through; they are marked here, in the window's own context.
+MAIN_WINDOW_TITLES = {
+    "file": QT_TRANSLATE_NOOP("MainWindow", "&File"),
+    "edit": QT_TRANSLATE_NOOP("MainWindow", "&Edit"),
+    "view": QT_TRANSLATE_NOOP("MainWindow", "&View"),
+    "simulation": QT_TRANSLATE_NOOP("MainWindow", "&Simulation"),
+    "help": QT_TRANSLATE_NOOP("MainWindow", "&Help"),
+    "lessons": QT_TRANSLATE_NOOP("MainWindow", "&Lessons"),
+}
+PANELS_TITLE = QT_TRANSLATE_NOOP("MainWindow", "&Panels")
+
+
+def translations_dir() -> Path:
+    """Where the .ts sources and the built .qm files live (beside the code, or inside a frozen bundle)."""
+    import os  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    if os.environ.get("PODPATH_TRANSLATIONS"):
+        return Path(os.environ["PODPATH_TRANSLATIONS"])
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "resources" / "translations"
+
+
+def system_language() -> str:
+    return "ko" if QLocale.system().name().lower().startswith("ko") else "en"
+
+
+def start_language(settings: QSettings | None = None) -> str:
+    settings = settings or QSettings()
+    saved = settings.value(SETTINGS_KEY)
+    return saved if isinstance(saved, str) and saved in LANGUAGES else system_language()
+
+
+class Languages(QObject):
+    """The application's current language; ``set_language`` swaps the installed translators."""
+
+    language_changed = Signal(str)  # the new language code, after the translators were swapped
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.current = "en"
+        self._installed: list[QTranslator] = []
+
+    def set_language(self, lang: str, *, remember: bool = True) -> bool:
+        """Install ``lang``'s translators (ours and Qt's own dialogs'); False if its .qm is missing."""
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}; available: {', '.join(LANGUAGES)}")
+        app = QCoreApplication.instance()
+        if app is None:
+            raise RuntimeError("set_language needs a QApplication")
+        ours = QTranslator(self)
+        found = ours.load(f"podpath_{lang}", str(translations_dir()))
+        qt = QTranslator(self)
+        qt_found = qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+        for old in self._installed:
+            app.removeTranslator(old)
+        self._installed = []
+        for tr, ok in ((qt, qt_found), (ours, found)):
+            if ok:
+                app.installTranslator(tr)
+                self._installed.append(tr)
+        QLocale.setDefault(QLocale(QLocale.Language.Korean if lang == "ko" else QLocale.Language.English))
+        self.current = lang
+        if remember:
+            QSettings().setValue(SETTINGS_KEY, lang)
+        self.language_changed.emit(lang)
+        return found
+
+
+def translate(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def retranslate_main_window(window) -> None:
+    """Re-set the main window's menu titles in the current language."""
+    for name, menu in getattr(window, "_menus", {}).items():
+        source = MAIN_WINDOW_TITLES.get(name)
+        if source is not None:
+            menu.setTitle(translate("MainWindow", source))
+    panels = getattr(window, "_panels_menu", None)
+    if panels is not None:
+        panels.setTitle(translate("MainWindow", PANELS_TITLE))
+
+
+class _Retranslator(QObject):
+    """Event filter on the main window: on LanguageChange re-set the titles it owns."""
+
+    def __init__(self, window: QWidget, menu: QMenu, actions: dict[str, QAction]):
+        super().__init__(window)
+        self._window = window
+        self._menu = menu
+
+    def retranslate(self) -> None:
+        retranslate_main_window(self._window)
+        self._menu.setTitle(self.tr("&Language"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self._window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return False
+
+
+def setup(app) -> Languages:
+    """Before the main window exists: install the start-up language (saved choice, else the system's)."""
+    languages = Languages(app)
+    languages.set_language(start_language(), remember=False)
+    return languages
+
+
+def install(window, languages: Languages | None = None) -> Languages:
+    """Give the window its Languages (``window.extensions["i18n"]``) and the View → Language menu (once)."""
+    existing = window.extensions.get("i18n")
+    if isinstance(existing, Languages) and getattr(window, "_language_menu", None) is not None:
+        return existing
+    languages = languages or (existing if isinstance(existing, Languages) else Languages(window))
+    window.extensions["i18n"] = languages
+    window._language_menu = install_language_menu(window, languages)
+    return languages
+
+
+def install_language_menu(window, languages: Languages) -> QMenu:
+    """View → Language with one checkable action per language; returns the submenu."""
+    menu = window.menu("view").addMenu(QCoreApplication.translate("_Retranslator", "&Language"))
+    menu.setObjectName("menu-language")
+    group = QActionGroup(menu)
+    group.setExclusive(True)
+    actions: dict[str, QAction] = {}
+    for code, name in LANGUAGES.items():
+        action = menu.addAction(name)
+        action.setObjectName(f"action-language-{code}")
+        action.setCheckable(True)
+        action.setChecked(code == languages.current)
+        action.setData(code)
+        group.addAction(action)
+        action.triggered.connect(lambda _=False, c=code: languages.set_language(c))
+        actions[code] = action
+    languages.language_changed.connect(lambda c: actions[c].setChecked(True))
+    retranslator = _Retranslator(window, menu, actions)
+    window.installEventFilter(retranslator)
+    # Qt delivers LanguageChange to widgets through the event queue; re-set the titles at once as well, so
+    # everything is in the new language as soon as set_language returns
+    languages.language_changed.connect(lambda _c: retranslator.retranslate())
+    retranslate_main_window(window)
+    return menu

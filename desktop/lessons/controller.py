@@ -1,0 +1,250 @@
+"""The Lessons extension of the main window: the Lessons menu, the Lesson dock, the player and projector mode.
+
+``install(window)`` (called through ``window.install_late("lessons", install)``) adds a Lessons menu (the
+built-in lessons by title in the current language, Open lesson…, next/previous step, projector mode F5,
+compare mode, record a lesson) and a Lesson dock. Whenever the session opens a document holding a ``Lesson``
+object, the player starts on it. The player drives the live view's driver when that driver offers the clock
+members (``time``, ``play_to``, ``pause``, ``seek``, ``apply``, ``time_changed``, ``target_reached``);
+otherwise its own ``LessonClock``, whose cluster state it hands to the canvas (``scene.apply_cluster_state``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from core.scenario import ScenarioError
+from desktop import i18n
+from desktop.i18n import Languages
+from desktop.lessons.model import LESSON_KIND, Lesson, builtin_lessons, lesson_from_raw, lesson_problems, load_lesson
+from desktop.lessons.panel import LessonPanel
+from desktop.lessons.player import LessonClock, LessonPlayer
+from desktop.lessons.projector import SCHEDULERS, ProjectorMode
+
+CLOCK_MEMBERS = ("time", "play_to", "pause", "seek", "apply", "time_changed", "target_reached")
+
+
+def _languages(window) -> Languages:
+    return i18n.install(window)
+
+
+class Lessons(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.languages = _languages(window)
+        self.lesson: Lesson | None = None
+        self.player: LessonPlayer | None = None
+        self.clock = None
+        self.panel = LessonPanel()
+        self.panel.next_requested.connect(self.next_step)
+        self.panel.previous_requested.connect(self.previous_step)
+        self.dock = window.add_dock("lesson", self.tr("Lesson"), self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.projector = ProjectorMode(window, self)
+        self._build_menu()
+        self.languages.language_changed.connect(lambda _lang: self.retranslate())
+        window.session.document_replaced.connect(self._on_document_replaced)
+        self._on_document_replaced()
+
+    # -- menu -------------------------------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        w = self.window
+        menu = w.menu("lessons")
+        self.menu = menu
+        self._lesson_actions: list[tuple[QAction, Lesson]] = []
+        for path in builtin_lessons():
+            try:
+                lesson, _ = load_lesson(path)
+            except ScenarioError:
+                continue  # a broken built-in lesson is a test failure, not a menu crash
+            action = menu.addAction("")
+            action.triggered.connect(lambda _=False, p=path: self.open_lesson(p))
+            self._lesson_actions.append((action, lesson))
+        menu.addSeparator()
+        self.open_action = menu.addAction("")
+        self.open_action.triggered.connect(self._open_dialog)
+        menu.addSeparator()
+        self.next_action = menu.addAction("")
+        self.next_action.setShortcut(QKeySequence("Ctrl+Right"))
+        self.next_action.triggered.connect(self.next_step)
+        self.previous_action = menu.addAction("")
+        self.previous_action.setShortcut(QKeySequence("Ctrl+Left"))
+        self.previous_action.triggered.connect(self.previous_step)
+        menu.addSeparator()
+        self.projector_action = menu.addAction("")
+        self.projector_action.setShortcut(QKeySequence("F5"))
+        self.projector_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.projector_action.triggered.connect(self.projector.toggle)
+        # menus are hidden in projector mode, so the window must own the action for F5 to keep working
+        w.addAction(self.projector_action)
+        self.extra_actions: dict[str, QAction] = {}
+        self.retranslate()
+
+    def add_action(self, key: str, slot) -> QAction:
+        """Another part of the classroom tools (compare, export, recording) adds an entry to this menu."""
+        action = self.menu.addAction(key)
+        action.triggered.connect(slot)
+        self.extra_actions[key] = action
+        return action
+
+    def retranslate(self) -> None:
+        i18n.retranslate_main_window(self.window)
+        lang = self.languages.current
+        for action, lesson in self._lesson_actions:
+            action.setText(f"{lesson.order}. {lesson.title.get(lang)}")
+        self.open_action.setText(self.tr("Open lesson file…"))
+        self.next_action.setText(self.tr("Next step / reveal"))
+        self.previous_action.setText(self.tr("Previous step"))
+        self.projector_action.setText(self.tr("Projector mode"))
+        self.dock.setWindowTitle(self.tr("Lesson"))
+        self.refresh()
+
+    # -- opening ----------------------------------------------------------------------------------------
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open lesson"), str(builtin_lessons()[0].parent),
+                                              self.tr("Lessons (*.yaml *.yml)"))
+        if path:
+            self.open_lesson(Path(path))
+
+    def open_lesson(self, path: Path) -> None:
+        self.window.session.open(path)
+
+    def _on_document_replaced(self) -> None:
+        session = self.window.session
+        doc = session.document
+        found = [raw for raw in doc if isinstance(raw, dict) and raw.get("kind") == LESSON_KIND]
+        self._stop()
+        if not found or session.model is None:
+            self.lesson = None
+            self.refresh()
+            return
+        problems = lesson_problems(doc, doc.filename)
+        if problems:
+            QMessageBox.warning(self.window, self.tr("Lesson"),
+                                self.tr("This lesson cannot be played:\n{0}").format(
+                                    "\n".join(p.format() for p in problems)))
+            self.lesson = None
+            self.refresh()
+            return
+        self.lesson = lesson_from_raw(found[0], Path(doc.filename))
+        self.clock = self._make_clock(session.model)
+        self.player = LessonPlayer(self.lesson, self.clock, self)
+        self.player.changed.connect(self.refresh)
+        self.clock.time_changed.connect(self._on_time)
+        self.dock.show()
+        self.dock.raise_()
+        self.player.start()
+
+    def _make_clock(self, model):
+        live = self.window.extensions.get("live")
+        driver = getattr(live, "driver", None)
+        if driver is not None and all(hasattr(driver, m) for m in CLOCK_MEMBERS):
+            return driver
+        return LessonClock(model, self)
+
+    def _stop(self) -> None:
+        if self.player is not None:
+            self.player.changed.disconnect(self.refresh)
+            self.player.deleteLater()
+            self.player = None
+        if isinstance(self.clock, LessonClock):
+            self.clock.stop()
+            self.clock.deleteLater()
+        self.clock = None
+
+    def close(self) -> None:
+        self._stop()
+
+    # -- showing ------------------------------------------------------------------------------------------
+    def status(self) -> str:
+        if self.clock is None:
+            return ""
+        mode = ""
+        proxy = self._proxy_config()
+        if proxy is not None:
+            m = proxy.mode
+            mode = f" · {m} {proxy.ipvs_scheduler}" if m == "ipvs" else f" · {m}"
+        return self.tr("t = {0} s").format(f"{self.clock.time:.1f}") + mode
+
+    def refresh(self) -> None:
+        view = self.player.view(self.languages.current) if self.player and self.lesson else None
+        self.panel.show_view(view)
+        self.projector.caption.show_view(view, self.status())
+
+    def _on_time(self, _t: float) -> None:
+        self.projector.caption.show_view(
+            self.player.view(self.languages.current) if self.player else None, self.status())
+        scene = self.window.scene
+        sim = getattr(self.clock, "sim", None)
+        if isinstance(self.clock, LessonClock) and sim is not None and hasattr(scene, "apply_cluster_state"):
+            scene.apply_cluster_state(sim.state)
+
+    # -- commands (menu, panel, projector keys) ---------------------------------------------------------
+    def next_step(self) -> None:
+        if self.player:
+            self.player.next()
+
+    def previous_step(self) -> None:
+        if self.player:
+            self.player.previous()
+
+    def toggle_play(self) -> None:
+        c = self.clock
+        if c is None:
+            return
+        if getattr(c, "playing", False):
+            c.pause()
+        elif hasattr(c, "play"):
+            c.play()
+
+    def change_speed(self, factor: float) -> None:
+        if self.clock is not None and hasattr(self.clock, "speed"):
+            self.clock.speed = min(50.0, max(0.1, self.clock.speed * factor))
+            self.refresh()
+
+    def _proxy_config(self):
+        """The kube-proxy configuration in force now (after runtime switches), or None."""
+        sim = getattr(self.clock, "sim", None)
+        state = getattr(sim, "state", None) if sim is not None else getattr(self.clock, "state", None)
+        return getattr(state, "proxy_config", None)
+
+    def _selected_node(self) -> str | None:
+        for ref in self.window.selected_refs():
+            if getattr(ref, "kind", None) == "Node":
+                return ref.name
+        return None
+
+    def _apply(self, action: str, target: str = "", value=None) -> None:
+        if self.clock is None:
+            return
+        try:
+            self.clock.apply(action, target, value)
+        except ValueError as exc:
+            self.window.statusBar().showMessage(str(exc), 5000)
+        self.refresh()
+
+    def fail_selected_node(self) -> None:
+        node = self._selected_node()
+        if node:
+            self._apply("failNode", node)
+
+    def recover_selected_node(self) -> None:
+        node = self._selected_node()
+        if node:
+            self._apply("recoverNode", node)
+
+    def set_proxy_mode(self, mode: str) -> None:
+        self._apply("setProxyMode", "", mode)
+
+    def next_scheduler(self) -> None:
+        proxy = self._proxy_config()
+        current = proxy.ipvs_scheduler if proxy is not None else "rr"
+        nxt = SCHEDULERS[(SCHEDULERS.index(current) + 1) % len(SCHEDULERS)] if current in SCHEDULERS else "rr"
+        self._apply("setIPVSScheduler", "", nxt)
+
+
+def install(window) -> Lessons:
+    return Lessons(window)

@@ -1,0 +1,183 @@
+"""The lesson's on-screen parts: the Lesson dock (title, step, caption, question, buttons) and the caption bar.
+
+Both read ``LessonPlayer.view(lang)`` whenever the player changes or the language switches; the captions come
+from the lesson file in the current language, the chrome (buttons, "Step 2 of 3") from Qt's translations.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.style import DARK, LIGHT, Theme
+
+# Projector themes: maximal contrast, the Okabe-Ito blue/orange for the question and the answer.
+PROJECTOR_LIGHT = {"bg": "#FFFFFF", "fg": "#000000", "question": "#0072B2", "answer": "#A04000", "rule": "#000000"}
+PROJECTOR_DARK = {"bg": "#000000", "fg": "#FFFFFF", "question": "#56B4E9", "answer": "#F0B000", "rule": "#FFFFFF"}
+
+
+def _label(word_wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(word_wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class LessonPanel(QWidget):
+    """The Lesson dock: what the teacher sees at the desk."""
+
+    next_requested = Signal()
+    previous_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lesson-panel")
+        self.title = _label()
+        f = self.title.font()
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        self.title.setFont(f)
+        self.progress = _label(False)
+        self.caption = _label()
+        self.question = _label()
+        self.question.setObjectName("lesson-question")
+        self.choices = _label()
+        self.answer = _label()
+        self.answer.setObjectName("lesson-answer")
+        self.previous_button = QPushButton()
+        self.next_button = QPushButton()
+        self.previous_button.clicked.connect(self.previous_requested)
+        self.next_button.clicked.connect(self.next_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        for w in (self.title, self.progress, self.caption, self.question, self.choices, self.answer):
+            layout.addWidget(w)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self._view: dict | None = None
+        self.retranslate()
+
+    def show_view(self, view: dict | None) -> None:
+        self._view = view
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        v = self._view
+        self.previous_button.setText(self.tr("◀ Previous step"))
+        self.previous_button.setToolTip(self.tr("Back to the beginning of the previous step (← or Page Up)"))
+        if v is None:
+            self.title.setText(self.tr("No lesson open"))
+            self.progress.setText(self.tr("Open one from the Lessons menu."))
+            for w in (self.caption, self.question, self.choices, self.answer):
+                w.setText("")
+                w.setVisible(False)
+            self.next_button.setText(self.tr("Next step ▶"))
+            self.next_button.setEnabled(False)
+            self.previous_button.setEnabled(False)
+            return
+        self.title.setText(v["title"])
+        self.progress.setText(self.tr("Step {0} of {1}").format(v["index"], v["count"]))
+        self.caption.setText(v["caption"] or "")
+        self.caption.setVisible(bool(v["caption"]))
+        self.question.setText(self.tr("Predict: {0}").format(v["question"]) if v["question"] else "")
+        self.question.setVisible(bool(v["question"]))
+        self.choices.setText("\n".join(f"{chr(0x41 + i)}. {c}" for i, c in enumerate(v["choices"])))
+        self.choices.setVisible(bool(v["choices"]) and v["answer"] is None)
+        self.answer.setText(self.tr("Answer: {0}").format(v["answer"]) if v["answer"] else "")
+        self.answer.setVisible(bool(v["answer"]))
+        phase = v["phase"]
+        self.next_button.setEnabled(phase != "done")
+        self.previous_button.setEnabled(v["index"] > 1 or phase != "question")
+        if phase == "question":
+            self.next_button.setText(self.tr("Reveal ▶"))
+            self.next_button.setToolTip(self.tr("Play the moment and show the answer (→ or Page Down)"))
+        elif phase == "playing":
+            self.next_button.setText(self.tr("Skip ahead ▶▶"))
+            self.next_button.setToolTip(self.tr("Jump to the end of this step"))
+        elif phase == "done":
+            self.next_button.setText(self.tr("End of the lesson"))
+        else:
+            self.next_button.setText(self.tr("Next step ▶"))
+            self.next_button.setToolTip(self.tr("Go on to the next step (→ or Page Down)"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class CaptionBar(QFrame):
+    """The projector's caption bar: one large, high-contrast block of text under the canvas."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("caption-bar")
+        self.head = _label(False)
+        self.text = _label()
+        self.question = _label()
+        self.answer = _label()
+        self.hint = _label(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 10, 24, 10)
+        layout.setSpacing(4)
+        for w in (self.head, self.text, self.question, self.answer, self.hint):
+            layout.addWidget(w)
+        self._view: dict | None = None
+        self._status = ""
+        self.set_theme(LIGHT, 1.0)
+
+    def set_theme(self, theme: Theme, scale: float) -> None:
+        """Type sized for the back of the room: about 1/26 of the screen height for the caption."""
+        colours = PROJECTOR_DARK if theme is DARK else PROJECTOR_LIGHT
+        self.setStyleSheet(
+            f"QFrame#caption-bar {{ background: {colours['bg']}; border-top: 3px solid {colours['rule']}; }}"
+            f"QFrame#caption-bar QLabel {{ color: {colours['fg']}; background: transparent; }}"
+            f"QLabel#caption-question {{ color: {colours['question']}; }}"
+            f"QLabel#caption-answer {{ color: {colours['answer']}; }}")
+        self.question.setObjectName("caption-question")
+        self.answer.setObjectName("caption-answer")
+        px = max(14, round(28 * scale))
+        for w, size, bold in ((self.head, px * 0.72, True), (self.text, px, False), (self.question, px, True),
+                              (self.answer, px, True), (self.hint, px * 0.62, False)):
+            f = QFont(w.font())
+            f.setPixelSize(max(10, round(size)))
+            f.setBold(bold)
+            w.setFont(f)
+
+    def show_view(self, view: dict | None, status: str = "") -> None:
+        self._view = view
+        self._status = status
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        v = self._view
+        if v is None:
+            self.head.setText(self._status)
+            for w in (self.text, self.question, self.answer):
+                w.setVisible(False)
+            self.hint.setText(self.tr("Esc leaves projector mode"))
+            return
+        head = self.tr("{0} — step {1} of {2}").format(v["title"], v["index"], v["count"])
+        self.head.setText(f"{head}   {self._status}".rstrip())
+        self.text.setText(v["caption"] or "")
+        self.text.setVisible(bool(v["caption"]))
+        q = v["question"]
+        if q and v["choices"] and not v["answer"]:
+            q = q + "\n" + "   ".join(f"{chr(0x41 + i)}. {c}" for i, c in enumerate(v["choices"]))
+        self.question.setText(q or "")
+        self.question.setVisible(bool(q))
+        self.answer.setText(v["answer"] or "")
+        self.answer.setVisible(bool(v["answer"]))
+        if v["phase"] == "question":
+            self.hint.setText(self.tr("→ reveal   ← back   Space play/pause   Esc leave"))
+        else:
+            self.hint.setText(self.tr("→ next   ← back   Space play/pause   F fail node   1/2/3 proxy mode   Esc leave"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

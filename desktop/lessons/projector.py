@@ -1,0 +1,138 @@
+"""Projector mode (F5, Esc to leave): full screen, editing chrome hidden, big high-contrast captions, keys.
+
+Entering remembers which menus, toolbars, docks and status bar were visible and hides them; a caption bar
+(``CaptionBar``) docks under the canvas; the canvas is fitted to the screen and asked for its projector
+level of detail (``scene.set_projector(True)`` when the canvas offers it: larger type, status-coloured pod
+cells above ~100 pods with labels only for the selection and the packet path). Leaving restores all of it.
+
+Keys while projecting: Space play/pause, → / Page Down next step or reveal, ← / Page Up previous step (a
+presenter remote sends Page Up/Down), F fail the selected node, R recover it, 1 iptables, 2 IPVS, 3 nftables,
+S next IPVS scheduler, + / − speed, D light/dark, Esc leave.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from desktop.lessons.panel import CaptionBar
+from desktop.style import DARK, LIGHT
+
+SCHEDULERS = ("rr", "lc", "dh", "sh", "sed", "nq")
+PROXY_KEYS = {"1": "iptables", "2": "ipvs", "3": "nftables"}
+
+
+class ProjectorMode(QObject):
+    entered = Signal()
+    left = Signal()
+
+    def __init__(self, window, lessons):
+        super().__init__(window)
+        self.window = window
+        self.lessons = lessons
+        self.active = False
+        self.theme = LIGHT
+        self.caption = CaptionBar()
+        self.dock = QDockWidget(window)
+        self.dock.setObjectName("dock-projector-caption")
+        self.dock.setTitleBarWidget(QWidget())
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.dock.setWidget(self.caption)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._saved: dict = {}
+        self._keys: list[QShortcut] = []
+        bindings = [
+            ("Esc", self.leave), ("Space", lessons.toggle_play), ("Right", lessons.next_step),
+            ("PgDown", lessons.next_step), ("Left", lessons.previous_step), ("PgUp", lessons.previous_step),
+            ("F", lessons.fail_selected_node), ("R", lessons.recover_selected_node), ("S", lessons.next_scheduler),
+            ("+", lambda: lessons.change_speed(2.0)), ("=", lambda: lessons.change_speed(2.0)),
+            ("-", lambda: lessons.change_speed(0.5)), ("D", self.toggle_theme),
+        ]
+        bindings += [(key, lambda m=mode: lessons.set_proxy_mode(m)) for key, mode in PROXY_KEYS.items()]
+        for key, slot in bindings:
+            sc = QShortcut(QKeySequence(key), window)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.setEnabled(False)
+            sc.activated.connect(slot)
+            self._keys.append(sc)
+
+    def scale(self) -> float:
+        """Type scale: 1.0 at 720 px of screen height, proportional above and below."""
+        return max(0.6, self.window.height() / 720.0)
+
+    def toggle(self) -> None:
+        if self.active:
+            self.leave()
+        else:
+            self.enter()
+
+    def enter(self) -> None:
+        if self.active:
+            return
+        w = self.window
+        self._saved = {
+            "geometry": w.saveGeometry(),
+            "menubar": w.menuBar().isVisible(),
+            "statusbar": w.statusBar().isVisible(),
+            "maximized": w.isMaximized(),
+            "hidden": [d for d in w.findChildren(QDockWidget) if d.isVisible() and d is not self.dock],
+            "toolbars": [t for t in w.findChildren(QWidget) if t.metaObject().className() == "QToolBar"
+                         and t.isVisible()],
+        }
+        for d in self._saved["hidden"]:
+            d.hide()
+        for t in self._saved["toolbars"]:
+            t.hide()
+        w.menuBar().hide()
+        w.statusBar().hide()
+        self.active = True
+        for sc in self._keys:
+            sc.setEnabled(True)
+        self.dock.show()
+        w.showFullScreen()
+        self._apply_theme()
+        self._canvas(True)
+        self.entered.emit()
+
+    def leave(self) -> None:
+        if not self.active:
+            return
+        w = self.window
+        self.active = False
+        for sc in self._keys:
+            sc.setEnabled(False)
+        self.dock.hide()
+        self._canvas(False)
+        w.showNormal()
+        if self._saved.get("maximized"):
+            w.showMaximized()
+        w.restoreGeometry(self._saved["geometry"])
+        w.menuBar().setVisible(self._saved["menubar"])
+        w.statusBar().setVisible(self._saved["statusbar"])
+        for d in self._saved["hidden"]:
+            d.show()
+        for t in self._saved["toolbars"]:
+            t.show()
+        self.left.emit()
+
+    def toggle_theme(self) -> None:
+        self.theme = DARK if self.theme is LIGHT else LIGHT
+        self._apply_theme()
+        self._canvas(self.active)
+
+    def _apply_theme(self) -> None:
+        self.caption.set_theme(self.theme, self.scale())
+        self.lessons.refresh()
+
+    def _canvas(self, on: bool) -> None:
+        scene, view = self.window.scene, self.window.view
+        if hasattr(scene, "set_projector"):
+            scene.set_projector(on, theme=self.theme)
+        if hasattr(scene, "set_theme"):
+            scene.set_theme(self.theme if on else LIGHT)
+        if on and view is not None:
+            rect = scene.itemsBoundingRect()
+            if not rect.isEmpty():
+                view.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)

@@ -1,0 +1,141 @@
+"""The Lessons extension on the real main window: language switching at runtime, projector mode and its keys."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from desktop.lessons.model import builtin_lessons
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def qm_dir(tmp_path, monkeypatch):
+    """The .qm files compiled from the committed .ts sources, as tools/setup.sh builds them."""
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    for lang in ("ko", "en"):
+        subprocess.run([str(lrelease), "-silent", str(ROOT / f"resources/translations/podpath_{lang}.ts"),
+                        "-qm", str(tmp_path / f"podpath_{lang}.qm")], check=True)
+    monkeypatch.setenv("PODPATH_TRANSLATIONS", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot, qm_dir, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.lessons.controller import install
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    lessons = install(w)
+    w.extensions["lessons"] = lessons
+    w.show()
+    yield w
+    lessons.projector.leave()
+    lessons.close()
+    lang = w.extensions["i18n"]
+    lang.set_language("en", remember=False)
+    w.session.stop() if hasattr(w.session, "stop") else None
+
+
+def _titles(w) -> list[str]:
+    return [a.text() for a in w.menuBar().actions()]
+
+
+def test_switching_language_at_runtime_changes_menu_titles(window):
+    lang = window.extensions["i18n"]
+    lang.set_language("en", remember=False)
+    assert _titles(window)[:3] == ["&File", "&Edit", "&View"]
+    assert "&Lessons" in _titles(window)
+    ko_action = window.findChild(type(window.menu("view").menuAction()), "action-language-ko")
+    ko_action.trigger()  # View → Language → 한국어
+    assert lang.current == "ko"
+    assert _titles(window)[:3] == ["파일(&F)", "편집(&E)", "보기(&V)"]
+    assert "레슨(&L)" in _titles(window)
+    lessons = window.extensions["lessons"]
+    assert lessons.dock.windowTitle() == "레슨"
+    assert lessons.panel.title.text() == "열린 레슨 없음"
+    lang.set_language("en", remember=False)
+    assert _titles(window)[:3] == ["&File", "&Edit", "&View"]
+    assert lessons.panel.title.text() == "No lesson open"
+
+
+def test_opening_a_lesson_starts_the_player_with_captions_in_the_current_language(window, qtbot):
+    lessons = window.extensions["lessons"]
+    lang = window.extensions["i18n"]
+    lang.set_language("ko", remember=False)
+    lessons.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: lessons.player is not None, timeout=5000)
+    assert lessons.panel.title.text().startswith("서비스란?")
+    assert lessons.panel.progress.text() == "3단계 중 1단계"
+    assert lessons.panel.caption.text().startswith("장애전")
+    lang.set_language("en", remember=False)
+    assert lessons.panel.title.text().startswith("Why Services")
+    assert lessons.panel.caption.text().startswith("Before the failure")
+    assert lessons.panel.progress.text() == "Step 1 of 3"
+
+
+def test_projector_mode_hides_the_chrome_and_esc_restores_it(window, qtbot):
+    lessons = window.extensions["lessons"]
+    lessons.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: lessons.player is not None, timeout=5000)
+    docks_before = {d.objectName() for d in window.findChildren(QDockWidget) if d.isVisible()}
+    assert "dock-lesson" in docks_before
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert lessons.projector.active
+    assert window.isFullScreen() or window.windowState() & Qt.WindowState.WindowFullScreen
+    assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
+    visible = {d.objectName() for d in window.findChildren(QDockWidget) if d.isVisible()}
+    assert visible == {"dock-projector-caption"}
+    cap = lessons.projector.caption
+    assert cap.text.text().startswith("Before the failure")
+    assert cap.text.font().pixelSize() >= 24  # ~28 px at 720 px of screen height
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not lessons.projector.active
+    assert window.menuBar().isVisible()
+    assert {d.objectName() for d in window.findChildren(QDockWidget) if d.isVisible()} == docks_before
+
+
+def test_projector_keys_step_reveal_and_act(window, qtbot):
+    lessons = window.extensions["lessons"]
+    lessons.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: lessons.player is not None, timeout=5000)
+    lessons.projector.enter()
+    player = lessons.player
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)  # presenter remote: skip to the end of step 1
+    assert player.phase == player.SHOWN and lessons.clock.time == pytest.approx(8.0)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # step 2: the predict pause
+    assert player.phase == player.QUESTION
+    assert lessons.projector.caption.question.text().startswith("At 10 s node-2 goes down")
+    assert not lessons.projector.caption.answer.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_2)  # IPVS
+    qtbot.keyClick(window, Qt.Key.Key_S)  # next IPVS scheduler after rr: lc
+    lessons.clock.advance(0.2)
+    assert lessons.clock.sim.state.proxy_config.mode == "ipvs"
+    assert lessons.clock.sim.state.proxy_config.ipvs_scheduler == "lc"
+    window.select_refs([_node_ref("node-3")])
+    qtbot.keyClick(window, Qt.Key.Key_F)  # fail the selected node
+    assert [a.action for a in lessons.clock.actions][-1] == "failNode"
+    assert lessons.clock.actions[-1].target == "node-3"
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)  # back to step 1: the rerun drops the later actions
+    assert player.index == 0 and lessons.clock.time == pytest.approx(0.0)
+    assert lessons.clock.actions == []
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # play/pause
+    assert not lessons.clock.playing or lessons.clock.playing  # toggled without error
+    lessons.clock.pause()
+
+
+def _node_ref(name):
+    from core.model import ObjectRef
+
+    return ObjectRef("Node", "", name)
