@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,6 +60,15 @@ def _floor(n_values: int, requests: int) -> float:
     r = np.random.default_rng(3)
     np.bincount(r.integers(n_values, size=requests), minlength=n_values)
     return time.perf_counter() - t0
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, MB (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def paired(ticks: list[float], floors: list[float]) -> tuple[float, float, float]:
@@ -97,6 +107,7 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
     src_ip = (cidr_base[node_idx] + 250).astype(np.uint32)
     src_port = rng.integers(32768, 61000, size=requests)
     plane.route_batch(node_idx[:1000], vs[:1000], src_ip[:1000], src_port[:1000])  # warm-up
+    rss0 = rss_mb()
     ticks, floors = [], []
     for _ in range(repeats):  # interleaved, so both see the same machine; the machine is shared and noisy
         floors.append(_floor(len(plane.registry), requests))
@@ -110,8 +121,10 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
     out(f"tick ({label}): {requests:,} requests in {tick * 1e3:.1f} ms ({tick / requests * 1e9:.0f} ns/request), "
         f"{delivered:,} delivered; floor (rng.integers + np.bincount) {floor * 1e3:.1f} ms "
         f"({floor / requests * 1e9:.1f} ns/request); medians of {repeats} interleaved pairs")
+    rss1 = rss_mb()
     out(f"tick / floor = {ratio:.2f}x median of paired ratios (target <= {target:g}x: "
-        f"{'PASS' if ratio <= target else 'MISS'})")
+        f"{'PASS' if ratio <= target else 'MISS'}); resident memory {rss0:.0f} MB before the ticks, "
+        f"{rss1:.0f} MB after")
     return {"compile_s": compile_s, "tick_s": tick, "floor_s": floor, "ratio": ratio, "pass": ratio <= target,
             "delivered": delivered, "tables": tables, "mode": label}
 
