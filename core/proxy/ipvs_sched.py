@@ -343,12 +343,15 @@ def lblcr_phase(members: list[int], active: np.ndarray, inactive: np.ndarray, we
         return np.zeros(0, dtype=np.int64)
     av = np.asarray(avail, dtype=np.int64)
     seq = av[least_merge(active[av] * 256 + inactive[av], 256, weight[av], r)]
-    occ = np.zeros(seq.size, dtype=np.int64)
     # occurrence number of each pick within its dest: position - first position of that dest's run
     order = np.argsort(seq, kind="stable")
     sorted_seq = seq[order]
-    starts = np.flatnonzero(np.r_[True, sorted_seq[1:] != sorted_seq[:-1]])
-    run_start = np.repeat(starts, np.diff(np.r_[starts, seq.size]))
+    head = np.empty(seq.size, dtype=bool)
+    head[:1] = True
+    np.not_equal(sorted_seq[1:], sorted_seq[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    run_start = np.repeat(starts, np.diff(np.append(starts, seq.size)))
+    occ = np.empty(seq.size, dtype=np.int64)
     occ[order] = np.arange(seq.size) - run_start
     a_before = active[seq] + occ
     static = np.ones(active.size, dtype=bool)
@@ -357,13 +360,16 @@ def lblcr_phase(members: list[int], active: np.ndarray, inactive: np.ndarray, we
     if e_static:
         e_t = np.ones(seq.size, dtype=bool)
     else:
-        t_end = -1
-        need = -(-weight[av] // 2) - active[av]  # picks until active*2 >= weight
-        for d, nd in zip(av.tolist(), need.tolist()):
-            if nd <= 0:
-                continue
-            pos = np.flatnonzero(seq == d)
-            t_end = max(t_end, int(pos[nd - 1]) if pos.size >= nd else seq.size)
+        # a member stays underloaded until its need-th pick (active*2 >= weight after it); the set has an
+        # underloaded member up to the last of those picks, or throughout if some member never gets there
+        need = np.zeros(active.size, dtype=np.int64)
+        need[av] = -(-weight[av] // 2) - active[av]
+        want = need[av] > 0
+        hit = np.flatnonzero((occ == need[seq] - 1) & (need[seq] > 0))
+        if int(np.count_nonzero(want)) > hit.size:
+            t_end = seq.size  # some underloaded member is not picked often enough within these picks
+        else:
+            t_end = int(hit.max()) if hit.size else -1
         e_t = np.arange(seq.size) <= t_end
     over = (a_before > weight[seq]) & e_t
     first = int(np.argmax(over)) if over.any() else seq.size

@@ -311,3 +311,22 @@ def test_lblc_batch_heap_path_equals_the_numpy_path():
         want = _lblc_batch_numpy(cached, a2, inactive, weight, k)
         assert got[0].tolist() == want[0].tolist() and got[1] == want[1]
         assert a1.tolist() == a2.tolist()
+
+
+def test_lblcr_phase_stops_at_the_first_overloaded_pick():
+    """Hand-worked: set members A (active 0) and B (active 3), non-member C; every weight 2.
+    Overheads A 0, 256, 512, 768 then B 768 (tie: A is earlier in the list), so the merge is A A A A B A.
+    is_overloaded(A) needs A.active > 2 AND some server with active*2 < 2 (i.e. active 0):
+    * C busy (active 5): after A's first pick nobody is underloaded, so all six picks stand;
+    * C idle (active 0): C stays underloaded, and A's 4th pick (active 3 > 2) ends the phase after 3 picks.
+    """
+    from core.proxy.ipvs_sched import lblcr_phase
+
+    active = np.array([0, 3, 5])
+    inactive = np.zeros(3, dtype=np.int64)
+    weight = np.array([2, 2, 2])
+    # A's overhead 0, 256, 512, 768 (ties with B at 768: A is earlier) then B and A alternate
+    assert lblcr_phase([0, 1], active, inactive, weight, 6).tolist() == [0, 0, 0, 0, 1, 0]
+    # with C underloaded (active 0 < weight/2) the overload rule stays live: A's 4th pick (active 3 > 2) stops
+    active_c = np.array([0, 3, 0])
+    assert lblcr_phase([0, 1], active_c, inactive, weight, 6).tolist() == [0, 0, 0]
