@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from core.model import ClusterModel, NodeSpec, PodTemplate, ProxyConfig, SchedulerConfig, Taint
+from core.model import ClusterModel, NodeSpec, ObjectRef, PodTemplate, ProxyConfig, SchedulerConfig, Taint
 
 NodeCondition = Literal["True", "False", "Unknown"]
 PodPhase = Literal["Pending", "Running", "Succeeded", "Failed", "Unknown"]
@@ -100,6 +100,18 @@ class ProxyView:
     version: int = 0  # bumped on every sync that changed something
 
 
+_OBJECT_KINDS = {"node": "Node", "pod": "Pod", "deployment": "Deployment", "replicaset": "ReplicaSet",
+                 "statefulset": "StatefulSet", "daemonset": "DaemonSet", "service": "Service",
+                 "ingress": "Ingress", "client": "Client", "traffic": "Traffic"}
+
+
+def parse_object(text: str) -> ObjectRef:
+    """``pod/default/web-x`` -> ObjectRef("Pod", "default", "web-x"); ``node/node-2`` -> ("Node", "", "node-2")."""
+    kind, _, rest = text.partition("/")
+    ns, _, name = rest.rpartition("/")
+    return ObjectRef(_OBJECT_KINDS.get(kind, kind[:1].upper() + kind[1:]), ns, name)
+
+
 @dataclass(frozen=True)
 class ClusterEvent:
     """One line of ``kubectl get events``."""
@@ -110,9 +122,62 @@ class ClusterEvent:
     object: str  # e.g. "node/node-2", "pod/default/web-7d4b9-x2k1", "deployment/default/web"
     message: str
 
+    @property
+    def ref(self) -> ObjectRef:
+        """The involved object as an ``ObjectRef`` (kind, namespace, name)."""
+        return parse_object(self.object)
+
     def as_dict(self) -> dict[str, object]:
         return {"time": round(self.time, 6), "type": self.type, "reason": self.reason,
                 "object": self.object, "message": self.message}
+
+
+ChangeKind = Literal[
+    "PodCreated",  # a pod object was created (Pending); detail: owner
+    "PodScheduled",  # bound to a node; detail: node
+    "PodRunning",  # sandbox up, containers started; detail: node, ip
+    "PodReady",  # Ready condition True
+    "PodNotReady",  # Ready condition left True (node unreachable, ...)
+    "PodTerminating",  # deletionTimestamp set; detail: node
+    "PodDeleted",  # the pod object is gone, its IP freed; detail: node, ip
+    "NodeFailed",  # the machine stopped (failNode)
+    "NodeRecovered",  # the machine is back (recoverNode)
+    "NodeConditionChanged",  # Ready condition moved; detail: ready ("True" | "False" | "Unknown")
+    "NodeCordoned",  # spec.unschedulable set
+    "NodeUncordoned",  # spec.unschedulable cleared
+    "NodeAdded",  # a Node object was added by an edit
+    "NodeRemoved",  # a Node object was removed by an edit
+    "EndpointsChanged",  # a Service's EndpointSlice was republished; detail: added, removed, changed (pod refs)
+    "ObjectAdded",  # an edit added a Service, Ingress, workload, Client or Traffic
+    "ObjectRemoved",  # an edit removed one
+    "ObjectChanged",  # an edit changed one (detail: fields)
+    "ActionApplied",  # a runtime action was applied; detail: action, target, value
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One typed, past-tense change of the cluster (what a live view animates), with an object reference.
+
+    ``detail`` is a tuple of (key, value) pairs so that the record stays hashable and immutable; ``get``
+    reads one. The kinds are listed in ``ChangeKind`` and documented in docs/live-api.md.
+    """
+
+    time: float
+    kind: ChangeKind
+    ref: ObjectRef
+    detail: tuple[tuple[str, object], ...] = ()
+
+    def get(self, key: str, default: object = None) -> object:
+        for k, v in self.detail:
+            if k == key:
+                return v
+        return default
+
+    def as_dict(self) -> dict[str, object]:
+        return {"time": round(self.time, 6), "kind": self.kind,
+                "ref": {"kind": self.ref.kind, "namespace": self.ref.namespace, "name": self.ref.name},
+                "detail": {k: list(v) if isinstance(v, tuple) else v for k, v in self.detail}}
 
 
 @dataclass
@@ -128,4 +193,5 @@ class ClusterState:
     proxy_config: ProxyConfig = field(default_factory=ProxyConfig)  # desired; views adopt it on sync
     scheduler_config: SchedulerConfig = field(default_factory=SchedulerConfig)
     events: list[ClusterEvent] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # since the last tick (the engine hands them out)
     version: int = 0  # bumped on every change of nodes, pods or slices

@@ -12,6 +12,7 @@ sent to -- kube-proxy balances connections, not requests.
 from __future__ import annotations
 
 import ipaddress
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,14 @@ from core.dataplane.targets import ParsedTarget, TargetError, parse_target
 from core.model import ClientSpec, TrafficSpec
 
 EPHEMERAL_PORTS = (32768, 61000)  # Linux net.ipv4.ip_local_port_range default: 32768-60999
+PLANE_STREAM = 1  # SeedSequence spawn keys: (PLANE_STREAM,) the data plane's own stream,
+FLOW_STREAM = 2  # (FLOW_STREAM, crc32 of the flow's key, n) the n-th flow with that key
+
+
+def flow_rng(seed: int, key: str, n: int = 0) -> np.random.Generator:
+    """A flow's own random stream, keyed by the seed and the flow (not by the order flows were added, nor
+    by how time is sliced): arrivals, source addresses and ports, and kube-proxy's picks for its requests."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(FLOW_STREAM, zlib.crc32(key.encode()), n)))
 
 
 @dataclass
@@ -46,6 +55,11 @@ class Flow:
     conn_lb: np.ndarray = field(init=False)
     conn_port: np.ndarray = field(init=False)
     sent: int = 0
+    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0), repr=False)
+
+    def stream_key(self) -> str:
+        """What identifies this flow for its random stream: name, client and target."""
+        return f"{self.name}\0{self.client.name}\0{self.target.text}"
 
     def __post_init__(self) -> None:
         k = len(self.addresses)

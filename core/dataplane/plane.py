@@ -17,7 +17,7 @@ import numpy as np
 
 from core.dataplane import latency as L
 from core.dataplane.batch import BatchResult, route_batch
-from core.dataplane.flows import EPHEMERAL_PORTS, Flow, flow_from_traffic
+from core.dataplane.flows import EPHEMERAL_PORTS, PLANE_STREAM, Flow, flow_from_traffic, flow_rng
 from core.dataplane.ingress import match_request
 from core.dataplane.outcomes import CODE_NAMES, DROP_REASONS, OUTCOME_CODES
 from core.dataplane.proxystage import NodeProxies, ProxyResult
@@ -74,7 +74,11 @@ class DataPlane:
     def __init__(self, sim, *, flows_from_model: bool = True, trace_limit: int = 0):
         self.sim = sim
         self.model = sim.model
-        self.rng: np.random.Generator = sim.rng
+        # the data plane's own stream (route_batch); each flow routes with its own (see flows.flow_rng)
+        self._own_rng: np.random.Generator = np.random.default_rng(
+            np.random.SeedSequence(sim.seed, spawn_key=(PLANE_STREAM,)))
+        self.rng: np.random.Generator = self._own_rng
+        self.now = 0.0  # start of the piece being routed (kube-proxy syncs and balancers read it)
         self.services = ServiceIndex(self.model)
         self.registry = EndpointRegistry()
         self.proxies = NodeProxies(self)
@@ -114,6 +118,9 @@ class DataPlane:
             taken = {ip_to_u32(p.ip) for p in self.sim.state.pods.values() if p.node == node.name and p.ip}
         flow = flow_from_traffic(spec, client, pod_cidr, addresses, taken)
         flow.budget = budget
+        key = flow.stream_key()
+        same = sum(f.stream_key() == key for f in self.flows)  # identical flows get distinct streams
+        flow.rng = flow_rng(self.sim.seed, key, same)
         self.flows.append(flow)
         return flow
 
@@ -197,6 +204,7 @@ class DataPlane:
         """Route every request arriving in [t0, t1)."""
         if not self.enabled:
             return TrafficTick(t0, t1, 0, 0, {}, {}, np.zeros(0), 0)
+        self.now = t0
         self._refresh_alive()
         self.proxies.sync()
         self.proxies.expire(t1)
@@ -205,13 +213,17 @@ class DataPlane:
         counts: Counter = Counter()
         lat_parts = []
         for flow in self.flows:
-            times = flow.arrivals(t0, t1, self.rng)
-            if self.budget is not None:
-                times = times[: max(self.budget, 0)]
-                self.budget -= times.size
-            if times.size == 0:
-                continue
-            out = self._route_flow(flow, times, t1)
+            self.rng = flow.rng  # every draw for this flow's requests comes from its own stream
+            try:
+                times = flow.arrivals(t0, t1, self.rng)
+                if self.budget is not None:
+                    times = times[: max(self.budget, 0)]
+                    self.budget -= times.size
+                if times.size == 0:
+                    continue
+                out = self._route_flow(flow, times, t1)
+            finally:
+                self.rng = self._own_rng
             tick.sent += times.size
             tick.new_connections += int(out.new_conn.sum())
             codes = np.bincount(out.outcome, minlength=len(OUTCOME_CODES))

@@ -1,0 +1,181 @@
+"""Snapshots of a running simulation and the automatic checkpoints behind ``Simulation.seek``.
+
+A ``Snapshot`` is the simulation's whole mutable state (control plane, cluster state, data plane, random
+generators, the position in the action log) serialised with pickle: bytes, so keeping one costs its size and
+restoring it never aliases live objects. The action log and the checkpoints themselves are not part of it.
+Checkpoints later than the current time stay valid after a seek back (the future replays identically) and
+are dropped only when a new action or edit replaces that future.
+
+``CheckpointStore`` takes one at the end of a step whenever ``interval`` simulated seconds have passed since
+the last; at most ``max_count`` are kept: when full, every other one is dropped and the interval doubles
+(t=0 stays), so memory stays bounded over hours of simulated time and going back costs at most one
+(current) interval of re-simulation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copyreg
+import io
+import pickle
+from dataclasses import dataclass
+
+import numpy as np
+
+# the Simulation attributes a snapshot holds (everything that changes while it runs)
+STATE_FIELDS = ("model", "timing", "rng", "control", "state", "dataplane", "traffic_time", "_parts",
+                "_reported", "_next_action")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    time: float
+    actions_applied: int  # length of the action log already applied when it was taken
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def _rebuild_trimmed(cls, state: dict, name: str, size: int, head):
+    """Rebuild an object whose array ``name`` was stored without its unused (all-zero) tail."""
+    obj = cls.__new__(cls)
+    arr = np.zeros((size,) + head.shape[1:], dtype=head.dtype)
+    arr[: head.shape[0]] = head
+    state[name] = arr
+    obj.__dict__.update(state)
+    return obj
+
+
+def _trimmed(obj, used: int, names: tuple[str, ...]):
+    state = dict(obj.__dict__)
+    if len(names) == 1:
+        arr = state.pop(names[0])
+        return _rebuild_trimmed, (type(obj), state, names[0], arr.shape[0], arr[:used].copy())
+    # several arrays (a ring buffer's times and values): trim each, rebuild in turn
+    parts = []
+    for name in names:
+        arr = state.pop(name)
+        parts.append((name, arr.shape[0], arr[:used].copy()))
+    return _rebuild_many, (type(obj), state, tuple(parts))
+
+
+def _rebuild_many(cls, state: dict, parts):
+    obj = cls.__new__(cls)
+    for name, size, head in parts:
+        arr = np.zeros((size,) + head.shape[1:], dtype=head.dtype)
+        arr[: head.shape[0]] = head
+        state[name] = arr
+    obj.__dict__.update(state)
+    return obj
+
+
+def _reduce_histogram(h):  # 10 million one-microsecond bins, almost all zero: keep those up to the top one
+    return _trimmed(h, int(h._top) + 1, ("bins",))  # noqa: SLF001
+
+
+def _reduce_ring(r):  # a ring buffer not yet full: keep the rows written
+    if r._n >= r.capacity:  # noqa: SLF001
+        return _trimmed(r, r.capacity, ("_t", "_v"))
+    return _trimmed(r, int(r._n), ("_t", "_v"))  # noqa: SLF001
+
+
+def _dispatch() -> dict:
+    table = dict(copyreg.dispatch_table)
+    try:
+        from core.metrics import LatencyHistogram, RingBuffer  # noqa: PLC0415
+    except ImportError:  # pragma: no cover
+        return table
+    if all(hasattr(LatencyHistogram(1.0), a) for a in ("bins", "_top")):
+        table[LatencyHistogram] = _reduce_histogram
+    if all(hasattr(RingBuffer(1), a) for a in ("_t", "_v", "_n", "capacity")):
+        table[RingBuffer] = _reduce_ring
+    return table
+
+
+class _Pickler(pickle.Pickler):
+    _table: dict | None = None
+
+    def __init__(self, file, sim):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._sim = sim
+        if _Pickler._table is None:
+            _Pickler._table = _dispatch()
+        self.dispatch_table = _Pickler._table
+
+    def persistent_id(self, obj):  # the data plane points back at the Simulation: keep that a reference
+        return "sim" if obj is self._sim else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, sim):
+        super().__init__(file)
+        self._sim = sim
+
+    def persistent_load(self, pid):
+        if pid != "sim":
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        return self._sim
+
+
+def take_snapshot(sim) -> Snapshot:
+    buf = io.BytesIO()
+    _Pickler(buf, sim).dump({k: getattr(sim, k) for k in STATE_FIELDS})
+    return Snapshot(sim.state.time, sim._next_action, buf.getvalue())  # noqa: SLF001
+
+
+def restore_into(sim, snap: Snapshot) -> None:
+    if snap.actions_applied > len(sim.actions):
+        raise ValueError("restore: the snapshot is from a future whose actions were discarded")
+    fields = _Unpickler(io.BytesIO(snap.data), sim).load()
+    for k, v in fields.items():
+        setattr(sim, k, v)
+
+
+class CheckpointStore:
+    """Automatic checkpoints of one simulation, oldest first."""
+
+    def __init__(self, sim, interval: float | None = 5.0, max_count: int = 64):
+        if interval is not None and not interval > 0:
+            raise ValueError(f"checkpoint interval must be > 0 seconds (or None: off), got {interval!r}")
+        if max_count < 2:
+            raise ValueError(f"max_checkpoints must be >= 2, got {max_count!r}")
+        self.sim = sim
+        self.interval = interval
+        self.max_count = max_count
+        self.items: list[Snapshot] = []
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def bytes(self) -> int:
+        return sum(s.size for s in self.items)
+
+    def maybe_take(self) -> None:
+        """Take one if ``interval`` has passed since the last (called at the end of every step)."""
+        if self.interval is None:
+            return
+        now = self.sim.state.time
+        times = [s.time for s in self.items]
+        i = bisect.bisect_right(times, now + 1e-9)  # items[:i] are at or before now
+        if i and now < times[i - 1] + self.interval - 1e-9:
+            return
+        if i < len(times) and times[i] < now + self.interval - 1e-9:
+            return  # a later checkpoint (kept from before a seek back) already covers this stretch
+        self.items.insert(i, take_snapshot(self.sim))
+        if len(self.items) > self.max_count:
+            self.items = self.items[::2]
+            self.interval *= 2
+
+    def latest_at(self, t: float) -> Snapshot | None:
+        best = None
+        for snap in self.items:
+            if snap.time <= t + 1e-9:
+                best = snap
+        return best
+
+    def discard_after(self, t: float) -> None:
+        """Drop checkpoints later than ``t`` (their future is being re-simulated or replaced)."""
+        self.items = [s for s in self.items if s.time <= t + 1e-9]
