@@ -36,7 +36,8 @@ import numpy as np
 from core.control import events as ev
 from core.control.endpoints import EndpointController, ProxyViews
 from core.control.lifecycle import EPS, NodeLifecycleMixin, round_time
-from core.control.scheduler import NodeTable, Placement, Scheduler
+from core.control.schedqueue import POD_BOUND, POD_DELETED, SchedulingQueue
+from core.control.scheduler import NODE_NAME, NodeTable, Placement, Scheduler
 from core.control.workloads import WorkloadMixin
 from core.ipam import AllocationError, PodCIDRAllocator, PodIPAllocator, SequentialIPAllocator
 from core.model import ClusterModel, Timing
@@ -95,9 +96,9 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._queue: list[tuple[float, int, str, tuple]] = []
         self._seq = 0
         self._uid = 0
-        self._pending: dict[tuple[str, str], None] = {}
-        self._unschedulable: dict[tuple[str, str], None] = {}
-        self._retry = False
+        # kube-scheduler's queue: activeQ, podBackoffQ, unschedulablePods (core.control.schedqueue)
+        self.sched_queue = SchedulingQueue(self.at, self.RELEVANT_EVENTS)
+        self._fail_cache: dict[tuple, tuple[int, Placement]] = {}
         self._last_failure: dict[tuple[str, str], str] = {}
         self._proxy_due: dict[str, float] = {}
         self._slice_timer = False
@@ -173,7 +174,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
     def _settle(self) -> None:
         while True:
             self._reconcile_workloads()
-            if self._pending or (self._retry and self._unschedulable):
+            if self.sched_queue.active:
                 self._schedule_pending()
             if not self.dirty_workloads:  # binding at t=0 makes pods Ready at once (OrderedReady moves on)
                 break
@@ -233,18 +234,16 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         if owner is not None:
             self.owned.setdefault(owner, {})[pod.key] = None
         self.endpoints.pod_added(pod)
-        self._pending[pod.key] = None
+        self.sched_queue.add(pod.key, self.state.time, pod.uid)
         self.touch()
         return pod
 
     def _schedule_pending(self) -> None:
-        if self._retry:
-            self._pending.update(self._unschedulable)
-            self._unschedulable.clear()
-            self._retry = False
-        keys = sorted(self._pending, key=lambda k: self.state.pods[k].uid if k in self.state.pods else 0)
-        self._pending.clear()
-        for key in keys:
+        """A scheduling cycle for every pod in activeQ, in queue order. A pod of the same class (template,
+        owner, labels) as one that just failed on an unchanged cluster fails the same way: its cycle reuses
+        that filter result instead of recomputing it (the outcome, attempt count and queue moves are the same)."""
+        self._fail_cache.clear()
+        for key in self.sched_queue.pop_active():
             pod = self.state.pods.get(key)
             if pod is None or pod.node is not None or pod.terminating:
                 continue
@@ -257,27 +256,41 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
                 self.bind(pod, target)
             else:
                 pod.reason = f"node {target!r} does not exist"
-                self._unschedulable[pod.key] = None
+                self.sched_queue.failed(pod.key, self.state.time, frozenset({NODE_NAME}))
             return
         pc = self.pod_class(pod)
+        sig = (id(pc), tuple(sorted(pod.labels.items())))
+        hit = self._fail_cache.get(sig)
+        if hit is not None and hit[0] == self.state.version:
+            self._pod_unschedulable(pod, replace(hit[1], pod=pod.key, time=self.state.time))
+            return
         sel_counts = None
         if pc.owner is None and pc.spread:
             sel_counts = self._selector_counts(pod.namespace, pc.spread_selector)
         placement = self.scheduler.schedule(pod.key, pc, self.state.scheduler_config, self.rng, self.state.time,
                                             selector_counts=sel_counts, pod_labels=pod.labels)
-        self.placements[pod.key] = placement
-        self.placements.move_to_end(pod.key)
-        while len(self.placements) > PLACEMENT_HISTORY:
-            self.placements.popitem(last=False)
         if placement.node is None:
-            pod.reason = placement.message
-            self._unschedulable[pod.key] = None
-            if self._last_failure.get(pod.key) != placement.message:
-                self._last_failure[pod.key] = placement.message
-                self.record("Warning", "FailedScheduling", ev.pod_object(*pod.key), placement.message)
+            self._fail_cache[sig] = (self.state.version, placement)
+            self._pod_unschedulable(pod, placement)
             return
+        self._keep_placement(placement)
         self._last_failure.pop(pod.key, None)
         self.bind(pod, placement.node)
+
+    def _keep_placement(self, placement: Placement) -> None:
+        self.placements[placement.pod] = placement
+        self.placements.move_to_end(placement.pod)
+        while len(self.placements) > PLACEMENT_HISTORY:
+            self.placements.popitem(last=False)
+
+    def _pod_unschedulable(self, pod: PodState, placement: Placement) -> None:
+        """No node fits: FailedScheduling (once per distinct message); the pod waits in unschedulablePods."""
+        self._keep_placement(placement)
+        pod.reason = placement.message
+        self.sched_queue.failed(pod.key, self.state.time, placement.rejected)
+        if self._last_failure.get(pod.key) != placement.message:
+            self._last_failure[pod.key] = placement.message
+            self.record("Warning", "FailedScheduling", ev.pod_object(*pod.key), placement.message)
 
     def _selector_counts(self, namespace: str, selector: dict[str, str]) -> np.ndarray:
         """Per node: non-terminating pods of ``namespace`` whose labels match ``selector``."""
@@ -296,6 +309,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self.pods_on_node[node][pod.key] = None
         self.table.add_pod(self.table.index[node], pc.req, pc.nz, pod.owner, pod.template.host_ports)
         self.table.track_pod(pod.key, self.table.index[node], pod.namespace, pod.labels, pod.template)
+        self.cluster_event(POD_BOUND)
         if pod.template.node_name is None:  # spec.nodeName pods bypass the scheduler: no Scheduled event
             self.record("Normal", "Scheduled", ev.pod_object(*pod.key), ev.scheduled(pod.namespace, pod.name, node))
         self.touch()
@@ -319,7 +333,9 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         try:
             wanted = self._bare_ip.get(pod.key)
             reserved = self._reserved_ip.pop(pod.key, None)
-            if reserved is not None and reserved[0] == pod.node:
+            if pod.template.host_network:  # it shares its node's network namespace: the node's IP, no IPAM
+                pod.ip = self.state.nodes[pod.node].ip
+            elif reserved is not None and reserved[0] == pod.node:
                 pod.ip = reserved[1]  # pinned status.podIP, held for this pod since t=0
             elif wanted and self._initial and alloc.claimable(wanted):
                 pod.ip = alloc.claim(wanted)  # a pinned address in the podCIDR of the node it was scheduled to
@@ -388,7 +404,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
     def remove_pod(self, pod: PodState) -> None:
         """The pod object is gone: free its IP and node resources, drop it from Services."""
         if pod.node is not None:
-            if pod.ip is not None:
+            if pod.ip is not None and not pod.template.host_network:
                 self.ip_alloc[pod.node].release(pod.ip)
             pc = self.pod_class(pod)
             counted = None if pod.terminating else pod.owner  # a Terminating pod was uncounted at delete_pod
@@ -400,11 +416,10 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._sandbox_due.pop(pod.key, None)
         self._evictions.pop(pod.key, None)
         self._pin.pop(pod.key, None)
-        self._pending.pop(pod.key, None)
-        self._unschedulable.pop(pod.key, None)
+        self.sched_queue.remove(pod.key)
         self._last_failure.pop(pod.key, None)
         if pod.owner is not None:
             self.owned.get(pod.owner, {}).pop(pod.key, None)
             self.dirty_workloads.add(pod.owner)
-        self._retry = True
+        self.cluster_event(POD_DELETED)
         self.touch()

@@ -11,6 +11,13 @@ import math
 from dataclasses import replace
 
 from core.control import events as ev
+from core.control import scheduler as sch
+from core.control.schedqueue import (
+    NODE_SCHEDULABLE_CHANGED,
+    NODE_TAINTS_CHANGED,
+    POD_BOUND,
+    POD_DELETED,
+)
 from core.control.scheduler import (
     SCORING_STRATEGIES,
     STRATEGIES,
@@ -47,6 +54,24 @@ def next_multiple(t: float, period: float) -> float:
 
 class NodeLifecycleMixin:
     """Mixed into ``ControlPlane``."""
+
+    # cluster event -> the filters (scheduler failure codes) whose rejections it may undo (EventsToRegister)
+    RELEVANT_EVENTS = {
+        POD_DELETED: frozenset({sch.RESOURCES, sch.PORTS, sch.POD_ANTI_AFFINITY, sch.EXISTING_ANTI_AFFINITY}),
+        POD_BOUND: frozenset({sch.POD_AFFINITY}),
+        NODE_TAINTS_CHANGED: frozenset({sch.TAINT}),
+        NODE_SCHEDULABLE_CHANGED: frozenset({sch.UNSCHEDULABLE}),
+    }
+
+    def cluster_event(self, kind: str) -> None:
+        """An event the scheduling queue listens to: move the pods it may help out of unschedulablePods."""
+        self.sched_queue.event(kind, self.state.time)
+
+    def _on_sched_backoff(self) -> None:
+        self.sched_queue.flush_backoff(self.state.time)
+
+    def _on_sched_leftover(self) -> None:
+        self.sched_queue.flush_leftover(self.state.time)
 
     # -- timeline ----------------------------------------------------------------------------------------------
 
@@ -112,6 +137,8 @@ class NodeLifecycleMixin:
     # -- helpers -------------------------------------------------------------------------------------------------
 
     def _set_taints(self, ns: NodeState, taints: list[Taint]) -> None:
+        if any(t not in taints for t in ns.taints):  # a taint went away: pods it kept out may fit now
+            self.cluster_event(NODE_TAINTS_CHANGED)
         ns.taints = list(taints)
         self.table.set_taints(self.table.index[ns.name], ns.taints)
         self.mark_daemonsets_dirty()
@@ -330,7 +357,6 @@ class NodeLifecycleMixin:
             return
         if any(t.key == UNREACHABLE_TAINT_KEY for t in ns.taints):
             self._set_taints(ns, [t for t in ns.taints if t.key != UNREACHABLE_TAINT_KEY])
-            self._retry = True
             self._cancel_evictions(name)
 
     # -- cordon / drain / delete ------------------------------------------------------------------------------------
@@ -352,7 +378,7 @@ class NodeLifecycleMixin:
         self.table.unschedulable[self.table.index[name]] = False
         self._set_taints(ns, [t for t in ns.taints if t != UNSCHEDULABLE_TAINT])
         self._kubelet_schedulable_event(ns)
-        self._retry = True
+        self.cluster_event(NODE_SCHEDULABLE_CHANGED)
 
     def _kubelet_schedulable_event(self, ns: NodeState) -> None:
         """The kubelet (not the API server) records NodeNotSchedulable / NodeSchedulable when it sees

@@ -187,6 +187,7 @@ class Placement:
     filtered: dict[str, str]  # node -> first failing filter's reason (nodes that were evaluated)
     message: str = ""  # FailedScheduling message when node is None
     all_nodes: tuple[str, ...] | list[str] = ()
+    rejected: frozenset[int] = frozenset()  # failure codes of the filters that rejected a node (Pending only)
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -572,7 +573,7 @@ class Scheduler:
             filtered = {tab.names[i]: "; ".join(self.failure_reasons(pc, int(i), int(codes[i]), short))
                         for i in np.flatnonzero(~ok)}
             return Placement(pod_key, now, config.strategy, None, _EMPTY, {}, dict(WEIGHTS), _EMPTY, filtered,
-                             message, tab.names)
+                             message, tab.names, frozenset(int(c) for c in np.unique(codes[~ok])))
         # percentageOfNodesToScore: scan from the rotating start, stop after enough feasible nodes
         start = self.next_start_node_index
         order = self._arange(n) if start == 0 else np.concatenate([self._arange(n)[start:], self._arange(n)[:start]])

@@ -161,12 +161,18 @@ def test_pending_message_for_mixed_taint_and_insufficient_cpu():
     assert pending[0].reason == msg
     failed = [e for e in sim.state.events if e.reason == "FailedScheduling"]
     assert [(e.time, e.type, e.message) for e in failed] == [(350.0, "Warning", msg)]
-    # node-1 comes back at 400 (a multiple of 5): Ready, taints removed, the stale pod (deleted at 350,
-    # grace 30 s long over) is removed and its IP freed; the pending replacement then fits on node-1
+    # node-1 comes back at 400 (a multiple of 5): Ready, taints removed -- that event retries the pending pod
+    # (its 2nd attempt) while the stale pod (deleted at 350, grace 30 s long over) still holds node-1's cpu:
+    # "3 Insufficient cpu". The stale pod is then removed (its IP freed); that deletion moves the pod to
+    # podBackoffQ for 2 s (podInitialBackoffSeconds doubled once) from its failure at 400: it lands at 402.
     sim.run(400.0)
     assert victim.key not in sim.state.pods
-    assert sim.state.pods[pending[0].key].node == "node-1"
     assert not sim.state.nodes["node-1"].taints
+    assert sim.state.pods[pending[0].key].node is None
+    sim.run(401.9)
+    assert sim.state.pods[pending[0].key].node is None
+    sim.run(402.0)
+    assert sim.state.pods[pending[0].key].node == "node-1"
 
 
 def test_num_feasible_nodes_to_find_formula():

@@ -56,3 +56,37 @@ def test_leftover_flush_after_five_minutes():
     q.pop_active()
     q.failed(k, 330.0, frozenset({99}))
     assert timers[-1] == (660.0, "sched_leftover")  # 630 - 330 = 300 is not > 300: the next run, 660
+
+
+def test_unschedulable_pods_are_retried_only_on_relevant_events():
+    from core.engine import Simulation
+    from core.model import ClusterModel, Container, NodeSpec, PodTemplate, Resources, TimelineEvent, WorkloadSpec
+
+    # one node of 4 CPU: web (1 CPU each, 6 replicas) runs 4, 2 Pending (Insufficient cpu, attempt 1 at t=0);
+    # "gpu" selects a label no node has (NodeAffinity): Pending, attempt 1 at t=0
+    m = ClusterModel(nodes=[NodeSpec("node-1")])
+    web = PodTemplate(labels={"app": "web"}, containers=(Container("web", requests=Resources(1000, 0)),))
+    gpu = PodTemplate(labels={"app": "gpu"}, containers=(Container("c"),), node_selector={"gpu": "yes"})
+    m.workloads = [WorkloadSpec("Deployment", "default", "web", 6, {"app": "web"}, web),
+                   WorkloadSpec("Deployment", "default", "gpu", 1, {"app": "gpu"}, gpu)]
+    # a web pod deleted at 10: Terminating for 30 s (its replacement, created at 10, fails: attempt 1 at 10);
+    # gone at 40 -> PodDelete wakes the Insufficient-cpu pods, not the NodeAffinity one
+    sim = Simulation(m, seed=0, dataplane=False)
+    running = next(p for p in sim.state.pods.values() if p.node == "node-1" and p.name.startswith("web-"))
+    sim.schedule(TimelineEvent(10.0, "deletePod", f"default/{running.name}"))
+    q = sim.control.sched_queue
+    gpu_key = next(k for k in sim.state.pods if k[1].startswith("gpu-"))
+    web_pending = sorted(k for k, p in sim.state.pods.items() if p.node is None and k[1].startswith("web-"))
+    assert len(web_pending) == 2 and [q.attempts[k] for k in web_pending] == [1, 1]
+    sim.run(39.9)
+    assert q.attempts[gpu_key] == 1 and [q.attempts[k] for k in web_pending] == [1, 1]
+    sim.run(40.0)
+    # at 40 the oldest (timestamp 0, lower uid) takes the freed CPU; the other two fail again (attempt 2)
+    placed = [k for k in web_pending if sim.state.pods[k].node == "node-1"]
+    assert len(placed) == 1 and q.attempts[placed[0]] == 2
+    assert q.attempts[gpu_key] == 1
+    # nothing wakes the NodeAffinity pod but flushUnschedulablePodsLeftover: parked at 0, retried at 330
+    sim.run(329.9)
+    assert q.attempts[gpu_key] == 1
+    sim.run(330.0)
+    assert q.attempts[gpu_key] == 2 and sim.state.pods[gpu_key].node is None
