@@ -320,6 +320,7 @@ class IpvsBalancer(Balancer):
         t = 0
         chunk = 256
         first = True
+        members: list[int] | None = None  # en.members as list positions, kept in step with en.members
         while t < k:
             if en is None:
                 dd = S.wlc_pick(active, self.inactive, self.weight)
@@ -333,7 +334,8 @@ class IpvsBalancer(Balancer):
                 t += 1
                 continue
             en.lastuse = now
-            members = [self._pos(m) for m in en.members]
+            if members is None:
+                members = [self._pos(m) for m in en.members]
             dest = S.set_min(members, active, self.inactive, self.weight)
             if first:
                 first = False
@@ -366,6 +368,8 @@ class IpvsBalancer(Balancer):
             key = self.endpoint_keys[dd]
             if key not in en.members:
                 en.members.insert(0, key)
+                if members is not None:
+                    members.insert(0, dd)
                 en.lastmod = now
             out[t] = dd
             active[dd] += 1
