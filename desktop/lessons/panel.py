@@ -113,22 +113,29 @@ class LessonPanel(QWidget):
 class CaptionBar(QFrame):
     """The projector's caption bar: one large, high-contrast block of text under the canvas."""
 
+    height_needed = Signal(int)  # the visible text needs this many pixels of height
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("caption-bar")
         self.head = _label(False)
         self.text = _label()
         self.question = _label()
+        self.choices = _label()
         self.answer = _label()
-        self.hint = _label(False)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 10, 24, 10)
+        layout.setContentsMargins(24, 8, 24, 10)
         layout.setSpacing(4)
-        for w in (self.head, self.text, self.question, self.answer, self.hint):
+        for w in (self.head, self.text, self.question, self.choices, self.answer):
             layout.addWidget(w)
         self._view: dict | None = None
         self._status = ""
+        self._need = 0
         self.set_theme(LIGHT, 1.0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_height()
 
     def set_theme(self, theme: Theme, scale: float) -> None:
         """Type sized for the back of the room: about 1/26 of the screen height for the caption."""
@@ -141,12 +148,25 @@ class CaptionBar(QFrame):
         self.question.setObjectName("caption-question")
         self.answer.setObjectName("caption-answer")
         px = max(14, round(28 * scale))
-        for w, size, bold in ((self.head, px * 0.72, True), (self.text, px, False), (self.question, px, True),
-                              (self.answer, px, True), (self.hint, px * 0.62, False)):
+        for w, size, bold in ((self.head, px * 0.75, True), (self.text, px, False), (self.question, px, True),
+                              (self.choices, px * 0.86, False), (self.answer, px, True)):
             f = QFont(w.font())
             f.setPixelSize(max(10, round(size)))
             f.setBold(bold)
             w.setFont(f)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Wrapped labels do not grow a dock by themselves: ask for the height the visible text needs."""
+        m = self.layout().contentsMargins()
+        width = max(200, (self.window().width() if self.window() else 1280) - m.left() - m.right())
+        shown = [w for w in (self.head, self.text, self.question, self.choices, self.answer) if not w.isHidden()]
+        height = sum(w.heightForWidth(width) if w.wordWrap() else w.sizeHint().height() for w in shown)
+        need = height + self.layout().spacing() * max(0, len(shown) - 1) + m.top() + m.bottom() + 6
+        self.setMinimumHeight(need)
+        if need != self._need:
+            self._need = need
+            self.height_needed.emit(need)
 
     def show_view(self, view: dict | None, status: str = "") -> None:
         self._view = view
@@ -156,26 +176,23 @@ class CaptionBar(QFrame):
     def retranslate(self) -> None:
         v = self._view
         if v is None:
-            self.head.setText(self._status)
-            for w in (self.text, self.question, self.answer):
+            self.head.setText(self.tr("Esc leaves projector mode"))
+            for w in (self.text, self.question, self.choices, self.answer):
                 w.setVisible(False)
-            self.hint.setText(self.tr("Esc leaves projector mode"))
+            self._fit_height()
             return
         head = self.tr("{0} — step {1} of {2}").format(v["title"], v["index"], v["count"])
-        self.head.setText(f"{head}   {self._status}".rstrip())
+        self.head.setText(f"{head}    {self._status}".rstrip())
         self.text.setText(v["caption"] or "")
         self.text.setVisible(bool(v["caption"]))
-        q = v["question"]
-        if q and v["choices"] and not v["answer"]:
-            q = q + "\n" + "   ".join(f"{chr(0x41 + i)}. {c}" for i, c in enumerate(v["choices"]))
-        self.question.setText(q or "")
-        self.question.setVisible(bool(q))
+        self.question.setText(v["question"] or "")
+        self.question.setVisible(bool(v["question"]))
+        choices = v["choices"] if not v["answer"] else []
+        self.choices.setText("\n".join(f"{chr(0x41 + i)}. {c}" for i, c in enumerate(choices)))
+        self.choices.setVisible(bool(choices))
         self.answer.setText(v["answer"] or "")
         self.answer.setVisible(bool(v["answer"]))
-        if v["phase"] == "question":
-            self.hint.setText(self.tr("→ reveal   ← back   Space play/pause   Esc leave"))
-        else:
-            self.hint.setText(self.tr("→ next   ← back   Space play/pause   F fail node   1/2/3 proxy mode   Esc leave"))
+        self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:

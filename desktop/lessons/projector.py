@@ -12,7 +12,7 @@ S next IPVS scheduler, + / − speed, D light/dark, Esc leave.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QWidget
 
@@ -41,6 +41,7 @@ class ProjectorMode(QObject):
         self.dock.setWidget(self.caption)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
+        self.caption.height_needed.connect(self._on_height_needed)
         self._saved: dict = {}
         self._keys: list[QShortcut] = []
         bindings = [
@@ -61,6 +62,11 @@ class ProjectorMode(QObject):
     def scale(self) -> float:
         """Type scale: 1.0 at 720 px of screen height, proportional above and below."""
         return max(0.6, self.window.height() / 720.0)
+
+    def _on_height_needed(self, height: int) -> None:
+        if self.active:
+            self.window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
+            QTimer.singleShot(30, self.fit)
 
     def toggle(self) -> None:
         if self.active:
@@ -92,8 +98,12 @@ class ProjectorMode(QObject):
             sc.setEnabled(True)
         self.dock.show()
         w.showFullScreen()
+        screen = w.screen()
+        if screen is not None:  # without a window manager (kiosk, Xvfb) full screen is only a request
+            w.setGeometry(screen.geometry())
         self._apply_theme()
         self._canvas(True)
+        self._on_height_needed(self.caption.minimumHeight())
         self.entered.emit()
 
     def leave(self) -> None:
@@ -131,8 +141,17 @@ class ProjectorMode(QObject):
         if hasattr(scene, "set_projector"):
             scene.set_projector(on, theme=self.theme)
         if hasattr(scene, "set_theme"):
-            scene.set_theme(self.theme if on else LIGHT)
+            if on and "theme" not in self._saved:
+                self._saved["theme"] = getattr(scene, "theme", LIGHT)
+            scene.set_theme(self.theme if on else self._saved.pop("theme", LIGHT))
         if on and view is not None:
-            rect = scene.itemsBoundingRect()
-            if not rect.isEmpty():
-                view.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+            QTimer.singleShot(60, self.fit)  # after the caption bar has taken its height
+
+    def fit(self) -> None:
+        """Fit the cluster to the screen space above the caption bar."""
+        if not self.active:
+            return
+        scene = self.window.scene
+        rect = scene.sceneRect() if hasattr(scene, "apply_cluster_state") else scene.itemsBoundingRect()
+        if not rect.isEmpty():
+            self.window.view.fitInView(rect.adjusted(-10, -10, 10, 10), Qt.AspectRatioMode.KeepAspectRatio)
