@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.extensions: dict[str, object] = {}
         self.actions_by_name: dict[str, QAction] = {}
         self._selected: list = []
+        self._layout_restored = False
         self.scene = ClusterScene(self.session, self)
         self.view = CanvasView(self.scene, self)
         self.setCentralWidget(self.view)
@@ -116,7 +117,24 @@ class MainWindow(QMainWindow):
         """Create an extension (e.g. the live view) after the first paint; kept in ``extensions``."""
         ext = factory(self)
         self.extensions[name] = ext
+        if not self._layout_restored:
+            self.balance_docks()
         return ext
+
+    def balance_docks(self) -> None:
+        """The default arrangement: the canvas keeps most of the window (docks a quarter of the height at the
+        bottom, about a fifth of the width at each side), however many panels the extensions added."""
+        w, h = max(self.width(), 800), max(self.height(), 600)
+        bottom = [d for d in self.docks.values() if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+                  and d.isVisible()]
+        sides = [d for d in self.docks.values() if self.dockWidgetArea(d) in (
+            Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea) and d.isVisible()]
+        if bottom:
+            self.resizeDocks(bottom, [int(h * 0.26)] * len(bottom), Qt.Orientation.Vertical)
+        if sides:
+            widths = [int(w * (0.13 if self.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea else 0.2))
+                      for d in sides]
+            self.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
 
     # -- selection ------------------------------------------------------------------------------------------
     def selected_refs(self) -> list:
@@ -606,4 +624,4 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self._layout_restored = bool(self.restoreState(state))

@@ -197,16 +197,17 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     for n in model.nodes:
         zones.setdefault(n.zone or "", []).append(n)
     order = sorted(zones, key=lambda z: (z == "", z))
+    per_row = _nodes_per_row(zones, node_w, max((node_h(n.name) for n in model.nodes), default=NODE_MIN_H))
     # the badge row above the nodes: as many rows as the cluster's width needs
     n_zones = len(zones)
     if len(model.nodes) <= NODES_PER_ROW:
         nodes_w = len(model.nodes) * (node_w + NODE_GAP) + max(0, n_zones - 1) * ZONE_GAP - NODE_GAP
     else:
-        nodes_w = min(max(len(v) for v in zones.values()), NODES_PER_ROW) * (node_w + NODE_GAP) - NODE_GAP
+        nodes_w = min(max(len(v) for v in zones.values()), per_row) * (node_w + NODE_GAP) - NODE_GAP
     n_svc = sum(1 for s in model.services if not s.implicit)
     est_w = max(nodes_w, min(max(n_svc, 3), 8) * (SERVICE_W + GAP) - GAP)
-    per_row = max(1, int((est_w + GAP) // (BADGE_W + GAP)))
-    badge_rows = math.ceil(len(model.workloads) / per_row)
+    badges_per_row = max(1, int((est_w + GAP) // (BADGE_W + GAP)))
+    badge_rows = math.ceil(len(model.workloads) / badges_per_row)
     y = MARGIN + (badge_rows * (BADGE_H + GAP) - GAP + ROW_GAP if badge_rows else 0.0)
     x0 = MARGIN
     node_rects: dict[str, QRectF] = {}
@@ -224,8 +225,8 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
             width = max(width, x - x0 - NODE_GAP - ZONE_GAP)
             continue
         y += ZONE_LABEL_H
-        for start in range(0, len(members), NODES_PER_ROW):
-            row = members[start:start + NODES_PER_ROW]
+        for start in range(0, len(members), per_row):
+            row = members[start:start + per_row]
             h = max(node_h(n.name) for n in row)
             for i, n in enumerate(row):
                 node_rects[n.name] = QRectF(x0 + i * (node_w + NODE_GAP), y, node_w, node_h(n.name))
@@ -235,8 +236,9 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     if side_by_side:
         y = band_top + band_h + ZONE_GAP
     if len(zones) > 1 or (order and order[0]):
-        for zone in order:
-            pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or "(no zone)"))
+        for zone in order:  # status "stacked": zones in rows, room for a name up the bar when zoomed out
+            pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or "(no zone)",
+                                 status="" if side_by_side else "stacked"))
     nodes_bottom = y
     width = max(width, est_w)
     for n in model.nodes:
@@ -416,6 +418,20 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         bounds = bounds.united(box.rect)
     pic.bounds = bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
     return pic
+
+
+def _nodes_per_row(zones: dict[str, list], node_w: float, node_h: float, aspect: float = 2.2) -> int:
+    """Nodes per row in a large cluster: the count that makes the block of zone rows closest to ``aspect``
+    (width / height) — a canvas beside docks on a 16:9 screen."""
+    best, best_err = NODES_PER_ROW, float("inf")
+    for per_row in range(4, 41):
+        rows = sum(math.ceil(len(v) / per_row) for v in zones.values())
+        width = min(per_row, max((len(v) for v in zones.values()), default=1)) * (node_w + NODE_GAP)
+        height = rows * (node_h + NODE_GAP) + len(zones) * (ZONE_LABEL_H + ZONE_GAP)
+        err = abs(math.log(width / height / aspect))
+        if err < best_err:
+            best, best_err = per_row, err
+    return best
 
 
 def _labels(state: ClusterState | None, key: tuple[str, str]) -> dict[str, str]:

@@ -76,6 +76,7 @@ class Renderer:
 
     def __init__(self, theme: Theme):
         self.theme = theme
+        self.text_scale = 1.0  # projector mode: every on-screen minimum text size grows by this factor
 
     def fill(self, kind: str) -> QColor:
         table = KIND_FILL_DARK if self.theme.name == "dark" else KIND_FILL
@@ -97,8 +98,16 @@ class Renderer:
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(QColor(t.node_border))
                 p.drawRect(z.rect)
-                self._label(p, z.rect.topLeft() + QPointF(14, 4), f"zone {z.title}", BODY_PX, lod, t.muted_text,
-                            bold=True)
+                if BODY_PX * lod >= MIN_TEXT_PX or z.status != "stacked":
+                    self._label(p, z.rect.topLeft() + QPointF(14, 4), f"zone {z.title}", BODY_PX, lod,
+                                t.muted_text, bold=True)
+                else:  # zoomed out: the zone's name runs up its bar, at a readable size
+                    p.save()
+                    p.translate(z.rect.left() - 2.0 / lod, z.rect.bottom())
+                    p.rotate(-90)
+                    self._label(p, QPointF(0, -FIXED_LABEL_PX * 1.4 / lod), f"zone {z.title}", BODY_PX, lod,
+                                t.text, bold=True, max_width=z.rect.height() * lod, fixed=True)
+                    p.restore()
         nodes = [b for b in pic.boxes.values() if b.kind == "node" and b.rect.intersects(clip)]
         for b in nodes:
             self._node(p, b, lod)
@@ -116,15 +125,21 @@ class Renderer:
         """Draw text with its top-left at ``at``; False (nothing drawn) when it would be unreadable. ``fixed``
         keeps the text at least FIXED_LABEL_PX on screen while it fits ``max_width``."""
         screen = px * lod
-        if screen < MIN_TEXT_PX and not fixed:
+        if screen < MIN_TEXT_PX * self.text_scale and not fixed:
             return False
         scale = 1.0
-        least = FIXED_LABEL_PX if fixed is True else float(fixed)
+        least = (FIXED_LABEL_PX if fixed is True else float(fixed)) * self.text_scale
         if fixed and screen < least:
             scale = least / screen
         f = font(px, bold)
         fm = QFontMetricsF(f)
-        if max_width is not None and fm.horizontalAdvance(text) * scale * lod > max_width:
+        natural = fm.horizontalAdvance(text)
+        if max_width is not None and natural * scale * lod > max_width:
+            if scale > 1.0 and max_width / (scale * lod) < 0.6 * natural:
+                # raised to stay readable it would lose most of itself: natural size, if that is readable
+                if screen < MIN_TEXT_PX:
+                    return False
+                scale = 1.0
             avail = max_width / (scale * lod)  # in the font's own units
             if avail < fm.horizontalAdvance("Mm…"):
                 return False
@@ -184,7 +199,8 @@ class Renderer:
         by_status: dict[str, list[QRectF]] = {}
         for pb in pods:
             by_status.setdefault(pb.status, []).append(pb.rect)
-        p.setPen(QPen(QColor(t.node_border), 1.0 / max(lod, 0.05)))
+        # tiny cells: no outlines (they would turn a node into a dark mesh), just status colour
+        p.setPen(QPen(QColor(t.node_border), 1.0 / max(lod, 0.05)) if POD_H * lod >= 8 else Qt.PenStyle.NoPen)
         for status, rects in by_status.items():
             c = QColor(STATUS.get(status, "#999999"))
             c.setAlpha(46 if text else 150)

@@ -106,6 +106,18 @@ class ClusterScene(QGraphicsScene):
             session.document_changed.connect(self.rebuild)
 
     # -- theme ------------------------------------------------------------------------------------------
+    @property
+    def theme(self) -> Theme:
+        return self.renderer.theme
+
+    def set_projector(self, on: bool, theme: Theme | None = None) -> None:
+        """Projector mode: labels kept at 1.5 times the usual least on-screen size (names, addresses)."""
+        self.renderer.text_scale = 1.5 if on else 1.0
+        if theme is not None:
+            self.set_theme(theme)
+        else:
+            self.layer.invalidate()
+
     def set_theme(self, theme: Theme) -> None:
         self.renderer.theme = theme
         self.setBackgroundBrush(QColor(theme.background))
