@@ -19,6 +19,7 @@ from core.scenario.checks import cross_checks
 from core.scenario.document import Document
 from core.scenario.errors import Diagnostic, ScenarioError, format_value
 from core.scenario.kinds import CONFIG_KINDS, WORKLOAD_KINDS, object_ref, ref_label, root_definition
+from core.scenario.limits import check_sizes
 from core.scenario.validate import check_object, format_path, prune
 
 LOAD_BALANCER_POOL = "203.0.113.0/24"  # TEST-NET-3, .10 and up, like MetalLB from its pool (slot by identity)
@@ -317,6 +318,8 @@ def _build(doc: Document, rep: Reporter, seed: int | None) -> ClusterModel:
     events.sort(key=lambda x: x[0].at)
     model.timeline = [e for e, _, _ in events]
 
+    if not check_sizes(model, rep, where):
+        return model  # too large to allocate or cross-check: the error says so, nothing else is worked out
     _allocate(model, rep, where, svc_index, int(model.simulation.seed if seed is None else seed), network)
     cross_checks(model, rep, where, events)
     return model

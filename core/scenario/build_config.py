@@ -9,6 +9,7 @@ from core.model import IPVS_SCHEDULERS, ClusterModel, SimulationSettings, Timeli
 from core.scenario.build_objects import Report, d, lst
 from core.scenario.errors import format_value
 from core.scenario.kinds import ANN_STRATEGY
+from core.scenario.limits import MAX_PODS, MIN_TICK, seconds_problem
 from core.scenario.units import parse_duration
 
 STRATEGIES = ("kube-scheduler", "RoundRobin", "Random")
@@ -191,13 +192,14 @@ def _simulation(model: ClusterModel, raw: dict, report: Report, network: dict[st
         value = d(spec.get("timing")).get(key)
         if value is None:
             continue
-        if value < 0:
-            report(("spec", "timing", key), f"Invalid value: {format_value(value)}: must be >= 0 seconds", value)
+        if seconds_problem(value):
+            report(("spec", "timing", key), f"Invalid value: {format_value(value)}: {seconds_problem(value)}",
+                   value)
         else:
             setattr(timing, attr, float(value))
     tick = spec.get("tick", 0.1)
-    if not 0 < tick <= 60:
-        report(("spec", "tick"), f"Invalid value: {format_value(tick)}: must be greater than 0 and at most 60 "
+    if not MIN_TICK <= tick <= 60:  # NaN fails too
+        report(("spec", "tick"), f"Invalid value: {format_value(tick)}: must be between {MIN_TICK:g} and 60 "
                "seconds", tick)
         tick = 0.1
     seed = spec.get("seed", 0)
@@ -222,15 +224,19 @@ def build_timeline(raw: dict, report: Report) -> list[TimelineEvent | None]:
         ev = d(ev)
         path = ("spec", "events", k)
         at, action, target, value = ev.get("at"), ev.get("action"), ev.get("target") or "", ev.get("value")
-        if not isinstance(at, (int, float)) or at < 0:
-            report((*path, "at"), f"Invalid value: {format_value(at)}: must be a time in seconds >= 0", at)
+        if seconds_problem(at):
+            report((*path, "at"), f"Invalid value: {format_value(at)}: {seconds_problem(at)}", at)
             out.append(None)
             continue
         ok = True
         if action == "scale":
-            if not isinstance(value, int) or value < 0:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 report((*path, "value"), f"Invalid value: {format_value(value)}: scale needs a replica count >= 0",
                        value)
+                ok = False
+            elif value > MAX_PODS:
+                report((*path, "value"), f"Invalid value: {value}: PodPath simulates at most {MAX_PODS:,} pods on "
+                       "one machine", value)
                 ok = False
         elif action == "setProxyMode":
             ok = _enum(report, (*path, "value"), value, ("iptables", "ipvs", "nftables", "userspace"))

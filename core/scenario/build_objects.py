@@ -32,6 +32,7 @@ from core.model import (
 from core.scenario import names
 from core.scenario.errors import format_value
 from core.scenario.kinds import ANN_READINESS_DELAY
+from core.scenario.limits import MAX_PODS, MAX_SECONDS, seconds_problem
 from core.scenario.units import cpu_millicores, memory_bytes
 
 PathKey = tuple[str | int, ...]
@@ -150,9 +151,13 @@ def build_template(meta: dict, spec: dict, report: Report, base: PathKey) -> Pod
                 continue
             if isinstance(p.get("name"), str):
                 check_port_name(report, (*ppath, "name"), p["name"])
+            host_port = None
             if isinstance(p.get("hostPort"), int) and port_in_range(report, (*ppath, "hostPort"), p["hostPort"]):
                 host_ports.append(p["hostPort"])
-            ports.append(ContainerPort(cp, str(p.get("name") or ""), str(p.get("protocol") or "TCP")))
+                host_port = p["hostPort"]
+            if spec.get("hostNetwork") is True:
+                host_port = cp  # defaultHostNetworkPorts: hostPort = containerPort
+            ports.append(ContainerPort(cp, str(p.get("name") or ""), str(p.get("protocol") or "TCP"), host_port))
         requests = resources_of(report, (*base, "spec", "containers", ci, "resources", "requests"),
                                 d(d(c.get("resources")).get("requests")), Resources())
         containers.append(Container(str(c.get("name") or ""), str(c.get("image") or ""), tuple(ports),
@@ -259,6 +264,10 @@ def build_workload(raw: dict, report: Report, node_count: int) -> WorkloadSpec:
         replicas = 1
     elif replicas < 0:
         report(("spec", "replicas"), f"Invalid value: {replicas}: must be greater than or equal to 0", replicas)
+        replicas = 0
+    elif replicas > MAX_PODS:
+        report(("spec", "replicas"), f"Invalid value: {replicas}: PodPath simulates at most {MAX_PODS:,} pods on "
+               "one machine", replicas)
         replicas = 0
     ns = meta.get("namespace") or "default"
     service_name = spec.get("serviceName") if kind == "StatefulSet" else None
@@ -472,15 +481,19 @@ def build_traffic(raw: dict, report: Report) -> TrafficSpec:
     per_conn = spec.get("requestsPerConnection")
     if per_conn is None:
         per_conn = 100 if connection == "keepalive" else 1
-    elif per_conn < 1:
-        report(("spec", "requestsPerConnection"), f"Invalid value: {per_conn}: must be at least 1", per_conn)
+    elif not 1 <= per_conn <= 1_000_000:
+        report(("spec", "requestsPerConnection"), f"Invalid value: {per_conn}: must be between 1 and 1000000",
+               per_conn)
         per_conn = 1
     start = float(spec.get("start") or 0.0)
     stop = spec.get("stop")
-    if start < 0:
-        report(("spec", "start"), f"Invalid value: {format_value(start)}: must be >= 0 seconds", start)
+    if seconds_problem(start):
+        report(("spec", "start"), f"Invalid value: {format_value(start)}: {seconds_problem(start)}", start)
         start = 0.0
-    if stop is not None and stop <= start:
+    if stop is not None and seconds_problem(stop) and not (isinstance(stop, (int, float)) and stop > MAX_SECONDS):
+        report(("spec", "stop"), f"Invalid value: {format_value(stop)}: {seconds_problem(stop)}", stop)
+        stop = None
+    elif stop is not None and stop <= start:
         report(("spec", "stop"), f"Invalid value: {format_value(stop)}: must be after start ({start:g} s)", stop)
         stop = None
     return TrafficSpec(str(meta.get("name") or ""), str(spec.get("client") or ""), target, float(rate), connection,

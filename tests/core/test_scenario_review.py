@@ -116,7 +116,7 @@ def test_value_and_reference_errors_next_to_unknown_fields():
     # "-3, " -> 65 -> 66; line 16 "  - {at: " = 9 -> 10; line 17 "  - {at: 5, action: failNode, target: " = 38 -> 39,
     # + "n9, " -> 42 -> 43
     assert diagnostics(text) == [
-        "t.yaml:4:14: error: Simulation s: spec.tick: Invalid value: 0: must be greater than 0 and at most 60 seconds",
+        "t.yaml:4:14: error: Simulation s: spec.tick: Invalid value: 0: must be between 0.01 and 60 seconds",
         't.yaml:4:17: error: Simulation s: spec.seeed: unknown field "seeed"; did you mean "seed"?',
         't.yaml:9:16: error: Traffic t: spec.client: client "ghost" is not in the scenario; the scenario has no '
         "clients",
@@ -124,7 +124,8 @@ def test_value_and_reference_errors_next_to_unknown_fields():
         "at most 1000000)",
         't.yaml:9:66: error: Traffic t: spec.colour: unknown field "colour"; valid fields: client, connection, path, '
         "rate, requestsPerConnection, start, stop, target",
-        "t.yaml:16:10: error: Timeline tl: spec.events[0].at: Invalid value: -1: must be a time in seconds >= 0",
+        "t.yaml:16:10: error: Timeline tl: spec.events[0].at: Invalid value: -1: must be a finite number of seconds "
+        "between 0 and 86400 (one simulated day)",
         't.yaml:17:39: error: Timeline tl: spec.events[1].target: node "n9" is not in the scenario; the scenario has '
         "no nodes",
         't.yaml:17:43: error: Timeline tl: spec.events[1].when: unknown field "when"; valid fields: action, at, '
