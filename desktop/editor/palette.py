@@ -79,6 +79,8 @@ class Palette(QListWidget):
             self.addItem(item)
         self.itemActivated.connect(lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.setAccessibleName(self.tr("Palette of Kubernetes kinds"))
+        # wide enough for the longest label ("Service (ExternalName)") without a scroll bar
+        self.setMinimumWidth(self.sizeHintForColumn(0) + 2 * self.frameWidth() + 8)
 
     def mimeData(self, items) -> QMimeData:
         md = QMimeData()
