@@ -131,11 +131,13 @@ def test_trace_of_a_nodeport_request_shows_the_dnat_hop_and_the_rules_panel_high
 def test_step_by_step_mode_reveals_one_event_at_a_time_and_the_list_filters_by_type(live):
     live.controls.mode_box.setCurrentIndex(live.controls.mode_box.findData("step"))
     assert live.driver.mode == "step"
+    before = len(live.events.visible_events())  # the control-plane log so far (pods scheduled at t = 0)
     for _ in range(40):
         live.driver.step()
     shown = live.events.visible_events()
-    assert len(shown) == 40
-    kinds = {e.kind for e in shown}
+    assert len(shown) == before + 40
+    assert shown[before:] == live.driver.revealed  # one event per step, in order
+    kinds = {e.kind for e in shown[before:]}
     assert {"dns", "dnat", "delivered"} <= kinds
     live.events.set_kind("dnat")
     only = live.events.visible_events()
