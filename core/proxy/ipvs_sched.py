@@ -338,10 +338,11 @@ def lblcr_phase(members: list[int], active: np.ndarray, inactive: np.ndarray, we
 
     Returns the picks (possibly fewer than r: the next connection needs the global wlc path).
     """
-    avail = [d for d in members if d >= 0 and weight[d] > 0]
-    if not avail:
+    av = np.asarray(members, dtype=np.int64)
+    av = av[av >= 0]
+    av = av[weight[av] > 0]  # set order kept
+    if av.size == 0:
         return np.zeros(0, dtype=np.int64)
-    av = np.asarray(avail, dtype=np.int64)
     seq = av[least_merge(active[av] * 256 + inactive[av], 256, weight[av], r)]
     # occurrence number of each pick within its dest: position - first position of that dest's run
     order = np.argsort(seq, kind="stable")
