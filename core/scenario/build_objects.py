@@ -39,6 +39,9 @@ PathKey = tuple[str | int, ...]
 Report = Callable[..., None]  # report(path, message, value=None, severity="error", key=False)
 
 DEFAULT_CAPACITY = Resources(4000, 8 * 1024**3, 110)
+# the largest quantities PodPath counts with (int64 sums stay exact): a million CPUs, 1 PiB, 150,000 pods
+RESOURCE_LIMITS = {"cpu": (10**9, "1000000 CPUs (1e9 millicores)"), "memory": (2**50, "1Pi of memory"),
+                   "pods": (MAX_PODS, f"{MAX_PODS} pods")}
 
 
 def d(value: object) -> dict:
@@ -75,14 +78,24 @@ def resources_of(report: Report, path: PathKey, raw: dict, default: Resources) -
         if raw.get(key) is None:
             continue
         try:
-            if key == "cpu":
-                cpu = cpu_millicores(raw[key])
-            elif key == "memory":
-                mem = memory_bytes(raw[key])
-            else:
-                pods = int(memory_bytes(raw[key]))
+            value = cpu_millicores(raw[key]) if key == "cpu" else memory_bytes(raw[key])
         except ValueError as exc:
             report((*path, key), f"Invalid value: {format_value(raw[key])}: {exc}", raw[key])
+            continue
+        if value < 0:  # ValidateNonnegativeQuantity
+            report((*path, key), f"Invalid value: {format_value(raw[key])}: must be greater than or equal to 0",
+                   raw[key])
+            continue
+        if value > RESOURCE_LIMITS[key][0]:
+            report((*path, key), f"Invalid value: {format_value(raw[key])}: PodPath simulates at most "
+                   f"{RESOURCE_LIMITS[key][1]}", raw[key])
+            continue
+        if key == "cpu":
+            cpu = value
+        elif key == "memory":
+            mem = value
+        else:
+            pods = value
     return Resources(cpu, mem, pods)
 
 

@@ -126,3 +126,21 @@ def test_traffic_times_and_requests_per_connection_bounded():
     assert errors(TRAFFIC % "requestsPerConnection: 9223372036854775808") == [
         "t.yaml:8:75: error: Traffic t: spec.requestsPerConnection: Invalid value: 9223372036854775808: must be "
         "between 1 and 1000000"]
+
+
+NODE = """\
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  capacity: {cpu: %s, memory: 8Gi, pods: %s}
+"""
+
+
+def test_node_capacity_too_large_or_negative_is_refused_not_an_overflow():
+    # "1e30" CPUs used to end in OverflowError inside the scheduler's int64 arrays
+    assert errors(NODE % ('"1e30"', '"110"')) == [
+        't.yaml:5:19: error: Node n1: status.capacity.cpu: Invalid value: "1e30": PodPath simulates at most 1000000 '
+        "CPUs (1e9 millicores)"]
+    assert errors(NODE % ('"4"', '"-1"')) == [
+        't.yaml:5:43: error: Node n1: status.capacity.pods: Invalid value: "-1": must be greater than or equal to 0']
