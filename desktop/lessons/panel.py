@@ -14,6 +14,8 @@ from desktop.style import DARK, LIGHT, Theme
 
 # Projector themes: maximal contrast, the Okabe-Ito blue/orange for the question and the answer.
 PROJECTOR_LIGHT = {"bg": "#FFFFFF", "fg": "#000000", "question": "#0072B2", "answer": "#A04000", "rule": "#000000"}
+MAX_SHARE = 0.38  # the caption bar's largest share of the screen height
+MIN_SHRINK = 0.8
 PROJECTOR_DARK = {"bg": "#000000", "fg": "#FFFFFF", "question": "#56B4E9", "answer": "#F0B000", "rule": "#FFFFFF"}
 
 
@@ -118,11 +120,13 @@ class CaptionBar(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("caption-bar")
-        self.head = _label(False)
+        self.head = _label()
         self.text = _label()
         self.question = _label()
         self.choices = _label()
         self.answer = _label()
+        self.question.setObjectName("caption-question")
+        self.answer.setObjectName("caption-answer")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 8, 24, 10)
         layout.setSpacing(4)
@@ -139,14 +143,17 @@ class CaptionBar(QFrame):
 
     def set_theme(self, theme: Theme, scale: float) -> None:
         """Type sized for the back of the room: about 1/26 of the screen height for the caption."""
+        self._theme, self._scale = theme, scale
+        self._shrink = 1.0
+        self._style(theme, scale)
+
+    def _style(self, theme: Theme, scale: float) -> None:
         colours = PROJECTOR_DARK if theme is DARK else PROJECTOR_LIGHT
         self.setStyleSheet(
             f"QFrame#caption-bar {{ background: {colours['bg']}; border-top: 3px solid {colours['rule']}; }}"
             f"QFrame#caption-bar QLabel {{ color: {colours['fg']}; background: transparent; }}"
             f"QLabel#caption-question {{ color: {colours['question']}; }}"
             f"QLabel#caption-answer {{ color: {colours['answer']}; }}")
-        self.question.setObjectName("caption-question")
-        self.answer.setObjectName("caption-answer")
         px = max(14, round(28 * scale))
         for w, size, bold in ((self.head, px * 0.75, True), (self.text, px, False), (self.question, px, True),
                               (self.choices, px * 0.86, False), (self.answer, px, True)):
@@ -163,14 +170,24 @@ class CaptionBar(QFrame):
         shown = [w for w in (self.head, self.text, self.question, self.choices, self.answer) if not w.isHidden()]
         height = sum(w.heightForWidth(width) if w.wordWrap() else w.sizeHint().height() for w in shown)
         need = height + self.layout().spacing() * max(0, len(shown) - 1) + m.top() + m.bottom() + 6
+        screen_h = self.window().height() if self.window() else 720
+        if need > MAX_SHARE * screen_h and self._shrink > MIN_SHRINK + 1e-9:
+            # a long answer: smaller type (never below 80 %) rather than a canvas squeezed to nothing
+            self._shrink = max(MIN_SHRINK, self._shrink - 0.05)
+            self._style(self._theme, self._scale * self._shrink)
+            return
         self.setMinimumHeight(need)
         if need != self._need:
             self._need = need
             self.height_needed.emit(need)
 
     def show_view(self, view: dict | None, status: str = "") -> None:
+        changed = view != self._view
         self._view = view
         self._status = status
+        if changed and getattr(self, "_shrink", 1.0) != 1.0:
+            self._shrink = 1.0
+            self._style(self._theme, self._scale)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -183,8 +200,10 @@ class CaptionBar(QFrame):
             return
         head = self.tr("{0} — step {1} of {2}").format(v["title"], v["index"], v["count"])
         self.head.setText(f"{head}    {self._status}".rstrip())
-        self.text.setText(v["caption"] or "")
-        self.text.setVisible(bool(v["caption"]))
+        # on the projector, the answer replaces the caption once revealed (the desk panel keeps both)
+        caption = None if v["answer"] else v["caption"]
+        self.text.setText(caption or "")
+        self.text.setVisible(bool(caption))
         self.question.setText(v["question"] or "")
         self.question.setVisible(bool(v["question"]))
         choices = v["choices"] if not v["answer"] else []

@@ -97,10 +97,10 @@ class ProjectorMode(QObject):
         for sc in self._keys:
             sc.setEnabled(True)
         self.dock.show()
-        w.showFullScreen()
         screen = w.screen()
         if screen is not None:  # without a window manager (kiosk, Xvfb) full screen is only a request
             w.setGeometry(screen.geometry())
+        w.showFullScreen()
         self._apply_theme()
         self._canvas(True)
         self._on_height_needed(self.caption.minimumHeight())
