@@ -48,10 +48,8 @@ def test_manifest_loads_validates_and_round_trips(shared_manifests, tmp_path, na
     assert len(doc) == len(re.findall(r"^kind: ", text, flags=re.M))
     model, warnings = build_model(loads_document(THREE_NODES + text, name), seed=1)
     shown = [w.format().split(": warning: ", 1)[1] for w in warnings]
-    if name == "argocd-ha-install.yaml":
-        # the announce Services select statefulset.kubernetes.io/pod-name, a label the StatefulSet controller
-        # adds: the "no endpoints" warning for them is issue 8 item 14 (the semantics helper's checks.py work)
-        shown = [s for s in shown if "will have no endpoints" not in s]
+    # (argo-cd's announce Services select statefulset.kubernetes.io/pod-name, a label the StatefulSet controller
+    # adds: no "will have no endpoints" warning for them, issue 8 item 14)
     assert shown == EXPECTED_WARNINGS.get(name, [])
     out = tmp_path / name
     save_document(doc, out)
