@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 
 from core.model import ClusterModel, ObjectRef
 from core.scenario.kinds import ANN_POSITION, object_ref
@@ -42,6 +42,10 @@ FANOUT_NODES = 8  # a Service whose pods are on more nodes draws its edges only 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 # kinds whose position the user can store (top-level boxes that are document objects)
 MOVABLE_KINDS = ("Node", *WORKLOAD_KINDS, "Service", "Ingress", "IngressClass", "Client", "Pod", "Traffic")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Canvas", text)
 
 
 def lb_ref(namespace: str, name: str) -> ObjectRef:
@@ -237,7 +241,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         y = band_top + band_h + ZONE_GAP
     if len(zones) > 1 or (order and order[0]):
         for zone in order:  # status "stacked": zones in rows, room for a name up the bar when zoomed out
-            pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or "(no zone)",
+            pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or tr("(no zone)"),
                                  status="" if side_by_side else "stacked"))
     nodes_bottom = y
     width = max(width, est_w)
@@ -347,9 +351,9 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         svc_rect = pic.boxes[s.ref].rect
         ref = lb_ref(s.namespace, s.name)
         rect = QRectF(col, svc_top + i * (LB_H + GAP), LB_W, LB_H)
-        ip = s.load_balancer_ip or "<pending>"
+        ip = s.load_balancer_ip or tr("<pending>")
         ports = ", ".join(str(p.port) for p in s.ports)
-        pic.boxes[ref] = Box(ref, "lb", rect, f"LB {s.name}", [f"{ip}:{ports}" if ports else ip],
+        pic.boxes[ref] = Box(ref, "lb", rect, tr("LB %1").replace("%1", s.name), [f"{ip}:{ports}" if ports else ip],
                              doc_ref=s.ref)
         # routed under the Services row: out of the LB, down, along, up into the Service
         p1 = QPointF(rect.right(), rect.center().y())
@@ -366,7 +370,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         rect = QRectF(col + (max(LB_W, CLIENT_W) - CLIENT_W) / 2, nodes_top + i * (CLIENT_H + 50), CLIENT_W, CLIENT_H)
         if ref in stored:
             rect.moveTopLeft(stored[ref])
-        where = c.ip or ("in " + c.node if c.node else "")
+        where = c.ip or (tr("in %1").replace("%1", c.node) if c.node else "")
         pic.boxes[ref] = Box(ref, "client", rect, c.name, [where] if where else [], connectable=True)
 
     # -- edges -------------------------------------------------------------------------------------------------
@@ -379,7 +383,8 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
             # pods all over the cluster: one edge per pod would be a hairball; the box says how many, and
             # selecting the Service shows its edges (pic.fanout)
             pic.fanout[s.ref] = [pb.rect.center() for pb in sel_pods[s.ref]]
-            svc.lines.append(f"→ {len(sel_pods[s.ref])} pods on {len(by_node)} nodes")
+            svc.lines.append(tr("→ %1 pods on %2 nodes").replace("%1", str(len(sel_pods[s.ref])))
+                             .replace("%2", str(len(by_node))))
             continue
         for node, pbs in by_node.items():
             if len(pbs) <= 3 or not node:
@@ -485,7 +490,8 @@ def _workload_box(ref: ObjectRef, model: ClusterModel, pods_of: dict) -> Box:
     ready = sum(p.status == "ready" for p in pods)
     want = len(pods) if w.kind == "DaemonSet" else w.replicas
     idx = next(i for i, x in enumerate(model.workloads) if x.ref == ref)
-    return Box(ref, "workload", QRectF(), w.name, [f"{w.kind} · {ready}/{want} ready"], colour=idx)
+    line = tr("%1 · %2/%3 ready").replace("%1", w.kind).replace("%2", str(ready)).replace("%3", str(want))
+    return Box(ref, "workload", QRectF(), w.name, [line], colour=idx)
 
 
 def _service_box(s) -> Box:
@@ -510,12 +516,13 @@ def _ingress_box(ref: ObjectRef, model: ClusterModel) -> Box:
     if ref.kind == "Ingress":
         ing = next(i for i in model.ingresses if i.ref == ref)
         hosts = sorted({r.host or "*" for r in ing.rules})
-        line = ", ".join(hosts) if hosts else "(no rules)"
-        return Box(ref, "ingress", QRectF(), f"Ingress {ref.name}", [line, f"class: {ing.class_name or 'default'}"],
+        line = ", ".join(hosts) if hosts else tr("(no rules)")
+        cls_line = tr("class: %1").replace("%1", ing.class_name or tr("default"))
+        return Box(ref, "ingress", QRectF(), f"Ingress {ref.name}", [line, cls_line],
                    connectable=True)
     cls = next(c for c in model.ingress_classes if c.name == ref.name)
     return Box(ref, "ingressclass", QRectF(), f"IngressClass {ref.name}",
-               [cls.controller + (" (default)" if cls.is_default else "")])
+               [cls.controller + (" " + tr("(default)") if cls.is_default else "")])
 
 
 def _controller(model: ClusterModel):

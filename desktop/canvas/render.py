@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from desktop.canvas.picture import HANDLE, POD_H, Box, Picture
@@ -22,6 +22,16 @@ FIXED_LABEL_PX = 12.0  # on-screen size of node/Service names when zoomed out
 DETAIL_PX = 10.0  # the least on-screen size of a box's detail lines (IP, ports) while its box has room
 GLYPH = {"ready": "✓", "not_ready": "✕", "pending": "…", "terminating": "⌛", "cordoned": "⦸"}
 STATUS_TEXT = {"ready": "Ready", "not_ready": "not Ready", "pending": "Pending", "terminating": "Terminating"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Canvas", text)
+
+
+def status_text(status: str) -> str:
+    """A pod's state in words (Kubernetes' own terms, translated where the language has them)."""
+    return {"ready": tr("Ready"), "not_ready": tr("not Ready"), "pending": tr("Pending"),
+            "terminating": tr("Terminating")}.get(status, status)
 KIND_FILL = {"service": "#E8F3FB", "ingress": "#FBF1E0", "ingressclass": "#FBF1E0", "client": "#EFEFEF",
              "lb": "#E9F6F1", "workload": "#FFFFFF", "traffic": "#FFFFFF"}
 KIND_FILL_DARK = {"service": "#1F3342", "ingress": "#3A2F1C", "ingressclass": "#3A2F1C", "client": "#34363A",
@@ -91,7 +101,7 @@ class Renderer:
             p.setPen(QPen(QColor(t.node_border), 2.0 / max(lod, 0.05), Qt.PenStyle.DashLine))
             p.setBrush(QColor(t.cluster_fill))
             p.drawRoundedRect(pic.cluster_rect, 18, 18)
-            self._label(p, pic.cluster_rect.topLeft() + QPointF(14, 8), "cluster", TITLE_PX, lod, t.muted_text,
+            self._label(p, pic.cluster_rect.topLeft() + QPointF(14, 8), tr("cluster"), TITLE_PX, lod, t.muted_text,
                         bold=True)
         for z in pic.zones:
             if z.rect.intersects(clip):
@@ -99,13 +109,13 @@ class Renderer:
                 p.setBrush(QColor(t.node_border))
                 p.drawRect(z.rect)
                 if BODY_PX * lod >= MIN_TEXT_PX or z.status != "stacked":
-                    self._label(p, z.rect.topLeft() + QPointF(14, 4), f"zone {z.title}", BODY_PX, lod,
+                    self._label(p, z.rect.topLeft() + QPointF(14, 4), tr("zone %1").replace("%1", z.title), BODY_PX, lod,
                                 t.muted_text, bold=True)
                 else:  # zoomed out: the zone's name runs up its bar, at a readable size
                     p.save()
                     p.translate(z.rect.left() - 2.0 / lod, z.rect.bottom())
                     p.rotate(-90)
-                    self._label(p, QPointF(0, -FIXED_LABEL_PX * 1.4 / lod), f"zone {z.title}", BODY_PX, lod,
+                    self._label(p, QPointF(0, -FIXED_LABEL_PX * 1.4 / lod), tr("zone %1").replace("%1", z.title), BODY_PX, lod,
                                 t.text, bold=True, max_width=z.rect.height() * lod, fixed=True)
                     p.restore()
         nodes = [b for b in pic.boxes.values() if b.kind == "node" and b.rect.intersects(clip)]
@@ -187,7 +197,7 @@ class Renderer:
             ip, cidr, state = (b.lines + ["", "", ""])[:3]
             self._label(p, QPointF(r.left() + 12, r.top() + 32), f"{ip}  ·  {state}", BODY_PX, lod, t.muted_text,
                         max_width=(r.width() - 24) * lod, fixed=detail)
-            self._label(p, QPointF(r.left() + 12, r.top() + 50), f"podCIDR {cidr}", BODY_PX, lod, t.muted_text,
+            self._label(p, QPointF(r.left() + 12, r.top() + 50), tr("podCIDR %1").replace("%1", cidr), BODY_PX, lod, t.muted_text,
                         max_width=(r.width() - 24) * lod, fixed=detail)
 
     def _pods(self, p: QPainter, pic: Picture, clip: QRectF, lod: float) -> None:
@@ -232,7 +242,7 @@ class Renderer:
                         fixed=True, elide=Qt.TextElideMode.ElideMiddle)
             if not two_lines:
                 continue
-            status = "client" if pb.client else STATUS_TEXT.get(pb.status, pb.status)
+            status = tr("client") if pb.client else status_text(pb.status)
             glyph = "" if pb.client else GLYPH.get(pb.status, "") + " "
             line = f"{pb.ip or '—'}  {glyph}{status}"
             self._label(p, QPointF(r.left() + 26, r.top() + 22), line, POD_PX - 1, lod, t.muted_text,

@@ -25,7 +25,7 @@ import copy
 import json
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent, QMenu
 
@@ -37,7 +37,7 @@ from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
 from core.state import ClusterState
 from desktop.canvas.items import HitItem, is_movable
 from desktop.canvas.picture import Picture, build_picture
-from desktop.canvas.render import Renderer
+from desktop.canvas.render import Renderer, status_text
 from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
 
@@ -384,7 +384,8 @@ def _tooltip(pic: Picture, key) -> str:
         if pb is None:
             return ""
         owner = f"\n{pb.owner.kind} {pb.owner.name}" if pb.owner else ""
-        return f"{pb.name}\n{pb.ip or '—'} · {pb.phase} · {pb.status}\nnode {pb.node or '—'}{owner}"
+        where = QCoreApplication.translate("Canvas", "node %1").replace("%1", pb.node or "—")
+        return f"{pb.name}\n{pb.ip or '—'} · {pb.phase} · {status_text(pb.status)}\n{where}{owner}"
     box = pic.boxes.get(key)
     if box is None:
         return ""
