@@ -145,10 +145,8 @@ class Renderer:
         fm = QFontMetricsF(f)
         natural = fm.horizontalAdvance(text)
         if max_width is not None and natural * scale * lod > max_width:
-            if scale > 1.0 and max_width / (scale * lod) < 0.6 * natural:
-                # raised to stay readable it would lose most of itself: natural size, if that is readable
-                if screen < MIN_TEXT_PX:
-                    return False
+            if scale > 1.0 and max_width / (scale * lod) < 0.6 * natural and screen >= MIN_TEXT_PX:
+                # raised, it would lose most of itself while its natural size is readable: keep that
                 scale = 1.0
             avail = max_width / (scale * lod)  # in the font's own units
             if avail < fm.horizontalAdvance("Mm…"):
