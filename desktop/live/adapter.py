@@ -222,6 +222,30 @@ class LiveRun:
         self.run_to(now)
         return event
 
+    def edit(self, model: ClusterModel) -> str:
+        """The scenario changed (an edit in the editor): carry on with it. Returns "live" when the core applied
+        it at the current time (``Simulation.edit``), "replayed" when the run was re-simulated from t = 0 with
+        the new scenario and the same runtime actions (the core cannot apply this edit live)."""
+        now = self.time
+        if self.live_api and hasattr(self.sim, "edit"):
+            try:
+                self.sim.edit(model)
+                self.base_model = model
+                return "live"
+            except (ValueError, NotImplementedError):
+                pass
+        actions = [a for a in self.actions if a not in model.timeline]
+        self.base_model = model
+        self._fallback_actions = []
+        self._start()
+        for a in actions:
+            if a.at > now + 1e-9:
+                break
+            self.run_to(a.at)
+            self.apply(a.action, a.target, a.value)
+        self.run_to(now)
+        return "replayed"
+
     @property
     def actions(self) -> list[TimelineEvent]:
         """The runtime actions so far, as timeline events (what "Save as timeline" writes)."""

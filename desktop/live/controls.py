@@ -158,7 +158,7 @@ class LiveControls(QObject):
     def _on_mode(self, _i: int) -> None:
         if self.driver is not None:
             self.driver.set_mode(self.mode_box.currentData())
-            self.view.layer.show_captions = True
+            self.view.feed.clear()  # realtime packets run on the wall clock, step-by-step ones on simulated time
             if self.mode_box.currentData() == "step":
                 self.view.events.set_kind("")
                 self.view.window.docks["live-events"].raise_()
@@ -227,7 +227,37 @@ class LiveControls(QObject):
             a.triggered.connect(lambda _c=False: view.ask_replicas(target, current))
             out.append(a)
         elif ref.kind == "Service":
-            a = QAction(self.tr("Change type or traffic policy in the inspector (applies live)"), view.window)
-            a.setEnabled(False)
-            out.append(a)
+            spec = next((s for s in run.sim.model.services if s.namespace == ref.namespace and s.name == ref.name),
+                        None)
+            if spec is not None and spec.type != "ExternalName" and spec.cluster_ip != "None":
+                for kind in ("ClusterIP", "NodePort", "LoadBalancer"):
+                    if kind != spec.type:
+                        out.append(self._edit_action(self.tr("Make it type {0}").format(kind), ref, "spec.type", kind))
+                for field, label in (("spec.externalTrafficPolicy", "externalTrafficPolicy"),
+                                     ("spec.internalTrafficPolicy", "internalTrafficPolicy")):
+                    if field.endswith("externalTrafficPolicy") and spec.type == "ClusterIP":
+                        continue
+                    current = getattr(spec, "external_traffic_policy" if "external" in field
+                                      else "internal_traffic_policy", "Cluster")
+                    other = "Local" if current != "Local" else "Cluster"
+                    out.append(self._edit_action(self.tr("{0}: {1}").format(label, other), ref, field, other))
         return out
+
+    def _edit_action(self, text: str, ref: ObjectRef, path: str, value) -> QAction:
+        """A document edit (one undo step) that the running simulation then follows."""
+        view = self.view
+        a = QAction(text, view.window)
+
+        def run_edit() -> None:
+            editor = getattr(view.window, "editor", None)
+            if editor is None:
+                from desktop.editor.editor import Editor  # noqa: PLC0415
+
+                editor = Editor(view.window.session, view)
+            try:
+                editor.set_field(ref, path, value, self.tr("Set {0} to {1}").format(path, value))
+            except ValueError as exc:
+                view.window.statusBar().showMessage(str(exc), 8000)
+
+        a.triggered.connect(lambda _c=False: run_edit())
+        return a

@@ -84,6 +84,8 @@ class LiveView(QObject):
             window.scene.context_actions_provider = self.controls.context_actions
         window.selection_changed.connect(self._on_selection_changed)
         window.session.document_replaced.connect(self.rebuild)
+        if hasattr(window.session, "document_changed"):
+            window.session.document_changed.connect(self._on_document_changed)
         if hasattr(window.scene, "picture_changed"):
             window.scene.picture_changed.connect(self._on_picture_changed)
         self.rebuild()
@@ -148,6 +150,25 @@ class LiveView(QObject):
         if margins.bottom() != h:
             view.setViewportMargins(margins.left(), margins.top(), margins.right(), h)
         self.legend.move(0, view.height() - h)
+
+    def _on_document_changed(self) -> None:
+        """An edit while the run exists: the run carries on with the edited scenario."""
+        model = self.window.session.model
+        if self.run is None or model is None:
+            if self.run is None and model is not None:
+                self.rebuild()
+            return
+        if model == self.run.base_model:
+            return  # a move, a rename of nothing simulated: the run is unchanged
+        how = self.run.edit(model)
+        if self.driver is not None:
+            self.driver.pending = []
+            self.driver.run_replaced.emit()
+            self.driver.time_changed.emit(self.run.time)
+        self.controls.sync_from_run()
+        if how == "replayed":
+            self.window.statusBar().showMessage(self.tr(
+                "The edit was applied from t = 0 and the run replayed to now with the same live actions."), 8000)
 
     def resolve(self, ref: ObjectRef):
         """Where an object is on the canvas (a pod not drawn yet: its node; an internal client: its node)."""

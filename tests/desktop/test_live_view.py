@@ -55,7 +55,7 @@ def test_switching_iptables_to_ipvs_lc_changes_the_share_chart_within_a_few_tick
     live.charts.update_from(live.run, force=True)
     assert live.run.proxy_mode("node-1") == ("ipvs", "lc")
     assert live.charts.last_shares != before
-    _steps(live, 15)  # IPVS counters are read every 0.5 s once the nodes run IPVS
+    _steps(live, 60)  # IPVS counters are read every 0.5 s; batch-job opens a keep-alive connection every 5 s
     live.charts.update_from(live.run, force=True)
     assert live.charts.conn_curves, "IPVS connections per pod (what lc decides on) are charted"
     # the same moment without the switch has different bars: the chart follows the mode, not the clock
@@ -178,3 +178,20 @@ def test_save_as_timeline_then_reload_reproduces_the_run(live):
     assert fingerprint(sim) == live_fp
     live.window.session.undo_stack.undo()  # one undo step removes it again
     assert timelines[0] not in live.window.session.document
+
+
+def test_changing_a_service_type_from_its_context_menu_carries_on_at_the_same_time(live):
+    _steps(live, 30)
+    t = live.run.time
+    ref = ObjectRef("Service", "default", "api")
+    actions = {a.text(): a for a in live.controls.context_actions(ref)}
+    assert "Make it type NodePort" in actions and "internalTrafficPolicy: Local" in actions
+    assert not any("KUBE-NODEPORTS" in line and "default/api" in line for line in live.run.rules("node-1").text.splitlines())
+    actions["Make it type NodePort"].trigger()
+    assert live.window.session.document.get(ref)["spec"]["type"] == "NodePort"
+    assert live.run.time == pytest.approx(t)
+    _steps(live, 15)  # kube-proxy programs the nodePort after its sync delay
+    text = live.run.rules("node-1").text
+    assert any(line.startswith("-A KUBE-NODEPORTS") and "default/api" in line for line in text.splitlines())
+    live.window.session.undo_stack.undo()  # one undo step, and the run follows the document back
+    assert live.run.sim.model.service("default", "api").type == "ClusterIP"
