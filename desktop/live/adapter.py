@@ -38,6 +38,7 @@ class PacketEvent:
     packet: int | None = None  # Frame.packet_ids index (the sample's uid)
     hop: int | None = None
     obj: str | None = None  # the object a control-plane event is about ("node/node-2", "pod/default/x")
+    args: tuple = ()  # the values in ``text``, for a translated wording of the same line
 
 
 @dataclass
@@ -93,26 +94,29 @@ def frame_events(frame: Frame) -> list[PacketEvent]:
     for uid, s in zip(frame.uids, frame.samples):
         if s.hops and not is_address(s.target) and is_address(s.hops[0].dst):
             host = s.target.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
-            out.append(PacketEvent(s.time, ref_text(s.client), "dns",
-                                   f"DNS answer {host} -> {s.hops[0].dst.rsplit(':', 1)[0]}", uid, 0))
+            ip = s.hops[0].dst.rsplit(":", 1)[0]
+            out.append(PacketEvent(s.time, ref_text(s.client), "dns", f"DNS answer {host} -> {ip}", uid, 0,
+                                   args=(host, ip)))
         for i, h in enumerate(s.hops):
             t = s.time + h.enter_ns / 1e9
             where = ref_text(h.where)
             if h.rule.startswith("conntrack"):
                 out.append(PacketEvent(t, where, "conntrack", h.rule, uid, i))
             if hop_is_dnat(h):
-                out.append(PacketEvent(t, where, "dnat", f"DNAT {h.dst} -> {h.dst_after}", uid, i))
+                out.append(PacketEvent(t, where, "dnat", f"DNAT {h.dst} -> {h.dst_after}", uid, i,
+                                       args=(h.dst, h.dst_after)))
             if hop_is_snat(h):
-                out.append(PacketEvent(t, where, "snat", f"SNAT/masquerade {h.src} -> {h.src_after}", uid, i))
+                out.append(PacketEvent(t, where, "snat", f"SNAT/masquerade {h.src} -> {h.src_after}", uid, i,
+                                       args=(h.src, h.src_after)))
         if s.hops:
             last = s.hops[-1]
             t = s.time + last.leave_ns / 1e9
             if s.outcome == "delivered":
                 out.append(PacketEvent(t, ref_text(last.where), "delivered", f"delivered ({s.latency_ms:.3f} ms)",
-                                       uid, len(s.hops) - 1))
+                                       uid, len(s.hops) - 1, args=(f"{s.latency_ms:.3f}",)))
             else:
                 out.append(PacketEvent(t, ref_text(last.where), "drop", f"dropped: {s.outcome}", uid,
-                                       len(s.hops) - 1))
+                                       len(s.hops) - 1, args=(s.outcome.replace("_", " "),)))
     out.sort(key=lambda e: (e.time, -1 if e.packet is None else e.packet, e.hop or 0))
     return out
 

@@ -31,6 +31,9 @@ class EventsPanel(QWidget):
                            "dnat": self.tr("DNAT"), "snat": self.tr("SNAT / masquerade"),
                            "drop": self.tr("drop"), "delivered": self.tr("delivered"),
                            "control": self.tr("control plane")}
+        self.formats = {"dns": self.tr("DNS answer {0} → {1}"), "dnat": self.tr("DNAT {0} → {1}"),
+                        "snat": self.tr("SNAT / masquerade {0} → {1}"), "drop": self.tr("dropped: {0}"),
+                        "delivered": self.tr("delivered ({0} ms)")}
         self.kind_box = QComboBox()
         self.kind_box.addItem(self.tr("All types"), "")
         for k in EVENT_KINDS:
@@ -85,9 +88,11 @@ class EventsPanel(QWidget):
             self.tree.scrollToBottom()
 
     def _item(self, ev: PacketEvent) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([f"{ev.time:.6f}", self.kind_names.get(ev.kind, ev.kind), ev.where, ev.text])
+        fmt = self.formats.get(ev.kind)
+        text = fmt.format(*ev.args) if fmt and ev.args else ev.text
+        item = QTreeWidgetItem([f"{ev.time:.6f}", self.kind_names.get(ev.kind, ev.kind), ev.where, text])
         item.setData(0, Qt.ItemDataRole.UserRole, ev)
-        item.setToolTip(3, ev.text)
+        item.setToolTip(3, text)
         if ev.kind == "drop":
             item.setForeground(1, QColor("#D55E00"))
         return item
@@ -97,7 +102,8 @@ class EventsPanel(QWidget):
         if kind and ev.kind != kind:
             return False
         needle = self.search.text().strip().lower()
-        return not needle or needle in ev.where.lower() or needle in ev.text.lower()
+        return not needle or needle in ev.where.lower() or needle in ev.text.lower() or any(
+            needle in str(a).lower() for a in ev.args)
 
     def _refilter(self) -> None:
         for i in range(self.tree.topLevelItemCount()):
