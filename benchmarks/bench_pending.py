@@ -17,7 +17,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 SCENARIO = """\
