@@ -138,8 +138,22 @@ class _Retranslator(QObject):
         return False
 
 
+def load_bundled_fonts() -> int:
+    """Register the fonts shipped in resources/fonts (the bundle's Nanum Gothic, so Korean renders on a machine
+    without a CJK font); returns how many were added."""
+    from PySide6.QtGui import QFontDatabase  # noqa: PLC0415
+
+    folder = translations_dir().parent / "fonts"
+    added = 0
+    for font in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
+        added += QFontDatabase.addApplicationFont(str(font)) >= 0
+    return added
+
+
 def setup(app) -> Languages:
-    """Before the main window exists: install the start-up language (saved choice, else the system's)."""
+    """Before the main window exists: fonts shipped with the bundle, then the start-up language (the saved
+    choice, else the system's)."""
+    load_bundled_fonts()
     languages = Languages(app)
     languages.set_language(start_language(), remember=False)
     return languages

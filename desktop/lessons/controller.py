@@ -12,19 +12,75 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.scenario import ScenarioError
-from desktop import i18n
+from desktop import export, i18n
 from desktop.i18n import Languages
 from desktop.lessons.model import LESSON_KIND, Lesson, builtin_lessons, lesson_from_raw, lesson_problems, load_lesson
 from desktop.lessons.panel import LessonPanel
 from desktop.lessons.player import LessonClock, LessonPlayer
 from desktop.lessons.projector import SCHEDULERS, ProjectorMode
 
-CLOCK_MEMBERS = ("time", "play_to", "pause", "seek", "apply", "time_changed", "target_reached")
+CLOCK_MEMBERS = ("time", "run_to", "play", "pause", "seek", "apply", "time_changed", "target_reached")
+
+
+class LiveClock(QObject):
+    """The live view's driver as the lesson's clock: packets, charts and panels follow the lesson."""
+
+    time_changed = Signal(float)
+    target_reached = Signal(float)
+
+    def __init__(self, driver, parent: QObject | None = None):
+        super().__init__(parent)
+        self.driver = driver
+        driver.time_changed.connect(self.time_changed)
+        driver.target_reached.connect(self.target_reached)
+
+    @property
+    def time(self) -> float:
+        return self.driver.time
+
+    @property
+    def playing(self) -> bool:
+        return bool(getattr(self.driver, "playing", False))
+
+    @property
+    def speed(self) -> float:
+        return float(getattr(self.driver, "speed", 1.0))
+
+    @speed.setter
+    def speed(self, value: float) -> None:
+        if hasattr(self.driver, "set_speed"):
+            self.driver.set_speed(value)
+
+    @property
+    def sim(self):
+        return getattr(getattr(self.driver, "run", None), "sim", None)
+
+    @property
+    def actions(self) -> list:
+        return list(getattr(getattr(self.driver, "run", None), "actions", []))
+
+    def play(self) -> None:
+        self.driver.play()
+
+    def play_to(self, t: float) -> None:
+        self.driver.run_to(t)
+
+    def pause(self) -> None:
+        self.driver.pause()
+
+    def stop(self) -> None:
+        self.driver.pause()
+
+    def seek(self, t: float) -> None:
+        self.driver.seek(t)
+
+    def apply(self, action: str, target: str = "", value=None):
+        return self.driver.apply(action, target, value)
 
 
 def _languages(window) -> Languages:
@@ -46,7 +102,8 @@ class Lessons(QObject):
         self.projector = ProjectorMode(window, self)
         self._build_menu()
         self.languages.language_changed.connect(lambda _lang: self.retranslate())
-        window.session.document_replaced.connect(self._on_document_replaced)
+        # after the live view (if any) has rebuilt its run for the new document
+        window.session.document_replaced.connect(lambda: QTimer.singleShot(0, self._on_document_replaced))
         self._on_document_replaced()
 
     # -- menu -------------------------------------------------------------------------------------------
@@ -81,6 +138,16 @@ class Lessons(QObject):
         # menus are hidden in projector mode, so the window must own the action for F5 to keep working
         w.addAction(self.projector_action)
         self.extra_actions: dict[str, QAction] = {}
+        self.export_menu = w.menu("file").addMenu("")
+        self.export_menu.setObjectName("menu-export")
+        self.export_actions: dict[str, QAction] = {}
+        for key, slot in (("canvas", self.export_canvas), ("charts", self.export_charts),
+                          ("metrics", self.export_metrics), ("events", self.export_events),
+                          ("manifests", self.export_manifests), ("lesson", self.export_lesson)):
+            action = self.export_menu.addAction("")
+            action.setObjectName(f"action-export-{key}")
+            action.triggered.connect(slot)
+            self.export_actions[key] = action
         self.retranslate()
 
     def add_action(self, key: str, slot) -> QAction:
@@ -100,6 +167,13 @@ class Lessons(QObject):
         self.previous_action.setText(self.tr("Previous step"))
         self.projector_action.setText(self.tr("Projector mode"))
         self.dock.setWindowTitle(self.tr("Lesson"))
+        self.export_menu.setTitle(self.tr("Export &as"))
+        for key, text in (("canvas", self.tr("Canvas as PNG or SVG…")), ("charts", self.tr("Charts as PNG…")),
+                          ("metrics", self.tr("Metrics as CSV…")), ("events", self.tr("Event log as CSV…")),
+                          ("manifests", self.tr("Kubernetes manifests…")),
+                          ("lesson", self.tr("Lesson as a folder…"))):
+            self.export_actions[key].setText(text)
+        self.export_actions["lesson"].setEnabled(self.lesson is not None)
         self.refresh()
 
     # -- opening ----------------------------------------------------------------------------------------
@@ -136,13 +210,109 @@ class Lessons(QObject):
         self.clock.time_changed.connect(self._on_time)
         self.dock.show()
         self.dock.raise_()
+        self.export_actions["lesson"].setEnabled(True)
         self.player.start()
+
+    # -- exports ----------------------------------------------------------------------------------------
+    def _ask(self, title: str, filters: str, suggested: str) -> Path | None:
+        base = Path(self.window.session.path or "") if getattr(self.window.session, "path", None) else Path.cwd()
+        start = str((base.parent if base.suffix else base) / suggested)
+        path, _ = QFileDialog.getSaveFileName(self.window, title, start, filters)
+        return Path(path) if path else None
+
+    def _done(self, what: str, path: Path) -> None:
+        self.window.statusBar().showMessage(self.tr("{0} written to {1}").format(what, str(path)), 6000)
+
+    def _failed(self, exc: Exception) -> None:
+        QMessageBox.warning(self.window, self.tr("Not exported"), str(exc))
+
+    def _stem(self) -> str:
+        return Path(getattr(self.window.session.document, "filename", "podpath")).stem or "podpath"
+
+    def export_canvas(self) -> None:
+        path = self._ask(self.tr("Export canvas"), self.tr("PNG image (*.png);;SVG drawing (*.svg)"),
+                         f"{self._stem()}.png")
+        if path:
+            try:
+                export.export_canvas(self.window.scene, path)
+                self._done(self.tr("Canvas"), path)
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+
+    def export_charts(self) -> None:
+        charts = getattr(self.window.extensions.get("live"), "charts", None)
+        if charts is None:
+            self._failed(ValueError(self.tr("No charts to export: the live view is not running.")))
+            return
+        path = self._ask(self.tr("Export charts"), self.tr("PNG image (*.png)"), f"{self._stem()}-charts.png")
+        if path:
+            try:
+                export.export_widget_png(charts, path)
+                self._done(self.tr("Charts"), path)
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+
+    def _run_so_far(self) -> tuple[float, list]:
+        now = self.clock.time if self.clock is not None else 0.0
+        actions = getattr(self.clock, "actions", []) if self.clock is not None else []
+        return now, list(actions)
+
+    def export_metrics(self) -> None:
+        model = self.window.session.model
+        if model is None:
+            self._failed(ValueError(self.tr("The scenario has errors: nothing ran.")))
+            return
+        now, actions = self._run_so_far()
+        if now <= 0:
+            now = 30.0  # nothing played yet: the first half minute
+        path = self._ask(self.tr("Export metrics"), self.tr("CSV (*.csv)"), f"{self._stem()}-metrics.csv")
+        if path:
+            try:
+                export.write_metrics_csv(export.run_ticks(model, now, actions), path)
+                self._done(self.tr("Metrics"), path)
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+
+    def export_events(self) -> None:
+        sim = getattr(self.clock, "sim", None) if self.clock is not None else None
+        if sim is None:
+            self._failed(ValueError(self.tr("Nothing has run yet: play the scenario first.")))
+            return
+        path = self._ask(self.tr("Export event log"), self.tr("CSV (*.csv)"), f"{self._stem()}-events.csv")
+        if path:
+            try:
+                export.write_events_csv(sim.state.events, path)
+                self._done(self.tr("Event log"), path)
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+
+    def export_manifests(self) -> None:
+        path = self._ask(self.tr("Export Kubernetes manifests"), self.tr("YAML (*.yaml *.yml)"),
+                         f"{self._stem()}-k8s.yaml")
+        if path:
+            try:
+                export.write_manifests(self.window.session.document, path)
+                self._done(self.tr("Manifests"), path)
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+
+    def export_lesson(self) -> None:
+        if self.lesson is None or self.lesson.path is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self.window, self.tr("Export lesson into folder"))
+        if folder:
+            target = Path(folder) / self.lesson.path.stem
+            try:
+                export.export_lesson_folder(self.lesson, self.lesson.path, self.window.session.document, target)
+                self._done(self.tr("Lesson"), target)
+            except OSError as exc:
+                self._failed(exc)
 
     def _make_clock(self, model):
         live = self.window.extensions.get("live")
         driver = getattr(live, "driver", None)
         if driver is not None and all(hasattr(driver, m) for m in CLOCK_MEMBERS):
-            return driver
+            return LiveClock(driver, self)
         return LessonClock(model, self)
 
     def _stop(self) -> None:
@@ -150,7 +320,7 @@ class Lessons(QObject):
             self.player.changed.disconnect(self.refresh)
             self.player.deleteLater()
             self.player = None
-        if isinstance(self.clock, LessonClock):
+        if self.clock is not None:
             self.clock.stop()
             self.clock.deleteLater()
         self.clock = None
