@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
     <context>
+        <name>Canvas</name>
+        <message>
+            <source>node %1</source>
+            <translation>node %1</translation>
+        </message>
+        <message>
+            <source>(no zone)</source>
+            <translation>(no zone)</translation>
+        </message>
+        <message>
+            <source>&lt;pending&gt;</source>
+            <translation>&lt;pending&gt;</translation>
+        </message>
+        <message>
+            <source>LB %1</source>
+            <translation>LB %1</translation>
+        </message>
+        <message>
+            <source>in %1</source>
+            <translation>in %1</translation>
+        </message>
+        <message>
+            <source>→ %1 pods on %2 nodes</source>
+            <translation>→ %1 pods on %2 nodes</translation>
+        </message>
+        <message>
+            <source>%1 · %2/%3 ready</source>
+            <translation>%1 · %2/%3 ready</translation>
+        </message>
+        <message>
+            <source>(no rules)</source>
+            <translation>(no rules)</translation>
+        </message>
+        <message>
+            <source>class: %1</source>
+            <translation>class: %1</translation>
+        </message>
+        <message>
+            <source>default</source>
+            <translation>default</translation>
+        </message>
+        <message>
+            <source>(default)</source>
+            <translation>(default)</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>Ready</translation>
+        </message>
+        <message>
+            <source>not Ready</source>
+            <translation>not Ready</translation>
+        </message>
+        <message>
+            <source>Pending</source>
+            <translation>Pending</translation>
+        </message>
+        <message>
+            <source>Terminating</source>
+            <translation>Terminating</translation>
+        </message>
+        <message>
+            <source>cluster</source>
+            <translation>cluster</translation>
+        </message>
+        <message>
+            <source>zone %1</source>
+            <translation>zone %1</translation>
+        </message>
+        <message>
+            <source>podCIDR %1</source>
+            <translation>podCIDR %1</translation>
+        </message>
+        <message>
+            <source>client</source>
+            <translation>client</translation>
+        </message>
+    </context>
+    <context>
         <name>CaptionBar</name>
         <message>
             <source>Esc leaves projector mode</source>
@@ -10,14 +89,6 @@
         <message>
             <source>{0} — step {1} of {2}</source>
             <translation>{0} — step {1} of {2}</translation>
-        </message>
-        <message>
-            <source>→ reveal   ← back   Space play/pause   Esc leave</source>
-            <translation>→ reveal   ← back   Space play/pause   Esc leave</translation>
-        </message>
-        <message>
-            <source>→ next   ← back   Space play/pause   F fail node   1/2/3 proxy mode   Esc leave</source>
-            <translation>→ next   ← back   Space play/pause   F fail node   1/2/3 proxy mode   Esc leave</translation>
         </message>
     </context>
     <context>
@@ -56,6 +127,26 @@
         <message>
             <source>control plane</source>
             <translation>control plane</translation>
+        </message>
+        <message>
+            <source>DNS answer {0} → {1}</source>
+            <translation>DNS answer {0} → {1}</translation>
+        </message>
+        <message>
+            <source>DNAT {0} → {1}</source>
+            <translation>DNAT {0} → {1}</translation>
+        </message>
+        <message>
+            <source>SNAT / masquerade {0} → {1}</source>
+            <translation>SNAT / masquerade {0} → {1}</translation>
+        </message>
+        <message>
+            <source>dropped: {0}</source>
+            <translation>dropped: {0}</translation>
+        </message>
+        <message>
+            <source>delivered ({0} ms)</source>
+            <translation>delivered ({0} ms)</translation>
         </message>
         <message>
             <source>All types</source>
@@ -362,32 +453,32 @@
     <context>
         <name>LegendOverlay</name>
         <message>
-            <source>Legend — packets by destination pod</source>
-            <translation>Legend — packets by destination pod</translation>
+            <source>Packets by destination pod:</source>
+            <translation>Packets by destination pod:</translation>
         </message>
         <message>
-            <source>dropped packet (hover it for the reason)</source>
-            <translation>dropped packet (hover it for the reason)</translation>
+            <source>dropped packet (hover: reason)</source>
+            <translation>dropped packet (hover: reason)</translation>
         </message>
         <message>
-            <source>DNAT → / SNAT → : address rewritten at that hop</source>
-            <translation>DNAT → / SNAT → : address rewritten at that hop</translation>
+            <source>DNAT/SNAT caption: address rewritten here</source>
+            <translation>DNAT/SNAT caption: address rewritten here</translation>
         </message>
         <message>
-            <source>node Ready · pod Ready</source>
-            <translation>node Ready · pod Ready</translation>
+            <source>node / pod Ready</source>
+            <translation>node / pod Ready</translation>
         </message>
         <message>
-            <source>node NotReady (evicting in N s) · pod not Ready</source>
-            <translation>node NotReady (evicting in N s) · pod not Ready</translation>
+            <source>NotReady (evicting in N s) · not Ready</source>
+            <translation>NotReady (evicting in N s) · not Ready</translation>
         </message>
         <message>
-            <source>node cordoned (no new pods)</source>
-            <translation>node cordoned (no new pods)</translation>
+            <source>node cordoned</source>
+            <translation>node cordoned</translation>
         </message>
         <message>
-            <source>pod Pending / ContainerCreating</source>
-            <translation>pod Pending / ContainerCreating</translation>
+            <source>Pending / ContainerCreating</source>
+            <translation>Pending / ContainerCreating</translation>
         </message>
         <message>
             <source>pod Terminating</source>
@@ -480,6 +571,34 @@
             <translation>Projector mode</translation>
         </message>
         <message>
+            <source>Export &amp;as</source>
+            <translation>Export &amp;as</translation>
+        </message>
+        <message>
+            <source>Canvas as PNG or SVG…</source>
+            <translation>Canvas as PNG or SVG…</translation>
+        </message>
+        <message>
+            <source>Charts as PNG…</source>
+            <translation>Charts as PNG…</translation>
+        </message>
+        <message>
+            <source>Metrics as CSV…</source>
+            <translation>Metrics as CSV…</translation>
+        </message>
+        <message>
+            <source>Event log as CSV…</source>
+            <translation>Event log as CSV…</translation>
+        </message>
+        <message>
+            <source>Kubernetes manifests…</source>
+            <translation>Kubernetes manifests…</translation>
+        </message>
+        <message>
+            <source>Lesson as a folder…</source>
+            <translation>Lesson as a folder…</translation>
+        </message>
+        <message>
             <source>Open lesson</source>
             <translation>Open lesson</translation>
         </message>
@@ -492,6 +611,86 @@
 {0}</source>
             <translation>This lesson cannot be played:
 {0}</translation>
+        </message>
+        <message>
+            <source>{0} written to {1}</source>
+            <translation>{0} written to {1}</translation>
+        </message>
+        <message>
+            <source>Not exported</source>
+            <translation>Not exported</translation>
+        </message>
+        <message>
+            <source>Export canvas</source>
+            <translation>Export canvas</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+            <translation>PNG image (*.png);;SVG drawing (*.svg)</translation>
+        </message>
+        <message>
+            <source>Canvas</source>
+            <translation>Canvas</translation>
+        </message>
+        <message>
+            <source>No charts to export: the live view is not running.</source>
+            <translation>No charts to export: the live view is not running.</translation>
+        </message>
+        <message>
+            <source>Export charts</source>
+            <translation>Export charts</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png)</source>
+            <translation>PNG image (*.png)</translation>
+        </message>
+        <message>
+            <source>Charts</source>
+            <translation>Charts</translation>
+        </message>
+        <message>
+            <source>The scenario has errors: nothing ran.</source>
+            <translation>The scenario has errors: nothing ran.</translation>
+        </message>
+        <message>
+            <source>Export metrics</source>
+            <translation>Export metrics</translation>
+        </message>
+        <message>
+            <source>CSV (*.csv)</source>
+            <translation>CSV (*.csv)</translation>
+        </message>
+        <message>
+            <source>Metrics</source>
+            <translation>Metrics</translation>
+        </message>
+        <message>
+            <source>Nothing has run yet: play the scenario first.</source>
+            <translation>Nothing has run yet: play the scenario first.</translation>
+        </message>
+        <message>
+            <source>Export event log</source>
+            <translation>Export event log</translation>
+        </message>
+        <message>
+            <source>Event log</source>
+            <translation>Event log</translation>
+        </message>
+        <message>
+            <source>Export Kubernetes manifests</source>
+            <translation>Export Kubernetes manifests</translation>
+        </message>
+        <message>
+            <source>YAML (*.yaml *.yml)</source>
+            <translation>YAML (*.yaml *.yml)</translation>
+        </message>
+        <message>
+            <source>Manifests</source>
+            <translation>Manifests</translation>
+        </message>
+        <message>
+            <source>Export lesson into folder</source>
+            <translation>Export lesson into folder</translation>
         </message>
         <message>
             <source>t = {0} s</source>
@@ -629,8 +828,16 @@
             <translation>Set replicas of {0}…</translation>
         </message>
         <message>
-            <source>Change type or traffic policy in the inspector (applies live)</source>
-            <translation>Change type or traffic policy in the inspector (applies live)</translation>
+            <source>Make it type {0}</source>
+            <translation>Make it type {0}</translation>
+        </message>
+        <message>
+            <source>{0}: {1}</source>
+            <translation>{0}: {1}</translation>
+        </message>
+        <message>
+            <source>Set {0} to {1}</source>
+            <translation>Set {0} to {1}</translation>
         </message>
     </context>
     <context>
@@ -658,6 +865,10 @@
         <message>
             <source>The scenario has errors: fix them to run it (Problems).</source>
             <translation>The scenario has errors: fix them to run it (Problems).</translation>
+        </message>
+        <message>
+            <source>The edit was applied from t = 0 and the run replayed to now with the same live actions.</source>
+            <translation>The edit was applied from t = 0 and the run replayed to now with the same live actions.</translation>
         </message>
         <message>
             <source>No rules to show: {0}</source>
@@ -1344,6 +1555,10 @@
             <translation>The clipboard holds no Kubernetes objects</translation>
         </message>
         <message>
+            <source>Import %1</source>
+            <translation>Import %1</translation>
+        </message>
+        <message>
             <source>Paste %n objects</source>
             <translation>Paste %n objects</translation>
         </message>
@@ -1371,16 +1586,16 @@
             <translation>Requests/s per pod</translation>
         </message>
         <message>
-            <source>Active connections per pod (IPVS)</source>
-            <translation>Active connections per pod (IPVS)</translation>
+            <source>IPVS connections per pod: active —, inactive - -</source>
+            <translation>IPVS connections per pod: active —, inactive - -</translation>
         </message>
         <message>
             <source>Drops/s by reason</source>
             <translation>Drops/s by reason</translation>
         </message>
         <message>
-            <source>Latency ms (p50 p90 p99)</source>
-            <translation>Latency ms (p50 p90 p99)</translation>
+            <source>Latency ms: p50, p90, p99 (1 s average)</source>
+            <translation>Latency ms: p50, p90, p99 (1 s average)</translation>
         </message>
         <message>
             <source>Fairness (Jain index)</source>

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
     <context>
+        <name>Canvas</name>
+        <message>
+            <source>node %1</source>
+            <translation>노드 %1</translation>
+        </message>
+        <message>
+            <source>(no zone)</source>
+            <translation>(존 없음)</translation>
+        </message>
+        <message>
+            <source>&lt;pending&gt;</source>
+            <translation>&lt;대기 중&gt;</translation>
+        </message>
+        <message>
+            <source>LB %1</source>
+            <translation>LB %1</translation>
+        </message>
+        <message>
+            <source>in %1</source>
+            <translation>%1 안</translation>
+        </message>
+        <message>
+            <source>→ %1 pods on %2 nodes</source>
+            <translation>→ 노드 %2개의 파드 %1개</translation>
+        </message>
+        <message>
+            <source>%1 · %2/%3 ready</source>
+            <translation>%1 · %2/%3 준비됨</translation>
+        </message>
+        <message>
+            <source>(no rules)</source>
+            <translation>(규칙 없음)</translation>
+        </message>
+        <message>
+            <source>class: %1</source>
+            <translation>클래스: %1</translation>
+        </message>
+        <message>
+            <source>default</source>
+            <translation>기본값</translation>
+        </message>
+        <message>
+            <source>(default)</source>
+            <translation>(기본값)</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>Ready</translation>
+        </message>
+        <message>
+            <source>not Ready</source>
+            <translation>준비 안 됨</translation>
+        </message>
+        <message>
+            <source>Pending</source>
+            <translation>Pending</translation>
+        </message>
+        <message>
+            <source>Terminating</source>
+            <translation>Terminating</translation>
+        </message>
+        <message>
+            <source>cluster</source>
+            <translation>클러스터</translation>
+        </message>
+        <message>
+            <source>zone %1</source>
+            <translation>존 %1</translation>
+        </message>
+        <message>
+            <source>podCIDR %1</source>
+            <translation>podCIDR %1</translation>
+        </message>
+        <message>
+            <source>client</source>
+            <translation>클라이언트</translation>
+        </message>
+    </context>
+    <context>
         <name>CaptionBar</name>
         <message>
             <source>Esc leaves projector mode</source>
@@ -10,14 +89,6 @@
         <message>
             <source>{0} — step {1} of {2}</source>
             <translation>{0} — {1}/{2}단계</translation>
-        </message>
-        <message>
-            <source>→ reveal   ← back   Space play/pause   Esc leave</source>
-            <translation>→ 정답 보기   ← 뒤로   Space 재생/일시정지   Esc 끝내기</translation>
-        </message>
-        <message>
-            <source>→ next   ← back   Space play/pause   F fail node   1/2/3 proxy mode   Esc leave</source>
-            <translation>→ 다음   ← 뒤로   Space 재생/일시정지   F 노드 장애   1/2/3 프록시 모드   Esc 끝내기</translation>
         </message>
     </context>
     <context>
@@ -56,6 +127,26 @@
         <message>
             <source>control plane</source>
             <translation>컨트롤 플레인</translation>
+        </message>
+        <message>
+            <source>DNS answer {0} → {1}</source>
+            <translation>DNS 응답 {0} → {1}</translation>
+        </message>
+        <message>
+            <source>DNAT {0} → {1}</source>
+            <translation>DNAT {0} → {1}</translation>
+        </message>
+        <message>
+            <source>SNAT / masquerade {0} → {1}</source>
+            <translation>SNAT / 마스커레이드 {0} → {1}</translation>
+        </message>
+        <message>
+            <source>dropped: {0}</source>
+            <translation>드롭: {0}</translation>
+        </message>
+        <message>
+            <source>delivered ({0} ms)</source>
+            <translation>전달됨 ({0} ms)</translation>
         </message>
         <message>
             <source>All types</source>
@@ -362,32 +453,32 @@
     <context>
         <name>LegendOverlay</name>
         <message>
-            <source>Legend — packets by destination pod</source>
-            <translation>범례 — 도착 파드별 패킷</translation>
+            <source>Packets by destination pod:</source>
+            <translation>도착 파드별 패킷:</translation>
         </message>
         <message>
-            <source>dropped packet (hover it for the reason)</source>
+            <source>dropped packet (hover: reason)</source>
             <translation>드롭된 패킷 (마우스를 올리면 원인)</translation>
         </message>
         <message>
-            <source>DNAT → / SNAT → : address rewritten at that hop</source>
-            <translation>DNAT → / SNAT → : 그 홉에서 주소가 바뀜</translation>
+            <source>DNAT/SNAT caption: address rewritten here</source>
+            <translation>DNAT/SNAT 표시: 여기서 주소가 바뀜</translation>
         </message>
         <message>
-            <source>node Ready · pod Ready</source>
-            <translation>노드 Ready · 파드 Ready</translation>
+            <source>node / pod Ready</source>
+            <translation>노드 / 파드 Ready</translation>
         </message>
         <message>
-            <source>node NotReady (evicting in N s) · pod not Ready</source>
-            <translation>노드 NotReady (N초 뒤 축출) · 파드 준비 안 됨</translation>
+            <source>NotReady (evicting in N s) · not Ready</source>
+            <translation>NotReady (N초 뒤 축출) · 준비 안 됨</translation>
         </message>
         <message>
-            <source>node cordoned (no new pods)</source>
-            <translation>노드 cordon (새 파드 없음)</translation>
+            <source>node cordoned</source>
+            <translation>노드 cordon</translation>
         </message>
         <message>
-            <source>pod Pending / ContainerCreating</source>
-            <translation>파드 Pending / ContainerCreating</translation>
+            <source>Pending / ContainerCreating</source>
+            <translation>Pending / ContainerCreating</translation>
         </message>
         <message>
             <source>pod Terminating</source>
@@ -480,6 +571,34 @@
             <translation>프로젝터 모드</translation>
         </message>
         <message>
+            <source>Export &amp;as</source>
+            <translation>내보내기(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Canvas as PNG or SVG…</source>
+            <translation>캔버스를 PNG 또는 SVG로…</translation>
+        </message>
+        <message>
+            <source>Charts as PNG…</source>
+            <translation>차트를 PNG로…</translation>
+        </message>
+        <message>
+            <source>Metrics as CSV…</source>
+            <translation>지표를 CSV로…</translation>
+        </message>
+        <message>
+            <source>Event log as CSV…</source>
+            <translation>이벤트 로그를 CSV로…</translation>
+        </message>
+        <message>
+            <source>Kubernetes manifests…</source>
+            <translation>쿠버네티스 매니페스트…</translation>
+        </message>
+        <message>
+            <source>Lesson as a folder…</source>
+            <translation>레슨을 폴더로…</translation>
+        </message>
+        <message>
             <source>Open lesson</source>
             <translation>레슨 열기</translation>
         </message>
@@ -492,6 +611,86 @@
 {0}</source>
             <translation>이 레슨은 재생할 수 없습니다:
 {0}</translation>
+        </message>
+        <message>
+            <source>{0} written to {1}</source>
+            <translation>{0}을(를) {1}에 저장했습니다</translation>
+        </message>
+        <message>
+            <source>Not exported</source>
+            <translation>내보내지 않음</translation>
+        </message>
+        <message>
+            <source>Export canvas</source>
+            <translation>캔버스 내보내기</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+            <translation>PNG 이미지 (*.png);;SVG 그림 (*.svg)</translation>
+        </message>
+        <message>
+            <source>Canvas</source>
+            <translation>캔버스</translation>
+        </message>
+        <message>
+            <source>No charts to export: the live view is not running.</source>
+            <translation>내보낼 차트가 없습니다: 라이브 뷰가 실행 중이 아닙니다.</translation>
+        </message>
+        <message>
+            <source>Export charts</source>
+            <translation>차트 내보내기</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png)</source>
+            <translation>PNG 이미지 (*.png)</translation>
+        </message>
+        <message>
+            <source>Charts</source>
+            <translation>차트</translation>
+        </message>
+        <message>
+            <source>The scenario has errors: nothing ran.</source>
+            <translation>시나리오에 오류가 있어 아무것도 실행되지 않았습니다.</translation>
+        </message>
+        <message>
+            <source>Export metrics</source>
+            <translation>지표 내보내기</translation>
+        </message>
+        <message>
+            <source>CSV (*.csv)</source>
+            <translation>CSV (*.csv)</translation>
+        </message>
+        <message>
+            <source>Metrics</source>
+            <translation>지표</translation>
+        </message>
+        <message>
+            <source>Nothing has run yet: play the scenario first.</source>
+            <translation>아직 실행된 것이 없습니다: 먼저 시나리오를 재생하세요.</translation>
+        </message>
+        <message>
+            <source>Export event log</source>
+            <translation>이벤트 로그 내보내기</translation>
+        </message>
+        <message>
+            <source>Event log</source>
+            <translation>이벤트 로그</translation>
+        </message>
+        <message>
+            <source>Export Kubernetes manifests</source>
+            <translation>쿠버네티스 매니페스트 내보내기</translation>
+        </message>
+        <message>
+            <source>YAML (*.yaml *.yml)</source>
+            <translation>YAML (*.yaml *.yml)</translation>
+        </message>
+        <message>
+            <source>Manifests</source>
+            <translation>매니페스트</translation>
+        </message>
+        <message>
+            <source>Export lesson into folder</source>
+            <translation>레슨을 폴더로 내보내기</translation>
         </message>
         <message>
             <source>t = {0} s</source>
@@ -629,8 +828,16 @@
             <translation>{0}의 복제본 수 설정…</translation>
         </message>
         <message>
-            <source>Change type or traffic policy in the inspector (applies live)</source>
-            <translation>인스펙터에서 타입이나 트래픽 정책 변경 (바로 적용)</translation>
+            <source>Make it type {0}</source>
+            <translation>타입을 {0}(으)로 바꾸기</translation>
+        </message>
+        <message>
+            <source>{0}: {1}</source>
+            <translation>{0}: {1}</translation>
+        </message>
+        <message>
+            <source>Set {0} to {1}</source>
+            <translation>{0}을(를) {1}(으)로 설정</translation>
         </message>
     </context>
     <context>
@@ -658,6 +865,10 @@
         <message>
             <source>The scenario has errors: fix them to run it (Problems).</source>
             <translation>시나리오에 오류가 있습니다: 고쳐야 실행됩니다 (문제 패널).</translation>
+        </message>
+        <message>
+            <source>The edit was applied from t = 0 and the run replayed to now with the same live actions.</source>
+            <translation>편집을 t = 0부터 적용하고, 같은 라이브 동작으로 지금까지 다시 실행했습니다.</translation>
         </message>
         <message>
             <source>No rules to show: {0}</source>
@@ -1344,6 +1555,10 @@
             <translation>클립보드에 쿠버네티스 객체가 없습니다</translation>
         </message>
         <message>
+            <source>Import %1</source>
+            <translation>%1 가져오기</translation>
+        </message>
+        <message>
             <source>Paste %n objects</source>
             <translation>객체 %n개 붙여넣기</translation>
         </message>
@@ -1371,16 +1586,16 @@
             <translation>파드별 초당 요청 수</translation>
         </message>
         <message>
-            <source>Active connections per pod (IPVS)</source>
-            <translation>파드별 활성 연결 수 (IPVS)</translation>
+            <source>IPVS connections per pod: active —, inactive - -</source>
+            <translation>파드별 IPVS 연결: 활성 —, 비활성 - -</translation>
         </message>
         <message>
             <source>Drops/s by reason</source>
             <translation>원인별 초당 드롭 수</translation>
         </message>
         <message>
-            <source>Latency ms (p50 p90 p99)</source>
-            <translation>지연 시간 ms (p50 p90 p99)</translation>
+            <source>Latency ms: p50, p90, p99 (1 s average)</source>
+            <translation>지연 시간 ms: p50, p90, p99 (1초 평균)</translation>
         </message>
         <message>
             <source>Fairness (Jain index)</source>
