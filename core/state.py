@@ -177,7 +177,16 @@ class Change:
     def as_dict(self) -> dict[str, object]:
         return {"time": round(self.time, 6), "kind": self.kind,
                 "ref": {"kind": self.ref.kind, "namespace": self.ref.namespace, "name": self.ref.name},
-                "detail": {k: list(v) if isinstance(v, tuple) else v for k, v in self.detail}}
+                "detail": {k: _plain(v) for k, v in self.detail}}
+
+
+def _plain(v: object) -> object:
+    """A JSON-ready copy: ObjectRefs as {kind, namespace, name}, tuples as lists."""
+    if isinstance(v, ObjectRef):
+        return {"kind": v.kind, "namespace": v.namespace, "name": v.name}
+    if isinstance(v, (tuple, list)):
+        return [_plain(x) for x in v]
+    return v
 
 
 @dataclass

@@ -40,8 +40,8 @@ from core.control.schedqueue import POD_BOUND, POD_DELETED, SchedulingQueue
 from core.control.scheduler import NODE_NAME, NodeTable, Placement, Scheduler
 from core.control.workloads import WorkloadMixin
 from core.ipam import AllocationError, PodCIDRAllocator, PodIPAllocator, SequentialIPAllocator
-from core.model import ClusterModel, Timing
-from core.state import ClusterEvent, ClusterState, NodeState, PodState
+from core.model import ClusterModel, ObjectRef, Timing
+from core.state import Change, ClusterEvent, ClusterState, NodeState, PodState
 
 DEFAULT_PROXY_SYNC_DELAY = Timing().proxy_sync_delay
 SANDBOX_RETRY = 10.0  # kubelet pod worker backOffPeriod after a failed sync (upstream adds 0-50 % jitter)
@@ -108,6 +108,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._kubelet_unschedulable: dict[str, bool] = {}  # what each kubelet last reported (its events)
         self._episode: dict[str, int] = {}
         self.pods_on_node: dict[str, dict[tuple[str, str], None]] = {n: {} for n in names}
+        self.dirty_pods: set[tuple[str, str]] = set()  # IP or phase changed: the data plane drains it
         self._init_workloads()
         self._reserved_ip = self._reserve_pinned_pod_ips()
         self._initial = True
@@ -161,10 +162,50 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
                 if ns.up:
                     ns.last_heartbeat = max(ns.last_heartbeat, round_time(slot * hb))
 
+    def _on_timeline(self, event) -> None:
+        """A timeline action (scenario or runtime): the node actions also report typed changes."""
+        ns = self.state.nodes.get(event.target) if event.target else None
+        before = (ns.up, ns.unschedulable) if ns is not None else None
+        super()._on_timeline(event)
+        if ns is not None and before is not None:
+            if before[0] != ns.up:
+                self.changed("NodeRecovered" if ns.up else "NodeFailed", ObjectRef("Node", "", ns.name))
+            if before[1] != ns.unschedulable:
+                self.changed("NodeCordoned" if ns.unschedulable else "NodeUncordoned", ObjectRef("Node", "", ns.name))
+
     # -- events ------------------------------------------------------------------------------------------------
 
     def record(self, type_: str, reason: str, obj: str, message: str) -> None:
         self.state.events.append(ClusterEvent(self.state.time, type_, reason, obj, message))  # type: ignore[arg-type]
+        if reason in ("NodeNotReady", "NodeReady") and not self._initial:  # a condition moved: typed change too
+            kind, _, name = obj.partition("/")
+            if kind == "node" and name in self.state.nodes:
+                self.changed("NodeConditionChanged", ObjectRef("Node", "", name), ready=self.state.nodes[name].ready)
+            elif kind == "pod":
+                ns_, _, pod_name = name.partition("/")
+                self.changed("PodNotReady", ObjectRef("Pod", ns_, pod_name), reason=message)
+
+    def changed(self, kind: str, ref: ObjectRef, **detail) -> None:
+        """Record a typed change for the live view (none while the cluster is being built at t=0)."""
+        if not self._initial:
+            self.state.changes.append(Change(self.state.time, kind, ref, tuple(detail.items())))  # type: ignore[arg-type]
+
+    def _pod_change(self, kind: str, pod: PodState, **detail) -> None:
+        if not self._initial:
+            self.state.changes.append(Change(self.state.time, kind, ObjectRef("Pod", pod.namespace, pod.name),  # type: ignore[arg-type]
+                                             tuple(detail.items())))
+
+    def _endpoint_change(self, key: tuple[str, str], old) -> None:
+        """EndpointsChanged for one republished Service: pods added, removed, and whose conditions moved."""
+        new = self.state.slices.get(key)
+        before = {e.pod: e for e in (old.endpoints if old is not None else ())}
+        after = {e.pod: e for e in (new.endpoints if new is not None else ())}
+        pod = lambda k: ObjectRef("Pod", k[0], k[1])  # noqa: E731
+        self.changed("EndpointsChanged", ObjectRef("Service", key[0], key[1]),
+                     added=tuple(pod(k) for k in after if k not in before),
+                     removed=tuple(pod(k) for k in before if k not in after),
+                     changed=tuple(pod(k) for k in after if k in before and after[k] != before[k]),
+                     ready=sum(e.ready for e in after.values()), total=len(after))
 
     def touch(self) -> None:
         self.state.version += 1
@@ -191,7 +232,10 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._publish()
 
     def _publish(self) -> None:
+        before = None if self._initial else {k: self.state.slices.get(k) for k in self.endpoints.dirty}
         changed = self.endpoints.flush()
+        for key in changed if before is not None else ():
+            self._endpoint_change(key, before.get(key))
         if changed and not self._initial:
             self.request_proxy_sync()
 
@@ -219,7 +263,9 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         due_now = [name for name, due in self._proxy_due.items() if due <= now + EPS]
         for name in due_now:
             del self._proxy_due[name]
-        self.proxies.sync_many([n for n in due_now if self.state.nodes[n].up], now)
+        synced = self.proxies.sync_many([n for n in due_now if self.state.nodes[n].up], now)
+        if synced:
+            self.changed("ProxySynced", ObjectRef("Cluster", "", ""), nodes=tuple(synced))
         self.proxies.compact()
 
     # -- pods ------------------------------------------------------------------------------------------------
@@ -234,6 +280,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         if owner is not None:
             self.owned.setdefault(owner, {})[pod.key] = None
         self.endpoints.pod_added(pod)
+        self._pod_change("PodCreated", pod, owner=owner)
         self.sched_queue.add(pod.key, self.state.time, pod.uid)
         self.touch()
         return pod
@@ -306,6 +353,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         pod.node = node
         pod.scheduled_at = self.state.time
         pod.reason = "ContainerCreating"
+        self._pod_change("PodScheduled", pod, node=node)
         self.pods_on_node[node][pod.key] = None
         self.table.add_pod(self.table.index[node], pc.req, pc.nz, pod.owner, pod.template.host_ports)
         self.table.track_pod(pod.key, self.table.index[node], pod.namespace, pod.labels, pod.template)
@@ -352,6 +400,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         pod.phase = "Running"
         pod.running_at = self.state.time
         pod.reason = "ContainersNotReady"
+        self.dirty_pods.add(pod.key)
+        self._pod_change("PodRunning", pod, node=pod.node, ip=pod.ip)
         self.endpoints.pod_changed(pod)
         self.touch()
         if not self._initial:
@@ -366,6 +416,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             return
         pod.ready = True
         pod.ready_at = self.state.time
+        self._pod_change("PodReady", pod, node=pod.node)
         pod.reason = ""
         self.endpoints.pod_changed(pod)
         if pod.owner is not None and pod.owner[0] == "StatefulSet":
@@ -381,6 +432,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             return
         pod.deletion_timestamp = self.state.time
         pod.reason = "Terminating"
+        self._pod_change("PodTerminating", pod, node=pod.node)
         if pod.owner is not None:  # PodTopologySpread stops counting it now, its resources count until gone
             self.table.count_owner(self.table.index[pod.node], pod.owner, -1)
         self.endpoints.pod_changed(pod)
@@ -413,6 +465,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             self.pods_on_node[pod.node].pop(pod.key, None)
         self.endpoints.pod_removed(pod)
         del self.state.pods[pod.key]
+        self.dirty_pods.add(pod.key)
+        self._pod_change("PodDeleted", pod, node=pod.node, ip=pod.ip)
         self._sandbox_due.pop(pod.key, None)
         self._evictions.pop(pod.key, None)
         self._pin.pop(pod.key, None)

@@ -126,30 +126,107 @@ class DataPlane:
 
     # ---------------------------------------------------------------------------------------- state
     def _refresh_alive(self) -> None:
-        """Per endpoint id and per IP: is a running pod there, on a node that is up?"""
+        """Per endpoint id and per IP: is a running pod there, on a node that is up?
+
+        Incremental: the control plane lists the pods whose IP or phase changed (``dirty_pods``); nodes whose
+        ``up`` flipped bring their pods in; only the endpoint ids of those pods (and of those node IPs) are
+        recomputed. The first call, or a state this plane has not followed (a restored snapshot keeps both in
+        step, a replaced control plane does not), rebuilds everything."""
         state = self.sim.state
         if self._alive_version == state.version and len(self._alive) == len(self.registry):
             return
-        pods_by_ip: dict[str, tuple] = {}
-        for pod in state.pods.values():
-            if pod.ip and pod.phase == "Running" and pod.node is not None:
-                node = state.nodes.get(pod.node)
-                if node is not None and node.up:
-                    pods_by_ip[pod.ip] = pod.key
-        self.live_pod_ips = pods_by_ip
-        # endpoints on a node's own address (the apiserver behind default/kubernetes) live with the node
-        node_ip_up = {n.ip: n.up for n in state.nodes.values()}
-        self._alive = np.array([pods_by_ip.get(ip) == pod or node_ip_up.get(ip, False)
-                                for ip, pod in zip(self.registry.ip, self.registry.pod)], dtype=bool)
-        self.node_up = np.array([state.nodes[n].up if n in state.nodes else False for n in self.node_names], bool)
-        self.node_ip = [state.nodes[n].ip if n in state.nodes else "" for n in self.node_names]
+        control = getattr(self.sim, "control", None)
+        node_up = np.array([state.nodes[n].up if n in state.nodes else False for n in self.node_names], bool)
+        if control is None or getattr(self, "_alive_control", None) is not control or self._alive_version < 0:
+            self._rebuild_alive(control, node_up)
+        else:
+            dirty = control.dirty_pods
+            control.dirty_pods = set()
+            for i in np.nonzero(node_up != self.node_up)[0].tolist():
+                dirty.update(control.pods_on_node.get(self.node_names[i], ()))
+                self._dirty_node_ips.add(self.node_ip[i])
+            self.node_up = node_up
+            self._update_alive(dirty)
         self._alive_version = state.version
+
+    def _pod_alive_ip(self, pod) -> str | None:
+        if pod is None or not pod.ip or pod.phase != "Running" or pod.node is None:
+            return None
+        node = self.sim.state.nodes.get(pod.node)
+        return pod.ip if node is not None and node.up else None
+
+    def _rebuild_alive(self, control, node_up: np.ndarray) -> None:
+        state = self.sim.state
+        pods_by_ip: dict[str, tuple] = {}
+        ip_of_pod: dict[tuple, str] = {}
+        for pod in state.pods.values():
+            ip = self._pod_alive_ip(pod)
+            if ip is not None:
+                pods_by_ip[ip] = pod.key
+                ip_of_pod[pod.key] = ip
+        self.live_pod_ips = pods_by_ip
+        self._ip_of_pod = ip_of_pod
+        if control is not None:
+            control.dirty_pods = set()
+        self._alive_control = control
+        self.node_up = node_up
+        self.node_ip = [state.nodes[n].ip if n in state.nodes else "" for n in self.node_names]
+        self._node_ip_up = {n.ip: n.up for n in state.nodes.values()}
+        self._dirty_node_ips: set[str] = set()
+        self._eids_of_pod: dict[tuple, list[int]] = {}
+        self._eids_of_ip: dict[str, list[int]] = {}
+        self._alive = np.zeros(0, bool)
+        self._indexed = 0
+        self._extend_alive()
+
+    def _eid_alive(self, e: int) -> bool:
+        ip, pod = self.registry.ip[e], self.registry.pod[e]
+        return self.live_pod_ips.get(ip) == pod or self._node_ip_up.get(ip, False)
+
+    def _extend_alive(self) -> None:
+        """Index and evaluate endpoint ids registered since the last refresh."""
+        n = len(self.registry)
+        if self._indexed >= n:
+            return
+        reg_ip, reg_pod = self.registry.ip, self.registry.pod
+        for e in range(self._indexed, n):
+            self._eids_of_pod.setdefault(reg_pod[e], []).append(e)
+            self._eids_of_ip.setdefault(reg_ip[e], []).append(e)
+        extra = np.array([self._eid_alive(e) for e in range(self._indexed, n)], dtype=bool)
+        self._alive = np.concatenate([self._alive, extra])
+        self._indexed = n
+
+    def _update_alive(self, dirty: set) -> None:
+        state = self.sim.state
+        pods = state.pods
+        touched: set[int] = set()
+        for key in dirty:
+            old = self._ip_of_pod.pop(key, None)
+            if old is not None and self.live_pod_ips.get(old) == key:
+                del self.live_pod_ips[old]
+                touched.update(self._eids_of_ip.get(old, ()))
+            ip = self._pod_alive_ip(pods.get(key))
+            if ip is not None:
+                self.live_pod_ips[ip] = key
+                self._ip_of_pod[key] = ip
+                touched.update(self._eids_of_ip.get(ip, ()))
+            touched.update(self._eids_of_pod.get(key, ()))
+        if self._dirty_node_ips:
+            self._node_ip_up = {n.ip: n.up for n in state.nodes.values()}
+            for ip in self._dirty_node_ips:
+                touched.update(self._eids_of_ip.get(ip, ()))
+            self._dirty_node_ips = set()
+        if touched:
+            alive = self._alive.copy()  # a new array: readers holding the old one keep a consistent view
+            for e in touched:
+                alive[e] = self._eid_alive(e)
+            self._alive = alive
+        self._extend_alive()
 
     def _alive_padded(self) -> np.ndarray:
         """Liveness by endpoint id with one trailing False, so that id -1 reads False."""
         if len(self._alive) < len(self.registry):
-            self._alive_version = -1
-            self._refresh_alive()
+            self._extend_alive()
         if getattr(self, "_alive_pad_src", None) is not self._alive:
             self._alive_pad = np.append(self._alive, False)
             self._alive_pad_src = self._alive
@@ -157,8 +234,7 @@ class DataPlane:
 
     def alive(self, eids: np.ndarray) -> np.ndarray:
         if len(self._alive) < len(self.registry):
-            self._alive_version = -1
-            self._refresh_alive()
+            self._extend_alive()
         out = np.zeros(eids.shape, bool)
         ok = eids >= 0
         out[ok] = self._alive[eids[ok]]
@@ -170,7 +246,7 @@ class DataPlane:
         if cached and cached[0] == state.version:
             return cached[1]
         node_ips = {n: s.ip for n, s in state.nodes.items()}
-        res = resolve(self.model, flow.target, node_ips, set(self.live_pod_ips), self._ingress)
+        res = resolve(self.model, flow.target, node_ips, self.live_pod_ips, self._ingress)  # type: ignore[arg-type]
         self._resolution_cache[id(flow)] = (state.version, res)
         return res
 

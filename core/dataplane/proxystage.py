@@ -163,7 +163,9 @@ class NodeProxies:
             fp = (view.config.mode, id(view.slices))
             table = self._table_cache.get(fp) or live_tables.get(fp)
             if table is None or table.source is not view.slices:
-                table = ViewTable(self.services, view.slices, self.registry, view.config.mode)
+                prev = self.tables.get(node)  # recompile only the Services this sync changed
+                table = (ViewTable.updated(prev, self.services, view.slices, self.registry, view.config.mode)
+                         if prev is not None else ViewTable(self.services, view.slices, self.registry, view.config.mode))
             live_tables[fp] = table
             self.tables[node] = table
             self._fingerprint_of[node] = fp

@@ -160,6 +160,39 @@ def kube_proxy_order(eps: list[tuple[Endpoint, int]]) -> list[tuple[Endpoint, in
     return sorted(eps, key=lambda e: f"{e[0].ip}:{e[1]}")
 
 
+def _cum_for(k: int, mode: str) -> list[float]:
+    c = np.cumsum(iptables_shares(k)) if mode == "iptables" else np.arange(1, k + 1) / k
+    c[-1] = 1.0
+    return c.tolist()
+
+
+def _compile_one(vs, slices, registry: EndpointRegistry, mode: str,
+                 cum_cache: dict[int, list[float]]) -> tuple[list[int], list[float], bool]:
+    """One virtual service's cluster endpoints in kube-proxy order: (endpoint ids, cumulative shares,
+    has_any)."""
+    eps_all = slices.get((vs.service.namespace, vs.service.name), ())
+    with_port = [(e, p) for e in eps_all if (p := endpoint_port(e, vs.port)) is not None]
+    cluster, _local, _reachable, has_any = categorize_endpoints([e for e, _ in with_port], "", False, False)
+    chosen = {id(e) for e in cluster}
+    ordered = kube_proxy_order([(e, p) for e, p in with_port if id(e) in chosen])
+    k = len(ordered)
+    if not k:
+        return [], [], has_any
+    c = cum_cache.get(k)
+    if c is None:
+        c = cum_cache[k] = _cum_for(k, mode)
+    return [registry.id_for(e.ip, p, e.node, e.pod) for e, p in ordered], c, has_any
+
+
+def _cum_cache_for(count: np.ndarray, mode: str, cache: dict[int, list[float]]) -> dict[int, list[float]]:
+    """Cumulative shares for every list length present in ``count`` (what ``_mixture`` needs)."""
+    out = {}
+    for k in np.unique(count).tolist():
+        if k > 0:
+            out[k] = cache.get(k) or _cum_for(k, mode)
+    return out
+
+
 class ViewTable:
     """One compiled kube-proxy view: per virtual service, its cluster endpoints in kube-proxy order."""
 
@@ -167,6 +200,11 @@ class ViewTable:
                  registry: EndpointRegistry, mode: str):
         self.mode = mode
         self.source = slices  # the view's slices this table was compiled from
+        self._services = services
+        of_key: dict[tuple[str, str], list[int]] = {}
+        for item in services.items:
+            of_key.setdefault((item.service.namespace, item.service.name), []).append(item.index)
+        self._vs_of_key = of_key  # Service -> its virtual services (one per port), for ``updated``
         n = services.size
         self.offset = np.zeros(n, np.int64)
         self.count = np.zeros(n, np.int64)
@@ -202,6 +240,60 @@ class ViewTable:
         self.count_f = self.count.astype(np.float64)
         self.safe_offset = np.where(self.count > 0, self.offset, len(flat))
         # flat index of each service's last endpoint (an IPVS kernel list reads it backwards from here)
+        self.last = self.safe_offset + self.count - 1
+        self.all_nonempty = bool(np.all(self.count > 0))
+        self._mixture(cum_cache)
+
+    @classmethod
+    def updated(cls, prev: ViewTable, services: ServiceIndex, slices: dict[tuple[str, str], tuple[Endpoint, ...]],
+                registry: EndpointRegistry, mode: str) -> ViewTable:
+        """The table for ``slices``, recompiling only the Services whose slice differs from ``prev.source``
+        (a kube-proxy sync after one pod change touches one Service, not 10,000): the unchanged segments
+        are spliced around the new ones with array concatenation. Falls back to a full compile when the
+        mode or the Service index changed, or when many Services changed."""
+        if prev.mode != mode or prev.count.size != services.size or getattr(prev, "_services", None) is not services:
+            return cls(services, slices, registry, mode)
+        old = prev.source
+        keys = {k for k, v in slices.items() if old.get(k) is not v}
+        keys.update(k for k in old if k not in slices)
+        of_key = prev._vs_of_key
+        changed = sorted(v for k in keys for v in of_key.get(k, ()))
+        if len(changed) > max(64, services.size // 8):
+            return cls(services, slices, registry, mode)
+        t = cls.__new__(cls)
+        t.mode = mode
+        t.source = slices
+        t._services = services
+        t._vs_of_key = of_key
+        t.has_any = prev.has_any.copy()
+        t.count = prev.count.copy()
+        n_flat = int(prev.count.sum())
+        e_parts: list[np.ndarray] = []
+        c_parts: list[np.ndarray] = []
+        cursor = 0
+        cum_cache: dict[int, list[float]] = {}
+        for v in changed:
+            eids, cum, has_any = _compile_one(services.items[v], slices, registry, mode, cum_cache)
+            lo = int(prev.offset[v])
+            e_parts += [prev.eids[cursor:lo], np.asarray(eids, np.int64)]
+            c_parts += [prev.cum[cursor:lo], np.asarray(cum, np.float64)]
+            cursor = lo + int(prev.count[v])
+            t.count[v] = len(eids)
+            t.has_any[v] = has_any
+        e_parts += [prev.eids[cursor:n_flat], np.array([-1], np.int64)]
+        c_parts += [prev.cum[cursor:n_flat], np.array([1.0])]
+        t.eids = np.concatenate(e_parts)
+        t.cum = np.concatenate(c_parts)
+        t.offset = np.zeros(services.size, np.int64)
+        if services.size:
+            np.cumsum(t.count[:-1], out=t.offset[1:])
+        t._finish(_cum_cache_for(t.count, mode, cum_cache))
+        return t
+
+    def _finish(self, cum_cache: dict[int, list[float]]) -> None:
+        self.count_f = self.count.astype(np.float64)
+        flat_n = int(self.count.sum())
+        self.safe_offset = np.where(self.count > 0, self.offset, flat_n)
         self.last = self.safe_offset + self.count - 1
         self.all_nonempty = bool(np.all(self.count > 0))
         self._mixture(cum_cache)
