@@ -145,7 +145,9 @@ class NodeProxies:
         """Adopt every node's latest kube-proxy view (compiled lazily, shared between equal views)."""
         state = self.sim.state
         # nothing to do unless a view was re-synced (its version moves) or the cluster changed
-        stamp = (state.version, tuple(v.version for v in state.proxy_views.values()))
+        views_version = getattr(state, "proxy_views_version", None)  # one counter for every view, when kept
+        stamp = (state.version, views_version if views_version is not None
+                 else tuple(v.version for v in state.proxy_views.values()))
         if stamp == self._stamp:
             return
         live_tables: dict[tuple, ViewTable] = {}
