@@ -135,6 +135,9 @@ class Lessons(QObject):
         self.projector_action.setShortcut(QKeySequence("F5"))
         self.projector_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.projector_action.triggered.connect(self.projector.toggle)
+        self.compare_action = menu.addAction("")
+        self.compare_action.triggered.connect(self.open_compare)
+        self.compare_window = None
         # menus are hidden in projector mode, so the window must own the action for F5 to keep working
         w.addAction(self.projector_action)
         self.extra_actions: dict[str, QAction] = {}
@@ -166,6 +169,7 @@ class Lessons(QObject):
         self.next_action.setText(self.tr("Next step / reveal"))
         self.previous_action.setText(self.tr("Previous step"))
         self.projector_action.setText(self.tr("Projector mode"))
+        self.compare_action.setText(self.tr("Compare two configurations…"))
         self.dock.setWindowTitle(self.tr("Lesson"))
         self.export_menu.setTitle(self.tr("Export &as"))
         for key, text in (("canvas", self.tr("Canvas as PNG or SVG…")), ("charts", self.tr("Charts as PNG…")),
@@ -212,6 +216,19 @@ class Lessons(QObject):
         self.dock.raise_()
         self.export_actions["lesson"].setEnabled(True)
         self.player.start()
+
+    def open_compare(self) -> None:
+        """Compare mode on the open scenario (iptables against IPVS lc to start with)."""
+        from desktop.lessons.compare import CompareWindow  # noqa: PLC0415  (imports pyqtgraph)
+
+        model = self.window.session.model
+        if model is None:
+            self._failed(ValueError(self.tr("The scenario has errors: fix them first (Problems).")))
+            return
+        if self.compare_window is not None:
+            self.compare_window.close()
+        self.compare_window = CompareWindow(model, list(self.window.session.document), self.window)
+        self.compare_window.show()
 
     # -- exports ----------------------------------------------------------------------------------------
     def _ask(self, title: str, filters: str, suggested: str) -> Path | None:
