@@ -42,6 +42,7 @@ class HitItem(QGraphicsRectItem):
         self.setZValue(1 if key is not None else 2 if kind != "node" else 0)
         self.highlight = QColor("#0072B2")
         self._dragging = False
+        self.tip = ""  # the tooltip last set
         self.fanout: list = []  # scene points of the pods a Service selects, drawn while it is selected
 
     def set_box(self, rect: QRectF, title: str) -> None:

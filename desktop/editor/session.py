@@ -33,6 +33,7 @@ from core.scenario.build import build_model
 from core.scenario.document import Document
 from core.scenario.errors import Diagnostic, ScenarioError
 from core.scenario.files import dumps_document, load_document, loads_document, save_document
+from core.scenario.kinds import ANN_POSITION
 from core.scenario.yaml_io import write_atomic
 
 AUTOSAVE_MS = 60_000
@@ -63,6 +64,7 @@ class EditorSession(QObject):
         self.diagnostics: list[Diagnostic] = []
         self.model: ClusterModel | None = None
         self._recovered = False  # modified because it came back from a recovery file
+        self._checked_key: str | None = None  # the content (positions aside) the diagnostics belong to
         self._disk_digest: str | None = None  # what we last read from / wrote to the file
         self.autosave_interval_ms = AUTOSAVE_MS
         self._autosave = QTimer(self)
@@ -143,8 +145,11 @@ class EditorSession(QObject):
 
     # -- edits ----------------------------------------------------------------------------------------------
     def flush(self) -> None:
-        """After an edit (called by every command): re-check and tell the views."""
-        self.recheck()
+        """After an edit (called by every command): re-check and tell the views. A change of stored positions
+        only (a move) keeps the model and the diagnostics: positions are not part of the cluster."""
+        key = _content_key(self.document)
+        if key != self._checked_key:
+            self.recheck()
         self.document_changed.emit()
 
     def recheck(self) -> None:
@@ -158,6 +163,7 @@ class EditorSession(QObject):
             self.model, found = None, [Diagnostic("error", f"internal error while checking: {exc!r}",
                                                   self.document.filename)]
         self.diagnostics = loaded + [d for d in found if d not in loaded]
+        self._checked_key = _content_key(self.document)
         self.diagnostics_changed.emit()
 
     # -- saving ------------------------------------------------------------------------------------------------
@@ -247,6 +253,23 @@ class EditorSession(QObject):
             except FileNotFoundError:
                 pass
         self._update_autosave()
+
+
+def _content_key(doc: Document) -> str:
+    """The document's content with ``podpath.dev/position`` annotations left out (and the line numbers of the
+    objects, which a move does not change: diagnostics carry them)."""
+    parts = []
+    for entry in doc.entries:
+        raw = entry.raw
+        meta = raw.get("metadata")
+        ann = meta.get("annotations") if isinstance(meta, dict) else None
+        if isinstance(ann, dict) and ANN_POSITION in ann:
+            raw = dict(raw)
+            meta = dict(meta)
+            meta["annotations"] = {k: v for k, v in ann.items() if k != ANN_POSITION}
+            raw["metadata"] = meta
+        parts.append((id(entry.parsed), raw))
+    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def read_recovery_meta(recovery: Path) -> dict:
