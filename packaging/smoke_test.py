@@ -27,17 +27,17 @@ def run(exe: Path, lesson: str | None = None, seconds: float = 10.0) -> dict:
         lesson = str(found[0])
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(bundle.parent / ".smoke-config"))
     start = time.perf_counter()
-    proc = subprocess.Popen([str(exe), "--smoke", lesson, str(seconds)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
     shown = None
     lines = []
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        lines.append(line.rstrip())
-        if line.startswith("window shown") and shown is None:
-            shown = time.perf_counter() - start
-    err = proc.stderr.read() if proc.stderr else ""
-    code = proc.wait(timeout=300)
+    with subprocess.Popen([str(exe), "--smoke", lesson, str(seconds)], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if line.startswith("window shown") and shown is None:
+                shown = time.perf_counter() - start
+        err = proc.stderr.read()
+        code = proc.wait(timeout=300)
     total = time.perf_counter() - start
     return {"code": code, "stdout": lines, "stderr": err, "first_window_s": shown, "total_s": total,
             "size_bytes": folder_size(bundle)}
