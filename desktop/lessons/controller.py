@@ -138,6 +138,15 @@ class Lessons(QObject):
         self.compare_action = menu.addAction("")
         self.compare_action.triggered.connect(self.open_compare)
         self.compare_window = None
+        menu.addSeparator()
+        self.recorder = None
+        self.record_action = menu.addAction("")
+        self.record_action.setCheckable(True)
+        self.record_action.triggered.connect(self.toggle_recording)
+        self.mark_step_action = menu.addAction("")
+        self.mark_step_action.triggered.connect(self.mark_step)
+        self.mark_predict_action = menu.addAction("")
+        self.mark_predict_action.triggered.connect(self.mark_predict)
         # menus are hidden in projector mode, so the window must own the action for F5 to keep working
         w.addAction(self.projector_action)
         self.extra_actions: dict[str, QAction] = {}
@@ -170,6 +179,12 @@ class Lessons(QObject):
         self.previous_action.setText(self.tr("Previous step"))
         self.projector_action.setText(self.tr("Projector mode"))
         self.compare_action.setText(self.tr("Compare two configurations…"))
+        self.record_action.setText(self.tr("Stop recording and save the lesson…") if self.recorder
+                                   else self.tr("Record a lesson"))
+        self.mark_step_action.setText(self.tr("Add a step here…"))
+        self.mark_predict_action.setText(self.tr("Add a predict pause here…"))
+        self.mark_step_action.setEnabled(self.recorder is not None)
+        self.mark_predict_action.setEnabled(self.recorder is not None)
         self.dock.setWindowTitle(self.tr("Lesson"))
         self.export_menu.setTitle(self.tr("Export &as"))
         for key, text in (("canvas", self.tr("Canvas as PNG or SVG…")), ("charts", self.tr("Charts as PNG…")),
@@ -216,6 +231,77 @@ class Lessons(QObject):
         self.dock.raise_()
         self.export_actions["lesson"].setEnabled(True)
         self.player.start()
+
+    # -- recording ----------------------------------------------------------------------------------------
+    def _recording_clock(self):
+        """Recording plays the open scenario: the lesson's clock, or a fresh one for a plain scenario."""
+        if self.clock is None and self.window.session.model is not None:
+            self.clock = self._make_clock(self.window.session.model)
+            self.clock.time_changed.connect(self._on_time)
+        return self.clock
+
+    def toggle_recording(self) -> None:
+        from desktop.lessons.recorder import LessonRecorder, TextsDialog  # noqa: PLC0415
+
+        if self.recorder is None:
+            if self._recording_clock() is None:
+                self.record_action.setChecked(False)
+                self._failed(ValueError(self.tr("The scenario has errors: fix them first (Problems).")))
+                return
+            dialog = TextsDialog(self.tr("Record a lesson"), [("name", self.tr("Name (letters, digits, -)")),
+                                                              ("title_ko", self.tr("Title (Korean)")),
+                                                              ("title_en", self.tr("Title (English)"))], self.window)
+            if dialog.exec() != TextsDialog.DialogCode.Accepted or not dialog.value("name"):
+                self.record_action.setChecked(False)
+                return
+            self.recorder = LessonRecorder(dialog.value("name"), dialog.text("title"))
+            self.window.statusBar().showMessage(self.tr("Recording: play, act, and add steps"), 6000)
+        else:
+            path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save the recorded lesson"),
+                                                  f"{self.recorder.name}.yaml", self.tr("Lessons (*.yaml *.yml)"))
+            if path:
+                try:
+                    saved = self.recorder.save(self.window.session.document, list(getattr(self.clock, "actions", [])),
+                                               path)
+                    self._done(self.tr("Lesson"), saved)
+                except (OSError, ValueError, ScenarioError) as exc:
+                    self._failed(exc)
+                    self.record_action.setChecked(True)
+                    return
+            self.recorder = None
+        self.record_action.setChecked(self.recorder is not None)
+        self.retranslate()
+
+    def mark_step(self) -> None:
+        from desktop.lessons.recorder import TextsDialog  # noqa: PLC0415
+
+        if self.recorder is None or self.clock is None:
+            return
+        at = self.clock.time
+        dialog = TextsDialog(self.tr("Step at t = {0} s").format(f"{at:.1f}"),
+                             [("caption_ko", self.tr("Caption (Korean)")), ("caption_en", self.tr("Caption (English)"))],
+                             self.window)
+        if dialog.exec() == TextsDialog.DialogCode.Accepted:
+            try:
+                self.recorder.add_step(at, dialog.text("caption"))
+            except ValueError as exc:
+                self._failed(exc)
+
+    def mark_predict(self) -> None:
+        from desktop.lessons.recorder import TextsDialog  # noqa: PLC0415
+
+        if self.recorder is None or self.clock is None:
+            return
+        at = self.clock.time
+        dialog = TextsDialog(self.tr("Predict pause answered at t = {0} s").format(f"{at:.1f}"),
+                             [("question_ko", self.tr("Question (Korean)")), ("question_en", self.tr("Question (English)")),
+                              ("answer_ko", self.tr("Answer (Korean)")), ("answer_en", self.tr("Answer (English)"))],
+                             self.window)
+        if dialog.exec() == TextsDialog.DialogCode.Accepted:
+            try:
+                self.recorder.add_predict(at, dialog.text("question"), dialog.text("answer"))
+            except ValueError as exc:
+                self._failed(exc)
 
     def open_compare(self) -> None:
         """Compare mode on the open scenario (iptables against IPVS lc to start with)."""
