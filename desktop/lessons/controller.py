@@ -23,6 +23,7 @@ from desktop.lessons.model import LESSON_KIND, Lesson, builtin_lessons, lesson_f
 from desktop.lessons.panel import LessonPanel
 from desktop.lessons.player import LessonClock, LessonPlayer
 from desktop.lessons.projector import SCHEDULERS, ProjectorMode
+from desktop.lessons.table import LessonTable
 
 CLOCK_MEMBERS = ("time", "run_to", "play", "pause", "seek", "apply", "time_changed", "target_reached")
 
@@ -99,6 +100,12 @@ class Lessons(QObject):
         self.panel.next_requested.connect(self.next_step)
         self.panel.previous_requested.connect(self.previous_step)
         self.dock = window.add_dock("lesson", self.tr("Lesson"), self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table = LessonTable()
+        self.table.cell_chosen.connect(self.go_to_lesson_step)
+        self.table_dock = window.add_dock("lesson-table", self.tr("Comparison table"), self.table,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.table_dock.hide()
+        self._pending_step: int | None = None
         self.projector = ProjectorMode(window, self)
         self._build_menu()
         self.languages.language_changed.connect(lambda _lang: self.retranslate())
@@ -186,6 +193,8 @@ class Lessons(QObject):
         self.mark_step_action.setEnabled(self.recorder is not None)
         self.mark_predict_action.setEnabled(self.recorder is not None)
         self.dock.setWindowTitle(self.tr("Lesson"))
+        self.table_dock.setWindowTitle(self.tr("Comparison table"))
+        self.table.show_lesson(self.lesson, lang)
         self.export_menu.setTitle(self.tr("Export &as"))
         for key, text in (("canvas", self.tr("Canvas as PNG or SVG…")), ("charts", self.tr("Charts as PNG…")),
                           ("metrics", self.tr("Metrics as CSV…")), ("events", self.tr("Event log as CSV…")),
@@ -212,6 +221,8 @@ class Lessons(QObject):
         self._stop()
         if not found or session.model is None:
             self.lesson = None
+            self.table.show_lesson(None, self.languages.current)
+            self.table_dock.hide()
             self.refresh()
             return
         problems = lesson_problems(doc, doc.filename)
@@ -230,7 +241,29 @@ class Lessons(QObject):
         self.dock.show()
         self.dock.raise_()
         self.export_actions["lesson"].setEnabled(True)
+        self.table.show_lesson(self.lesson, self.languages.current)
+        self.table_dock.setVisible(bool(self.lesson.table))
         self.player.start()
+        if self._pending_step is not None:
+            step, self._pending_step = self._pending_step, None
+            if 1 <= step <= len(self.lesson.steps):
+                self.player.go_to(step - 1)
+
+    def go_to_lesson_step(self, name: str, step: int) -> None:
+        """Open lesson ``name`` (a built-in lesson, or the open one) at its 1-based ``step``."""
+        if self.lesson is not None and self.lesson.name == name and self.player is not None:
+            self.player.go_to(step - 1)
+            return
+        for path in builtin_lessons():
+            try:
+                lesson, _ = load_lesson(path)
+            except ScenarioError:
+                continue
+            if lesson.name == name:
+                self._pending_step = step
+                self.open_lesson(path)
+                return
+        self.window.statusBar().showMessage(self.tr("No lesson named {0}").format(name), 5000)
 
     # -- recording ----------------------------------------------------------------------------------------
     def _recording_clock(self):

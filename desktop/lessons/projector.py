@@ -83,7 +83,8 @@ class ProjectorMode(QObject):
             "menubar": w.menuBar().isVisible(),
             "statusbar": w.statusBar().isVisible(),
             "maximized": w.isMaximized(),
-            "hidden": [d for d in w.findChildren(QDockWidget) if d.isVisible() and d is not self.dock],
+            "hidden": [d for d in w.findChildren(QDockWidget) if d.isVisible() and d is not self.dock
+                       and d is not self.lessons.table_dock],
             "toolbars": [t for t in w.findChildren(QWidget) if t.metaObject().className() == "QToolBar"
                          and t.isVisible()],
         }
@@ -123,6 +124,7 @@ class ProjectorMode(QObject):
         w.statusBar().setVisible(self._saved["statusbar"])
         for d in self._saved["hidden"]:
             d.show()
+        self._apply_theme()
         for t in self._saved["toolbars"]:
             t.show()
         self.left.emit()
@@ -134,6 +136,7 @@ class ProjectorMode(QObject):
 
     def _apply_theme(self) -> None:
         self.caption.set_theme(self.theme, self.scale())
+        self.lessons.table.set_font_px(round((22 if self.active else 13) * (self.scale() if self.active else 1)))
         self.lessons.refresh()
 
     def _canvas(self, on: bool) -> None:

@@ -1,0 +1,72 @@
+"""The comparison table of a lesson (lesson 6): the lecture's rows and columns, each cell a link to the lesson
+moment that shows it — click a cell and the player opens that lesson at that step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from desktop.lessons.model import Lesson
+
+YES, NO = "#009E73", "#D55E00"  # Okabe-Ito green / vermillion, always with the O / X mark itself
+
+
+class LessonTable(QTableWidget):
+    cell_chosen = Signal(str, int)  # (lesson name, 1-based step) of the clicked cell
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lesson-table")
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cellClicked.connect(self._on_clicked)
+        self.lesson: Lesson | None = None
+        self.lang = "en"
+
+    def show_lesson(self, lesson: Lesson | None, lang: str) -> None:
+        self.lesson, self.lang = lesson, lang
+        self.clear()
+        if lesson is None or not lesson.table:
+            self.setRowCount(0)
+            self.setColumnCount(0)
+            return
+        columns = [c.column for c in lesson.table[0].cells]
+        self.setColumnCount(len(columns))
+        self.setRowCount(len(lesson.table))
+        self.setHorizontalHeaderLabels(columns)
+        self.setVerticalHeaderLabels([r.row.get(lang) for r in lesson.table])
+        for i, row in enumerate(lesson.table):
+            for j, cell in enumerate(row.cells):
+                text = cell.value + (f"\n{cell.note.get(lang)}" if cell.note else "")
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if cell.value in ("O", "X"):
+                    item.setForeground(QBrush(QColor(YES if cell.value == "O" else NO)))
+                    f = QFont(item.font())
+                    f.setBold(True)
+                    item.setFont(f)
+                item.setToolTip(self.tr("Show it: lesson {0}, step {1}").format(cell.lesson, cell.step))
+                self.setItem(i, j, item)
+        self.resizeRowsToContents()
+
+    def set_font_px(self, px: int) -> None:
+        f = QFont(self.font())
+        f.setPixelSize(px)
+        self.setFont(f)
+        self.horizontalHeader().setFont(f)
+        self.verticalHeader().setFont(f)
+        self.show_lesson(self.lesson, self.lang)
+
+    def _on_clicked(self, row: int, column: int) -> None:
+        if self.lesson is None:
+            return
+        cell = self.lesson.table[row].cells[column]
+        self.cell_chosen.emit(cell.lesson, cell.step)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange and self.lesson is not None:
+            self.show_lesson(self.lesson, self.lang)
+        super().changeEvent(event)
