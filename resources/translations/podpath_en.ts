@@ -99,6 +99,57 @@
         </message>
     </context>
     <context>
+        <name>CompareWindow</name>
+        <message>
+            <source>Compare two configurations</source>
+            <translation>Compare two configurations</translation>
+        </message>
+        <message>
+            <source>A (solid):</source>
+            <translation>A (solid):</translation>
+        </message>
+        <message>
+            <source>B (dashed):</source>
+            <translation>B (dashed):</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>Reset</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>Pause</translation>
+        </message>
+        <message>
+            <source>Play</source>
+            <translation>Play</translation>
+        </message>
+        <message>
+            <source>Answered requests/s</source>
+            <translation>Answered requests/s</translation>
+        </message>
+        <message>
+            <source>Dropped requests/s</source>
+            <translation>Dropped requests/s</translation>
+        </message>
+        <message>
+            <source>Median latency (ms)</source>
+            <translation>Median latency (ms)</translation>
+        </message>
+        <message>
+            <source>Fairness over the pods (Jain)</source>
+            <translation>Fairness over the pods (Jain)</translation>
+        </message>
+        <message>
+            <source>t = {0} s</source>
+            <translation>t = {0} s</translation>
+        </message>
+        <message>
+            <source>{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}</source>
+            <translation>{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}</translation>
+        </message>
+    </context>
+    <context>
         <name>EventsPanel</name>
         <message>
             <source>DNS answer</source>
@@ -549,10 +600,21 @@
         </message>
     </context>
     <context>
+        <name>LessonTable</name>
+        <message>
+            <source>Show it: lesson {0}, step {1}</source>
+            <translation>Show it: lesson {0}, step {1}</translation>
+        </message>
+    </context>
+    <context>
         <name>Lessons</name>
         <message>
             <source>Lesson</source>
             <translation>Lesson</translation>
+        </message>
+        <message>
+            <source>Comparison table</source>
+            <translation>Comparison table</translation>
         </message>
         <message>
             <source>Open lesson file…</source>
@@ -569,6 +631,26 @@
         <message>
             <source>Projector mode</source>
             <translation>Projector mode</translation>
+        </message>
+        <message>
+            <source>Compare two configurations…</source>
+            <translation>Compare two configurations…</translation>
+        </message>
+        <message>
+            <source>Stop recording and save the lesson…</source>
+            <translation>Stop recording and save the lesson…</translation>
+        </message>
+        <message>
+            <source>Record a lesson</source>
+            <translation>Record a lesson</translation>
+        </message>
+        <message>
+            <source>Add a step here…</source>
+            <translation>Add a step here…</translation>
+        </message>
+        <message>
+            <source>Add a predict pause here…</source>
+            <translation>Add a predict pause here…</translation>
         </message>
         <message>
             <source>Export &amp;as</source>
@@ -611,6 +693,66 @@
 {0}</source>
             <translation>This lesson cannot be played:
 {0}</translation>
+        </message>
+        <message>
+            <source>No lesson named {0}</source>
+            <translation>No lesson named {0}</translation>
+        </message>
+        <message>
+            <source>The scenario has errors: fix them first (Problems).</source>
+            <translation>The scenario has errors: fix them first (Problems).</translation>
+        </message>
+        <message>
+            <source>Name (letters, digits, -)</source>
+            <translation>Name (letters, digits, -)</translation>
+        </message>
+        <message>
+            <source>Title (Korean)</source>
+            <translation>Title (Korean)</translation>
+        </message>
+        <message>
+            <source>Title (English)</source>
+            <translation>Title (English)</translation>
+        </message>
+        <message>
+            <source>Recording: play, act, and add steps</source>
+            <translation>Recording: play, act, and add steps</translation>
+        </message>
+        <message>
+            <source>Save the recorded lesson</source>
+            <translation>Save the recorded lesson</translation>
+        </message>
+        <message>
+            <source>Step at t = {0} s</source>
+            <translation>Step at t = {0} s</translation>
+        </message>
+        <message>
+            <source>Caption (Korean)</source>
+            <translation>Caption (Korean)</translation>
+        </message>
+        <message>
+            <source>Caption (English)</source>
+            <translation>Caption (English)</translation>
+        </message>
+        <message>
+            <source>Predict pause answered at t = {0} s</source>
+            <translation>Predict pause answered at t = {0} s</translation>
+        </message>
+        <message>
+            <source>Question (Korean)</source>
+            <translation>Question (Korean)</translation>
+        </message>
+        <message>
+            <source>Question (English)</source>
+            <translation>Question (English)</translation>
+        </message>
+        <message>
+            <source>Answer (Korean)</source>
+            <translation>Answer (Korean)</translation>
+        </message>
+        <message>
+            <source>Answer (English)</source>
+            <translation>Answer (English)</translation>
         </message>
         <message>
             <source>{0} written to {1}</source>

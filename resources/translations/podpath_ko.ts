@@ -99,6 +99,57 @@
         </message>
     </context>
     <context>
+        <name>CompareWindow</name>
+        <message>
+            <source>Compare two configurations</source>
+            <translation>두 설정 비교</translation>
+        </message>
+        <message>
+            <source>A (solid):</source>
+            <translation>A (실선):</translation>
+        </message>
+        <message>
+            <source>B (dashed):</source>
+            <translation>B (점선):</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>처음으로</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>일시정지</translation>
+        </message>
+        <message>
+            <source>Play</source>
+            <translation>재생</translation>
+        </message>
+        <message>
+            <source>Answered requests/s</source>
+            <translation>초당 응답된 요청</translation>
+        </message>
+        <message>
+            <source>Dropped requests/s</source>
+            <translation>초당 드롭된 요청</translation>
+        </message>
+        <message>
+            <source>Median latency (ms)</source>
+            <translation>지연 시간 중앙값 (ms)</translation>
+        </message>
+        <message>
+            <source>Fairness over the pods (Jain)</source>
+            <translation>파드 간 공정성 (Jain)</translation>
+        </message>
+        <message>
+            <source>t = {0} s</source>
+            <translation>t = {0}초</translation>
+        </message>
+        <message>
+            <source>{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}</source>
+            <translation>{0}: 응답 {1}, 드롭 {2}, 중앙값 {3} ms, 공정성 {4}</translation>
+        </message>
+    </context>
+    <context>
         <name>EventsPanel</name>
         <message>
             <source>DNS answer</source>
@@ -549,10 +600,21 @@
         </message>
     </context>
     <context>
+        <name>LessonTable</name>
+        <message>
+            <source>Show it: lesson {0}, step {1}</source>
+            <translation>보기: 레슨 {0}, {1}단계</translation>
+        </message>
+    </context>
+    <context>
         <name>Lessons</name>
         <message>
             <source>Lesson</source>
             <translation>레슨</translation>
+        </message>
+        <message>
+            <source>Comparison table</source>
+            <translation>비교표</translation>
         </message>
         <message>
             <source>Open lesson file…</source>
@@ -569,6 +631,26 @@
         <message>
             <source>Projector mode</source>
             <translation>프로젝터 모드</translation>
+        </message>
+        <message>
+            <source>Compare two configurations…</source>
+            <translation>두 설정 비교…</translation>
+        </message>
+        <message>
+            <source>Stop recording and save the lesson…</source>
+            <translation>녹화 멈추고 레슨 저장…</translation>
+        </message>
+        <message>
+            <source>Record a lesson</source>
+            <translation>레슨 녹화</translation>
+        </message>
+        <message>
+            <source>Add a step here…</source>
+            <translation>여기에 단계 추가…</translation>
+        </message>
+        <message>
+            <source>Add a predict pause here…</source>
+            <translation>여기에 예측 질문 추가…</translation>
         </message>
         <message>
             <source>Export &amp;as</source>
@@ -611,6 +693,66 @@
 {0}</source>
             <translation>이 레슨은 재생할 수 없습니다:
 {0}</translation>
+        </message>
+        <message>
+            <source>No lesson named {0}</source>
+            <translation>{0}(이)라는 레슨이 없습니다</translation>
+        </message>
+        <message>
+            <source>The scenario has errors: fix them first (Problems).</source>
+            <translation>시나리오에 오류가 있습니다: 먼저 고치세요 (문제 패널).</translation>
+        </message>
+        <message>
+            <source>Name (letters, digits, -)</source>
+            <translation>이름 (영문자, 숫자, -)</translation>
+        </message>
+        <message>
+            <source>Title (Korean)</source>
+            <translation>제목 (한국어)</translation>
+        </message>
+        <message>
+            <source>Title (English)</source>
+            <translation>제목 (영어)</translation>
+        </message>
+        <message>
+            <source>Recording: play, act, and add steps</source>
+            <translation>녹화 중: 재생하고, 동작하고, 단계를 추가하세요</translation>
+        </message>
+        <message>
+            <source>Save the recorded lesson</source>
+            <translation>녹화한 레슨 저장</translation>
+        </message>
+        <message>
+            <source>Step at t = {0} s</source>
+            <translation>t = {0}초의 단계</translation>
+        </message>
+        <message>
+            <source>Caption (Korean)</source>
+            <translation>자막 (한국어)</translation>
+        </message>
+        <message>
+            <source>Caption (English)</source>
+            <translation>자막 (영어)</translation>
+        </message>
+        <message>
+            <source>Predict pause answered at t = {0} s</source>
+            <translation>t = {0}초에 정답이 보이는 예측 질문</translation>
+        </message>
+        <message>
+            <source>Question (Korean)</source>
+            <translation>질문 (한국어)</translation>
+        </message>
+        <message>
+            <source>Question (English)</source>
+            <translation>질문 (영어)</translation>
+        </message>
+        <message>
+            <source>Answer (Korean)</source>
+            <translation>정답 (한국어)</translation>
+        </message>
+        <message>
+            <source>Answer (English)</source>
+            <translation>정답 (영어)</translation>
         </message>
         <message>
             <source>{0} written to {1}</source>
