@@ -129,6 +129,8 @@ class IpvsStore:
         }
 
     def restore(self, snap: dict) -> None:
+        if self.dense is not None:  # clear only the entries in use: untouched pages of the map stay unmapped
+            self.dense[self.keys[self.keys < self.dense.size]] = 0
         self.n = snap["n"]
         self.keys, self.key_pid = snap["keys"].copy(), snap["key_pid"].copy()
         for name, arr in snap["p"].items():
@@ -142,7 +144,6 @@ class IpvsStore:
         self.opened = [list(e) for e in snap["opened"]]
         self.expiry = deque(snap["expiry"])  # entries are never modified in place: sharing is safe
         if self.dense is not None:
-            self.dense[:] = 0
             inside = self.keys < self.dense.size
             self.dense[self.keys[inside]] = self.key_pid[inside] + 1
 
