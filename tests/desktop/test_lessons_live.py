@@ -1,0 +1,54 @@
+"""The lesson player on the live view: with the live view installed, lessons drive its driver (packets, charts,
+panels follow the lesson) and land on the same states as the built-in clock."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desktop.lessons.model import builtin_lessons
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.live import install as install_live
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.install_late("live", install_live)
+    yield w
+    les = w.extensions.get("lessons")
+    if les is not None:
+        les.projector.leave()
+        les.close()
+    live = w.extensions.get("live")
+    driver = getattr(live, "driver", None)
+    if driver is not None:
+        driver.stop()
+
+
+def test_lessons_drive_the_live_views_driver(qtbot, window):
+    from desktop.lessons.controller import LiveClock, install
+
+    les = window.install_late("lessons", install)
+    les.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: les.player is not None, timeout=10000)
+    assert isinstance(les.clock, LiveClock)
+    live = window.extensions["live"]
+    assert les.clock.driver is live.driver
+    les.next_step()  # skip to the end of step 1: the live run stands at 8 s
+    assert les.player.phase == les.player.SHOWN
+    assert live.driver.time == pytest.approx(8.0)
+    les.next_step()  # step 2's predict pause
+    assert les.player.phase == les.player.QUESTION
+    les.next_step()  # reveal: the live driver plays...
+    les.next_step()  # ...and skipping lands on the step's end
+    assert live.driver.time == pytest.approx(20.0)
+    assert live.run.state.nodes["node-2"].ready != "True"  # failed at 10 s, NotReady from 15 s
+    les.previous_step()
+    assert live.driver.time == pytest.approx(0.0) and les.player.index == 0  # where step 1 began
+    assert live.run.state.nodes["node-2"].ready == "True"
