@@ -131,7 +131,7 @@ class Renderer:
     # -- pieces ----------------------------------------------------------------------------------------
     def _label(self, p: QPainter, at: QPointF, text: str, px: float, lod: float, colour: str,
                bold: bool = False, max_width: float | None = None, fixed: bool | float = False,
-               elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> bool:
+               elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight, same_size: bool = False) -> bool:
         """Draw text with its top-left at ``at``; False (nothing drawn) when it would be unreadable. ``fixed``
         keeps the text at least FIXED_LABEL_PX on screen while it fits ``max_width``."""
         screen = px * lod
@@ -145,7 +145,7 @@ class Renderer:
         fm = QFontMetricsF(f)
         natural = fm.horizontalAdvance(text)
         if max_width is not None and natural * scale * lod > max_width:
-            if scale > 1.0 and max_width / (scale * lod) < 0.6 * natural and screen >= MIN_TEXT_PX:
+            if not same_size and scale > 1.0 and max_width / (scale * lod) < 0.6 * natural and screen >= MIN_TEXT_PX:
                 # raised, it would lose most of itself while its natural size is readable: keep that
                 scale = 1.0
             avail = max_width / (scale * lod)  # in the font's own units
@@ -237,14 +237,14 @@ class Renderer:
             top = r.top() + 4 if two_lines else r.top() + max(1.0, (r.height() - FIXED_LABEL_PX * 1.3 / lod) / 2)
             # generated pod names differ at the end (web-7d4b9-x2k1): keep both ends
             self._label(p, QPointF(r.left() + 26, top), pb.name, POD_PX, lod, t.text, bold=True, max_width=width,
-                        fixed=True, elide=Qt.TextElideMode.ElideMiddle)
+                        fixed=True, elide=Qt.TextElideMode.ElideMiddle, same_size=True)
             if not two_lines:
                 continue
             status = tr("client") if pb.client else status_text(pb.status)
             glyph = "" if pb.client else GLYPH.get(pb.status, "") + " "
             line = f"{pb.ip or '—'}  {glyph}{status}"
             self._label(p, QPointF(r.left() + 26, r.top() + 22), line, POD_PX - 1, lod, t.muted_text,
-                        max_width=width, fixed=True)
+                        max_width=width, fixed=True, same_size=True)
 
     def _edges(self, p: QPainter, pic: Picture, clip: QRectF, lod: float, under: bool) -> None:
         groups: dict[str, list[QLineF]] = {}
