@@ -147,6 +147,21 @@ class IpvsStore:
             inside = self.keys < self.dense.size
             self.dense[self.keys[inside]] = self.key_pid[inside] + 1
 
+    def __getstate__(self) -> dict:
+        """Pickling (checkpoints) leaves the direct map out: it is rebuilt from the sorted keys."""
+        state = dict(self.__dict__)
+        dense = state.pop("dense")
+        state["_dense_size"] = None if dense is None else dense.size
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        size = state.pop("_dense_size")
+        self.__dict__.update(state)
+        self.dense = None if size is None else np.zeros(size, np.int32)
+        if self.dense is not None:
+            inside = self.keys < size
+            self.dense[self.keys[inside]] = self.key_pid[inside] + 1
+
     # ------------------------------------------------------------------------------ pairs
     def _width(self, w: int) -> _Width:
         c = self.widths.get(w)

@@ -168,3 +168,22 @@ def test_snapshot_restore_replays_the_same_picks():
     assert again == first and store.keys.tolist() == after["keys"].tolist()
     assert {w: (r, a.tolist(), i.tolist()) for w, (r, a, i) in store.snapshot()["widths"].items()} == \
         {w: (r, a.tolist(), i.tolist()) for w, (r, a, i) in after["widths"].items()}
+
+
+def test_pickled_store_leaves_the_direct_map_out_and_picks_the_same():
+    import pickle
+
+    rng = np.random.default_rng(4)
+    store = IpvsStore(50, 400)  # a 400 x 51 direct map: 81,600 bytes
+    width = rng.integers(1, 5, size=50)
+    node, vs = rng.integers(0, 400, 300), rng.integers(0, 50, 300)
+    store.decide(node, vs, 0, width, per_vs=True)
+    store.close(5.0)
+    blob = pickle.dumps(store)
+    assert len(blob) < 40_000  # the map is not in it
+    copy = pickle.loads(blob)
+    assert copy.dense.size == store.dense.size and np.array_equal(copy.dense, store.dense)
+    node2, vs2 = rng.integers(0, 400, 300), rng.integers(0, 50, 300)
+    a = store.decide(node2, vs2, 0, width, per_vs=True)[1]
+    b = copy.decide(node2, vs2, 0, width, per_vs=True)[1]
+    assert a.tolist() == b.tolist()
