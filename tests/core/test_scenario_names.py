@@ -289,3 +289,14 @@ def test_external_name_may_end_in_a_dot_but_must_be_a_subdomain():
     assert model.services[-1].external_name == "db.example.com."
     assert errors(svc % "Db_Host") == [
         f't.yaml:7:17: error: Service default/db: spec.externalName: Invalid value: "Db_Host": {SUBDOMAIN}']
+
+
+def test_invalid_names_are_not_exported(tmp_path, capsys):
+    from core.cli import main  # noqa: PLC0415
+
+    src = tmp_path / "bad.yaml"
+    src.write_text(SERVICE % ("Web_Service", "default"))
+    out = tmp_path / "out.yaml"
+    assert main(["export", str(src), "-o", str(out)]) == 1
+    assert not out.exists()
+    assert 'metadata.name: Invalid value: "Web_Service": a DNS-1035 label' in capsys.readouterr().err
