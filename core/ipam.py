@@ -10,7 +10,9 @@
 * Pod IPs (``PodIPAllocator``): host-local IPAM inside the node's podCIDR: ``.1`` is the bridge, the
   first pod gets ``.2``, then the next address after the last one handed out (wrapping), never one that a
   live pod still holds. A pod's pinned ``status.podIP`` is kept when it is inside the podCIDR and free --
-  ``.1`` included, which only bridge CNIs reserve (``claim``).
+  ``.1`` included, which only bridge CNIs reserve (``claim``). A Pod written in the scenario without one gets an
+  address derived from its identity (``allocate_for``): a file records no pod IPs, and an object's address
+  must not depend on which other pods were created before it.
 
 Stable addresses. A real cluster records every allocation in the object (``spec.clusterIP``,
 ``spec.ports[].nodePort``, ``spec.podCIDR``), so an address belongs to its object until the object is
@@ -335,6 +337,17 @@ class PodIPAllocator:
                 self._last_reserved = off
                 return str(ipaddress.IPv4Address(self._base + off))
         raise AllocationError("full", f"no IP addresses available in range set: {self.cidr}")
+
+    def allocate_for(self, key: str) -> str:
+        """An address derived from ``key`` (a Pod written in the scenario: ``ns/name``) -- ``.2`` up to the last
+        before broadcast, at ``preferred_slot(key)``, probing on -- so that the Pod keeps it whatever other
+        pods the node runs. Does not move host-local's own "last reserved" pointer."""
+        n = self.capacity
+        off = _probe(self.in_use, self._first, n, preferred_slot(key, n)) if n > 0 else None
+        if off is None:
+            raise AllocationError("full", f"no IP addresses available in range set: {self.cidr}")
+        self.in_use.add(off)
+        return str(ipaddress.IPv4Address(self._base + off))
 
     def release(self, ip: str) -> None:
         self.in_use.discard(int(ipaddress.IPv4Address(ip)) - self._base)

@@ -110,6 +110,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self.pods_on_node: dict[str, dict[tuple[str, str], None]] = {n: {} for n in names}
         self.dirty_pods: set[tuple[str, str]] = set()  # IP or phase changed: the data plane drains it
         self._init_workloads()
+        self._bare_keys = {(bp.namespace, bp.name) for bp in model.pods}
         self._reserved_ip = self._reserve_pinned_pod_ips()
         self._initial = True
         self._settle()
@@ -120,13 +121,20 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
 
     def _reserve_pinned_pod_ips(self) -> dict[tuple[str, str], tuple[str, str]]:
         """Hold every pinned ``status.podIP`` of a Pod with ``spec.nodeName`` before any pod starts, so that no
-        automatic address takes it (``.1`` included; core.scenario warned about the ones that cannot be kept)."""
+        automatic address takes it (``.1`` included; core.scenario warned about the ones that cannot be kept),
+        then an identity-derived address for each such Pod without one (``PodIPAllocator.allocate_for``)."""
         held: dict[tuple[str, str], tuple[str, str]] = {}
         for bp in self.model.pods:
             node = bp.template.node_name
             alloc = self.ip_alloc.get(node or "")
             if bp.pod_ip and alloc is not None and alloc.claimable(bp.pod_ip):
                 held[(bp.namespace, bp.name)] = (node, alloc.claim(bp.pod_ip))
+        # then the Pods of the file pinned to a node but without an address: one derived from their identity
+        for bp in self.model.pods:
+            node = bp.template.node_name
+            alloc = self.ip_alloc.get(node or "")
+            if not bp.pod_ip and alloc is not None and alloc.capacity > len(alloc.in_use):
+                held[(bp.namespace, bp.name)] = (node, alloc.allocate_for(f"{bp.namespace}/{bp.name}"))
         return held
 
     # -- timers ----------------------------------------------------------------------------------------------
@@ -387,6 +395,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
                 pod.ip = reserved[1]  # pinned status.podIP, held for this pod since t=0
             elif wanted and self._initial and alloc.claimable(wanted):
                 pod.ip = alloc.claim(wanted)  # a pinned address in the podCIDR of the node it was scheduled to
+            elif self._initial and pod.owner is None and pod.key in self._bare_keys:
+                pod.ip = alloc.allocate_for(f"{pod.namespace}/{pod.name}")  # a Pod of the file: by identity
             else:
                 pod.ip = alloc.allocate_next()
         except AllocationError as exc:

@@ -75,3 +75,46 @@ def test_unusable_pinned_addresses_are_replaced_with_a_located_warning():
     # the Deployment's pods take what is left from .2 up: .6, .8, .9 (.7 is pinned by a)
     assert sorted(ip for name, ip in ips.items() if name.startswith("web-")) == ["10.244.0.6", "10.244.0.8",
                                                                                  "10.244.0.9"]
+
+
+def _slot(key: str) -> int:
+    # PodIPAllocator.allocate_for on a /24: .2 .. .254 = 253 slots, .2 + sha256("0/" + key)[:8] mod 253
+    import hashlib
+
+    return 2 + int.from_bytes(hashlib.sha256(f"0/{key}".encode()).digest()[:8], "big") % 253
+
+
+BARE = """\
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: %s}
+spec: {nodeName: %s, containers: [{name: c, image: x}]}
+"""
+
+EXTRA = """\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: aaa}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: aaa}}
+  template:
+    metadata: {labels: {app: aaa}}
+    spec:
+      nodeName: node-1
+      containers: [{name: c, image: nginx}]
+"""
+
+
+def test_pods_of_the_file_get_an_address_from_their_identity():
+    ips, warnings = run(NODES + BARE % ("probe", "node-1"))
+    assert warnings == [] and ips["probe"] == f"10.244.0.{_slot('default/probe')}"
+    # another Deployment scheduled before web (its name sorts first), another Pod, or no web at all: same IP
+    assert run(NODES + EXTRA + BARE % ("probe", "node-1"))[0]["probe"] == ips["probe"]
+    assert run(NODES + BARE % ("other", "node-1") + BARE % ("probe", "node-1"))[0]["probe"] == ips["probe"]
+    assert run(NODES.split("---")[0] + BARE % ("probe", "node-1"))[0]["probe"] == ips["probe"]
+    # the Deployment's pods still get host-local's .2, .3, .4 (skipping the probe's address if it is one of them)
+    web = sorted(ip for name, ip in ips.items() if name.startswith("web-"))
+    assert web == [f"10.244.0.{k}" for k in [x for x in range(2, 7) if x != _slot("default/probe")][:3]]
