@@ -66,3 +66,15 @@ def test_seed_minus_one_is_a_usage_error_everywhere(capsys, command):
     assert main([command, DEMO, "--seed", "-1"]) == 2
     err = capsys.readouterr().err
     assert "argument --seed: -1 is not in 0..2^63-1" in err and "could not build" not in err
+
+
+def test_route_without_to_says_so_when_it_stops_at_the_time_limit(capsys, monkeypatch):
+    # if the Traffic's rates promise more than it delivers in time, the run ends at the limit and says so
+    import core.cli.route as route  # noqa: PLC0415
+
+    monkeypatch.setattr(route, "MAX_ROUTE_SECONDS", 2.0)
+    monkeypatch.setattr(route, "_traffic_requests", lambda model, horizon: float("inf"))
+    assert main(["route", DEMO, "--requests", "1000000", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("podpath route: note: stopped at the 2-second limit after ")
+    assert err.endswith(" of 1000000 requests\n")
