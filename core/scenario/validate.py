@@ -326,6 +326,15 @@ def _check_pod_spec(walker: _Walker, spec: object, path: PathKey) -> None:
                 walker.report((*path, field, i, "name"), f"Duplicate value: {format_value(name)}", name,
                               prune=False)
             seen.add(name)
+            ports = c.get("ports")
+            port_names: set[str] = set()  # validateContainerPorts: port names are unique within a container
+            for j, port in enumerate(ports if isinstance(ports, list) else ()):
+                pname = port.get("name") if isinstance(port, dict) else None
+                if isinstance(pname, str) and pname:
+                    if pname in port_names:
+                        walker.report((*path, field, i, "ports", j, "name"), f"Duplicate value: {format_value(pname)}",
+                                      pname, prune=False)
+                    port_names.add(pname)
     _check_labels(walker, spec.get("nodeSelector"), (*path, "nodeSelector"))
     node_name = spec.get("nodeName")
     if isinstance(node_name, str) and node_name:  # ValidateNodeName

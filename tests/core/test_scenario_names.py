@@ -300,3 +300,9 @@ def test_invalid_names_are_not_exported(tmp_path, capsys):
     assert main(["export", str(src), "-o", str(out)]) == 1
     assert not out.exists()
     assert 'metadata.name: Invalid value: "Web_Service": a DNS-1035 label' in capsys.readouterr().err
+
+
+def test_container_port_names_unique_within_a_container():
+    pod = (POD_PORT % "http") + "    - containerPort: 81\n      name: http\n"
+    assert errors(pod) == [
+        't.yaml:13:13: error: Pod default/p: spec.containers[0].ports[1].name: Duplicate value: "http"']
