@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         self._apply_theme()
+        self.setAcceptDrops(True)
         self.resize(1280, 800)
         self._update_title()
 
@@ -603,6 +604,21 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About PodPath"),
                           self.tr("PodPath makes Kubernetes Service networking visible: build a cluster, press play "
                                   "and watch every request take its real path."))
+
+    # -- a .yaml dropped anywhere on the window is imported ------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if CanvasView._yaml_paths(event):
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = CanvasView._yaml_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+            return
+        super().dropEvent(event)
 
     # -- persistence ------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

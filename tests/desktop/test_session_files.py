@@ -123,3 +123,24 @@ def test_own_save_is_not_reported_as_a_change_on_disk(editor_window, qtbot):
     qtbot.wait(300)
     w.session.check_disk()
     assert "File changed on disk" not in w.asked
+
+
+def test_a_yaml_file_dropped_on_the_window_is_imported(editor_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    w = editor_window
+    manifest = tmp_path / "extra.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: dropped}\nspec:\n  ports: [{port: 80}]\n",
+                        encoding="utf-8")
+    md = QMimeData()
+    md.setUrls([QUrl.fromLocalFile(str(manifest))])
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w, enter)  # the main window itself, not the canvas: anywhere on the window
+    assert enter.isAccepted()
+    QApplication.sendEvent(w, QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                                         Qt.KeyboardModifier.NoModifier))
+    assert ObjectRef("Service", "default", "dropped") in w.session.document
+    assert w.session.undo_stack.undoText() == "Import extra.yaml"
