@@ -98,6 +98,10 @@ class ProjectorMode(QObject):
         for sc in self._keys:
             sc.setEnabled(True)
         self.dock.show()
+        table = self.lessons.table_dock
+        if table.isVisible():  # lesson 6: the table full width above the caption bar, not squeezed beside it
+            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, table)
+            w.splitDockWidget(table, self.dock, Qt.Orientation.Vertical)
         screen = w.screen()
         if screen is not None:  # without a window manager (kiosk, Xvfb) full screen is only a request
             w.setGeometry(screen.geometry())
@@ -136,7 +140,10 @@ class ProjectorMode(QObject):
 
     def _apply_theme(self) -> None:
         self.caption.set_theme(self.theme, self.scale())
-        self.lessons.table.set_font_px(round((22 if self.active else 13) * (self.scale() if self.active else 1)))
+        self.lessons.table.set_font_px(round(20 * self.scale()) if self.active else 13, compact=self.active)
+        if self.active and self.lessons.table_dock.isVisible():
+            self.window.resizeDocks([self.lessons.table_dock], [self.lessons.table.preferred_height() + 32],
+                                    Qt.Orientation.Vertical)
         self.lessons.refresh()
 
     def _canvas(self, on: bool) -> None:

@@ -25,6 +25,7 @@ class LessonTable(QTableWidget):
         self.cellClicked.connect(self._on_clicked)
         self.lesson: Lesson | None = None
         self.lang = "en"
+        self.compact = False  # projector: values only, the notes in the tooltips
 
     def show_lesson(self, lesson: Lesson | None, lang: str) -> None:
         self.lesson, self.lang = lesson, lang
@@ -40,7 +41,8 @@ class LessonTable(QTableWidget):
         self.setVerticalHeaderLabels([r.row.get(lang) for r in lesson.table])
         for i, row in enumerate(lesson.table):
             for j, cell in enumerate(row.cells):
-                text = cell.value + (f"\n{cell.note.get(lang)}" if cell.note else "")
+                note = cell.note.get(lang) if cell.note else ""
+                text = cell.value + (f"\n{note}" if note and not self.compact else "")
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if cell.value in ("O", "X"):
@@ -48,11 +50,16 @@ class LessonTable(QTableWidget):
                     f = QFont(item.font())
                     f.setBold(True)
                     item.setFont(f)
-                item.setToolTip(self.tr("Show it: lesson {0}, step {1}").format(cell.lesson, cell.step))
+                tip = self.tr("Show it: lesson {0}, step {1}").format(cell.lesson, cell.step)
+                item.setToolTip(f"{note}\n{tip}" if note else tip)
                 self.setItem(i, j, item)
         self.resizeRowsToContents()
 
-    def set_font_px(self, px: int) -> None:
+    def preferred_height(self) -> int:
+        return self.horizontalHeader().height() + sum(self.rowHeight(i) for i in range(self.rowCount())) + 4
+
+    def set_font_px(self, px: int, compact: bool = False) -> None:
+        self.compact = compact
         f = QFont(self.font())
         f.setPixelSize(px)
         self.setFont(f)
