@@ -170,6 +170,7 @@ class LessonPlayer(QObject):
             self.changed.emit()
             self.clock.play_to(self.step.until)
         elif self.phase == self.PLAYING:
+            self.clock.pause()
             self.clock.seek(self.step.until)
             self._on_reached(self.step.until)
         elif self.phase == self.SHOWN and self.index + 1 < len(self.lesson.steps):
