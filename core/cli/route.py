@@ -144,6 +144,12 @@ def run(args: argparse.Namespace) -> int:
                     print(f"podpath route: note: stopped at the {MAX_ROUTE_SECONDS:g}-second limit after "
                           f"{plane.metrics.sent} of {args.requests} requests", file=sys.stderr)
             else:
+                expected = _traffic_requests(model, args.until or 10.0)
+                if expected > MAX_REQUESTS:
+                    print(f"podpath route: the scenario's Traffic would send about {expected:,.0f} requests in "
+                          f"{args.until or 10.0:g} simulated seconds; at most {MAX_REQUESTS:,} are simulated on one "
+                          "machine (lower --until or the Traffic rates)", file=sys.stderr)
+                    return 2
                 sim.run(args.until or 10.0)
     except TargetError as exc:
         print(f"podpath route: {exc}", file=sys.stderr)

@@ -78,3 +78,16 @@ def test_route_without_to_says_so_when_it_stops_at_the_time_limit(capsys, monkey
     err = capsys.readouterr().err
     assert err.startswith("podpath route: note: stopped at the 2-second limit after ")
     assert err.endswith(" of 1000000 requests\n")
+
+
+def test_scenario_traffic_over_ten_million_requests_is_refused_up_front(tmp_path, capsys):
+    # 1,000,000 requests/s (the highest rate a Traffic may have) for 3600 s is 3.6e9 requests
+    text = DEMO_SCENARIO.read_text() + (
+        "---\napiVersion: podpath.dev/v1alpha1\nkind: Traffic\nmetadata: {name: flood}\n"
+        "spec: {client: browser, target: \"http://shop.example.com/\", rate: 1000000}\n")
+    path = tmp_path / "flood.yaml"
+    path.write_text(text)
+    err = refused(capsys, "route", str(path), "--until", "3600")
+    assert err.startswith("podpath route: the scenario's Traffic would send about 3,600,")
+    assert err.endswith("requests in 3600 simulated seconds; at most 10,000,000 are simulated on one machine (lower "
+                        "--until or the Traffic rates)")
