@@ -102,6 +102,7 @@ class ContainerPort:
     container_port: int
     name: str = ""
     protocol: str = "TCP"
+    host_port: int | None = None  # the node port the CNI portmap plugin maps to it (hostNetwork: containerPort)
 
 
 @dataclass(frozen=True)

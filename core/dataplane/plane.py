@@ -181,7 +181,12 @@ class DataPlane:
 
     def _eid_alive(self, e: int) -> bool:
         ip, pod = self.registry.ip[e], self.registry.pod[e]
-        return self.live_pod_ips.get(ip) == pod or self._node_ip_up.get(ip, False)
+        # every endpoint lives with its pod (hostNetwork pods share their node's IP); an endpoint that is no pod
+        # (the apiserver behind default/kubernetes, on a node's address) lives with its node
+        if pod in self._ip_of_pod:
+            return True
+        return (pod[1].startswith("kube-apiserver-") and pod not in self.sim.state.pods
+                and self._node_ip_up.get(ip, False))
 
     def _extend_alive(self) -> None:
         """Index and evaluate endpoint ids registered since the last refresh."""
@@ -223,6 +228,35 @@ class DataPlane:
             self._alive = alive
         self._extend_alive()
 
+    def _host_port_maps(self) -> tuple[dict, dict]:
+        """Running pods (on up nodes) that own ports of their node, cached per state version:
+        (pod IP, port) -> pod key of hostNetwork pods (they share their node's IP), and (node IP, port) ->
+        (pod IP, container port) for every hostNetwork port and every hostPort (the CNI portmap DNAT)."""
+        state = self.sim.state
+        cached = getattr(self, "_hp_cache", None)
+        if cached is not None and cached[0] == state.version:
+            return cached[1], cached[2]
+        by_port: dict[tuple[str, int], tuple[str, str]] = {}
+        host_ports: dict[tuple[str, int], tuple[str, int]] = {}
+        if getattr(self, "_any_host_ports", None) is None:
+            templates = [w.template for w in self.model.workloads] + [p.template for p in self.model.pods]
+            self._any_host_ports = any(t.host_network or t.host_ports for t in templates)
+        if self._any_host_ports:
+            for pod in state.pods.values():
+                if not pod.ip or pod.phase != "Running" or pod.node is None or not pod.template.host_ports:
+                    continue
+                node = state.nodes.get(pod.node)
+                if node is None or not node.up:
+                    continue
+                for c in pod.template.containers:
+                    for cp in c.ports:
+                        if pod.template.host_network:
+                            by_port[(pod.ip, cp.container_port)] = pod.key
+                        if cp.host_port:
+                            host_ports[(node.ip, cp.host_port)] = (pod.ip, cp.container_port)
+        self._hp_cache = (state.version, by_port, host_ports)
+        return by_port, host_ports
+
     def _alive_padded(self) -> np.ndarray:
         """Liveness by endpoint id with one trailing False, so that id -1 reads False."""
         if len(self._alive) < len(self.registry):
@@ -246,7 +280,8 @@ class DataPlane:
         if cached and cached[0] == state.version:
             return cached[1]
         node_ips = {n: s.ip for n, s in state.nodes.items()}
-        res = resolve(self.model, flow.target, node_ips, self.live_pod_ips, self._ingress)  # type: ignore[arg-type]
+        res = resolve(self.model, flow.target, node_ips, self.live_pod_ips, self._ingress,  # type: ignore[arg-type]
+                      self._host_port_maps()[1])
         self._resolution_cache[id(flow)] = (state.version, res)
         return res
 
@@ -465,7 +500,7 @@ class DataPlane:
             if deaf.any():
                 out.outcome[np.isin(out.eid, eids[deaf])] = OUTCOME_CODES["refused"]
         else:
-            pod = self.live_pod_ips.get(res.dst_ip)
+            pod = self._host_port_maps()[0].get((res.dst_ip, res.dst_port)) or self.live_pod_ips.get(res.dst_ip)
             if pod is None:
                 out.outcome[:] = OUTCOME_CODES["static_route_dead"]
                 return

@@ -206,8 +206,12 @@ def _by_service(service: ServiceSpec, port: int | str | None, text: str, hostnam
 
 
 def resolve(model: ClusterModel, target: ParsedTarget, node_ips: dict[str, str], pod_ips: set[str],
-            ingress_controller: IngressControllerInfo | None) -> Resolution:
-    """Resolve ``target`` in ``model`` (``node_ips``: node name -> InternalIP; ``pod_ips``: live pod IPs)."""
+            ingress_controller: IngressControllerInfo | None,
+            host_ports: dict[tuple[str, int], tuple[str, int]] | None = None) -> Resolution:
+    """Resolve ``target`` in ``model`` (``node_ips``: node name -> InternalIP; ``pod_ips``: live pod IPs;
+    ``host_ports``: (node IP, port) -> (pod IP, container port) of the pods that take a port of their node --
+    a ``hostPort`` (the CNI portmap plugin DNATs it to the pod) or any port of a ``hostNetwork`` pod, whose pod
+    IP is the node's own)."""
     if target.kind == "service_ref":
         ns, name = target.host.split("/", 1)
         for s in model.services:
@@ -258,6 +262,9 @@ def resolve(model: ClusterModel, target: ParsedTarget, node_ips: dict[str, str],
                 for sp in s.ports:
                     if sp.node_port == port and s.type in ("NodePort", "LoadBalancer"):
                         return Resolution("node_port", service=s, port=sp, node=node, dst_ip=ip, dst_port=port)
+            hp = (host_ports or {}).get((ip, port))
+            if hp is not None:  # a hostNetwork pod listening there, or a hostPort mapped to a pod
+                return Resolution("pod", node=node, dst_ip=hp[0], dst_port=hp[1], host=f"{ip}:{port}")
             return Resolution("unreachable", reason="refused", node=node, dst_ip=ip, dst_port=port,
                               detail=f"node {node} ({ip}) has nothing listening on port {port}")
     if ip in pod_ips:

@@ -77,7 +77,9 @@ class TraceBuilder:
             return hops
         eid = int(out.eid[i])
         if res.kind in ("pod", "headless"):
-            rule = ("static route: straight to a pod IP, no Service" if res.kind == "pod"
+            rule = ((f"{res.host} is a hostNetwork pod's own port or a hostPort (CNI portmap) -> "
+                     f"{self._endpoint(eid) if eid >= 0 else res.dst_ip}" if res.host else
+                     "static route: straight to a pod IP, no Service") if res.kind == "pod"
                     else f"headless Service: DNS returned pod IPs; the client picked {self._endpoint(eid)}"
                     if not res.host else
                     f"DNS: {res.host}.{res.service.name}.{res.service.namespace}.svc.cluster.local is that pod's "
