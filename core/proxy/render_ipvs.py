@@ -192,4 +192,34 @@ def render_ipvs(inp: NodeRuleInput, conn_counts: ConnCounts | None = None) -> st
             active, inactive = counts.get((vs.address, vs.port, rs), (0, 0))
             dname = rs if ":" in _split(rs)[0] else rs[:28]
             lines.append(f"  -> {dname:<28} {'Masq':<7} {1:<6d} {int(active):<10d} {int(inactive):<10d}")
+    fw = source_range_ipset_entries(inp)
+    if fw:
+        lines.append("")
+        lines.append("# ipset save: loadBalancerSourceRanges (iptables KUBE-LOAD-BALANCER -> KUBE-FIREWALL for "
+                     "KUBE-LOAD-BALANCER-FW, which RETURNs the SOURCE-CIDR / SOURCE-IP matches and drops the rest)")
+        lines.extend(f"add {name} {entry}" for name, entry in fw)
     return "\n".join(lines) + "\n"
+
+
+def source_range_ipset_entries(inp: NodeRuleInput) -> list[tuple[str, str]]:
+    """The ipset members IPVS-mode kube-proxy keeps for loadBalancerSourceRanges (k/k pkg/proxy/ipvs/proxier.go):
+    ``KUBE-LOAD-BALANCER-FW`` gets ``lbIP,proto:port`` (hash:ip,port), ``KUBE-LOAD-BALANCER-SOURCE-CIDR`` one
+    ``lbIP,proto:port,cidr`` per range (hash:ip,port,net), and when a range holds this node's IP,
+    ``KUBE-LOAD-BALANCER-SOURCE-IP`` gets ``lbIP,proto:port,lbIP`` (hash:ip,port,ip) so the node's own requests
+    to the VIP pass. Entry text is ipset's ``Entry.String()``. Sorted by set, then entry."""
+    node_ip = ipaddress.ip_address(inp.node_ips[0]) if inp.node_ips else None
+    out: set[tuple[str, str]] = set()
+    for svc, _ in inp.services:
+        if not svc.load_balancer_source_ranges:
+            continue
+        for lbip in svc.load_balancer_ips:
+            base = f"{lbip},{svc.proto}:{svc.port}"
+            out.add(("KUBE-LOAD-BALANCER-FW", base))
+            allow_from_node = False
+            for cidr in svc.load_balancer_source_ranges:
+                net = ipaddress.ip_network(cidr.strip(), strict=False)
+                out.add(("KUBE-LOAD-BALANCER-SOURCE-CIDR", f"{base},{net}"))
+                allow_from_node |= node_ip is not None and node_ip.version == net.version and node_ip in net
+            if allow_from_node:
+                out.add(("KUBE-LOAD-BALANCER-SOURCE-IP", f"{base},{lbip}"))
+    return sorted(out)

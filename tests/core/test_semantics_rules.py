@@ -177,3 +177,23 @@ def test_kubernetes_endpoints_fall_back_to_first_node(tmp_path, capsys):
     path.write_text(labelled)
     out = _route(capsys, path, "--to", "default/kubernetes:443", "--from", "node-1", "--requests", "20")
     assert [(e["ip"], e["node"]) for e in out["endpoints"]] == [("192.168.0.11", "node-2")]
+
+
+def test_load_balancer_source_ranges_in_ipvs_and_nftables_rules(tmp_path, capsys):
+    path = tmp_path / "lb.yaml"
+    path.write_text(SCENARIO.replace('[" 203.0.113.0/25"]', '["203.0.113.0/25", "192.168.0.0/24"]'))
+    # IPVS: the ipsets kube-proxy fills (Entry.String(): ip,proto:port[,net|,ip]); node-1 (192.168.0.10) lies
+    # in 192.168.0.0/24, so the LB IP itself is allowed as a source from this node (SOURCE-IP)
+    assert main(["rules", str(path), "--node", "node-1", "--mode", "ipvs"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [x for x in out if x.startswith("add ")] == [
+        "add KUBE-LOAD-BALANCER-FW 192.0.2.10,tcp:80",
+        "add KUBE-LOAD-BALANCER-SOURCE-CIDR 192.0.2.10,tcp:80,192.168.0.0/24",
+        "add KUBE-LOAD-BALANCER-SOURCE-CIDR 192.0.2.10,tcp:80,203.0.113.0/25",
+        "add KUBE-LOAD-BALANCER-SOURCE-IP 192.0.2.10,tcp:80,192.0.2.10",
+    ]
+    # nftables: the firewall chain drops every source outside the ranges (plus the LB IP, as above)
+    assert main(["rules", str(path), "--node", "node-1", "--mode", "nftables"]) == 0
+    nft = capsys.readouterr().out
+    assert "ip saddr != { 203.0.113.0/25, 192.168.0.0/24, 192.0.2.10 } drop" in nft
+    assert "firewall-ips { 192.0.2.10 . tcp . 80" in nft
