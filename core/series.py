@@ -25,7 +25,7 @@ Readers (each returns ``(t, ...)`` with ``t`` the end time of each complete bin,
 * ``chi_square(service, window, expected=None)`` Pearson's chi-square and p-value against an even split or
   against ``expected`` shares per pod (e.g. ``DataPlane.expected_pod_shares``);
 * ``latency(service)`` p50/p90/p99 in ms of the requests delivered in each bin (nearest rank; NaN if none);
-* ``drops(reason)`` drops per second for one reason; ``throughput()`` sent/delivered/dropped per second;
+* ``drops(reason)`` drops per second for one reason (its name or outcome code); ``throughput()`` sent/delivered/dropped per second;
 * ``connections(node, pod)`` IPVS ActiveConn / InActConn of that node's real server(s) for the pod.
 """
 
@@ -395,8 +395,12 @@ class ChartSeries:
         v = self._lat.view(first, n)
         return self.times(), v[:, 3 * col], v[:, 3 * col + 1], v[:, 3 * col + 2]
 
-    def drops(self, code: int) -> tuple[np.ndarray, np.ndarray]:
-        """Requests per second dropped with outcome ``code`` (``core.dataplane.outcomes.OUTCOME_CODES``)."""
+    def drops(self, reason: str | int) -> tuple[np.ndarray, np.ndarray]:
+        """Requests per second dropped for ``reason`` (a name of ``core.dataplane.outcomes.DROP_REASONS``, or its
+        outcome code)."""
+        from core.dataplane.outcomes import OUTCOME_CODES
+
+        code = OUTCOME_CODES[reason] if isinstance(reason, str) else int(reason)
         first, n = self._span()
         return self.times(), self._outcomes.view(first, n)[:, code] / self.resolution
 

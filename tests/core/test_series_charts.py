@@ -106,6 +106,9 @@ def test_latency_percentiles_and_drops_per_bin():
     # nearest rank of 100 samples: p50 the 50th (50 ms), p90 the 90th, p99 the 99th; bin 1 has one: 2 ms
     assert p50.tolist() == [50.0, 2.0] and p90.tolist() == [90.0, 2.0] and p99.tolist() == [99.0, 2.0]
     assert s.drops(3)[1].tolist() == [0.0, 2.0] and s.drops(6)[1].tolist() == [0.0, 1.0]
+    from core.dataplane.outcomes import CODE_NAMES
+
+    assert s.drops(CODE_NAMES[3])[1].tolist() == [0.0, 2.0]  # by name too
     _, sent, delivered, dropped = s.throughput()
     assert sent.tolist() == [100.0, 4.0] and delivered.tolist() == [100.0, 1.0] and dropped.tolist() == [0.0, 3.0]
 
