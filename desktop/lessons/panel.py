@@ -152,8 +152,8 @@ class CaptionBar(QFrame):
         self.setStyleSheet(
             f"QFrame#caption-bar {{ background: {colours['bg']}; border-top: 3px solid {colours['rule']}; }}"
             f"QFrame#caption-bar QLabel {{ color: {colours['fg']}; background: transparent; }}"
-            f"QLabel#caption-question {{ color: {colours['question']}; }}"
-            f"QLabel#caption-answer {{ color: {colours['answer']}; }}")
+            f"QFrame#caption-bar QLabel#caption-question {{ color: {colours['question']}; }}"
+            f"QFrame#caption-bar QLabel#caption-answer {{ color: {colours['answer']}; }}")
         px = max(14, round(28 * scale))
         for w, size, bold in ((self.head, px * 0.75, True), (self.text, px, False), (self.question, px, True),
                               (self.choices, px * 0.86, False), (self.answer, px, True)):
