@@ -197,6 +197,14 @@ class Simulation:
         entry = self.actions.append(self.state.time, None, model=model, objects=tuple(objects))
         self._apply_logged(entry)
 
+    def replay(self, actions) -> None:
+        """Take over logged actions (e.g. another run's ``actions``): those not yet applied and at or after the
+        current time replay when time reaches them, exactly where they happened."""
+        self._discard_future()
+        for entry in actions:
+            if entry.at >= self.time - EPS:
+                self.actions.append(entry.at, entry.event, model=entry.model, objects=entry.objects)
+
     def _apply_logged(self, entry: LoggedAction) -> None:
         self._route_to(entry.at)  # traffic before the action sees the cluster before it
         self._execute(entry)

@@ -68,6 +68,8 @@ def assign_node_addresses(model: ClusterModel) -> list[tuple[str, str]]:
 class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
     """Owns the live ``ClusterState`` and every controller that writes it."""
 
+    _initial = True  # until __init__ has built the t=0 cluster (no typed changes before that)
+
     def __init__(self, model: ClusterModel, rng: np.random.Generator, timing: Timing):
         self.model = model
         self.rng = rng
