@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from core.dataplane.outcomes import CODE_NAMES
 from core.model import ObjectRef
@@ -50,18 +50,26 @@ class LiveCharts(QWidget):
         top.addWidget(QLabel(tr("Service:")))
         top.addWidget(self.service_box)
         top.addWidget(self.summary, 1)
+        # two pages of three charts: only the page on screen is updated (pyqtgraph's axes are the cost)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         self.glw = pg.GraphicsLayoutWidget()
-        self.glw.ci.setContentsMargins(2, 2, 2, 2)
+        self.glw2 = pg.GraphicsLayoutWidget()
+        for g in (self.glw, self.glw2):
+            g.ci.setContentsMargins(2, 2, 2, 2)
+        self.tabs.addTab(self.glw, tr("Balance"))
+        self.tabs.addTab(self.glw2, tr("Drops, latency, fairness"))
+        self.tabs.currentChanged.connect(lambda _i: self._force())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
-        lay.addWidget(self.glw, 1)
-        self.share_plot = self._plot(tr("Share of requests (last {0:g} s); — expected").format(WINDOW), 0, 0)
-        self.rps_plot = self._plot(tr("Requests/s per pod"), 0, 1)
-        self.conn_plot = self._plot(tr("IPVS connections per pod: active —, inactive - -"), 0, 2)
-        self.drop_plot = self._plot(tr("Drops/s by reason"), 1, 0)
-        self.lat_plot = self._plot(tr("Latency ms: p50, p90, p99 (1 s average)"), 1, 1)
-        self.fair_plot = self._plot(tr("Fairness (Jain index)"), 1, 2)
+        lay.addWidget(self.tabs, 1)
+        self.share_plot = self._plot(self.glw, tr("Share of requests (last {0:g} s); — expected").format(WINDOW), 0)
+        self.rps_plot = self._plot(self.glw, tr("Requests/s per pod"), 1)
+        self.conn_plot = self._plot(self.glw, tr("IPVS connections per pod: active —, inactive - -"), 2)
+        self.drop_plot = self._plot(self.glw2, tr("Drops/s by reason"), 0)
+        self.lat_plot = self._plot(self.glw2, tr("Latency ms: p50, p90, p99 (1 s average)"), 1)
+        self.fair_plot = self._plot(self.glw2, tr("Fairness (Jain index)"), 2)
         self.share_plot.setYRange(0, 1, padding=0)
         self.fair_plot.setYRange(0, 1.05, padding=0)
         self.share_plot.getAxis("bottom").setStyle(tickTextOffset=2)
@@ -88,8 +96,11 @@ class LiveCharts(QWidget):
         self._bar_pen = pg.mkPen("#111111", width=1)
         self.last_expected: dict[ObjectRef, float] = {}
 
-    def _plot(self, title: str, row: int, col: int):
-        p = self.glw.addPlot(row=row, col=col, title=title)
+    def _force(self) -> None:
+        self._last_t = -1.0
+
+    def _plot(self, glw, title: str, col: int):
+        p = glw.addPlot(row=0, col=col, title=title)
         p.setMenuEnabled(False)
         p.setMouseEnabled(x=False, y=False)
         p.hideButtons()
@@ -167,11 +178,25 @@ class LiveCharts(QWidget):
             return
         self._last_t = now
         x0 = max(0.0, run.time - SPAN)
-        for plot in (self.rps_plot, self.conn_plot, self.drop_plot, self.lat_plot, self.fair_plot):
+        balance = self.tabs.currentIndex() == 0
+        plots = (self.rps_plot, self.conn_plot) if balance else (self.drop_plot, self.lat_plot, self.fair_plot)
+        for plot in plots:
             plot.setXRange(x0, max(x0 + 1.0, run.time), padding=0)
         service = self.service
-        self._update_drops(series, t, t >= x0 - series.resolution)
+        if not balance:
+            self._update_drops(series, t, t >= x0 - series.resolution)
         if service is None or t.size == 0:
+            return
+        if not balance:
+            vis = t >= x0 - series.resolution
+            tv = t[vis]
+            _, p50, p90, p99 = series.latency(service)
+            for curve, y in zip(self.lat_curves, (p50, p90, p99)):
+                curve.setData(tv, _nan_smooth(y[vis], 10))
+            _, jain = series.jain(service, WINDOW)
+            self.fair_curve.setData(tv, jain[vis])
+            self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s").format(
+                float(jain[-1]) if jain.size else 1.0, WINDOW))
             return
         pods, counts = _service_counts(series, service)
         w = max(1, int(round(WINDOW / series.resolution)))
@@ -213,14 +238,7 @@ class LiveCharts(QWidget):
         top = np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])
         self.conn_plot.setYRange(0, float(top) * 1.1, padding=0)
         self.rps_plot.setYRange(0, max(1.0, float(np.nanmax(np.r_[rps.ravel(), 1.0])) * 1.1), padding=0)
-        # latency and fairness
-        _, p50, p90, p99 = series.latency(service)
-        for curve, y in zip(self.lat_curves, (p50, p90, p99)):
-            curve.setData(tv, _nan_smooth(y[vis], 10))
-        _, jain = series.jain(service, WINDOW)
-        self.fair_curve.setData(tv, jain[vis])
-        self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s · {2} pods").format(
-            float(jain[-1]) if jain.size else 1.0, WINDOW, len(order)))
+        self.summary.setText(tr("{0} pods · shares over the last {1:g} s").format(len(order), WINDOW))
 
     def _grouped(self, plot, curves: dict, pods: list[ObjectRef], t: np.ndarray, y: np.ndarray,
                  dashed: bool = False) -> None:

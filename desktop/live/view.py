@@ -24,7 +24,8 @@ from desktop.panels.placement import PlacementPanel
 from desktop.panels.rules import RulesPanel
 from desktop.panels.trace import TracePanel
 
-STATE_REFRESH_S = 0.5  # at most this often the canvas re-lays out for a changed cluster state
+CHART_INTERVAL_S = 0.1  # charts redraw at most 10 times a second (the simulation steps at 20 Hz)
+STATE_REFRESH_S = 1.0  # at most this often the canvas re-lays out for a changed cluster state
 
 
 class LiveView(QObject):
@@ -48,6 +49,8 @@ class LiveView(QObject):
         self._state_version = -1
         self._state_shown_at = 0.0
         self._charts_due = True
+        self._charts_at = 0.0
+        self._rules_key = None
         # panels
         self.rules = RulesPanel()
         self.trace = TracePanel()
@@ -251,11 +254,24 @@ class LiveView(QObject):
             self.layer.set_clock(wall)
         self.layer.expire()
         self.feed.forget_gone()
-        if self.charts is not None and self._charts_due and self.charts.isVisible():
+        if (self.charts is not None and self._charts_due and self.charts.isVisible()
+                and wall - self._charts_at >= CHART_INTERVAL_S):
             self.charts.update_from(self.run)
             self._charts_due = False
+            self._charts_at = wall
         if d.playing:
             self.show_state()
+        self._follow()
+
+    def _follow(self) -> None:
+        """Keep the selected packet in view while it travels (pans only when it would leave the view)."""
+        uid = self.layer.selected
+        if uid is None or self.layer._hit_uid.size == 0:
+            return
+        hit = (self.layer._hit_uid == uid).nonzero()[0]
+        if hit.size:
+            x, y = self.layer._hit_pos[hit[0]]
+            self.window.view.ensureVisible(float(x), float(y), 1.0, 1.0, 60, 60)
 
     def refresh_text(self) -> None:
         if self.run is None:
@@ -281,6 +297,12 @@ class LiveView(QObject):
         except Exception as exc:  # a mode without rule text (userspace) or a node gone
             self.rules.text.setPlainText(self.tr("No rules to show: {0}").format(exc))
             return
+        view = self.run.state.proxy_views.get(self.rules.node)
+        key = (self.rules.node, self.run.state.version, view.version if view else -1, self.run.proxy_mode(self.rules.node),
+               id(self.selected_packet))
+        if key == self._rules_key:
+            return  # nothing this node programs changed (rendering thousands of rules is not free)
+        self._rules_key = key
         ids = []
         if self.selected_packet is not None:
             ids = [h.rule_id for h in self.selected_packet.hops
@@ -329,6 +351,8 @@ class LiveView(QObject):
         if self.run is None:
             return
         for ref in refs:
+            if isinstance(ref, tuple) and not isinstance(ref, ObjectRef) and len(ref) == 2:
+                ref = ObjectRef("Pod", ref[0], ref[1])
             if not isinstance(ref, ObjectRef):
                 continue
             if ref.kind == "Node" and ref.name in self.run.state.nodes:

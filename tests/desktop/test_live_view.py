@@ -195,3 +195,27 @@ def test_changing_a_service_type_from_its_context_menu_carries_on_at_the_same_ti
     assert any(line.startswith("-A KUBE-NODEPORTS") and "default/api" in line for line in text.splitlines())
     live.window.session.undo_stack.undo()  # one undo step, and the run follows the document back
     assert live.run.sim.model.service("default", "api").type == "ClusterIP"
+
+
+def test_clicking_a_packet_on_the_canvas_selects_it_and_shows_its_trace(live, qtbot):
+    from PySide6.QtCore import Qt
+
+    view = live.window.view
+    view.fit() if hasattr(view, "fit") else None
+    live.driver.set_speed(1.0)
+    for _ in range(10):
+        live.driver.step()
+    qtbot.waitUntil(lambda: live.layer._hit_uid.size > 0, timeout=5000)  # painted at least once
+    layer = live.layer
+    live.driver.paint_timer.stop()  # freeze the packets where they are
+    layer.update()
+    qtbot.wait(50)
+    uid = int(layer._hit_uid[0])
+    x, y = layer._hit_pos[0]
+    pos = view.mapFromScene(float(x), float(y))
+    with qtbot.waitSignal(layer.packet_clicked, timeout=2000) as clicked:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert clicked.args == [uid]
+    assert layer.selected == uid
+    assert live.trace.sample is live.feed.samples[uid]
+    assert live.trace.rows()
