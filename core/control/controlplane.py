@@ -111,10 +111,10 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._episode: dict[str, int] = {}
         self.pods_on_node: dict[str, dict[tuple[str, str], None]] = {n: {} for n in names}
         self.dirty_pods: set[tuple[str, str]] = set()  # IP or phase changed: the data plane drains it
+        self._initial = True  # before _init_workloads: creating the file's Pods records changes (none at t=0)
         self._init_workloads()
         self._bare_keys = {(bp.namespace, bp.name) for bp in model.pods}
         self._reserved_ip = self._reserve_pinned_pod_ips()
-        self._initial = True
         self._settle()
         self._publish()
         self.proxies.initial_sync(0.0)
