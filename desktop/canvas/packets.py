@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QGraphicsObject, QToolTip
 
 from desktop.style import OKABE_ITO, SHAPES, STATUS, endpoint_style
 
-SPRITE_PX = 14  # on-screen sprite size (logical pixels)
-DROP_PX = 15
+SPRITE_PX = 16  # on-screen sprite size (logical pixels): visible from the back of a classroom
+DROP_PX = 17
 MAX_CAPTIONS = 3
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
 DONE_LINGER = 0.25  # a delivered packet rests this long on its pod

@@ -57,6 +57,7 @@ class LiveCharts(QWidget):
         self.glw2 = pg.GraphicsLayoutWidget()
         for g in (self.glw, self.glw2):
             g.ci.setContentsMargins(2, 2, 2, 2)
+        self.tabs.setMinimumHeight(210)  # a chart squashed to a sliver says nothing to the back row
         self.tabs.addTab(self.glw, tr("Balance"))
         self.tabs.addTab(self.glw2, tr("Drops, latency, fairness"))
         self.tabs.currentChanged.connect(lambda _i: self._force())
@@ -75,6 +76,12 @@ class LiveCharts(QWidget):
         self.share_plot.getAxis("bottom").setStyle(tickTextOffset=2)
         self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
         self.share_plot.addItem(self.bars)
+        self.conn_note = pg.TextItem(tr("no IPVS connections to these pods\n(iptables/nftables mode, or no client\nreaches them through kube-proxy)"),
+                                     color="#4A5560", anchor=(0.5, 0.5))
+        self.conn_note.setParentItem(self.conn_plot.getViewBox())
+        self.conn_note.setPos(0, 0)
+        self.conn_plot.getViewBox().sigResized.connect(
+            lambda vb: self.conn_note.setPos(vb.width() / 2, vb.height() / 2))
         self.expected = pg.PlotDataItem(pen=pg.mkPen("#111111", width=2), connect="pairs", skipFiniteCheck=True)
         self.share_plot.addItem(self.expected)
         self.rps_curves: dict[str, pg.PlotDataItem] = {}  # colour -> one curve for that colour's pods
@@ -235,6 +242,7 @@ class LiveCharts(QWidget):
         conn_pods = [conn_pods[j] for j in mine]
         self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, active[:, mine])
         self._grouped(self.conn_plot, self.inact_curves, conn_pods, tv, inactive[:, mine], dashed=True)
+        self.conn_note.setVisible(not mine)
         top = np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])
         self.conn_plot.setYRange(0, float(top) * 1.1, padding=0)
         self.rps_plot.setYRange(0, max(1.0, float(np.nanmax(np.r_[rps.ravel(), 1.0])) * 1.1), padding=0)

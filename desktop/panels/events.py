@@ -57,6 +57,11 @@ class EventsPanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.tree)
         self.events: list[PacketEvent] = []
+        self._user_scrolled = False  # follow the newest line until the user scrolls up
+        self.tree.verticalScrollBar().sliderPressed.connect(self._on_user_scroll)
+
+    def _on_user_scroll(self) -> None:
+        self._user_scrolled = True
 
     def clear(self) -> None:
         self.events.clear()
@@ -76,7 +81,7 @@ class EventsPanel(QWidget):
             for _ in range(min(overflow, self.tree.topLevelItemCount())):
                 self.tree.takeTopLevelItem(0)
         bar = self.tree.verticalScrollBar()
-        at_end = bar.value() >= bar.maximum() - 2
+        at_end = bar.value() >= bar.maximum() - 2 or not self._user_scrolled
         item = None
         for ev in events[-MAX_ROWS:]:
             item = self._item(ev)
