@@ -38,6 +38,7 @@ NORMAL, PARTIAL_DISRUPTION, FULL_DISRUPTION = "Normal", "PartialDisruption", "Fu
 UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
 LARGE_CLUSTER_SIZE_THRESHOLD = 50  # --large-cluster-size-threshold
 SECONDARY_NODE_EVICTION_RATE = 0.01  # --secondary-node-eviction-rate, nodes per second
+NODE_EVICTION_RATE = 0.1  # --node-eviction-rate, nodes per second (token bucket, burst 1, per zone)
 
 
 def round_time(t: float) -> float:
@@ -198,6 +199,7 @@ class NodeLifecycleMixin:
         if not hasattr(self, "_no_execute_queue"):
             self._no_execute_queue: dict[str, None] = {}
             self._zone_next_taint: dict[str, float] = {}
+            self._zone_timer_at: set[float] = set()
             self._master_disruption = False
         return self._no_execute_queue
 
@@ -233,10 +235,10 @@ class NodeLifecycleMixin:
           (or the network's), not the nodes': it removes every unreachable/not-ready NoExecute taint
           (markNodeAsReachable), so the taint manager cancels the pending evictions, and taints nothing more.
         * Leaving it (some node Ready again): still-NotReady nodes are tainted again from the next monitor pass.
-        * Otherwise each zone taints at its own rate: Normal (and a single fully disrupted zone) at
-          ``--node-eviction-rate``; PartialDisruption at ``--secondary-node-eviction-rate`` (0.01/s) when the zone
-          has more than ``--large-cluster-size-threshold`` (50) nodes, else not at all. (PodPath does not
-          rate-limit the Normal state: every newly NotReady node is tainted at once.)
+        * Otherwise each zone taints through its own token bucket (burst 1): Normal (and a single fully
+          disrupted zone) at ``--node-eviction-rate`` (0.1 nodes/s: one node at once, the next 10 s later);
+          PartialDisruption at ``--secondary-node-eviction-rate`` (0.01/s) when the zone has more than
+          ``--large-cluster-size-threshold`` (50) nodes, else not at all.
         """
         queue = self._taint_queue()
         states = self.zone_states()
@@ -265,14 +267,19 @@ class NodeLifecycleMixin:
                 del queue[name]
                 continue
             zone = ns.spec.zone or ""
+            rate = NODE_EVICTION_RATE  # Normal, and FullDisruption of one zone among others (HealthyQPSFunc)
             if states.get(zone) == PARTIAL_DISRUPTION:
                 if sizes[zone] <= LARGE_CLUSTER_SIZE_THRESHOLD:
                     continue  # ReducedQPSFunc: 0 for small zones -- wait until the zone is healthier
-                due = self._zone_next_taint.get(zone, now)
-                if due > now + EPS:
+                rate = SECONDARY_NODE_EVICTION_RATE
+            # the zone's token bucket (burst 1): one node now, the next 1/rate seconds later
+            due = self._zone_next_taint.get(zone, now)
+            if due > now + EPS:
+                if due not in self._zone_timer_at:
+                    self._zone_timer_at.add(due)
                     self.at(due, "disruption")
-                    continue
-                self._zone_next_taint[zone] = round_time(now + 1.0 / SECONDARY_NODE_EVICTION_RATE)
+                continue
+            self._zone_next_taint[zone] = round_time(now + 1.0 / rate)
             del queue[name]
             self._taint_no_execute(name)
 
