@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,10 +103,12 @@ class Simulation:
         dt = float(self.model.simulation.tick if dt is None else dt)
         if not (dt >= 0 and math.isfinite(dt)):
             raise ValueError(f"step: dt must be a finite number of seconds >= 0, got {dt!r}")
+        wall = time.perf_counter()
         t0 = self.state.time
         t1 = round_time(t0 + dt)
         self._advance(t1)
         tick = self._tick(t0, t1)
+        self.checkpoints.stepped += time.perf_counter() - wall
         self.checkpoints.maybe_take()
         return tick
 

@@ -9,7 +9,10 @@ are dropped only when a new action or edit replaces that future.
 ``CheckpointStore`` takes one at the end of a step whenever ``interval`` simulated seconds have passed since
 the last; at most ``max_count`` are kept: when full, every other one is dropped and the interval doubles
 (t=0 stays), so memory stays bounded over hours of simulated time and going back costs at most one
-(current) interval of re-simulation.
+(current) interval of re-simulation. On a big cluster, where a snapshot takes long (about 1 s per 15,000
+pods), a checkpoint (one that took over 50 ms) also makes the next wait until the simulation has stepped for ``WALL_FACTOR`` times the last one's
+cost, so checkpoints never take more than a tenth of the time; the re-simulation a seek needs is then
+bounded by that wall time instead.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ import bisect
 import copyreg
 import io
 import pickle
+import time
 from dataclasses import dataclass
 
 import numpy as np
+
+WALL_FACTOR = 10.0  # step for at least 10x the last checkpoint's cost before the next one ...
+THROTTLE_ABOVE = 0.05  # ... when that cost was above 50 ms (small clusters keep the simulated interval)
 
 # the Simulation attributes a snapshot holds (everything that changes while it runs)
 STATE_FIELDS = ("model", "timing", "rng", "control", "state", "dataplane", "traffic_time", "_parts",
@@ -100,12 +107,20 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file, sim):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._sim = sim
+        self._placements = getattr(getattr(sim, "control", None), "placements", None)
         if _Pickler._table is None:
             _Pickler._table = _dispatch()
         self.dispatch_table = _Pickler._table
 
-    def persistent_id(self, obj):  # the data plane points back at the Simulation: keep that a reference
-        return "sim" if obj is self._sim else None
+    def persistent_id(self, obj):
+        # the data plane points back at the Simulation: keep that a reference. The scheduler's placement
+        # explanations ("why node-2?", thousands of per-node score tables) are a display cache, not state:
+        # a restored simulation keeps the live one (re-placed pods overwrite their entries).
+        if obj is self._sim:
+            return "sim"
+        if obj is self._placements:
+            return "placements"
+        return None
 
 
 class _Unpickler(pickle.Unpickler):
@@ -114,9 +129,11 @@ class _Unpickler(pickle.Unpickler):
         self._sim = sim
 
     def persistent_load(self, pid):
-        if pid != "sim":
-            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
-        return self._sim
+        if pid == "sim":
+            return self._sim
+        if pid == "placements":
+            return self._sim.control.placements
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 def take_snapshot(sim) -> Snapshot:
@@ -145,6 +162,8 @@ class CheckpointStore:
         self.interval = interval
         self.max_count = max_count
         self.items: list[Snapshot] = []
+        self.stepped = 0.0  # wall seconds spent stepping since the last checkpoint (Simulation.step adds)
+        self.last_cost = 0.0  # wall seconds the last checkpoint took
 
     def __len__(self) -> int:
         return len(self.items)
@@ -164,10 +183,24 @@ class CheckpointStore:
             return
         if i < len(times) and times[i] < now + self.interval - 1e-9:
             return  # a later checkpoint (kept from before a seek back) already covers this stretch
+        if i and self.last_cost > THROTTLE_ABOVE and self.stepped < WALL_FACTOR * self.last_cost:
+            return  # a big cluster: checkpoints cost at most 1/WALL_FACTOR of the stepping time
+        t0 = time.perf_counter()
         self.items.insert(i, take_snapshot(self.sim))
+        self.last_cost = time.perf_counter() - t0
+        self.stepped = 0.0
         if len(self.items) > self.max_count:
             self.items = self.items[::2]
             self.interval *= 2
+
+    def take(self) -> Snapshot:
+        """A checkpoint now, whatever the interval (e.g. a GUI's bookmark); returns it."""
+        now = self.sim.state.time
+        self.items = [s for s in self.items if s.time != now]
+        times = [s.time for s in self.items]
+        snap = take_snapshot(self.sim)
+        self.items.insert(bisect.bisect_right(times, now), snap)
+        return snap
 
     def latest_at(self, t: float) -> Snapshot | None:
         best = None
