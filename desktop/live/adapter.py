@@ -301,7 +301,8 @@ class LiveRun:
         if cached is not None and cached[0] == key:
             return cached[1]
         out = self._expected_shares(plane, service)
-        self._expected_cache[service] = (key, out)
+        if out:  # nothing yet: the data plane compiles its tables on the first routed piece
+            self._expected_cache[service] = (key, out)
         return out
 
     def _expected_shares(self, plane, service: ObjectRef) -> dict[ObjectRef, float]:

@@ -69,6 +69,7 @@ class LiveControls(QObject):
         bar.addAction(self.save_timeline_action)
         # live actions
         abar = w.toolbar("live-actions", self.tr("Live actions"))
+        w.insertToolBarBreak(abar)  # its own row: on a 1280-pixel projector one row cannot hold both
         self.proxy_box = self._combo(abar, self.tr("kube-proxy:"), PROXY_MODES, self._on_proxy_mode)
         self.ipvs_box = self._combo(abar, self.tr("IPVS:"), IPVS_SCHEDULERS, self._on_ipvs)
         self.sched_box = self._combo(abar, self.tr("Scheduler:"), STRATEGIES + SCORING_STRATEGIES, self._on_sched)

@@ -75,7 +75,7 @@ class LiveView(QObject):
             window.add_dock("live-charts", self.tr("Charts"), self.charts, Qt.DockWidgetArea.BottomDockWidgetArea,
                             tabify_with="live-trace")
             window.docks["live-charts"].raise_()
-        window.resizeDocks([window.docks["live-trace"]], [max(260, int(window.height() * 0.40))],
+        window.resizeDocks([window.docks["live-trace"]], [max(220, int(window.height() * 0.33))],
                            Qt.Orientation.Vertical)
         QTimer.singleShot(0, self._raise_docks)  # after the window has laid out its tabs
         self.legend = LegendOverlay(window.view)
@@ -283,8 +283,9 @@ class LiveView(QObject):
                                      prefer=ObjectRef("Service", "default", "web-clusterip"))
         pods = sorted(((p, i) for p, i in self.colours.index.items()
                        if (p.namespace, p.name) in self.run.state.pods), key=lambda x: x[1])
-        if self.charts is not None and self.charts.service is not None and self.charts._pods:
-            shown = set(self.charts._pods) | set(self.charts.last_expected)
+        if self.charts is not None and self.charts.service is not None:
+            # the legend names the pods of the charted Service (the others keep their colours on the canvas)
+            shown = set(self.charts._pods) | set(self.run.expected_shares(self.charts.service))
             pods = [x for x in pods if x[0] in shown] or pods
         self.legend.set_pods([(p.name, i) for p, i in pods])
         self._place_legend()

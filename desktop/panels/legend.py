@@ -32,10 +32,10 @@ class LegendOverlay(QWidget):
     def retranslate(self) -> None:
         self.title = self.tr("Packets by destination pod:")
         self._rows = [
-            ("drop", STATUS["dropped"], self.tr("dropped packet (hover: reason)")),
-            ("caption", "#0072B2", self.tr("DNAT/SNAT caption: address rewritten here")),
+            ("drop", STATUS["dropped"], self.tr("dropped (hover: why)")),
+            ("caption", "#0072B2", self.tr("address rewritten here")),
             ("✓", STATUS["ready"], self.tr("node / pod Ready")),
-            ("✕", STATUS["not_ready"], self.tr("NotReady (evicting in N s) · not Ready")),
+            ("✕", STATUS["not_ready"], self.tr("NotReady / not Ready")),
             ("⦸", STATUS["cordoned"], self.tr("node cordoned")),
             ("…", STATUS["pending"], self.tr("Pending / ContainerCreating")),
             ("⌛", STATUS["terminating"], self.tr("pod Terminating")),
