@@ -73,3 +73,38 @@ def test_url_with_service_name_host_goes_to_the_service(manifests, tmp_path, cap
     # a host that is no cluster name is still an Ingress host, and bookinfo runs no controller
     out = _route(capsys, path, "--to", "http://bookinfo.example.com/", "--from", "node-2", "--requests", "5")
     assert out["dropped"] == {"no_ingress_controller": 5}
+
+
+def test_pod_hostname_and_subdomain_dns_name(tmp_path, capsys):
+    # a bare Pod with spec.hostname db-a and spec.subdomain dbs, selected by headless Service dbs:
+    # db-a.dbs.default.svc.cluster.local is its A record; a pod without hostname/subdomain has none
+    path = tmp_path / "pods.yaml"
+    path.write_text(NODES + """\
+apiVersion: v1
+kind: Pod
+metadata: {name: db-a, labels: {app: db}}
+spec:
+  hostname: db-a
+  subdomain: dbs
+  containers: [{name: db, image: postgres, ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-b, labels: {app: db}}
+spec:
+  containers: [{name: db, image: postgres, ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dbs}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 5432}]
+""")
+    out = _route(capsys, path, "--to", "db-a.dbs.default.svc.cluster.local:5432", "--from", "node-1",
+                 "--requests", "10")
+    assert [(e["pod"], e["count"]) for e in out["endpoints"]] == [("db-a", 10)]
+    out = _route(capsys, path, "--to", "db-b.dbs.default.svc.cluster.local:5432", "--from", "node-1",
+                 "--requests", "4")
+    assert out["dropped"] == {"nxdomain": 4}
