@@ -124,8 +124,10 @@ def frame_events(frame: Frame) -> list[PacketEvent]:
 class LiveRun:
     """A scenario running under the GUI: step, seek, actions, samples, series, rules."""
 
-    def __init__(self, model: ClusterModel, seed: int | None = None, *, samples_per_second: float | None = None):
+    def __init__(self, model: ClusterModel, seed: int | None = None, *, samples_per_second: float | None = None,
+                 document=None):
         self.base_model = model
+        self.document = document  # the scenario's Document: edits are then logged as manifests
         self.seed = int(model.simulation.seed if seed is None else seed)
         self.samples_per_second = samples_per_second
         self._fallback_actions: list[TimelineEvent] = []
@@ -147,6 +149,7 @@ class LiveRun:
         if not self.live_api and self._fallback_actions:
             model = dataclasses.replace(model, timeline=list(model.timeline) + list(self._fallback_actions))
         self.sim = Simulation(model, self.seed)
+        self.track(self.document)
         plane = self.sim.dataplane
         if plane is not None and self.samples_per_second is not None and hasattr(plane, "samples"):
             plane.samples.per_second = float(self.samples_per_second)
@@ -226,17 +229,34 @@ class LiveRun:
         self.run_to(now)
         return event
 
-    def edit(self, model: ClusterModel) -> str:
+    def track(self, document) -> None:
+        """Make ``document`` the run's source (later edits are diffed against it and logged as manifests)."""
+        self.document = document
+        if document is None or not self.live_api:
+            return
+        try:
+            from core.live.edits import track_document
+        except ImportError:
+            return
+        track_document(self.sim, document)
+
+    def edit(self, model: ClusterModel, document=None) -> str:
         """The scenario changed (an edit in the editor): carry on with it. Returns "live" when the core applied
         it at the current time (``Simulation.edit``), "replayed" when the run was re-simulated from t = 0 with
         the new scenario and the same runtime actions (the core cannot apply this edit live)."""
         now = self.time
         if self.live_api and hasattr(self.sim, "edit"):
             try:
-                self.sim.edit(model)
+                if document is not None and getattr(self.sim, "document", None) is not None:
+                    from core.live.edits import edit_document
+
+                    edit_document(self.sim, document, seed=self.seed)
+                    self.document = document
+                else:
+                    self.sim.edit(model)
                 self.base_model = model
                 return "live"
-            except (ValueError, NotImplementedError):
+            except (ValueError, NotImplementedError, ImportError):
                 pass
         actions = [a for a in self.actions if a not in model.timeline]
         self.base_model = model
@@ -262,6 +282,14 @@ class LiveRun:
 
     def timeline_object(self, name: str = "live-actions") -> dict:
         """The action log as a Timeline object of the scenario format."""
+        if self.live_api:
+            try:
+                from core.live.actions import timeline_entries
+            except ImportError:
+                timeline_entries = None
+            if timeline_entries is not None:
+                return {"apiVersion": "podpath.dev/v1alpha1", "kind": "Timeline", "metadata": {"name": name},
+                        "spec": {"events": timeline_entries(self.sim.actions.timeline_events())}}
         events = []
         for a in self.actions:
             e: dict = {"at": _clean_number(a.at), "action": a.action}

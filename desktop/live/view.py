@@ -51,6 +51,7 @@ class LiveView(QObject):
         self._charts_due = True
         self._charts_at = 0.0
         self._rules_key = None
+        self._own_edit = False
         # panels
         self.rules = RulesPanel()
         self.trace = TracePanel()
@@ -109,7 +110,7 @@ class LiveView(QObject):
             self.controls.set_enabled(False)
             self.window.statusBar().showMessage(self.tr("The scenario has errors: fix them to run it (Problems)."))
             return
-        self.run = LiveRun(model, self.seed)
+        self.run = LiveRun(model, self.seed, document=self.window.session.document)
         self.driver = LiveDriver(self.run, self)
         d = self.driver
         d.frame_stepped.connect(self._on_frame)
@@ -161,9 +162,13 @@ class LiveView(QObject):
             if self.run is None and model is not None:
                 self.rebuild()
             return
+        if self._own_edit:
+            self.run.base_model = model
+            self.run.track(self.window.session.document)  # our Timeline: part of the source, not an edit
+            return
         if model == self.run.base_model:
             return  # a move, a rename of nothing simulated: the run is unchanged
-        how = self.run.edit(model)
+        how = self.run.edit(model, self.window.session.document)
         if self.driver is not None:
             self.driver.pending = []
             self.driver.run_replaced.emit()
@@ -398,7 +403,11 @@ class LiveView(QObject):
             from desktop.editor.editor import Editor  # noqa: PLC0415
 
             editor = Editor(self.window.session, self)
-        editor.add_objects([obj], self.tr("Save live actions as timeline"))
+        self._own_edit = True
+        try:
+            editor.add_objects([obj], self.tr("Save live actions as timeline"))
+        finally:
+            self._own_edit = False
         self.window.statusBar().showMessage(
             self.tr("Timeline {0} added with {1} events; save the file to keep it.").format(
                 obj["metadata"]["name"], len(obj["spec"]["events"])), 8000)
