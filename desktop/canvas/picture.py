@@ -433,6 +433,8 @@ def _nodes_per_row(zones: dict[str, list], node_w: float, node_h: float, aspect:
     """Nodes per row in a large cluster: the count that makes the block of zone rows closest to ``aspect``
     (width / height) — a canvas beside docks on a 16:9 screen."""
     best, best_err = NODES_PER_ROW, float("inf")
+    if not any(zones.values()):  # no Node objects (a plain manifest): nothing to arrange
+        return best
     for per_row in range(4, 41):
         rows = sum(math.ceil(len(v) / per_row) for v in zones.values())
         width = min(per_row, max((len(v) for v in zones.values()), default=1)) * (node_w + NODE_GAP)

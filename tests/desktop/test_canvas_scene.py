@@ -164,3 +164,15 @@ def test_fit_shows_the_whole_picture(editor_window):
     w.actions_by_name["fit"].trigger()
     visible = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
     assert visible.adjusted(-2, -2, 2, 2).contains(QRectF(w.scene.picture.bounds))
+
+
+def test_manifest_without_nodes_draws_its_objects_not_the_previous_picture(editor_window):
+    """ingress-nginx's bare-metal install has no Node objects: the canvas shows its objects in an empty
+    cluster (it used to divide by zero laying out zero node rows and kept the previous document's picture)."""
+    manifests = Path(__file__).resolve().parents[1] / "data" / "manifests"
+    w = editor_window
+    w.session.open(manifests / "ingress-nginx-baremetal.yaml")
+    scene = w.scene
+    assert scene.anchor(ObjectRef("Node", "", "node-1")) is None  # the demo's nodes are gone
+    assert scene.anchor(ObjectRef("Service", "ingress-nginx", "ingress-nginx-controller")) is not None
+    assert scene.anchor(ObjectRef("Deployment", "ingress-nginx", "ingress-nginx-controller")) is not None
