@@ -21,7 +21,7 @@ from core.engine import Simulation
 from core.model import ClusterModel, ObjectRef, TimelineEvent
 from core.state import ClusterEvent
 
-EVENT_KINDS = ("dns", "conntrack", "dnat", "snat", "drop", "delivered", "control")
+EVENT_KINDS = ("dns", "conntrack", "dnat", "snat", "proxy", "drop", "delivered", "control")
 PRESETS = ("realistic", "classroom")
 ACTIONS = ("failNode", "recoverNode", "cordon", "uncordon", "drain", "deletePod", "scale", "setProxyMode",
            "setIPVSScheduler", "setScheduler", "setTimingPreset")
@@ -70,12 +70,22 @@ def is_address(text: str | None) -> bool:
     return len(parts) == 4 and all(p.isdigit() for p in parts)
 
 
+def _rewrites(hop) -> bool:
+    return bool(hop.dst_after) and hop.dst_after != hop.dst and is_address(hop.dst_after)
+
+
 def hop_is_dnat(hop) -> bool:
-    return bool(hop.dst_after) and hop.dst_after != hop.dst and is_address(hop.dst_after) and hop.where.kind != "Client"
+    """The kernel rewrote the destination here (kube-proxy's DNAT on a node, the load balancer's forward)."""
+    return _rewrites(hop) and hop.where.kind not in ("Client", "Pod")
+
+
+def hop_is_proxy(hop) -> bool:
+    """A pod (the ingress controller) opened a new connection to the backend: a proxy, not a NAT."""
+    return _rewrites(hop) and hop.where.kind == "Pod"
 
 
 def hop_is_snat(hop) -> bool:
-    return bool(hop.src_after) and hop.src_after != hop.src
+    return bool(hop.src_after) and hop.src_after != hop.src and hop.where.kind != "Pod"
 
 
 def destination_pod(sample) -> ObjectRef | None:
@@ -108,6 +118,9 @@ def frame_events(frame: Frame) -> list[PacketEvent]:
             if hop_is_snat(h):
                 out.append(PacketEvent(t, where, "snat", f"SNAT/masquerade {h.src} -> {h.src_after}", uid, i,
                                        args=(h.src, h.src_after)))
+            if hop_is_proxy(h):
+                out.append(PacketEvent(t, where, "proxy", f"proxied {h.src_after} -> {h.dst_after}", uid, i,
+                                       args=(h.src_after, h.dst_after)))
         if s.hops:
             last = s.hops[-1]
             t = s.time + last.leave_ns / 1e9

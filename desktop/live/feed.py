@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QPointF
 
 from core.model import ObjectRef
 from desktop.canvas.packets import DONE_LINGER, DROP_LINGER, PacketLayer
-from desktop.live.adapter import Frame, destination_pod, hop_is_dnat, hop_is_snat
+from desktop.live.adapter import Frame, destination_pod, hop_is_dnat, hop_is_proxy, hop_is_snat
 
 
 def tr(text: str) -> str:
@@ -98,6 +98,8 @@ class PacketFeed:
                     text.append(tr("DNAT → {0}").format(h.dst_after))
                 if hop_is_snat(h):
                     text.append(tr("SNAT → {0}").format((h.src_after or "").rsplit(":", 1)[0]))
+                if hop_is_proxy(h):
+                    text.append(tr("nginx → {0}").format(h.dst_after))
                 if text:
                     caps.append((len(way) - 1, " · ".join(text)))
             if not way:

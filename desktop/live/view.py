@@ -290,7 +290,14 @@ class LiveView(QObject):
                        if (p.namespace, p.name) in self.run.state.pods), key=lambda x: x[1])
         if self.charts is not None and self.charts.service is not None:
             # the legend names the pods of the charted Service (the others keep their colours on the canvas)
-            shown = set(self.charts._pods) | set(self.run.expected_shares(self.charts.service))
+            svc = self.charts.service
+            spec = next((x for x in self.run.sim.model.services
+                         if x.namespace == svc.namespace and x.name == svc.name), None)
+            selector = dict(spec.selector or {}) if spec is not None else {}
+            selected = {ObjectRef("Pod", p.namespace, p.name) for p in self.run.state.pods.values()
+                        if selector and p.namespace == svc.namespace
+                        and all(p.labels.get(k) == v for k, v in selector.items())}
+            shown = set(self.charts._pods) | selected
             pods = [x for x in pods if x[0] in shown] or pods
         self.legend.set_pods([(p.name, i) for p, i in pods])
         self._place_legend()

@@ -28,11 +28,12 @@ class EventsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.kind_names = {"dns": self.tr("DNS answer"), "conntrack": self.tr("conntrack hit"),
-                           "dnat": self.tr("DNAT"), "snat": self.tr("SNAT / masquerade"),
+                           "dnat": self.tr("DNAT"), "snat": self.tr("SNAT / masquerade"), "proxy": self.tr("proxied (ingress)"),
                            "drop": self.tr("drop"), "delivered": self.tr("delivered"),
                            "control": self.tr("control plane")}
         self.formats = {"dns": self.tr("DNS answer {0} → {1}"), "dnat": self.tr("DNAT {0} → {1}"),
                         "snat": self.tr("SNAT / masquerade {0} → {1}"), "drop": self.tr("dropped: {0}"),
+                        "proxy": self.tr("the ingress controller opens {0} → {1}"),
                         "delivered": self.tr("delivered ({0} ms)")}
         self.kind_box = QComboBox()
         self.kind_box.addItem(self.tr("All types"), "")

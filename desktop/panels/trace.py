@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from desktop.live.adapter import hop_is_dnat, hop_is_snat, ref_text
+from desktop.live.adapter import hop_is_dnat, hop_is_proxy, hop_is_snat, ref_text
 
 
 class TracePanel(QWidget):
@@ -50,6 +50,8 @@ class TracePanel(QWidget):
                 rewrite.append(self.tr("DNAT → {0}").format(h.dst_after))
             if hop_is_snat(h):
                 rewrite.append(self.tr("SNAT → {0}").format(h.src_after))
+            if hop_is_proxy(h):
+                rewrite.append(self.tr("proxied → {0}").format(h.dst_after))
             rule = h.rule + (f"  [{h.rule_id}]" if h.rule_id else "")
             item = QTreeWidgetItem([str(i + 1), ref_text(h.where), f"+{h.enter_ns / 1000:.1f} µs",
                                     f"{h.src or '-'} → {h.dst or '-'}",
