@@ -59,10 +59,11 @@ class Simulation:
             raise ValueError(f"quantum must be a positive number of seconds, got {quantum!r}")
         self.model = model
         self.seed = int(model.simulation.seed if seed is None else seed)
-        self.timing = timing if timing is not None else model.simulation.timing
         self.quantum = float(quantum)
         self.rng: np.random.Generator = np.random.default_rng(self.seed)
-        self.control = ControlPlane(model, self.rng, self.timing)
+        self.control = ControlPlane(model, self.rng, timing if timing is not None else model.simulation.timing)
+        self.control.owner_sim = self
+        self.document = None  # the scenario Document, when known (core.live.edits.track_document)
         self.state: ClusterState = self.control.state
         for event in sorted(model.timeline, key=lambda e: e.at):
             self.schedule(event)
@@ -83,6 +84,17 @@ class Simulation:
     @property
     def time(self) -> float:
         return self.state.time
+
+    @property
+    def timing(self) -> Timing:
+        """The control plane's delays now (a ``setTimingPreset`` action changes them)."""
+        return self.control.timing
+
+    def apply_timeline_object(self, event: TimelineEvent) -> None:
+        """A Timeline ``applyObject`` / ``deleteObject`` event: edit the tracked document, apply the result."""
+        from core.live.edits import apply_timeline_object  # noqa: PLC0415
+
+        apply_timeline_object(self, event)
 
     # ------------------------------------------------------------------------------------------ timeline
     def schedule(self, event: TimelineEvent) -> None:

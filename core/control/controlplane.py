@@ -44,6 +44,7 @@ from core.model import ClusterModel, ObjectRef, Timing
 from core.state import Change, ClusterEvent, ClusterState, NodeState, PodState
 
 DEFAULT_PROXY_SYNC_DELAY = Timing().proxy_sync_delay
+TIMING_PRESETS = ("realistic", "classroom")
 SANDBOX_RETRY = 10.0  # kubelet pod worker backOffPeriod after a failed sync (upstream adds 0-50 % jitter)
 PLACEMENT_HISTORY = 4096  # placements kept for "why node-2?" (the most recent ones)
 
@@ -172,8 +173,37 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
                 if ns.up:
                     ns.last_heartbeat = max(ns.last_heartbeat, round_time(slot * hb))
 
+    owner_sim = None  # the Simulation, for timeline edits (applyObject / deleteObject) that rebuild the model
+
+    def check_timeline_event(self, event) -> None:
+        """The node lifecycle's checks, plus the live session's kinds: setTimingPreset, applyObject and
+        deleteObject (docs/scenario-format.md)."""
+        a = event.action
+        if a == "setTimingPreset":
+            if event.value not in TIMING_PRESETS:
+                raise ValueError(f"setTimingPreset: unknown preset {event.value!r}; allowed: "
+                                 + ", ".join(TIMING_PRESETS))
+        elif a == "applyObject":
+            v = event.value
+            if not (isinstance(v, dict) and v.get("kind") and isinstance(v.get("metadata"), dict)
+                    and v["metadata"].get("name")):
+                raise ValueError("applyObject: value must be a manifest with kind and metadata.name")
+        elif a == "deleteObject":
+            if str(event.target or "").count("/") not in (1, 2):
+                raise ValueError(f"deleteObject: target must be Kind/namespace/name or Kind/name, got {event.target!r}")
+        else:
+            super().check_timeline_event(event)
+
     def _on_timeline(self, event) -> None:
         """A timeline action (scenario or runtime): the node actions also report typed changes."""
+        if event.action == "setTimingPreset":
+            self.timing = Timing.preset(str(event.value))
+            return
+        if event.action in ("applyObject", "deleteObject"):
+            if self.owner_sim is None:
+                raise ValueError(f"{event.action}: needs the simulation's scenario document")
+            self.owner_sim.apply_timeline_object(event)
+            return
         ns = self.state.nodes.get(event.target) if event.target else None
         before = (ns.up, ns.unschedulable) if ns is not None else None
         super()._on_timeline(event)

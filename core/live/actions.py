@@ -13,14 +13,13 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.model import ClusterModel, ObjectRef, TimelineEvent, Timing
+from core.model import ClusterModel, ObjectRef, TimelineEvent
 from core.state import Change
 
 # the Timeline's action kinds a live session can produce (docs/scenario-format.md)
 RUNTIME_ACTIONS = ("failNode", "recoverNode", "cordon", "uncordon", "drain", "deletePod", "scale",
                    "setProxyMode", "setIPVSScheduler", "setScheduler", "setTimingPreset")
 EDIT_ACTIONS = ("applyObject", "deleteObject")
-TIMING_PRESETS = ("realistic", "classroom")
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,16 @@ class ActionLog(Sequence):
         return out
 
 
+# kinds without a namespace (the rest default to "default", as kubectl does)
+CLUSTER_SCOPED = ("Node", "IngressClass", "Client", "Traffic", "Timeline", "Simulation", "Namespace",
+                  "KubeProxyConfiguration", "KubeSchedulerConfiguration")
+
+
 def _ref_text(raw: dict) -> str:
     meta = raw.get("metadata") or {}
-    ns = meta.get("namespace", raw.get("namespace", ""))
-    name = meta.get("name", raw.get("name", ""))
     kind = raw.get("kind", "")
+    ns = meta.get("namespace") or ("" if kind in CLUSTER_SCOPED else "default")
+    name = meta.get("name", "")
     return f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
 
 
@@ -113,11 +117,6 @@ def check_action(sim, event: TimelineEvent) -> None:
     """Raise ValueError (naming the action, the value and what is allowed) unless ``event`` can be applied."""
     if event.action not in RUNTIME_ACTIONS:
         raise ValueError(f"unknown action {event.action!r}; allowed: {', '.join(RUNTIME_ACTIONS)}")
-    if event.action == "setTimingPreset":
-        if event.value not in TIMING_PRESETS:
-            raise ValueError(f"setTimingPreset: unknown preset {event.value!r}; allowed: "
-                             + ", ".join(TIMING_PRESETS))
-        return
     if event.action == "deletePod":
         target = str(event.target or "")
         ns, _, name = target.rpartition("/")
@@ -136,12 +135,7 @@ def execute(sim, entry: LoggedAction) -> None:
         apply_model(sim, entry.model)
         return
     event = entry.event
-    if event.action == "setTimingPreset":
-        timing = Timing.preset(str(event.value))
-        sim.timing = timing
-        control.timing = timing
-    else:
-        control._on_timeline(event)  # noqa: SLF001  (the control plane's own timeline handler)
+    control._on_timeline(event)  # noqa: SLF001  (the control plane's own timeline handler)
     if event.action in ("failNode", "recoverNode", "cordon", "uncordon", "drain"):
         ref = ObjectRef("Node", "", event.target)
     elif event.action == "deletePod":

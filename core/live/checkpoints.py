@@ -30,7 +30,7 @@ WALL_FACTOR = 10.0  # step for at least 10x the last checkpoint's cost before th
 THROTTLE_ABOVE = 0.05  # ... when that cost was above 50 ms (small clusters keep the simulated interval)
 
 # the Simulation attributes a snapshot holds (everything that changes while it runs)
-STATE_FIELDS = ("model", "timing", "rng", "control", "state", "dataplane", "traffic_time", "_parts",
+STATE_FIELDS = ("model", "document", "rng", "control", "state", "dataplane", "traffic_time", "_parts",
                 "_reported", "_next_action")
 
 

@@ -22,10 +22,12 @@ refuses them with a message that says so. Each applied edit reports typed change
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 from core.control.endpoints import EndpointController
 from core.control.workloads import replicaset_name
+from core.live.actions import CLUSTER_SCOPED
 from core.model import ClusterModel, ObjectRef
 
 
@@ -238,9 +240,55 @@ def _objects_of(doc) -> dict:
     return out
 
 
+def _copy_document(doc):
+    from core.scenario import Document  # noqa: PLC0415
+
+    return Document(doc.filename, [copy.deepcopy(e) for e in doc.entries])
+
+
 def track_document(sim, doc) -> None:
-    """Remember ``doc``'s objects as the running scenario's, so that ``edit_document`` can log what changed."""
+    """Remember ``doc`` (a copy) as the running scenario's source: ``edit_document`` then logs the changed
+    manifests, and Timeline ``applyObject`` / ``deleteObject`` events can rebuild the scenario."""
     sim._document_objects = _objects_of(doc)  # noqa: SLF001
+    sim.document = _copy_document(doc)
+
+
+def apply_timeline_object(sim, event) -> None:
+    """Apply a Timeline ``applyObject`` (add or replace the manifest ``event.value``) or ``deleteObject``
+    (``event.target`` = Kind/namespace/name or Kind/name) to the tracked document, rebuild the scenario and
+    carry the simulation over to it."""
+    from core.scenario import build_model  # noqa: PLC0415
+
+    if sim.document is None:
+        raise ValueError(f"{event.action}: the simulation has no scenario document "
+                         "(core.live.edits.track_document(sim, doc) after creating it)")
+    doc = _copy_document(sim.document)
+    if event.action == "applyObject":
+        raw = copy.deepcopy(event.value)
+        want = _ref_of(raw.get("kind", ""), (raw.get("metadata") or {}).get("namespace", ""),
+                       (raw.get("metadata") or {}).get("name", ""))
+        ref = next((r for r in doc.refs() if _ref_of(r.kind, r.namespace, r.name) == want), None)
+        if ref is None:
+            doc.add(raw)
+        else:
+            doc.replace(ref, raw)
+    else:
+        parts = str(event.target).split("/")
+        kind, ns, name = (parts[0], "", parts[1]) if len(parts) == 2 else (parts[0], parts[1], parts[2])
+        ref = next((r for r in doc.refs() if _ref_of(r.kind, r.namespace, r.name) == _ref_of(kind, ns, name)), None)
+        if ref is None:
+            raise ValueError(f"deleteObject: no {kind} {event.target!r} in the scenario")
+        doc.remove(ref)
+    model, _warnings = build_model(doc, seed=sim.model.simulation.seed)
+    check_edit(sim, model)
+    apply_model(sim, model)
+    sim.document = doc
+    sim._document_objects = _objects_of(doc)  # noqa: SLF001
+
+
+def _ref_of(kind: str, ns: str, name: str) -> tuple[str, str, str]:
+    return (kind, ns or ("" if kind in CLUSTER_SCOPED else "default"), name)
+
 
 
 def edit_document(sim, doc, *, seed: int | None = None) -> list:
@@ -262,4 +310,5 @@ def edit_document(sim, doc, *, seed: int | None = None) -> list:
                 objects.append(("delete", {"kind": key[0], "metadata": {"namespace": key[1], "name": key[2]}}))
     sim.edit(model, objects=tuple(objects))
     sim._document_objects = after  # noqa: SLF001
+    sim.document = _copy_document(doc)
     return warnings

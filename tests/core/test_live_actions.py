@@ -230,3 +230,45 @@ def test_runtime_event_and_timeline_at_the_same_instant_use_timeline_first(demo)
     sim.uncordon("node-2")  # at 2.0, after the scenario's cordon at 2.0
     sim.step(1.0)
     assert not sim.state.nodes["node-2"].unschedulable
+
+
+def test_document_edits_are_logged_as_manifests_and_replay_from_timeline_events():
+    from core.live.edits import edit_document, track_document
+    from core.scenario import build_model, load_document
+
+    doc = load_document(DEMO)
+    model, _ = build_model(doc)
+    live = Simulation(model, seed=6)
+    track_document(live, doc)
+    live.step(1.5)
+    extra = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web-extra", "namespace": "default"},
+             "spec": {"selector": {"app": "web"}, "ports": [{"port": 81, "targetPort": 8080}]}}
+    doc.add(extra)
+    edit_document(live, doc)
+    live.step(2.0)
+    web = next(r for r in doc.refs() if r.kind == "Deployment" and r.name == "web")
+    doc.set_field(web, "spec.replicas", 5)
+    edit_document(live, doc)
+    live.step(3.0)
+    events = live.actions.timeline_events()
+    assert [(e.at, e.action, e.target) for e in events] == [
+        (1.5, "applyObject", "Service/default/web-extra"), (3.5, "applyObject", "Deployment/default/web")]
+    assert events[0].value == extra and events[1].value["spec"]["replicas"] == 5
+    assert len(live.state.slices[("default", "web-extra")].endpoints) == 5
+    # the same session as scenario Timeline events on the original document
+    scripted_model, _ = build_model(load_document(DEMO))
+    scripted_model.timeline = list(scripted_model.timeline) + events
+    scripted = Simulation(scripted_model, seed=6)
+    track_document(scripted, load_document(DEMO))
+    scripted.step(6.5)
+    assert fingerprint(scripted) == fingerprint(live)
+
+
+def test_timing_preset_in_a_scenario_timeline(demo):
+    model = copy.copy(demo)
+    model.timeline = list(demo.timeline) + [TimelineEvent(1.0, "setTimingPreset", "", "classroom")]
+    sim = Simulation(model, seed=1)
+    sim.step(2.0)
+    assert sim.timing.node_monitor_grace_period == 5.0
+    with pytest.raises(ValueError, match="setTimingPreset: unknown preset 'slow'"):
+        sim.schedule(TimelineEvent(3.0, "setTimingPreset", "", "slow"))
