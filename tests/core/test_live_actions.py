@@ -272,3 +272,18 @@ def test_timing_preset_in_a_scenario_timeline(demo):
     assert sim.timing.node_monitor_grace_period == 5.0
     with pytest.raises(ValueError, match="setTimingPreset: unknown preset 'slow'"):
         sim.schedule(TimelineEvent(3.0, "setTimingPreset", "", "slow"))
+
+
+def test_checkpoints_stay_bounded_and_seek_stays_exact(demo):
+    sim = Simulation(demo, seed=3, checkpoint_interval=0.5, max_checkpoints=4)
+    for _ in range(40):
+        sim.step(0.25)  # 10 s
+    times = [s.time for s in sim.checkpoints.items]
+    assert len(times) <= 4 and times[0] == 0.0 and sim.checkpoints.interval >= 2.0
+    end = fingerprint(sim)
+    sim.seek(6.1)
+    assert sim.time == 6.1
+    sim.seek(10.0)
+    assert fingerprint(sim) == end
+    with pytest.raises(ValueError, match="seek: time must be a finite number of seconds >= 0"):
+        sim.seek(float("nan"))
