@@ -146,3 +146,31 @@ def test_keyed_node_port_and_pool():
     assert pool.allocate_for("node-12") == "192.168.0.21"
     pool.occupy("192.168.0.11")
     assert pool.allocate_for("node-2") == "192.168.0.12"  # .11 pinned by another node: probe to .12
+
+
+def test_live_edits_leave_every_other_address_and_running_pod_ip_alone():
+    # the same edits applied to a running simulation (core.live.edits): a new Service of each type, a removed
+    # Service, a new bare Pod; every untouched Service keeps its ClusterIP/nodePorts/LB IP, every running pod
+    # its IP, and the result equals a fresh build of the edited document
+    from core.engine import Simulation
+    from core.live.edits import edit_document, track_document
+
+    doc = load_document(DEMO_SCENARIO)
+    model = build_model(doc)[0]
+    sim = Simulation(model)
+    track_document(sim, doc)
+    sim.run(5.0)
+    before = addresses(sim.model)
+    pod_ips = {(p.namespace, p.name): p.ip for p in sim.state.pods.values() if p.ip}
+    for raw in NEW_OBJECTS[:3]:
+        doc.add(copy.deepcopy(raw))
+        edit_document(sim, doc)
+        sim.step(0.5)
+    doc.remove(ObjectRef("Service", "default", "docs"))
+    edit_document(sim, doc)
+    sim.run(8.0)
+    after = addresses(sim.model)
+    changed = {("Service", "default", n) for n in ("extra-cip", "extra-np", "extra-lb", "docs")}
+    assert {k: v for k, v in after.items() if k not in changed} == {k: v for k, v in before.items() if k not in changed}
+    assert after == addresses(build_model(loads_document(dumps_document(doc), "saved.yaml"))[0])
+    assert all(sim.state.pods[k].ip == ip for k, ip in pod_ips.items() if k in sim.state.pods)
