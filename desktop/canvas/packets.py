@@ -119,6 +119,7 @@ class PacketLayer(QGraphicsObject):
         self._drop_text: dict[int, str] = {}
         self._captions: dict[int, list[tuple[int, str]]] = {}  # uid -> [(waypoint index, caption)]
         self.show_captions = True
+        self.labels: list[tuple[float, float, str, str]] = []  # (scene x, y, text, colour): node status notes
         self.caption_font = QFont()
         self.caption_font.setPixelSize(13)
         self.caption_font.setBold(True)
@@ -268,6 +269,34 @@ class PacketLayer(QGraphicsObject):
             first = shiboken6.wrapInstance(f.ctypes.data, QPainter.PixmapFragment)
             painter.drawPixmapFragments(first, int(idx.size), atlas.pixmap)
         self._paint_overlays(painter, idx, dev, reached, is_drop)
+        painter.restore()
+        self._paint_labels(painter)
+
+    def set_labels(self, labels: list[tuple[float, float, str, str]]) -> None:
+        """Status notes drawn over the canvas at scene points (e.g. "NotReady · evicting in 7 s" on a node)."""
+        if labels != self.labels:
+            self.labels = list(labels)
+            self.update()
+
+    def _paint_labels(self, painter: QPainter) -> None:
+        if not self.labels:
+            return
+        m = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self.caption_font)
+        fm = QFontMetricsF(self.caption_font)
+        for x, y, text, colour in self.labels:
+            dx = m.m11() * x + m.m21() * y + m.dx()
+            dy = m.m12() * x + m.m22() * y + m.dy()
+            w = fm.horizontalAdvance(text) + 14
+            h = fm.height() + 6
+            box = QRectF(dx - w / 2, dy - h - 2, w, h)
+            painter.setPen(QPen(QColor(colour), 2))
+            painter.setBrush(QBrush(QColor(colour)))
+            painter.drawRoundedRect(box, 5, 5)
+            painter.setPen(QColor("#FFFFFF"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
     def _paint_overlays(self, painter: QPainter, idx: np.ndarray, dev: np.ndarray, reached: np.ndarray,

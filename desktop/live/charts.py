@@ -177,35 +177,41 @@ class LiveCharts(QWidget):
         self.markers = [(mt, lab) for mt, lab in self.markers if mt <= t + 1e-9]
 
     # -- data -----------------------------------------------------------------------------------------------
-    def update_from(self, run, *, force: bool = False) -> None:
+    def update_from(self, run, *, force: bool = False, part: int | None = None) -> None:
+        """Redraw the page on screen from the run's series; ``part`` (0, 1, 2) redraws one of its three charts
+        only, so a caller can spread the cost over three frames."""
         series = run.series
         if series is None:
             return
         t = series.times()
         now = float(t[-1]) if t.size else 0.0
-        if not force and now == self._last_t:
+        if part is None and not force and now == self._last_t:
             return
         self._last_t = now
         x0 = max(0.0, run.time - SPAN)
         balance = self.tabs.currentIndex() == 0
-        plots = (self.rps_plot, self.conn_plot) if balance else (self.drop_plot, self.lat_plot, self.fair_plot)
-        for plot in plots:
-            plot.setXRange(x0, max(x0 + 1.0, run.time), padding=0)
+        plots = (self.share_plot, self.rps_plot, self.conn_plot) if balance else (
+            self.drop_plot, self.lat_plot, self.fair_plot)
+        for k, plot in enumerate(plots):
+            if (part is None or part == k) and plot is not self.share_plot:
+                plot.setXRange(x0, max(x0 + 1.0, run.time), padding=0)
         service = self.service
-        if not balance:
+        if not balance and part in (None, 0):
             self._update_drops(series, t, t >= x0 - series.resolution)
         if service is None or t.size == 0:
             return
         if not balance:
             vis = t >= x0 - series.resolution
             tv = t[vis]
-            _, p50, p90, p99 = series.latency(service)
-            for curve, y in zip(self.lat_curves, (p50, p90, p99)):
-                curve.setData(tv, _nan_smooth(y[vis], 10))
-            _, jain = series.jain(service, WINDOW)
-            self.fair_curve.setData(tv, jain[vis])
-            self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s").format(
-                float(jain[-1]) if jain.size else 1.0, WINDOW))
+            if part in (None, 1):
+                _, p50, p90, p99 = series.latency(service)
+                for curve, y in zip(self.lat_curves, (p50, p90, p99)):
+                    curve.setData(tv, _nan_smooth(y[vis], 10))
+            if part in (None, 2):
+                _, jain = series.jain(service, WINDOW)
+                self.fair_curve.setData(tv, jain[vis])
+                self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s").format(
+                    float(jain[-1]) if jain.size else 1.0, WINDOW))
             return
         pods, counts = _service_counts(series, service)
         w = max(1, int(round(WINDOW / series.resolution)))
@@ -218,6 +224,27 @@ class LiveCharts(QWidget):
         expected = run.expected_shares(service)
         where = {p: j for j, p in enumerate(pods)}
         order = sorted(set(pods) | set(expected), key=self.colours.of)
+        self.summary.setText(tr("{0} pods · shares over the last {1:g} s").format(len(order), WINDOW))
+        if part in (None, 0):
+            self._update_bars(order, pods, where, shares, expected)
+        vis = t >= x0 - series.resolution
+        tv = t[vis]
+        if part in (None, 1):
+            raw = counts[vis]
+            rps = np.apply_along_axis(_smooth, 0, raw.astype(float) / series.resolution) if raw.size else raw
+            self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
+            self.rps_plot.setYRange(0, max(1.0, float(np.nanmax(np.r_[rps.ravel(), 1.0])) * 1.1), padding=0)
+        if part in (None, 2):
+            conn_pods, active, inactive = _pod_connections(series, vis)
+            mine = [j for j, p in enumerate(conn_pods) if p in expected or p in where]
+            conn_pods = [conn_pods[j] for j in mine]
+            self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, active[:, mine])
+            self._grouped(self.conn_plot, self.inact_curves, conn_pods, tv, inactive[:, mine], dashed=True)
+            self.conn_note.setVisible(not mine)
+            top = np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])
+            self.conn_plot.setYRange(0, float(top) * 1.1, padding=0)
+
+    def _update_bars(self, order, pods, where, shares, expected) -> None:
         xs = np.arange(len(order), dtype=float)
         h = np.array([shares[where[p]] if p in where else 0.0 for p in order])
         if order != self._bar_order:
@@ -232,23 +259,6 @@ class LiveCharts(QWidget):
         self.expected.setData(np.repeat(xs, 2) + np.tile([-0.45, 0.45], len(order)), np.repeat(ex, 2))
         self.last_shares = {p: float(v) for p, v in zip(order, h)}
         self.last_expected = {p: float(v) for p, v in zip(order, ex)}
-        # requests per second per pod: one curve per colour, the pods of a colour NaN-separated in it
-        vis = t >= x0 - series.resolution
-        tv = t[vis]
-        raw = counts[vis]
-        rps = np.apply_along_axis(_smooth, 0, raw.astype(float) / series.resolution) if raw.size else raw
-        self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
-        # active connections per pod (summed over every node's IPVS)
-        conn_pods, active, inactive = _pod_connections(series, vis)
-        mine = [j for j, p in enumerate(conn_pods) if p in expected or p in where]
-        conn_pods = [conn_pods[j] for j in mine]
-        self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, active[:, mine])
-        self._grouped(self.conn_plot, self.inact_curves, conn_pods, tv, inactive[:, mine], dashed=True)
-        self.conn_note.setVisible(not mine)
-        top = np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])
-        self.conn_plot.setYRange(0, float(top) * 1.1, padding=0)
-        self.rps_plot.setYRange(0, max(1.0, float(np.nanmax(np.r_[rps.ravel(), 1.0])) * 1.1), padding=0)
-        self.summary.setText(tr("{0} pods · shares over the last {1:g} s").format(len(order), WINDOW))
 
     def _grouped(self, plot, curves: dict, pods: list[ObjectRef], t: np.ndarray, y: np.ndarray,
                  dashed: bool = False) -> None:

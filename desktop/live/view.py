@@ -7,6 +7,7 @@ scene's live contract (``apply_cluster_state``, ``anchor``, ``context_actions_pr
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -50,8 +51,10 @@ class LiveView(QObject):
         self._state_shown_at = 0.0
         self._charts_due = True
         self._charts_at = 0.0
+        self._chart_part = 0
         self._rules_key = None
         self._own_edit = False
+        self._notes_at = 0.0
         # panels
         self.rules = RulesPanel()
         self.trace = TracePanel()
@@ -259,13 +262,20 @@ class LiveView(QObject):
             self.layer.set_clock(wall)
         self.layer.expire()
         self.feed.forget_gone()
-        if (self.charts is not None and self._charts_due and self.charts.isVisible()
-                and wall - self._charts_at >= CHART_INTERVAL_S):
-            self.charts.update_from(self.run)
-            self._charts_due = False
+        if (self.charts is not None and self.charts.isVisible() and (self._charts_due or self._chart_part)
+                and wall - self._charts_at >= CHART_INTERVAL_S / 3):
+            # one of the page's three charts per frame: each is redrawn ~10 times a second, and no frame pays
+            # for all three
+            self.charts.update_from(self.run, part=self._chart_part)
+            self._chart_part = (self._chart_part + 1) % 3
+            if self._chart_part == 0:
+                self._charts_due = False
             self._charts_at = wall
         if d.playing:
             self.show_state()
+        if wall - self._notes_at >= 0.25:
+            self._notes_at = wall
+            self.layer.set_labels(self.node_notes())
         self._follow()
 
     def _follow(self) -> None:
@@ -301,6 +311,40 @@ class LiveView(QObject):
             pods = [x for x in pods if x[0] in shown] or pods
         self.legend.set_pods([(p.name, i) for p, i in pods])
         self._place_legend()
+
+    def node_notes(self) -> list[tuple[float, float, str, str]]:
+        """What the class should see on a node that is not simply Ready: a machine that is down but not yet
+        noticed ("down · NotReady in N s", the node-monitor grace period), a NotReady node whose pods will be
+        evicted ("NotReady · evicting in N s", the taint's tolerationSeconds), a cordoned node."""
+        if self.run is None:
+            return []
+        sim = self.run.sim
+        now = sim.time
+        timing = sim.timing
+        out = []
+        for name, node in sim.state.nodes.items():
+            text, colour = None, "#D55E00"
+            if not node.up and node.ready == "True":
+                left = max(0.0, node.last_heartbeat + timing.node_monitor_grace_period - now)
+                text = self.tr("down · NotReady in {0} s").format(math.ceil(left))
+            elif node.ready != "True" and node.not_ready_since is not None:
+                left = node.not_ready_since + timing.toleration_seconds - now
+                text = (self.tr("NotReady · evicting in {0} s").format(math.ceil(left)) if left > 0
+                        else self.tr("NotReady · pods evicted"))
+            elif node.unschedulable:
+                text, colour = self.tr("cordoned"), "#0072B2"
+            if text is None:
+                continue
+            ref = ObjectRef("Node", "", name)
+            item = getattr(self.window.scene, "item_for_ref", lambda _r: None)(ref)
+            if item is not None:
+                r = item.sceneBoundingRect()
+                out.append((r.center().x(), r.top(), text, colour))
+            else:
+                p = self.resolve(ref)
+                if p is not None:
+                    out.append((p.x(), p.y(), text, colour))
+        return out
 
     def refresh_rules(self) -> None:
         if self.run is None or not self.rules.node:
