@@ -72,8 +72,10 @@ def capture_piece(requests: int):
         record(flow, times, out)
 
     plane.samples.record = keep
-    plane.send("default/web-clusterip:80", from_="node-1", requests=requests, duration=1.0, addresses=50)
-    sim.step(1.0)
+    # all inside one routing quantum (traffic is routed in fixed pieces of sim.quantum), so it is one piece
+    quantum = float(getattr(sim, "quantum", 1.0))
+    plane.send("default/web-clusterip:80", from_="node-1", requests=requests, duration=quantum / 2, addresses=50)
+    sim.step(2 * quantum)
     plane.samples.record = record
     return (plane, *got[0])
 

@@ -12,6 +12,6 @@ def test_bench_live_data_runs_at_a_tiny_size():
     spec.loader.exec_module(bench)
     assert bench.step_cost(5, True) > 0 and bench.step_cost(5, False) > 0
     plane, flow, times, out = bench.capture_piece(2000)
-    # the what-if sends exactly 2000 requests over 1 s; one step of 1 s routes them in one piece
+    # the what-if sends exactly 2000 requests inside one routing quantum: one piece
     assert times.size == 2000 and flow.name == "what-if default/web-clusterip:80"
     assert (out.outcome == 0).all()
