@@ -40,6 +40,10 @@ def _demo(mode: str = "iptables") -> Simulation:
     return sim
 
 
+def _noop(*_args) -> None:
+    """Stands in for a hook (module level, so checkpoints can still pickle the simulation)."""
+
+
 def step_cost(steps: int, hooks: bool) -> float:
     """Seconds per 50 ms step of the demo, with the live-data hooks on or replaced by no-ops."""
     sim = _demo()
@@ -47,9 +51,9 @@ def step_cost(steps: int, hooks: bool) -> float:
     if hooks:
         plane_module.feed_series, plane_module.record_connections = feed_series, record_connections
     else:
-        plane.samples.record = lambda *a: None
-        plane_module.feed_series = lambda *a: None
-        plane_module.record_connections = lambda *a: None
+        plane.samples.record = _noop
+        plane_module.feed_series = _noop
+        plane_module.record_connections = _noop
     t = time.perf_counter()
     for _ in range(steps):
         sim.step(0.05)
