@@ -40,6 +40,16 @@ def smoke(lesson: str, seconds: float) -> int:
         QTimer.singleShot(0, played)
 
     def played() -> None:
+        try:
+            check()
+        except BaseException as exc:  # a smoke test must end, whatever went wrong
+            result["code"] = 1
+            try:
+                print(f"smoke FAILED: {exc!r}", file=sys.stderr, flush=True)
+            finally:
+                app.quit()
+
+    def check() -> None:
         lessons = state["lessons"]
         if lessons.player is None and state["tries"] < 200:  # the player starts once the document is in
             state["tries"] += 1
