@@ -229,3 +229,17 @@ def test_clicking_a_packet_on_the_canvas_selects_it_and_shows_its_trace(live, qt
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      view.viewport().rect().topLeft() + pos.__class__(3, 3))
     assert got == []
+
+
+def test_node_notes_count_down_the_grace_period_and_the_eviction(live):
+    # demo timing preset "classroom": node-monitor grace period 5 s (period 1 s), tolerationSeconds 10 s
+    _steps(live, 30)
+    live.apply("failNode", "node-3")  # at t = 3.0 the kubelet's last heartbeat is 3.0
+    _steps(live, 10)  # t = 4.0: NotReady is noticed at 3.0 + 5 = 8.0
+    notes = {text for _x, _y, text, _c in live.node_notes()}
+    assert "down · NotReady in 4 s" in notes
+    _steps(live, 60)  # t = 10.0: NotReady since 8.0, pods evicted at 8.0 + 10 = 18.0
+    notes = {text for _x, _y, text, _c in live.node_notes()}
+    assert "NotReady · evicting in 8 s" in notes
+    live.apply("cordon", "node-1")
+    assert "cordoned" in {text for _x, _y, text, _c in live.node_notes()}
