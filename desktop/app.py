@@ -24,14 +24,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from desktop import i18n
     from desktop.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("PodPath")
     app.setApplicationName("PodPath")
+    app.setWindowIcon(QIcon(str(DEMO.parent.parent / "icons" / "podpath.svg")))
+    languages = i18n.setup(app)  # the saved or the system's language, before the first paint
     window = MainWindow()
+    i18n.install(window, languages)  # View → Language
     window.restore_layout(QSettings())
     window.show()
     path = Path(args.file) if args.file else DEMO
@@ -47,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.live import install  # noqa: PLC0415
 
         window.install_late("live", install)
+        QTimer.singleShot(0, install_lessons)
+
+    def install_lessons() -> None:
+        # after the live view, so a lesson drives the live view's driver
+        from desktop.lessons.controller import install  # noqa: PLC0415
+
+        window.install_late("lessons", install)
 
     QTimer.singleShot(0, after_first_paint)
     if args.quit_after is not None:
