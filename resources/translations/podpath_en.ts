@@ -168,6 +168,10 @@
             <translation>SNAT / masquerade</translation>
         </message>
         <message>
+            <source>proxied (ingress)</source>
+            <translation>proxied (ingress)</translation>
+        </message>
+        <message>
             <source>drop</source>
             <translation>drop</translation>
         </message>
@@ -194,6 +198,10 @@
         <message>
             <source>dropped: {0}</source>
             <translation>dropped: {0}</translation>
+        </message>
+        <message>
+            <source>the ingress controller opens {0} → {1}</source>
+            <translation>the ingress controller opens {0} → {1}</translation>
         </message>
         <message>
             <source>delivered ({0} ms)</source>
@@ -508,20 +516,20 @@
             <translation>Packets by destination pod:</translation>
         </message>
         <message>
-            <source>dropped packet (hover: reason)</source>
-            <translation>dropped packet (hover: reason)</translation>
-        </message>
-        <message>
-            <source>DNAT/SNAT caption: address rewritten here</source>
-            <translation>DNAT/SNAT caption: address rewritten here</translation>
-        </message>
-        <message>
             <source>node / pod Ready</source>
             <translation>node / pod Ready</translation>
         </message>
         <message>
-            <source>NotReady (evicting in N s) · not Ready</source>
-            <translation>NotReady (evicting in N s) · not Ready</translation>
+            <source>dropped (hover: why)</source>
+            <translation>dropped (hover: why)</translation>
+        </message>
+        <message>
+            <source>address rewritten here</source>
+            <translation>address rewritten here</translation>
+        </message>
+        <message>
+            <source>NotReady / not Ready</source>
+            <translation>NotReady / not Ready</translation>
         </message>
         <message>
             <source>node cordoned</source>
@@ -1013,6 +1021,22 @@
             <translation>The edit was applied from t = 0 and the run replayed to now with the same live actions.</translation>
         </message>
         <message>
+            <source>down · NotReady in {0} s</source>
+            <translation>down · NotReady in {0} s</translation>
+        </message>
+        <message>
+            <source>NotReady · evicting in {0} s</source>
+            <translation>NotReady · evicting in {0} s</translation>
+        </message>
+        <message>
+            <source>NotReady · pods evicted</source>
+            <translation>NotReady · pods evicted</translation>
+        </message>
+        <message>
+            <source>cordoned</source>
+            <translation>cordoned</translation>
+        </message>
+        <message>
             <source>No rules to show: {0}</source>
             <translation>No rules to show: {0}</translation>
         </message>
@@ -1055,6 +1079,10 @@
         <message>
             <source>SNAT → {0}</source>
             <translation>SNAT → {0}</translation>
+        </message>
+        <message>
+            <source>nginx → {0}</source>
+            <translation>nginx → {0}</translation>
         </message>
         <message>
             <source>Dropped at {0}: {1}</source>
@@ -1582,6 +1610,10 @@
             <source>SNAT → {0}</source>
             <translation>SNAT → {0}</translation>
         </message>
+        <message>
+            <source>proxied → {0}</source>
+            <translation>proxied → {0}</translation>
+        </message>
     </context>
     <context>
         <name>_Retranslator</name>
@@ -1720,6 +1752,14 @@
             <translation>Service:</translation>
         </message>
         <message>
+            <source>Balance</source>
+            <translation>Balance</translation>
+        </message>
+        <message>
+            <source>Drops, latency, fairness</source>
+            <translation>Drops, latency, fairness</translation>
+        </message>
+        <message>
             <source>Share of requests (last {0:g} s); — expected</source>
             <translation>Share of requests (last {0:g} s); — expected</translation>
         </message>
@@ -1744,8 +1784,20 @@
             <translation>Fairness (Jain index)</translation>
         </message>
         <message>
-            <source>Jain {0:.3f} over the last {1:g} s · {2} pods</source>
-            <translation>Jain {0:.3f} over the last {1:g} s · {2} pods</translation>
+            <source>no IPVS connections to these pods
+(iptables/nftables mode, or no client
+reaches them through kube-proxy)</source>
+            <translation>no IPVS connections to these pods
+(iptables/nftables mode, or no client
+reaches them through kube-proxy)</translation>
+        </message>
+        <message>
+            <source>Jain {0:.3f} over the last {1:g} s</source>
+            <translation>Jain {0:.3f} over the last {1:g} s</translation>
+        </message>
+        <message>
+            <source>{0} pods · shares over the last {1:g} s</source>
+            <translation>{0} pods · shares over the last {1:g} s</translation>
         </message>
     </context>
 </TS>

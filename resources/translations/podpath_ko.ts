@@ -168,6 +168,10 @@
             <translation>SNAT / 마스커레이드</translation>
         </message>
         <message>
+            <source>proxied (ingress)</source>
+            <translation>프록시됨 (인그레스)</translation>
+        </message>
+        <message>
             <source>drop</source>
             <translation>드롭</translation>
         </message>
@@ -194,6 +198,10 @@
         <message>
             <source>dropped: {0}</source>
             <translation>드롭: {0}</translation>
+        </message>
+        <message>
+            <source>the ingress controller opens {0} → {1}</source>
+            <translation>인그레스 콘트롤러가 {0} → {1} 연결을 엶</translation>
         </message>
         <message>
             <source>delivered ({0} ms)</source>
@@ -508,20 +516,20 @@
             <translation>도착 파드별 패킷:</translation>
         </message>
         <message>
-            <source>dropped packet (hover: reason)</source>
-            <translation>드롭된 패킷 (마우스를 올리면 원인)</translation>
-        </message>
-        <message>
-            <source>DNAT/SNAT caption: address rewritten here</source>
-            <translation>DNAT/SNAT 표시: 여기서 주소가 바뀜</translation>
-        </message>
-        <message>
             <source>node / pod Ready</source>
             <translation>노드 / 파드 Ready</translation>
         </message>
         <message>
-            <source>NotReady (evicting in N s) · not Ready</source>
-            <translation>NotReady (N초 뒤 축출) · 준비 안 됨</translation>
+            <source>dropped (hover: why)</source>
+            <translation>드롭됨 (마우스를 올리면 원인)</translation>
+        </message>
+        <message>
+            <source>address rewritten here</source>
+            <translation>여기서 주소가 바뀜</translation>
+        </message>
+        <message>
+            <source>NotReady / not Ready</source>
+            <translation>NotReady / 준비 안 됨</translation>
         </message>
         <message>
             <source>node cordoned</source>
@@ -1013,6 +1021,22 @@
             <translation>편집을 t = 0부터 적용하고, 같은 라이브 동작으로 지금까지 다시 실행했습니다.</translation>
         </message>
         <message>
+            <source>down · NotReady in {0} s</source>
+            <translation>다운 · {0}초 뒤 NotReady</translation>
+        </message>
+        <message>
+            <source>NotReady · evicting in {0} s</source>
+            <translation>NotReady · {0}초 뒤 축출</translation>
+        </message>
+        <message>
+            <source>NotReady · pods evicted</source>
+            <translation>NotReady · 파드 축출됨</translation>
+        </message>
+        <message>
+            <source>cordoned</source>
+            <translation>cordon됨</translation>
+        </message>
+        <message>
             <source>No rules to show: {0}</source>
             <translation>보여 줄 규칙 없음: {0}</translation>
         </message>
@@ -1055,6 +1079,10 @@
         <message>
             <source>SNAT → {0}</source>
             <translation>SNAT → {0}</translation>
+        </message>
+        <message>
+            <source>nginx → {0}</source>
+            <translation>nginx → {0}</translation>
         </message>
         <message>
             <source>Dropped at {0}: {1}</source>
@@ -1582,6 +1610,10 @@
             <source>SNAT → {0}</source>
             <translation>SNAT → {0}</translation>
         </message>
+        <message>
+            <source>proxied → {0}</source>
+            <translation>프록시됨 → {0}</translation>
+        </message>
     </context>
     <context>
         <name>_Retranslator</name>
@@ -1720,6 +1752,14 @@
             <translation>서비스:</translation>
         </message>
         <message>
+            <source>Balance</source>
+            <translation>분배</translation>
+        </message>
+        <message>
+            <source>Drops, latency, fairness</source>
+            <translation>드롭, 지연, 공정성</translation>
+        </message>
+        <message>
             <source>Share of requests (last {0:g} s); — expected</source>
             <translation>요청 분배 비율 (최근 {0:g}초); — 기대값</translation>
         </message>
@@ -1744,8 +1784,20 @@
             <translation>공정성 (Jain 지수)</translation>
         </message>
         <message>
-            <source>Jain {0:.3f} over the last {1:g} s · {2} pods</source>
-            <translation>Jain {0:.3f} (최근 {1:g}초) · 파드 {2}개</translation>
+            <source>no IPVS connections to these pods
+(iptables/nftables mode, or no client
+reaches them through kube-proxy)</source>
+            <translation>이 파드들로 가는 IPVS 연결 없음
+(iptables/nftables 모드이거나, kube-proxy를
+거쳐 도달하는 클라이언트가 없음)</translation>
+        </message>
+        <message>
+            <source>Jain {0:.3f} over the last {1:g} s</source>
+            <translation>Jain {0:.3f} (최근 {1:g}초)</translation>
+        </message>
+        <message>
+            <source>{0} pods · shares over the last {1:g} s</source>
+            <translation>파드 {0}개 · 최근 {1:g}초 분배 비율</translation>
         </message>
     </context>
 </TS>
