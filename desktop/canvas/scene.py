@@ -95,6 +95,7 @@ class ClusterScene(QGraphicsScene):
         self.model: ClusterModel | None = None
         self.state: ClusterState | None = None  # the settled state
         self.live_state: ClusterState | None = None
+        self.pod_styles: dict[tuple[str, str], int] = {}  # pod key -> endpoint_style index (live view)
         self._placement: str | None = None
         self._items: dict[object, HitItem] = {}
         self.context_actions_provider: Callable[[ObjectRef], list[QAction]] | None = None
@@ -173,6 +174,7 @@ class ClusterScene(QGraphicsScene):
             objects = self.session.document.objects() if self.session is not None else []
         state = self.live_state or self.state
         self.picture = build_picture(objects, self.model, state)
+        self._apply_pod_styles()
         self.layer.set_picture(self.picture)
         self._sync_items(objects)
         self.setSceneRect(self.picture.bounds)
@@ -183,6 +185,26 @@ class ClusterScene(QGraphicsScene):
         """Show a running simulation's state (node conditions, cordons, pods with their IPs and phases)."""
         self.live_state = state
         self._relayout()
+
+    def set_pod_styles(self, styles: dict) -> None:
+        """Mark each pod with the (colour, shape) of the packets that go to it: ``styles`` maps a pod key
+        ``(ns, name)`` or ``ObjectRef("Pod", ns, name)`` to a ``desktop.style.endpoint_style`` index. Pods not
+        in it keep their workload's marker. Costs one cache render, not a re-layout."""
+        keyed = {}
+        for ref, index in styles.items():
+            key = (ref.namespace, ref.name) if isinstance(ref, ObjectRef) else tuple(ref)
+            keyed[key] = int(index)
+        if keyed == self.pod_styles:
+            return
+        self.pod_styles = keyed
+        self._apply_pod_styles()
+        self.layer.invalidate()
+
+    def _apply_pod_styles(self) -> None:
+        for key, pb in self.picture.pods.items():
+            index = self.pod_styles.get(key)
+            if index is not None and not pb.client:
+                pb.colour = index
 
     def clear_cluster_state(self) -> None:
         """Back to the settled picture of the document."""

@@ -176,3 +176,15 @@ def test_manifest_without_nodes_draws_its_objects_not_the_previous_picture(edito
     assert scene.anchor(ObjectRef("Node", "", "node-1")) is None  # the demo's nodes are gone
     assert scene.anchor(ObjectRef("Service", "ingress-nginx", "ingress-nginx-controller")) is not None
     assert scene.anchor(ObjectRef("Deployment", "ingress-nginx", "ingress-nginx-controller")) is not None
+
+
+def test_pod_styles_mark_pods_like_their_packets(editor_window):
+    """Packets are coloured by destination pod; the pod's own marker takes the same style index."""
+    scene = editor_window.scene
+    pods = [pb for pb in scene.picture.pods.values() if not pb.client]
+    first, second = pods[0], pods[1]
+    scene.set_pod_styles({ObjectRef("Pod", first.key[0], first.key[1]): 5, second.key: 6})
+    assert scene.picture.pods[first.key].colour == 5
+    assert scene.picture.pods[second.key].colour == 6
+    scene.rebuild()  # a re-layout keeps them
+    assert scene.picture.pods[first.key].colour == 5
