@@ -19,9 +19,20 @@ The start-up language is the one chosen last (QSettings ``ui/language``), else t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    Qt,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -98,11 +109,123 @@ class Languages(QObject):
                 app.installTranslator(tr)
                 self._installed.append(tr)
         QLocale.setDefault(QLocale(QLocale.Language.Korean if lang == "ko" else QLocale.Language.English))
-        self.current = lang
+        old, self.current = self.current, lang
+        if old != lang:
+            retranslate_widgets(old, lang)
         if remember:
             QSettings().setValue(SETTINGS_KEY, lang)
         self.language_changed.emit(lang)
         return found
+
+
+# -- runtime retranslation of texts set once ------------------------------------------------------------------
+# Qt's answer to a language switch is LanguageChange, after which each widget sets its texts again; texts set
+# once at construction (toolbar actions, dock titles, labels) would stay in the old language. As a safety net
+# every widget text that is exactly one catalogue entry in the old language is replaced by the same entry in the
+# new one. Single lowercase words ("default", "client") and the canvas's drawn strings are left alone: they may
+# be data, not chrome. Formatted texts ("Step 2 of 3") are the owners' job (changeEvent / language_changed).
+_SKIP = re.compile(r"^[a-z]+$")
+
+
+def catalogue() -> list[tuple[str, str, str]]:
+    """(context, English source, Korean) of every finished entry of podpath_ko.ts."""
+    ts = translations_dir() / "podpath_ko.ts"
+    if not ts.exists():
+        return []
+    import xml.etree.ElementTree as ET  # noqa: PLC0415
+
+    out = []
+    for ctx in ET.parse(ts).getroot().iter("context"):
+        name = ctx.findtext("name", "")
+        for msg in ctx.iter("message"):
+            tr = msg.find("translation")
+            if tr is not None and tr.text and tr.get("type") != "unfinished":
+                out.append((name, msg.findtext("source", ""), tr.text))
+    return out
+
+
+def text_map(old: str, new: str) -> dict[str, str]:
+    """Displayed text in ``old`` -> the same entry in ``new`` (first entry wins on a clash)."""
+    out: dict[str, str] = {}
+    for ctx, en, ko in catalogue():
+        if ctx == "Canvas" or _SKIP.match(en) or en == ko:
+            continue
+        src, dst = (en, ko) if (old, new) == ("en", "ko") else (ko, en)
+        out.setdefault(src, dst)
+    return out
+
+
+def retranslate_widgets(old: str, new: str) -> int:
+    """Replace chrome texts shown in ``old`` by their ``new`` translation in every live widget and action;
+    returns how many texts changed."""
+    import shiboken6  # noqa: PLC0415
+    from PySide6.QtWidgets import (  # noqa: PLC0415
+        QAbstractButton,
+        QApplication,
+        QComboBox,
+        QDockWidget,
+        QGroupBox,
+        QLabel,
+        QTabBar,
+        QTableWidget,
+        QToolBar,
+    )
+
+    app = QApplication.instance()
+    if app is None:
+        return 0
+    mapping = text_map(old, new)
+    if not mapping:
+        return 0
+    changed = 0
+
+    def swap(get, put) -> None:
+        nonlocal changed
+        try:
+            text = get()
+            if text in mapping:
+                put(mapping[text])
+                changed += 1
+        except RuntimeError:  # a widget or action being deleted (its C++ object is gone)
+            pass
+
+    actions: dict[int, QAction] = {}
+    for w in app.allWidgets():
+        if not shiboken6.isValid(w):
+            continue
+        for a in w.actions():
+            actions[id(a)] = a
+        if isinstance(w, QMenu):
+            swap(w.title, w.setTitle)
+            actions[id(w.menuAction())] = w.menuAction()
+        elif isinstance(w, (QDockWidget, QToolBar)):
+            swap(w.windowTitle, w.setWindowTitle)
+        elif isinstance(w, QLabel) and w.textFormat() != Qt.TextFormat.RichText:
+            swap(w.text, w.setText)
+        elif isinstance(w, QAbstractButton):
+            swap(w.text, w.setText)
+        elif isinstance(w, QGroupBox):
+            swap(w.title, w.setTitle)
+        elif isinstance(w, QComboBox):
+            for i in range(w.count()):
+                swap(lambda i=i, w=w: w.itemText(i), lambda t, i=i, w=w: w.setItemText(i, t))
+        elif isinstance(w, QTabBar):
+            for i in range(w.count()):
+                swap(lambda i=i, w=w: w.tabText(i), lambda t, i=i, w=w: w.setTabText(i, t))
+        elif isinstance(w, QTableWidget):
+            for i in range(w.columnCount()):
+                item = w.horizontalHeaderItem(i)
+                if item is not None:
+                    swap(item.text, item.setText)
+        if w.toolTip():
+            swap(w.toolTip, w.setToolTip)
+    for a in actions.values():
+        if not shiboken6.isValid(a):
+            continue
+        swap(a.text, a.setText)
+        swap(a.toolTip, a.setToolTip)
+        swap(a.statusTip, a.setStatusTip)
+    return changed
 
 
 def translate(context: str, text: str) -> str:

@@ -22,6 +22,8 @@ def qm_dir(tmp_path, monkeypatch):
     for lang in ("ko", "en"):
         subprocess.run([str(lrelease), "-silent", str(ROOT / f"resources/translations/podpath_{lang}.ts"),
                         "-qm", str(tmp_path / f"podpath_{lang}.qm")], check=True)
+        # the catalogue of the runtime retranslation, shipped beside the .qm files as the bundle does
+        (tmp_path / f"podpath_{lang}.ts").write_bytes((ROOT / f"resources/translations/podpath_{lang}.ts").read_bytes())
     monkeypatch.setenv("PODPATH_TRANSLATIONS", str(tmp_path))
     return tmp_path
 
@@ -139,3 +141,25 @@ def _node_ref(name):
     from core.model import ObjectRef
 
     return ObjectRef("Node", "", name)
+
+
+def test_runtime_switch_also_retranslates_texts_set_once(window):
+    """Toolbar actions, dock titles and buttons created with tr() at start follow a runtime switch too."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDockWidget, QPushButton
+
+    from desktop.i18n import text_map
+
+    lang = window.extensions["i18n"]
+    lang.set_language("en", remember=False)
+    action = QAction("&Open…", window)  # as a toolbar would create it, in English, once
+    window.addAction(action)
+    dock = QDockWidget("Problems", window)
+    button = QPushButton("Step by step", window)
+    data = QPushButton("default", window)  # a lowercase single word may be data: left alone
+    lang.set_language("ko", remember=False)
+    assert action.text() == "열기(&O)…" and dock.windowTitle() == "문제" and button.text() == "단계별"
+    assert data.text() == "default"
+    lang.set_language("en", remember=False)
+    assert action.text() == "&Open…" and dock.windowTitle() == "Problems" and button.text() == "Step by step"
+    assert text_map("en", "ko")["&File"] == "파일(&F)" and text_map("ko", "en")["파일(&F)"] == "&File"
