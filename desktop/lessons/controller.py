@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QScrollArea
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.scenario import ScenarioError
 from desktop import export, i18n
@@ -99,12 +99,8 @@ class Lessons(QObject):
         self.panel = LessonPanel()
         self.panel.next_requested.connect(self.next_step)
         self.panel.previous_requested.connect(self.previous_step)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.panel)
         # beside the inspector (a tab of it), so a long caption gets the dock's whole height
-        self.dock = window.add_dock("lesson", self.tr("Lesson"), scroll, Qt.DockWidgetArea.RightDockWidgetArea,
+        self.dock = window.add_dock("lesson", self.tr("Lesson"), self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                     tabify_with="inspector" if "inspector" in window.docks else None)
         self.table = LessonTable()
         self.table.cell_chosen.connect(self.go_to_lesson_step)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.style import DARK, LIGHT, Theme
 
 # Projector themes: maximal contrast, the Okabe-Ito blue/orange for the question and the answer.
 PROJECTOR_LIGHT = {"bg": "#FFFFFF", "fg": "#000000", "question": "#0072B2", "answer": "#A04000", "rule": "#000000"}
-MAX_SHARE = 0.38  # the caption bar's largest share of the screen height
-MIN_SHRINK = 0.8
+MAX_SHARE = 0.33  # the caption bar's largest share of the screen height
+MIN_SHRINK = 0.75
 PROJECTOR_DARK = {"bg": "#000000", "fg": "#FFFFFF", "question": "#56B4E9", "answer": "#F0B000", "rule": "#FFFFFF"}
 
 
@@ -55,11 +55,19 @@ class LessonPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.previous_button)
         buttons.addWidget(self.next_button)
-        layout = QVBoxLayout(self)
+        # the texts scroll, the buttons stay put below them: "Next" is always where the teacher left it
+        content = QWidget()
+        texts = QVBoxLayout(content)
         for w in (self.title, self.progress, self.caption, self.question, self.choices, self.answer):
-            layout.addWidget(w)
+            texts.addWidget(w)
+        texts.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        layout.addStretch(1)
         self._view: dict | None = None
         self.retranslate()
 
@@ -172,7 +180,7 @@ class CaptionBar(QFrame):
         need = height + self.layout().spacing() * max(0, len(shown) - 1) + m.top() + m.bottom() + 6
         screen_h = self.window().height() if self.window() else 720
         if need > MAX_SHARE * screen_h and self._shrink > MIN_SHRINK + 1e-9:
-            # a long answer: smaller type (never below 80 %) rather than a canvas squeezed to nothing
+            # a long answer: smaller type (never below 75 %) rather than a canvas squeezed to nothing
             self._shrink = max(MIN_SHRINK, self._shrink - 0.05)
             self._style(self._theme, self._scale * self._shrink)
             return

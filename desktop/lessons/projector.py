@@ -80,6 +80,7 @@ class ProjectorMode(QObject):
         w = self.window
         self._saved = {
             "geometry": w.saveGeometry(),
+            "state": w.saveState(),  # docks, their tabs and sizes, toolbars: restored exactly on leaving
             "menubar": w.menuBar().isVisible(),
             "statusbar": w.statusBar().isVisible(),
             "maximized": w.isMaximized(),
@@ -131,6 +132,7 @@ class ProjectorMode(QObject):
         self._apply_theme()
         for t in self._saved["toolbars"]:
             t.show()
+        w.restoreState(self._saved["state"])
         self.left.emit()
 
     def toggle_theme(self) -> None:
