@@ -25,6 +25,8 @@ from desktop.style import OKABE_ITO, SHAPES, STATUS, endpoint_style
 
 SPRITE_PX = 16  # on-screen sprite size (logical pixels): visible from the back of a classroom
 DROP_PX = 17
+CROWD = 5000  # more packets than this on screen: smaller sprites (they overlap anyway; fill rate is the cost)
+CROWD_PX = 11
 MAX_CAPTIONS = 3
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
 DONE_LINGER = 0.25  # a delivered packet rests this long on its pod
@@ -61,18 +63,19 @@ def _shape_path(shape: str, cx: float, cy: float, r: float) -> QPainterPath:
 
 
 class _Atlas:
-    """One pixmap holding every (colour, shape) sprite in a row, then the drop mark."""
+    """One pixmap holding every (colour, shape) sprite in a row, then the drop mark, then the grey dot."""
 
-    def __init__(self, dpr: float):
+    def __init__(self, dpr: float, sprite_px: int = SPRITE_PX):
         self.dpr = dpr
-        self.cell = int(math.ceil(max(SPRITE_PX, DROP_PX) * dpr)) + 1
+        self.sprite_px = sprite_px
+        self.cell = int(math.ceil(max(sprite_px, DROP_PX * sprite_px / SPRITE_PX) * dpr)) + 1
         n = N_STYLES + 2
         img = QPixmap(self.cell * n, self.cell)
         img.setDevicePixelRatio(1.0)
         img.fill(Qt.GlobalColor.transparent)
         p = QPainter(img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        r = SPRITE_PX * dpr / 2 - 1
+        r = sprite_px * dpr / 2 - 1
         outline = QPen(QColor("#111111"), max(1.0, 1.2 * dpr))
         for i in range(N_STYLES):
             colour, shape = endpoint_style(i)
@@ -82,7 +85,7 @@ class _Atlas:
             p.drawPath(_shape_path(shape, c, self.cell / 2, r))
         # the drop mark: a heavy vermillion X with a white halo
         c = self.cell * N_STYLES + self.cell / 2
-        d = DROP_PX * dpr / 2 - 2.5
+        d = DROP_PX * sprite_px / SPRITE_PX * dpr / 2 - 2.5
         for colour, width in (("#FFFFFF", 5 * dpr), (STATUS["dropped"], 3 * dpr)):
             pen = QPen(QColor(colour), width)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -110,7 +113,7 @@ class PacketLayer(QGraphicsObject):
         self._rect = QRectF(-1e5, -1e5, 2e5, 2e5)
         self.clock = 0.0
         self.selected: int | None = None
-        self._atlas: _Atlas | None = None
+        self._atlases: dict[tuple[float, int], _Atlas] = {}
         self._frag = np.zeros((0, 10))
         self._frag_cell: tuple[int, float] = (0, 0.0)
         self._clear_arrays()
@@ -241,9 +244,11 @@ class PacketLayer(QGraphicsObject):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         visible, pos, reached = self.positions()
         idx = np.nonzero(visible)[0]
-        if self._atlas is None or (widget is not None and abs(widget.devicePixelRatioF() - self._atlas.dpr) > 1e-6):
-            self._atlas = _Atlas(widget.devicePixelRatioF() if widget is not None else 1.0)
-        atlas = self._atlas
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        px = CROWD_PX if idx.size > CROWD else SPRITE_PX
+        atlas = self._atlases.get((dpr, px))
+        if atlas is None:
+            atlas = self._atlases[(dpr, px)] = _Atlas(dpr, px)
         m = painter.worldTransform()
         xy = pos[idx]
         dev = np.empty_like(xy)
