@@ -8,6 +8,8 @@ no OpenGL) from ``core.series.ChartSeries``. Pod colours are the packets' (``Pod
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
@@ -20,6 +22,7 @@ from desktop.style import OKABE_ITO, endpoint_style
 
 WINDOW = 5.0  # seconds: the moving window of the share and fairness charts
 SPAN = 60.0  # seconds of history on the time charts
+SPAN_STEP = 5.0  # the time axis advances in steps of this many seconds
 MAX_MARKERS = 12
 PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
 
@@ -101,6 +104,9 @@ class LiveCharts(QWidget):
         self._pods: list[ObjectRef] = []
         self.last_shares: dict[ObjectRef, float] = {}
         self._bar_order: list[ObjectRef] = []
+        self._xrange: dict[int, tuple[float, float]] = {}
+        self._ytop: dict[int, float] = {}
+        self._drop_top = 1.0
         self._brushes: list = []
         self._bar_pen = pg.mkPen("#111111", width=1)
         self.last_expected: dict[ObjectRef, float] = {}
@@ -188,16 +194,20 @@ class LiveCharts(QWidget):
         if part is None and not force and now == self._last_t:
             return
         self._last_t = now
-        x0 = max(0.0, run.time - SPAN)
+        # the time axis moves in 5 s steps (regenerating axis text every frame is what costs in pyqtgraph)
+        x1 = max(SPAN_STEP, math.ceil((run.time + 1e-6) / SPAN_STEP) * SPAN_STEP)
+        x0 = max(0.0, x1 - SPAN)
         balance = self.tabs.currentIndex() == 0
         plots = (self.share_plot, self.rps_plot, self.conn_plot) if balance else (
             self.drop_plot, self.lat_plot, self.fair_plot)
         for k, plot in enumerate(plots):
-            if (part is None or part == k) and plot is not self.share_plot:
-                plot.setXRange(x0, max(x0 + 1.0, run.time), padding=0)
+            if (part is None or part == k) and plot is not self.share_plot and self._xrange.get(id(plot)) != (x0, x1):
+                self._xrange[id(plot)] = (x0, x1)
+                plot.setXRange(x0, x1, padding=0)
         service = self.service
         if not balance and part in (None, 0):
             self._update_drops(series, t, t >= x0 - series.resolution)
+            self._set_top(self.drop_plot, self._drop_top)
         if service is None or t.size == 0:
             return
         if not balance:
@@ -205,8 +215,13 @@ class LiveCharts(QWidget):
             tv = t[vis]
             if part in (None, 1):
                 _, p50, p90, p99 = series.latency(service)
+                tops = [1.0]
                 for curve, y in zip(self.lat_curves, (p50, p90, p99)):
-                    curve.setData(tv, _nan_smooth(y[vis], 10))
+                    sm = _nan_smooth(y[vis], 10)
+                    curve.setData(tv, sm)
+                    if sm.size and np.any(~np.isnan(sm)):
+                        tops.append(float(np.nanmax(sm)))
+                self._set_top(self.lat_plot, max(tops))
             if part in (None, 2):
                 _, jain = series.jain(service, WINDOW)
                 self.fair_curve.setData(tv, jain[vis])
@@ -233,7 +248,7 @@ class LiveCharts(QWidget):
             raw = counts[vis]
             rps = np.apply_along_axis(_smooth, 0, raw.astype(float) / series.resolution) if raw.size else raw
             self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
-            self.rps_plot.setYRange(0, max(1.0, float(np.nanmax(np.r_[rps.ravel(), 1.0])) * 1.1), padding=0)
+            self._set_top(self.rps_plot, float(np.nanmax(np.r_[rps.ravel(), 1.0])))
         if part in (None, 2):
             conn_pods, active, inactive = _pod_connections(series, vis)
             mine = [j for j, p in enumerate(conn_pods) if p in expected or p in where]
@@ -241,8 +256,14 @@ class LiveCharts(QWidget):
             self._grouped(self.conn_plot, self.conn_curves, conn_pods, tv, active[:, mine])
             self._grouped(self.conn_plot, self.inact_curves, conn_pods, tv, inactive[:, mine], dashed=True)
             self.conn_note.setVisible(not mine)
-            top = np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])
-            self.conn_plot.setYRange(0, float(top) * 1.1, padding=0)
+            self._set_top(self.conn_plot, float(np.nanmax(np.r_[active[:, mine].ravel(), inactive[:, mine].ravel(), 1.0])))
+
+    def _set_top(self, plot, top: float) -> None:
+        """Y range 0..top with hysteresis: changed only when the data leaves 50-100 % of it."""
+        current = self._ytop.get(id(plot))
+        if current is None or top > current or top < current * 0.5:
+            self._ytop[id(plot)] = new = max(1.0, top * 1.25)
+            plot.setYRange(0, new, padding=0)
 
     def _update_bars(self, order, pods, where, shares, expected) -> None:
         xs = np.arange(len(order), dtype=float)
@@ -290,6 +311,7 @@ class LiveCharts(QWidget):
     def _update_drops(self, series, t: np.ndarray, vis: np.ndarray) -> None:
         if t.size == 0:
             return
+        self._drop_top = 1.0
         _, sent, _delivered, dropped = series.throughput()
         if not np.any(dropped > 0) and not self.drop_curves:
             return
@@ -306,6 +328,7 @@ class LiveCharts(QWidget):
                     self.drop_plot.addLegend(offset=(4, 4), labelTextSize="9pt")
                 self.drop_plot.legend.addItem(self.drop_curves[name], name.replace("_", " "))
             self.drop_curves[name].setData(t[vis], y[vis])
+            self._drop_top = max(self._drop_top, float(np.max(y[vis])) if np.any(vis) else 0.0)
 
     def reset(self) -> None:
         self.clear_markers_after(-1.0)
@@ -317,6 +340,7 @@ class LiveCharts(QWidget):
         self.conn_curves.clear()
         self.inact_curves.clear()
         self._bar_order = []
+        self._ytop.clear()
         self._last_t = -1.0
 
 
