@@ -163,3 +163,26 @@ def test_runtime_switch_also_retranslates_texts_set_once(window):
     lang.set_language("en", remember=False)
     assert action.text() == "&Open…" and dock.windowTitle() == "Problems" and button.text() == "Step by step"
     assert text_map("en", "ko")["&File"] == "파일(&F)" and text_map("ko", "en")["파일(&F)"] == "&File"
+
+
+def test_leaving_projector_mode_restores_the_raised_tab(window, qtbot):
+    """Two tabified bottom docks, the second raised: after F5 and Esc the same one is in front."""
+    from PySide6.QtWidgets import QLabel, QTabBar
+
+    def front() -> str:
+        for bar in window.findChildren(QTabBar):
+            texts = [bar.tabText(i) for i in range(bar.count())]
+            if bar.isVisible() and "A" in texts and "B" in texts:
+                return bar.tabText(bar.currentIndex())
+        return ""
+
+    window.add_dock("test-a", "A", QLabel("a"), Qt.DockWidgetArea.BottomDockWidgetArea)
+    b = window.add_dock("test-b", "B", QLabel("b"), Qt.DockWidgetArea.BottomDockWidgetArea, tabify_with="test-a")
+    qtbot.waitUntil(lambda: front() != "", timeout=2000)
+    b.raise_()
+    qtbot.waitUntil(lambda: front() == "B", timeout=2000)
+    lessons = window.extensions["lessons"]
+    lessons.projector.enter()
+    assert not b.isVisible()
+    lessons.projector.leave()
+    qtbot.waitUntil(lambda: b.isVisible() and front() == "B", timeout=2000)
