@@ -7,7 +7,7 @@ cells above ~100 pods with labels only for the selection and the packet path). L
 
 Keys while projecting: Space play/pause, → / Page Down next step or reveal, ← / Page Up previous step (a
 presenter remote sends Page Up/Down), F fail the selected node, R recover it, 1 iptables, 2 IPVS, 3 nftables,
-S next IPVS scheduler, + / − speed, D light/dark, Esc leave.
+S next IPVS scheduler, K the kernel's rules beside the canvas, + / − speed, D light/dark, Esc leave.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class ProjectorMode(QObject):
             ("PgDown", lessons.next_step), ("Left", lessons.previous_step), ("PgUp", lessons.previous_step),
             ("F", lessons.fail_selected_node), ("R", lessons.recover_selected_node), ("S", lessons.next_scheduler),
             ("+", lambda: lessons.change_speed(2.0)), ("=", lambda: lessons.change_speed(2.0)),
-            ("-", lambda: lessons.change_speed(0.5)), ("D", self.toggle_theme),
+            ("-", lambda: lessons.change_speed(0.5)), ("D", self.toggle_theme), ("K", self.toggle_rules),
         ]
         bindings += [(key, lambda m=mode: lessons.set_proxy_mode(m)) for key, mode in PROXY_KEYS.items()]
         for key, slot in bindings:
@@ -132,8 +132,27 @@ class ProjectorMode(QObject):
         self._apply_theme()
         for t in self._saved["toolbars"]:
             t.show()
+        rules = w.docks.get("live-rules") if hasattr(w, "docks") else None
+        if rules is not None and "rules-style" in self._saved:
+            rules.widget().setStyleSheet(self._saved.pop("rules-style"))
         w.restoreState(self._saved["state"])
         self.left.emit()
+
+    def toggle_rules(self) -> None:
+        """K: the kernel's rules (the live view's Rules panel) beside the canvas, in larger type, or hidden."""
+        dock = self.window.docks.get("live-rules") if hasattr(self.window, "docks") else None
+        if dock is None or not self.active:
+            return
+        if dock.isVisible():
+            dock.hide()
+            dock.widget().setStyleSheet(self._saved.pop("rules-style", ""))
+            return
+        self._saved.setdefault("rules-style", dock.widget().styleSheet())
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.widget().setStyleSheet(f"font-size: {round(15 * self.scale())}px;")
+        dock.show()
+        self.window.resizeDocks([dock], [round(self.window.width() * 0.42)], Qt.Orientation.Horizontal)
+        QTimer.singleShot(60, self.fit)
 
     def toggle_theme(self) -> None:
         self.theme = DARK if self.theme is LIGHT else LIGHT

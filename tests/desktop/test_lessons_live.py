@@ -52,3 +52,24 @@ def test_lessons_drive_the_live_views_driver(qtbot, window):
     les.previous_step()
     assert live.driver.time == pytest.approx(0.0) and les.player.index == 0  # where step 1 began
     assert live.run.state.nodes["node-2"].ready == "True"
+
+
+def test_projector_key_k_shows_the_kernel_rules_beside_the_canvas(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from desktop.lessons.controller import install
+
+    les = window.install_late("lessons", install)
+    les.open_lesson(builtin_lessons()[1])
+    qtbot.waitUntil(lambda: les.player is not None, timeout=10000)
+    rules = window.docks["live-rules"]
+    les.projector.enter()
+    assert not rules.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_K)
+    assert rules.isVisible() and window.dockWidgetArea(rules) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert "font-size" in rules.widget().styleSheet()
+    qtbot.keyClick(window, Qt.Key.Key_K)
+    assert not rules.isVisible() and "font-size" not in rules.widget().styleSheet()
+    qtbot.keyClick(window, Qt.Key.Key_K)
+    les.projector.leave()
+    assert "font-size" not in rules.widget().styleSheet()
