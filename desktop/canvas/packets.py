@@ -118,6 +118,7 @@ class PacketLayer(QGraphicsObject):
         self._frag_cell: tuple[int, float] = (0, 0.0)
         self._clear_arrays()
         self._hit_pos = np.zeros((0, 2))
+        self._paint_scale = 1.0
         self._hit_uid = np.zeros(0, np.int64)
         self._drop_text: dict[int, str] = {}
         self._captions: dict[int, list[tuple[int, str]]] = {}  # uid -> [(waypoint index, caption)]
@@ -228,6 +229,7 @@ class PacketLayer(QGraphicsObject):
     def shape(self) -> QPainterPath:
         """Only packets and drop marks are hit: clicks elsewhere reach the canvas below."""
         path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)  # overlapping packets must not cancel out (odd-even)
         view_scale = self._view_scale()
         r = (SPRITE_PX * 0.8) / max(view_scale, 1e-6)
         for x, y in self._hit_pos[:400].tolist():
@@ -235,10 +237,8 @@ class PacketLayer(QGraphicsObject):
         return path
 
     def _view_scale(self) -> float:
-        scene = self.scene()
-        if scene is None or not scene.views():
-            return 1.0
-        return float(scene.views()[0].transform().m11()) or 1.0
+        """Device pixels per scene unit at the last paint (the view the user sees and clicks in)."""
+        return self._paint_scale
 
     # -- painting --------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -250,6 +250,7 @@ class PacketLayer(QGraphicsObject):
         if atlas is None:
             atlas = self._atlases[(dpr, px)] = _Atlas(dpr, px)
         m = painter.worldTransform()
+        self._paint_scale = max(abs(m.m11()), 1e-6) / (atlas.dpr or 1.0)
         xy = pos[idx]
         dev = np.empty_like(xy)
         dev[:, 0] = m.m11() * xy[:, 0] + m.m21() * xy[:, 1] + m.dx()
