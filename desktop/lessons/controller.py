@@ -491,16 +491,39 @@ class Lessons(QObject):
             scene.apply_cluster_state(sim.state)
 
     # -- commands (menu, panel, projector keys) ---------------------------------------------------------
+    def _live_driver(self):
+        """The live view's driver, for the projector keys when no lesson is open (any scenario)."""
+        return getattr(self.window.extensions.get("live"), "driver", None)
+
+    def _active_clock(self):
+        if self.clock is not None:
+            return self.clock
+        driver = self._live_driver()
+        if driver is None:
+            return None
+        cached = getattr(self, "_live_clock", None)
+        if cached is None or cached.driver is not driver:  # one adapter per driver (a new document, a new driver)
+            if cached is not None:
+                cached.deleteLater()
+            self._live_clock = cached = LiveClock(driver, self)
+        return cached
+
     def next_step(self) -> None:
+        """→: the lesson's next step (or reveal); without a lesson, one simulation step."""
         if self.player:
             self.player.next()
+        elif (driver := self._live_driver()) is not None:
+            driver.step()
 
     def previous_step(self) -> None:
+        """←: back to the previous lesson step; without a lesson, one simulation step back."""
         if self.player:
             self.player.previous()
+        elif (driver := self._live_driver()) is not None:
+            driver.step_back()
 
     def toggle_play(self) -> None:
-        c = self.clock
+        c = self._active_clock()
         if c is None:
             return
         if getattr(c, "playing", False):
@@ -509,14 +532,16 @@ class Lessons(QObject):
             c.play()
 
     def change_speed(self, factor: float) -> None:
-        if self.clock is not None and hasattr(self.clock, "speed"):
-            self.clock.speed = min(50.0, max(0.1, self.clock.speed * factor))
+        c = self._active_clock()
+        if c is not None and hasattr(c, "speed"):
+            c.speed = min(50.0, max(0.1, c.speed * factor))
             self.refresh()
 
     def _proxy_config(self):
         """The kube-proxy configuration in force now (after runtime switches), or None."""
-        sim = getattr(self.clock, "sim", None)
-        state = getattr(sim, "state", None) if sim is not None else getattr(self.clock, "state", None)
+        c = self._active_clock()
+        sim = getattr(c, "sim", None)
+        state = getattr(sim, "state", None) if sim is not None else getattr(c, "state", None)
         return getattr(state, "proxy_config", None)
 
     def _selected_node(self) -> str | None:
@@ -526,10 +551,11 @@ class Lessons(QObject):
         return None
 
     def _apply(self, action: str, target: str = "", value=None) -> None:
-        if self.clock is None:
+        c = self._active_clock()
+        if c is None:
             return
         try:
-            self.clock.apply(action, target, value)
+            c.apply(action, target, value)
         except ValueError as exc:
             self.window.statusBar().showMessage(str(exc), 5000)
         self.refresh()

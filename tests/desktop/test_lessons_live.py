@@ -73,3 +73,28 @@ def test_projector_key_k_shows_the_kernel_rules_beside_the_canvas(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_K)
     les.projector.leave()
     assert "font-size" not in rules.widget().styleSheet()
+
+
+def test_projector_keys_drive_the_live_view_without_a_lesson(qtbot, window):
+    """On a plain scenario (the demo, no Lesson): → steps the simulation, ← steps back, 2 switches to IPVS."""
+    from PySide6.QtCore import Qt
+
+    from core.scenario import DEMO_SCENARIO
+    from desktop.lessons.controller import install
+
+    les = window.install_late("lessons", install)
+    live = window.extensions["live"]
+    window.session.open(DEMO_SCENARIO)
+    qtbot.waitUntil(lambda: live.driver is not None and live.run is not None, timeout=10000)
+    assert les.player is None
+    les.projector.enter()
+    t0 = live.driver.time
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert live.driver.time == pytest.approx(t0 + 0.1)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert live.driver.time == pytest.approx(t0)
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    live.driver.run_to(live.driver.time + 2.0)
+    qtbot.waitUntil(lambda: not live.driver.playing, timeout=10000)
+    assert live.run.state.proxy_config.mode == "ipvs"
+    les.projector.leave()
