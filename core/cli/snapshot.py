@@ -1,4 +1,4 @@
-"""``podpath snapshot FILE --at SECONDS -o OUT.png|.svg [--size 1280x720] [--seed N]``.
+"""``podpath snapshot FILE --at SECONDS -o OUT.png|.svg [--size 1280x720] [--seed N] [--lang en|ko]``.
 
 Renders the desktop live view -- the canvas with packets in flight and the charts -- at a simulated time,
 offscreen, for slides, handouts and tests. Qt is imported only when the command runs (``core`` stays
@@ -39,7 +39,7 @@ def handle(args: argparse.Namespace) -> int:
     from core.scenario import ScenarioError  # noqa: PLC0415
 
     try:
-        w, h = render_snapshot(args.file, args.at, args.output, args.size, args.seed)
+        w, h = render_snapshot(args.file, args.at, args.output, args.size, args.seed, lang=args.lang)
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -64,4 +64,6 @@ def register(subparsers) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg", help="image file to write")
     p.add_argument("--size", type=size, default=(1280, 720), metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--seed", type=seed, default=None, help="random seed, 0 or more (default: the scenario's)")
+    p.add_argument("--lang", choices=("en", "ko"), default="en",
+                   help="language of the rendered window: en (default) or ko (Korean)")
     p.set_defaults(handler=handle)

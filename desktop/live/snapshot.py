@@ -10,7 +10,7 @@ LEAD_IN = 2.0  # simulated seconds of packets fed before the snapshot, so some a
 
 
 def render_snapshot(path: str | Path, at: float, out: str | Path, size: tuple[int, int] = (1280, 720),
-                    seed: int | None = None) -> tuple[int, int]:
+                    seed: int | None = None, lang: str = "en") -> tuple[int, int]:
     """Open ``path`` in an offscreen main window of ``size``, run to ``at`` and write ``out`` (.png or .svg).
     Returns the image size. Raises ScenarioError / OSError / ValueError with a message for the user."""
     out = Path(out)
@@ -24,9 +24,13 @@ def render_snapshot(path: str | Path, at: float, out: str | Path, size: tuple[in
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen needed, and the same picture on any machine
     app = QApplication.instance() or QApplication(["podpath-snapshot"])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    from desktop import i18n
     from desktop.live import install
     from desktop.mainwindow import MainWindow
 
+    i18n.load_bundled_fonts()
+    languages = i18n.Languages(app)
+    languages.set_language(lang, remember=False)  # --lang ko|en (ValueError for anything else)
     window = MainWindow()
     try:
         w, h = size
@@ -88,6 +92,8 @@ def render_snapshot(path: str | Path, at: float, out: str | Path, size: tuple[in
         return w, h
     finally:
         window.session.undo_stack.setClean()
+        if lang != "en":
+            languages.set_language("en", remember=False)
         window.close()
         window.deleteLater()
         app.processEvents()
