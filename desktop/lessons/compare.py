@@ -86,7 +86,8 @@ class Side:
         self.sent: list[int] = []
         self.delivered: list[int] = []
         self.dropped: list[int] = []
-        self.p50: list[float] = []
+        self.lat_sum: list[float] = []  # per tick: sum and count of the answered requests' latencies
+        self.lat_n: list[int] = []
         self.pods: list[dict[str, int]] = []
 
     def step(self, dt: float) -> None:
@@ -97,29 +98,37 @@ class Side:
             self.sent.append(0)
             self.delivered.append(0)
             self.dropped.append(0)
-            self.p50.append(float("nan"))
+            self.lat_sum.append(0.0)
+            self.lat_n.append(0)
             self.pods.append({})
             return
         self.sent.append(tr.sent)
         self.delivered.append(tr.delivered)
         self.dropped.append(tr.sent - tr.delivered)
-        self.p50.append(float(np.median(tr.latencies_ms)) if len(tr.latencies_ms) else float("nan"))
+        self.lat_sum.append(float(np.sum(tr.latencies_ms)))
+        self.lat_n.append(len(tr.latencies_ms))
         per: dict[str, int] = {}
         for key, n in tr.endpoint_counts.items():
             per[key[1]] = per.get(key[1], 0) + n
         self.pods.append(per)
 
     def series(self, tick: float) -> dict[str, np.ndarray]:
-        """Moving-window curves: answered/s, dropped/s, median latency (ms), Jain's fairness over the pods."""
+        """Moving-window curves: answered/s, dropped/s, mean latency (ms), Jain's fairness over the pods."""
         n = max(1, round(WINDOW_S / tick))
         t = np.asarray(self.t)
         kernel = np.ones(n)
 
-        def rate(values: list[int]) -> np.ndarray:
+        def window_sum(values: list) -> np.ndarray:
             v = np.asarray(values, dtype=float)
-            if v.size == 0:
-                return v
-            return np.convolve(v, kernel)[: len(v)] / (np.minimum(np.arange(1, len(v) + 1), n) * tick)
+            return np.convolve(v, kernel)[: len(v)] if v.size else v
+
+        def rate(values: list[int]) -> np.ndarray:
+            v = window_sum(values)
+            return v / (np.minimum(np.arange(1, len(v) + 1), n) * tick) if v.size else v
+
+        lat_n = window_sum(self.lat_n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            latency = np.where(lat_n > 0, window_sum(self.lat_sum) / np.maximum(lat_n, 1), np.nan)
 
         fair = []
         for i in range(len(self.pods)):
@@ -129,7 +138,7 @@ class Side:
                     total[pod] = total.get(pod, 0) + c
             fair.append(jain_index(np.asarray(list(total.values()))) if total else float("nan"))
         return {"t": t, "answered": rate(self.delivered), "dropped": rate(self.dropped),
-                "latency": np.asarray(self.p50), "fairness": np.asarray(fair)}
+                "latency": latency, "fairness": np.asarray(fair)}
 
 
 class CompareRun:
@@ -155,17 +164,17 @@ class CompareRun:
             self.step(min(self.tick, t - self.time))
 
     def summary(self) -> dict[str, dict[str, float]]:
-        """Totals per side: requests, answered, dropped, median latency, fairness over the whole run."""
+        """Totals per side: requests, answered, dropped, mean latency, fairness over the whole run."""
         out = {}
         for name, side in (("a", self.a), ("b", self.b)):
             totals: dict[str, int] = {}
             for per in side.pods:
                 for pod, c in per.items():
                     totals[pod] = totals.get(pod, 0) + c
-            lat = np.asarray(side.p50)
+            n = sum(side.lat_n)
             out[name] = {"sent": float(sum(side.sent)), "answered": float(sum(side.delivered)),
                          "dropped": float(sum(side.dropped)),
-                         "latency_p50": float(np.nanmedian(lat)) if np.isfinite(lat).any() else float("nan"),
+                         "latency_mean": sum(side.lat_sum) / n if n else float("nan"),
                          "fairness": jain_index(np.asarray(list(totals.values()))) if totals else float("nan")}
         return out
 
@@ -269,7 +278,8 @@ class CompareWindow(QWidget):
         self.reset_button.setText(self.tr("Reset"))
         self.play_button.setText(self.tr("Pause") if self.timer.isActive() else self.tr("Play"))
         titles = {"answered": self.tr("Answered requests/s"), "dropped": self.tr("Dropped requests/s"),
-                  "latency": self.tr("Median latency (ms)"), "fairness": self.tr("Fairness over the pods (Jain)")}
+                  "latency": self.tr("Mean latency (ms, last 5 s)"),
+                  "fairness": self.tr("Fairness over the pods (Jain, last 5 s)")}
         for key, (pw, _a, _b) in self.plots.items():
             pw.setTitle(titles[key])
         self._refresh_text()
@@ -323,9 +333,9 @@ class CompareWindow(QWidget):
         parts = []
         for name, label in (("a", "A"), ("b", "B")):
             x = s[name]
-            lat = "–" if np.isnan(x["latency_p50"]) else f"{x['latency_p50']:.3f}"
+            lat = "–" if np.isnan(x["latency_mean"]) else f"{x['latency_mean']:.3f}"
             fair = "–" if np.isnan(x["fairness"]) else f"{x['fairness']:.3f}"
-            parts.append(self.tr("{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}").format(
+            parts.append(self.tr("{0}: {1} answered, {2} dropped, mean latency {3} ms, fairness {4}").format(
                 label, int(x["answered"]), int(x["dropped"]), lat, fair))
         self.summary_label.setText("    ".join(parts))
 

@@ -133,20 +133,20 @@
             <translation>Dropped requests/s</translation>
         </message>
         <message>
-            <source>Median latency (ms)</source>
-            <translation>Median latency (ms)</translation>
+            <source>Mean latency (ms, last 5 s)</source>
+            <translation>Mean latency (ms, last 5 s)</translation>
         </message>
         <message>
-            <source>Fairness over the pods (Jain)</source>
-            <translation>Fairness over the pods (Jain)</translation>
+            <source>Fairness over the pods (Jain, last 5 s)</source>
+            <translation>Fairness over the pods (Jain, last 5 s)</translation>
+        </message>
+        <message>
+            <source>{0}: {1} answered, {2} dropped, mean latency {3} ms, fairness {4}</source>
+            <translation>{0}: {1} answered, {2} dropped, mean latency {3} ms, fairness {4}</translation>
         </message>
         <message>
             <source>t = {0} s</source>
             <translation>t = {0} s</translation>
-        </message>
-        <message>
-            <source>{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}</source>
-            <translation>{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}</translation>
         </message>
     </context>
     <context>

@@ -133,20 +133,20 @@
             <translation>초당 드롭된 요청</translation>
         </message>
         <message>
-            <source>Median latency (ms)</source>
-            <translation>지연 시간 중앙값 (ms)</translation>
+            <source>Mean latency (ms, last 5 s)</source>
+            <translation>평균 지연 시간 (ms, 최근 5초)</translation>
         </message>
         <message>
-            <source>Fairness over the pods (Jain)</source>
-            <translation>파드 간 공정성 (Jain)</translation>
+            <source>Fairness over the pods (Jain, last 5 s)</source>
+            <translation>파드 간 공정성 (Jain, 최근 5초)</translation>
+        </message>
+        <message>
+            <source>{0}: {1} answered, {2} dropped, mean latency {3} ms, fairness {4}</source>
+            <translation>{0}: 응답 {1}, 드롭 {2}, 평균 지연 {3} ms, 공정성 {4}</translation>
         </message>
         <message>
             <source>t = {0} s</source>
             <translation>t = {0}초</translation>
-        </message>
-        <message>
-            <source>{0}: {1} answered, {2} dropped, median {3} ms, fairness {4}</source>
-            <translation>{0}: 응답 {1}, 드롭 {2}, 중앙값 {3} ms, 공정성 {4}</translation>
         </message>
     </context>
     <context>

@@ -55,6 +55,10 @@ def test_external_traffic_policy_cluster_against_local():
     s = run.summary()
     assert s["a"]["dropped"] == 0 and s["a"]["answered"] == s["a"]["sent"] > 0
     assert s["b"]["answered"] == 0 and s["b"]["dropped"] == s["b"]["sent"] > 0
+    # every answered request of A: 1 ms outside + 0.2 ms to the other node + DNAT and SNAT (core latency model)
+    assert 1.20 <= s["a"]["latency_mean"] <= 1.21
+    curves = run.a.series(run.tick)
+    assert all(1.20 <= x <= 1.21 for x in curves["latency"][10:])
 
 
 def test_compare_window_steps_both_sides_and_overlays_the_curves(qtbot):
