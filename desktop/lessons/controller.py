@@ -19,7 +19,15 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from core.scenario import ScenarioError
 from desktop import export, i18n
 from desktop.i18n import Languages
-from desktop.lessons.model import LESSON_KIND, Lesson, builtin_lessons, lesson_from_raw, lesson_problems, load_lesson
+from desktop.lessons.model import (
+    LESSON_KIND,
+    Lesson,
+    builtin_lessons,
+    focus_ref,
+    lesson_from_raw,
+    lesson_problems,
+    load_lesson,
+)
 from desktop.lessons.panel import LessonPanel
 from desktop.lessons.player import LessonClock, LessonPlayer
 from desktop.lessons.projector import SCHEDULERS, ProjectorMode
@@ -481,6 +489,12 @@ class Lessons(QObject):
         view = self.player.view(self.languages.current) if self.player and self.lesson else None
         self.panel.show_view(view)
         self.projector.caption.show_view(view, self.status())
+        if view is not None and (view["index"], tuple(view["focus"])) != getattr(self, "_focused", None):
+            # a new step: select what it is about (the canvas highlights and, in projector mode, labels it)
+            self._focused = (view["index"], tuple(view["focus"]))
+            refs = [r for f in view["focus"] if (r := focus_ref(f)) is not None]
+            if refs:
+                self.window.select_refs(refs)
 
     def _on_time(self, _t: float) -> None:
         self.projector.caption.show_view(

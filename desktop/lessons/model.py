@@ -225,6 +225,16 @@ def lesson_problems(doc: Document, filename: str) -> list[Diagnostic]:
     return out
 
 
+def focus_ref(text: str):
+    """The ObjectRef a focus entry ("Node/node-2", "Service/default/web") names, or None if malformed."""
+    parts = text.split("/")
+    if len(parts) == 2:
+        return object_ref({"kind": parts[0], "metadata": {"name": parts[1]}})
+    if len(parts) == 3:
+        return object_ref({"kind": parts[0], "metadata": {"name": parts[2], "namespace": parts[1]}})
+    return None
+
+
 def _focus_ref(text: str) -> str:
     parts = text.split("/")
     if len(parts) == 2:

@@ -186,3 +186,15 @@ def test_leaving_projector_mode_restores_the_raised_tab(window, qtbot):
     assert not b.isVisible()
     lessons.projector.leave()
     qtbot.waitUntil(lambda: b.isVisible() and front() == "B", timeout=2000)
+
+
+def test_each_step_selects_what_it_is_about(window, qtbot):
+    from core.model import ObjectRef
+
+    lessons = window.extensions["lessons"]
+    lessons.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: lessons.player is not None, timeout=5000)
+    assert window.selected_refs() == [ObjectRef("Service", "default", "web")]  # step 1: focus Service/default/web
+    lessons.next_step()
+    lessons.next_step()  # step 2: focus Node/node-2
+    assert window.selected_refs() == [ObjectRef("Node", "", "node-2")]
