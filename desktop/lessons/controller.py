@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -442,17 +442,44 @@ class Lessons(QObject):
             except (OSError, ValueError) as exc:
                 self._failed(exc)
 
-    def export_lesson(self) -> None:
+    def export_lesson(self, folder: Path | None = None) -> Path | None:
+        """The lesson as a folder: the file, its manifests, a bilingual handout, and the canvas at each step's end."""
         if self.lesson is None or self.lesson.path is None:
-            return
-        folder = QFileDialog.getExistingDirectory(self.window, self.tr("Export lesson into folder"))
-        if folder:
-            target = Path(folder) / self.lesson.path.stem
-            try:
-                export.export_lesson_folder(self.lesson, self.lesson.path, self.window.session.document, target)
-                self._done(self.tr("Lesson"), target)
-            except OSError as exc:
-                self._failed(exc)
+            return None
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self.window, self.tr("Export lesson into folder"))
+            if not chosen:
+                return None
+            folder = Path(chosen) / self.lesson.path.stem
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            shots = self._step_snapshots(folder)
+            export.export_lesson_folder(self.lesson, self.lesson.path, self.window.session.document, folder,
+                                        snapshots=shots)
+            self._done(self.tr("Lesson"), folder)
+            return folder
+        except (OSError, ValueError) as exc:
+            self._failed(exc)
+            return None
+
+    def _step_snapshots(self, folder: Path) -> dict[int, Path]:
+        """The canvas at the end of every step (the clock is put back where it was)."""
+        clock, player = self.clock, self.player
+        if clock is None or player is None or self.lesson is None:
+            return {}
+        back, index, phase, revealed = clock.time, player.index, player.phase, player.revealed
+        clock.pause()
+        shots = {}
+        try:
+            for i, step in enumerate(self.lesson.steps, 1):
+                clock.seek(step.until)
+                QCoreApplication.processEvents()
+                shots[i] = export.export_canvas(self.window.scene, folder / f"step-{i}.png", width=1600)
+        finally:
+            clock.seek(back)
+            player.index, player.phase, player.revealed = index, phase, revealed
+            self.refresh()
+        return shots
 
     def _make_clock(self, model):
         live = self.window.extensions.get("live")

@@ -98,3 +98,23 @@ def test_projector_keys_drive_the_live_view_without_a_lesson(qtbot, window):
     qtbot.waitUntil(lambda: not live.driver.playing, timeout=10000)
     assert live.run.state.proxy_config.mode == "ipvs"
     les.projector.leave()
+
+
+def test_lesson_folder_has_the_canvas_at_each_step(qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from desktop.lessons.controller import install
+
+    les = window.install_late("lessons", install)
+    les.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: les.player is not None, timeout=10000)
+    les.next_step()
+    t = les.clock.time
+    folder = les.export_lesson(tmp_path / "why")
+    assert folder is not None
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["01-why-services.yaml", "index.html", "kubernetes-objects.yaml", "step-1.png", "step-2.png",
+                     "step-3.png"]
+    assert QImage(str(folder / "step-2.png")).width() == 1600
+    assert 'src="step-3.png"' in (folder / "index.html").read_text(encoding="utf-8")
+    assert les.clock.time == pytest.approx(t) and les.player.index == 0  # put back where the teacher was
