@@ -264,9 +264,11 @@ class PacketLayer(QGraphicsObject):
         painter.resetTransform()
         dpr = atlas.dpr
         if idx.size:
-            if self._frag.shape[0] < idx.size or self._frag_cell != (atlas.cell, dpr):
+            if self._frag.shape[0] < idx.size:
                 # x, y, sourceLeft, sourceTop, width, height, scaleX, scaleY, rotation, opacity
-                self._frag = np.zeros((max(idx.size, 2 * self._frag.shape[0]), 10))
+                self._frag = np.zeros((max(idx.size, min(2 * self._frag.shape[0], 1 << 20)), 10))
+                self._frag_cell = (0, 0.0)
+            if self._frag_cell != (atlas.cell, dpr):  # the constant columns, set once per sprite size
                 self._frag[:, 4:10] = (atlas.cell, atlas.cell, 1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
                 self._frag_cell = (atlas.cell, dpr)
             f = self._frag[: idx.size]
