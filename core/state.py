@@ -204,3 +204,4 @@ class ClusterState:
     events: list[ClusterEvent] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)  # since the last tick (the engine hands them out)
     version: int = 0  # bumped on every change of nodes, pods or slices
+    proxy_views_version: int = 0  # bumped whenever any node's ProxyView changed (one counter for 5,000 views)

@@ -45,6 +45,7 @@ from core.state import Change, ClusterEvent, ClusterState, NodeState, PodState
 
 DEFAULT_PROXY_SYNC_DELAY = Timing().proxy_sync_delay
 TIMING_PRESETS = ("realistic", "classroom")
+MAX_PODS = 150_000  # Kubernetes' documented limit (core.scenario.limits bounds files the same way)
 SANDBOX_RETRY = 10.0  # kubelet pod worker backOffPeriod after a failed sync (upstream adds 0-50 % jitter)
 PLACEMENT_HISTORY = 4096  # placements kept for "why node-2?" (the most recent ones)
 
@@ -119,6 +120,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self._settle()
         self._publish()
         self.proxies.initial_sync(0.0)
+        self.state.proxy_views_version += 1
         self._proxy_due.clear()
         self._initial = False
 
@@ -188,6 +190,9 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             if not (isinstance(v, dict) and v.get("kind") and isinstance(v.get("metadata"), dict)
                     and v["metadata"].get("name")):
                 raise ValueError("applyObject: value must be a manifest with kind and metadata.name")
+        elif a == "scale" and isinstance(event.value, int) and event.value > MAX_PODS:
+            raise ValueError(f"scale: {event.value} replicas is more than the {MAX_PODS:,} pods a cluster "
+                             "can hold (Kubernetes' documented limit)")
         elif a == "deleteObject":
             if str(event.target or "").count("/") not in (1, 2):
                 raise ValueError(f"deleteObject: target must be Kind/namespace/name or Kind/name, got {event.target!r}")
@@ -305,6 +310,7 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             del self._proxy_due[name]
         synced = self.proxies.sync_many([n for n in due_now if self.state.nodes[n].up], now)
         if synced:
+            self.state.proxy_views_version += 1
             self.changed("ProxySynced", ObjectRef("Cluster", "", ""), nodes=tuple(synced))
         self.proxies.compact()
 

@@ -26,10 +26,13 @@ PLANE_STREAM = 1  # SeedSequence spawn keys: (PLANE_STREAM,) the data plane's ow
 FLOW_STREAM = 2  # (FLOW_STREAM, crc32 of the flow's key, n) the n-th flow with that key
 
 
-def flow_rng(seed: int, key: str, n: int = 0) -> np.random.Generator:
-    """A flow's own random stream, keyed by the seed and the flow (not by the order flows were added, nor
-    by how time is sliced): arrivals, source addresses and ports, and kube-proxy's picks for its requests."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(FLOW_STREAM, zlib.crc32(key.encode()), n)))
+def flow_rng(seed: int, key: str, n: int = 0, part: int = 1) -> np.random.Generator:
+    """A flow's own random streams, keyed by the seed and the flow (not by the order flows were added, nor
+    by how time is sliced): ``part`` 0 the client side (arrival times, source addresses and ports), so that
+    the same scenario in another proxy mode sends the very same requests; ``part`` 1 the cluster side
+    (kube-proxy's picks, the load balancer's and DNS's choices)."""
+    return np.random.default_rng(np.random.SeedSequence(
+        seed, spawn_key=(FLOW_STREAM, zlib.crc32(key.encode()), n, part)))
 
 
 @dataclass
@@ -55,7 +58,8 @@ class Flow:
     conn_lb: np.ndarray = field(init=False)
     conn_port: np.ndarray = field(init=False)
     sent: int = 0
-    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0), repr=False)
+    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0), repr=False)  # picks
+    arrival_rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(1), repr=False)
 
     def stream_key(self) -> str:
         """What identifies this flow for its random stream: name, client and target."""

@@ -120,7 +120,8 @@ class DataPlane:
         flow.budget = budget
         key = flow.stream_key()
         same = sum(f.stream_key() == key for f in self.flows)  # identical flows get distinct streams
-        flow.rng = flow_rng(self.sim.seed, key, same)
+        flow.rng = flow_rng(self.sim.seed, key, same, 1)
+        flow.arrival_rng = flow_rng(self.sim.seed, key, same, 0)
         self.flows.append(flow)
         return flow
 
@@ -326,7 +327,7 @@ class DataPlane:
         for flow in self.flows:
             self.rng = flow.rng  # every draw for this flow's requests comes from its own stream
             try:
-                times = flow.arrivals(t0, t1, self.rng)
+                times = flow.arrivals(t0, t1, flow.arrival_rng)
                 if self.budget is not None:
                     times = times[: max(self.budget, 0)]
                     self.budget -= times.size
@@ -403,17 +404,18 @@ class DataPlane:
         return {self.registry.key(int(e)): float(s) for e, s in zip(table.eids[lo:lo + k], np.diff(cum))}
 
     def _route_flow(self, flow: Flow, times: np.ndarray, now: float) -> FlowResult:
-        rng = self.rng
         n = times.size
         res = self.resolution(flow)
         out = FlowResult.empty(n, res)
-        addr_idx = rng.integers(len(flow.addresses), size=n) if len(flow.addresses) > 1 else np.zeros(n, np.int64)
+        client_rng = flow.arrival_rng  # the client's choices: the same whatever the cluster does
+        addr_idx = (client_rng.integers(len(flow.addresses), size=n) if len(flow.addresses) > 1
+                    else np.zeros(n, np.int64))
         out.addr = addr_idx
         out.src_ip = flow.addresses[addr_idx]
         # --- connections: which requests open a new one (keep-alive reuses the address's open one)
         new_conn, conn_first = _connections(flow, addr_idx)
         out.new_conn = new_conn
-        out.src_port = rng.integers(EPHEMERAL_PORTS[0], EPHEMERAL_PORTS[1], size=n)
+        out.src_port = client_rng.integers(EPHEMERAL_PORTS[0], EPHEMERAL_PORTS[1], size=n)
         prior = ~new_conn & (conn_first < 0)  # riding a connection opened in an earlier tick
         later = ~new_conn & (conn_first >= 0)  # riding a connection opened earlier in this tick
         if flow.keepalive:

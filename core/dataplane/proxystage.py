@@ -318,8 +318,10 @@ class NodeProxies:
         self.node_mode = np.array([MODE_CODES[c.mode] for c in cfgs], dtype=np.int8)
         self.node_masq_all = np.array([c.masquerade_all for c in cfgs], dtype=bool)
         nodes = self.sim.state.nodes
-        self.node_ip_u32 = np.array([ip_to_u32(nodes[n].ip) if n in nodes else 0 for n in self.node_names],
-                                    dtype=np.uint32)
+        ips = [nodes[n].ip if n in nodes else None for n in self.node_names]
+        if ips != getattr(self, "_ips_seen", None):  # node addresses rarely change: convert them once
+            self.node_ip_u32 = np.array([ip_to_u32(ip) if ip else 0 for ip in ips], dtype=np.uint32)
+            self._ips_seen = ips
         tables: list[ViewTable] = []
         ids: dict[int, int] = {}
         tid = np.full(len(self.node_names), -1, np.int64)
