@@ -212,6 +212,9 @@ class LiveView(QObject):
         self._state_version = state.version
         self._state_shown_at = now
         self.colours.update(state)
+        set_styles = getattr(self.window.scene, "set_pod_styles", None)
+        if set_styles is not None:  # pods wear the colour and shape of the packets that reach them
+            set_styles(self.colours.index)
         apply = getattr(self.window.scene, "apply_cluster_state", None)
         if apply is not None:
             apply(state)

@@ -243,3 +243,14 @@ def test_node_notes_count_down_the_grace_period_and_the_eviction(live):
     assert "NotReady · evicting in 8 s" in notes
     live.apply("cordon", "node-1")
     assert "cordoned" in {text for _x, _y, text, _c in live.node_notes()}
+
+
+def test_pods_on_the_canvas_wear_the_colour_of_the_packets_that_reach_them(live):
+    """Packets are coloured by destination pod; the pod's marker on the canvas takes the same style index."""
+    _steps(live, 10)
+    live.show_state(force=True)
+    scene = live.window.scene
+    pods = [pb for pb in scene.picture.pods.values() if not pb.client]
+    assert pods
+    for pb in pods:
+        assert pb.colour == live.colours.of(ObjectRef("Pod", pb.key[0], pb.key[1])), pb.key
