@@ -165,9 +165,13 @@ def node_status(node) -> str:
     return "ready"
 
 
-def build_picture(objects: list[dict], model: ClusterModel | None, state: ClusterState | None) -> Picture:
+def build_picture(objects: list[dict], model: ClusterModel | None, state: ClusterState | None,
+                  rank: dict[ObjectRef, float] | None = None) -> Picture:
     """Lay out the cluster. ``objects`` are the document's raw objects (for stored positions and for what
-    the model could not build); ``state`` gives nodes' IPs and the pods as a simulation placed them."""
+    the model could not build); ``state`` gives nodes' IPs and the pods as a simulation placed them.
+    ``rank`` (object -> rank) fixes the left-to-right order of workload badges and Services, e.g. as the settled
+    picture had them, so that a running cluster whose pods move does not shuffle the boxes under the class's
+    eyes; objects not in it are placed by their pods as usual."""
     pic = Picture()
     stored: dict[ObjectRef, QPointF] = {}
     for raw in objects:
@@ -293,7 +297,11 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     for pb in pic.pods.values():
         if pb.owner is not None:
             pods_of.setdefault(pb.owner, []).append(pb)
-    wl = sorted(model.workloads, key=lambda w: mean_x([p.cx for p in pods_of.get(w.ref, [])], 1e9))
+    def keep(ref: ObjectRef, by_pods: float) -> tuple[int, float]:
+        # ranked objects first, in their rank; the rest after them, by their pods
+        return (0, rank[ref]) if rank and ref in rank else (1 if rank else 0, by_pods)
+
+    wl = sorted(model.workloads, key=lambda w: keep(w.ref, mean_x([p.cx for p in pods_of.get(w.ref, [])], 1e9)))
     _row(pic, [(w.ref, BADGE_W, BADGE_H) for w in wl], MARGIN, MARGIN, width, stored, "workload",
          lambda w: _workload_box(w, model, pods_of))
 
@@ -330,7 +338,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         first, *rest = s.selector.items()
         candidates = by_label.get((s.namespace, *first), [])
         sel_pods[s.ref] = [pb for pb in candidates if all(_labels(state, pb.key).get(k) == v for k, v in rest)]
-    services.sort(key=lambda s: mean_x([p.cx for p in sel_pods[s.ref]], 1e9))
+    services.sort(key=lambda s: keep(s.ref, mean_x([p.cx for p in sel_pods[s.ref]], 1e9)))
     svc_by_ref = {s.ref: s for s in services}
     svc_top = y
     y = _row(pic, [(s.ref, SERVICE_W, SERVICE_H) for s in services], MARGIN, y, width, stored, "service",

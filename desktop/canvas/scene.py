@@ -172,8 +172,14 @@ class ClusterScene(QGraphicsScene):
     def _relayout(self, objects: list[dict] | None = None) -> None:
         if objects is None:
             objects = self.session.document.objects() if self.session is not None else []
-        state = self.live_state or self.state
-        self.picture = build_picture(objects, self.model, state)
+        if self.live_state is None:
+            self.picture = build_picture(objects, self.model, self.state)
+            # the settled order of badges and Services, kept while a live run moves pods around
+            boxes = sorted((b for b in self.picture.boxes.values() if b.kind in ("workload", "service")),
+                           key=lambda b: (b.rect.top(), b.rect.left()))
+            self._order = {b.ref: float(rank) for rank, b in enumerate(boxes)}
+        else:
+            self.picture = build_picture(objects, self.model, self.live_state, getattr(self, "_order", None))
         self._apply_pod_styles()
         self.layer.set_picture(self.picture)
         self._sync_items(objects)

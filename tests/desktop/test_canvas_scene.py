@@ -188,3 +188,22 @@ def test_pod_styles_mark_pods_like_their_packets(editor_window):
     assert scene.picture.pods[second.key].colour == 6
     scene.rebuild()  # a re-layout keeps them
     assert scene.picture.pods[first.key].colour == 5
+
+
+def test_live_state_keeps_the_settled_order_of_services_and_badges(editor_window):
+    """Pods re-created on other nodes after a failure must not shuffle the Service row mid-lesson."""
+    scene = editor_window.scene
+    model = scene.model
+
+    def order() -> list:
+        boxes = [b for b in scene.picture.boxes.values() if b.kind in ("workload", "service")]
+        return [b.ref for b in sorted(boxes, key=lambda b: (b.kind, b.rect.top(), b.rect.left()))]
+
+    settled = order()
+    sim = Simulation(model)
+    sim.schedule(TimelineEvent(at=1.0, action="failNode", target="node-1"))
+    sim.schedule(TimelineEvent(at=1.0, action="failNode", target="node-2"))
+    sim.run(120)
+    scene.apply_cluster_state(sim.state)
+    assert {p.node for p in sim.state.pods.values() if p.node and not p.terminating} <= {"node-3"}
+    assert order() == settled
