@@ -445,6 +445,8 @@ class ClusterModel:
     traffic: list[TrafficSpec] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
+    # the core.scenario Document it was built from (Timeline applyObject/deleteObject edit a copy of it)
+    source: object | None = field(default=None, repr=False, compare=False)
 
     def node(self, name: str) -> NodeSpec:
         for n in self.nodes:

@@ -259,6 +259,8 @@ def apply_timeline_object(sim, event) -> None:
     carry the simulation over to it."""
     from core.scenario import build_model  # noqa: PLC0415
 
+    if sim.document is None and getattr(sim.model, "source", None) is not None:
+        track_document(sim, sim.model.source)  # a scenario file's own Timeline (podpath run/route, lessons)
     if sim.document is None:
         raise ValueError(f"{event.action}: the simulation has no scenario document "
                          "(core.live.edits.track_document(sim, doc) after creating it)")

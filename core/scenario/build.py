@@ -9,6 +9,7 @@ adding, removing or editing one object never moves another one's address (``core
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 
 from core.ipam import AllocationError, PodCIDRAllocator, PortAllocator, SequentialIPAllocator, ServiceCIDRAllocator
@@ -227,6 +228,10 @@ def build_model(doc: Document, *, seed: int | None = None) -> tuple[ClusterModel
     diags = sorted(rep.diagnostics, key=lambda x: (x.line, x.column))
     if any(x.is_error for x in diags):
         raise ScenarioError(diags)
+    if any(e.action in ("applyObject", "deleteObject") for e in model.timeline):
+        # a Timeline that edits the scenario (a saved live session) needs the objects it edits: a plain
+        # copy (an editor's Document carries listeners, and a running simulation is pickled by checkpoints)
+        model.source = Document(doc.filename, [copy.deepcopy(e) for e in doc.entries])
     return model, diags
 
 

@@ -68,6 +68,28 @@ def _enum(report: Report, path: tuple, value: object, allowed: tuple[str, ...]) 
     return True
 
 
+def _object_event(report: Report, path: tuple, action: str, target: str, value: object) -> bool:
+    """applyObject: ``value`` is the whole manifest and ``target`` its ``Kind/namespace/name``;
+    deleteObject: ``target`` names the object (cluster-scoped kinds: ``Kind//name`` or ``Kind/name``)."""
+    parts = str(target).split("/")
+    if len(parts) not in (2, 3) or not parts[0] or not parts[-1]:
+        report((*path, "target"), f"Invalid value: {format_value(target)}: {action} needs a target "
+               "Kind/namespace/name (e.g. Service/default/web)", target)
+        return False
+    if action == "deleteObject":
+        return True
+    if not isinstance(value, dict):
+        report((*path, "value"), f"Invalid value: {format_value(value)}: applyObject needs the object's manifest "
+               "as a mapping (apiVersion, kind, metadata.name, ...)", value)
+        return False
+    meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+    if value.get("kind") != parts[0] or meta.get("name") != parts[-1] or not value.get("apiVersion"):
+        report((*path, "value"), f"Invalid value: the manifest is {value.get('kind')!s}/{meta.get('name')!s}: "
+               f"applyObject's value must be the object its target names ({target}), with an apiVersion", None)
+        return False
+    return True
+
+
 def apply_config(model: ClusterModel, raw: dict, report: Report, network: dict[str, str]) -> None:
     kind = raw.get("kind")
     if kind == "ClusterConfiguration":
@@ -244,6 +266,14 @@ def build_timeline(raw: dict, report: Report) -> list[TimelineEvent | None]:
             ok = _enum(report, (*path, "value"), value, IPVS_SCHEDULERS)
         elif action == "setScheduler":
             ok = _enum(report, (*path, "value"), value, STRATEGIES)
+        elif action == "setTimingPreset":
+            ok = _enum(report, (*path, "value"), value, ("classroom", "realistic"))
+        elif action in ("applyObject", "deleteObject"):
+            ok = _object_event(report, path, action, target, value)
+        if action in ("scale", "setProxyMode", "setIPVSScheduler", "setScheduler") and isinstance(value, dict):
+            report((*path, "value"), f"Invalid value: {format_value(value)}: {action} takes an integer or a string",
+                   value)
+            ok = False
         if action in ("failNode", "recoverNode", "deletePod", "scale", "cordon", "uncordon", "drain") \
                 and not target:
             report((*path, "target"), f"Required value: {action} needs a target")

@@ -100,7 +100,8 @@ EXTRA_FIELDS: dict[str, dict[str, str]] = {
     "podpath.Timeline": {"apiVersion": "string", "kind": "string", "metadata": _META,
                          "spec": "@podpath.TimelineSpec"},
     "podpath.TimelineSpec": {"events": "[]@podpath.TimelineEvent"},
-    "podpath.TimelineEvent": {"at": "number", "action": "string", "target": "string", "value": "intstr"},
+    "podpath.TimelineEvent": {"at": "number", "action": "string", "target": "string",
+                              "value": "intstrobject"},
     "podpath.Simulation": {"apiVersion": "string", "kind": "string", "metadata": _META,
                            "spec": "@podpath.SimulationSpec"},
     "podpath.SimulationSpec": {"seed": "integer", "tick": "number", "preset": "string",
@@ -157,7 +158,8 @@ ROOTS: dict[tuple[str, str], str] = {**K8S_ROOTS, **EXTRA_ROOTS}
 MODELLED_KINDS = frozenset(kind for _, kind in ROOTS)
 
 TIMELINE_ACTIONS = ("failNode", "recoverNode", "deletePod", "scale", "cordon", "uncordon", "drain",
-                    "setProxyMode", "setIPVSScheduler", "setScheduler")
+                    "setProxyMode", "setIPVSScheduler", "setScheduler", "setTimingPreset",
+                    "applyObject", "deleteObject")
 
 # (definition, field) -> allowed values, in the order kube-apiserver lists them
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {

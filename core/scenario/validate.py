@@ -34,7 +34,7 @@ Locator = Callable[[PathKey, bool], tuple[int, int]]
 
 _TYPE_NAMES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
                "intstr": "integer or string", "quantity": "quantity (number or string)", "map": "map of strings",
-               "object": "mapping"}
+               "object": "mapping", "intstrobject": "integer, string or mapping"}
 
 
 def format_path(path: PathKey) -> str:
@@ -123,6 +123,7 @@ class _Walker:
             "intstr": isinstance(value, (int, str)) and not isinstance(value, bool),
             "quantity": isinstance(value, (int, float, str)) and not isinstance(value, bool),
             "object": True,
+            "intstrobject": isinstance(value, (int, str, dict)) and not isinstance(value, bool),
             "map": isinstance(value, dict),
         }.get(code, True)
         if not ok:

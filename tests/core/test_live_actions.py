@@ -5,6 +5,7 @@ events; edits keep every other object's addresses; typed changes name their obje
 import copy
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -287,3 +288,71 @@ def test_checkpoints_stay_bounded_and_seek_stays_exact(demo):
     assert fingerprint(sim) == end
     with pytest.raises(ValueError, match="seek: time must be a finite number of seconds >= 0"):
         sim.seek(float("nan"))
+
+
+def test_saved_live_session_with_edits_validates_and_replays_from_the_file(tmp_path):
+    """Save as timeline writes setTimingPreset, applyObject and deleteObject entries: the saved file must
+    validate (they were refused as unknown actions, and a manifest value as "not an integer or string") and
+    `podpath run` / a fresh Simulation must replay the session from the file alone."""
+    from core.cli import main
+    from core.live.actions import write_timeline
+    from core.live.edits import edit_document, track_document
+    from core.scenario import build_model, load_document
+    from core.scenario.files import dumps_document, loads_document
+
+    doc = load_document(DEMO)
+    model, _ = build_model(doc)
+    live = Simulation(model, seed=4)
+    track_document(live, doc)
+    live.step(1.0)
+    live.set_timing_preset("classroom")
+    extra = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web-extra", "namespace": "default"},
+             "spec": {"selector": {"app": "web"}, "ports": [{"port": 81, "targetPort": 8080}]}}
+    doc.add(extra)
+    edit_document(live, doc)
+    live.step(1.0)
+    doc.remove(next(r for r in doc.refs() if r.kind == "Service" and r.name == "web-extra"))
+    edit_document(live, doc)
+    live.step(1.0)
+    live.fail_node("node-3")
+    live.step(2.0)
+
+    saved = load_document(DEMO)
+    write_timeline(saved, live.actions)
+    path = tmp_path / "session.yaml"
+    path.write_text(dumps_document(saved), encoding="utf-8")
+    reloaded = loads_document(path.read_text(encoding="utf-8"), str(path))
+    replay_model, warnings = build_model(reloaded)
+    assert not [w for w in warnings if "Timeline" in w.object]
+    actions = [e.action for e in replay_model.timeline if 1.0 <= e.at < 20]  # the demo fails node-2 at 20
+    assert actions == ["setTimingPreset", "applyObject", "deleteObject", "failNode"]
+    replay = Simulation(replay_model, seed=4)  # no track_document: the file's own Timeline edits it
+    replay.step(5.0)
+    assert fingerprint(replay) == fingerprint(live)
+    assert main(["validate", str(path)]) == 0
+    assert main(["run", str(path), "--until", "6", "--seed", "4"]) == 0
+
+
+def test_timeline_object_events_are_checked_where_they_are_written(tmp_path):
+    from core.scenario import build_model, load_document
+    from core.scenario.errors import ScenarioError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(DEMO).read_text(encoding="utf-8") + """---
+apiVersion: podpath.dev/v1alpha1
+kind: Timeline
+metadata: {name: edits}
+spec:
+  events:
+  - {at: 1, action: setTimingPreset, value: fast}
+  - {at: 2, action: applyObject, target: Service/default/x, value: {apiVersion: v1, kind: Service, metadata: {name: y}}}
+  - {at: 3, action: deleteObject}
+  - {at: 4, action: scale, target: default/web, value: {replicas: 2}}
+""", encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        build_model(load_document(bad))
+    text = str(err.value)
+    assert 'spec.events[0].value: Unsupported value: "fast": supported values: "classroom", "realistic"' in text
+    assert "spec.events[1].value: Invalid value: the manifest is Service/y" in text
+    assert "spec.events[2].target: Invalid value: \"\": deleteObject needs a target Kind/namespace/name" in text
+    assert "spec.events[3].value" in text
