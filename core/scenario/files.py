@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import yaml
+
 from core.model import ClusterModel
 from core.scenario.build import build_model
 from core.scenario.document import Document, Entry, ListGroup
@@ -123,8 +125,57 @@ def load_model(path: str | Path, *, seed: int | None = None) -> ClusterModel:
 
 
 def dumps_document(doc: Document) -> str:
-    """The scenario as YAML: one document per object, the items of a loaded ``kind: List`` inside it."""
-    return dump_documents(doc.documents())
+    """The scenario as YAML: one document per object, the items of a loaded ``kind: List`` inside it.
+
+    An object that was not edited since loading is written back as the file had it -- its comments, key
+    order, quoting and flow style -- so that saving after one change changes only that object's lines (as a
+    text editor would); edited and new objects are written as YAML."""
+    pieces: list[str] = []
+    pending: list[Entry] = []
+
+    def flush() -> None:
+        if pending:
+            sub = Document(doc.filename, list(pending))
+            pieces.append(dump_documents(sub.documents()))
+            pending.clear()
+
+    for entry in doc.entries:
+        kept = _unedited_text(entry)
+        if kept is None:
+            pending.append(entry)
+            continue
+        flush()
+        pieces.append(kept)
+    flush()
+    out = ""
+    for piece in pieces:
+        body = piece if piece.endswith("\n") else piece + "\n"
+        if out and not _starts_with_separator(body):
+            out += "---\n"
+        out += body
+    return out
+
+
+def _unedited_text(entry: Entry) -> str | None:
+    """The file's own text of an unedited object that stands alone (not a List item), when it still reads
+    back as the object's data (a migration may have changed the data in memory)."""
+    parsed = entry.parsed
+    if parsed is None or entry.group is not None or not parsed.source:
+        return None
+    try:
+        again = [d for d in yaml.safe_load_all(parsed.source) if d is not None]
+    except yaml.YAMLError:
+        return None
+    return parsed.source if again == [entry.raw] else None
+
+
+def _starts_with_separator(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return stripped.startswith("---")
+    return False
 
 
 def save_document(doc: Document, path: str | Path) -> None:

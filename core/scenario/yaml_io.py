@@ -33,6 +33,9 @@ class ParsedDoc:
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     # problems that lose data if the document is saved as parsed (duplicate keys): (path, line, column, message)
     problems: list[tuple[PathKey, int, int, str]] = field(default_factory=list)
+    # the file's own text of this document, with the comments and ``---`` before it (and, for the last one,
+    # after it): saving an unedited object writes it back as the user wrote it
+    source: str | None = None
 
     @property
     def start(self) -> tuple[int, int]:
@@ -173,6 +176,7 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 def _compose(text: str, filename: str, loader) -> list[ParsedDoc]:
     docs: list[ParsedDoc] = []
+    start = 0
     for node in yaml.compose_all(text, Loader=loader):
         if node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
             continue  # an empty document (``---`` alone, comments, ``null``): kubectl skips it too
@@ -183,8 +187,22 @@ def _compose(text: str, filename: str, loader) -> list[ParsedDoc]:
                           f"more than the limit of {MAX_NODES} (alias bomb?)", *_mark(node))
         doc = ParsedDoc(None)
         doc.data = builder.build(node, (), doc)
+        end = _line_end(text, node.end_mark.index)
+        doc.source = text[start:end]
+        start = end
         docs.append(doc)
+    if docs and docs[-1].source is not None:
+        docs[-1].source += text[start:]  # trailing comments stay with the last object
     return docs
+
+
+def _line_end(text: str, index: int) -> int:
+    """The index just after the line break that ends the line holding ``index`` (a node's end mark may sit
+    in the middle of a line, e.g. after a flow mapping)."""
+    if index > 0 and text[index - 1:index] == "\n":
+        return index
+    nl = text.find("\n", index)
+    return len(text) if nl < 0 else nl + 1
 
 
 def _one_line(text: str) -> str:
