@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -259,10 +260,36 @@ class MainWindow(QMainWindow):
                                 ("view", self.tr("View"), ("zoom-in", "zoom-out", "fit"))):
             tb = self.toolbar(name, bar)
             for act in acts:
-                tb.addAction(self.actions_by_name[act])
+                if act in ("undo", "redo"):
+                    tb.addWidget(self._stack_button(act))
+                else:
+                    tb.addAction(self.actions_by_name[act])
         self.scene.editor_actions = [self.actions_by_name[n] for n in ("rename", "duplicate", "copy", "delete")]
         self._refresh_recent()
         self._update_edit_actions()
+
+    def _stack_button(self, which: str) -> QToolButton:
+        """Undo/Redo on the toolbar with a fixed label (the menu's action says "Undo Move node-2"; on the
+        toolbar that text made every button after it jump sideways after each edit); the action's name is in
+        the tooltip."""
+        stack = self.session.undo_stack
+        button = QToolButton(self)
+        button.setObjectName(f"toolbar-{which}")
+        button.setText(self.tr("Undo") if which == "undo" else self.tr("Redo"))
+        button.setAutoRaise(True)
+        if which == "undo":
+            button.clicked.connect(stack.undo)
+            stack.canUndoChanged.connect(button.setEnabled)
+            stack.undoTextChanged.connect(
+                lambda text: button.setToolTip(self.tr("Undo %1").replace("%1", text) if text else self.tr("Undo")))
+            button.setEnabled(stack.canUndo())
+        else:
+            button.clicked.connect(stack.redo)
+            stack.canRedoChanged.connect(button.setEnabled)
+            stack.redoTextChanged.connect(
+                lambda text: button.setToolTip(self.tr("Redo %1").replace("%1", text) if text else self.tr("Redo")))
+            button.setEnabled(stack.canRedo())
+        return button
 
     def _build_status(self) -> None:
         self.problem_label = QLabel()

@@ -83,3 +83,22 @@ def test_actions_are_in_menus_with_tooltips_and_standard_keys(editor_window):
     assert w.actions_by_name["save"].shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Save)
     assert w.actions_by_name["delete"].shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Delete)
     assert w.actions_by_name["paste"].shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Paste)
+
+
+def test_toolbar_undo_keeps_its_width_and_names_the_action_in_its_tooltip(editor_window):
+    """The menu's Undo says "Undo Delete …"; on the toolbar that text made the buttons after it jump sideways,
+    so a click meant for Play hit Fit to Window."""
+    from PySide6.QtWidgets import QToolButton
+
+    w = editor_window
+    undo = w.findChild(QToolButton, "toolbar-undo")
+    assert undo is not None and not undo.isEnabled()
+    width = undo.sizeHint().width()
+    w.select_refs([CLIENT])
+    w.actions_by_name["delete"].trigger()
+    assert undo.isEnabled() and undo.text() == "Undo"
+    assert undo.sizeHint().width() == width
+    assert undo.toolTip().startswith("Undo ") and len(undo.toolTip()) > len("Undo ")
+    undo.click()
+    assert CLIENT in w.session.document
+    assert w.findChild(QToolButton, "toolbar-redo").isEnabled()
