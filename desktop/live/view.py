@@ -222,7 +222,9 @@ class LiveView(QObject):
     # -- driver signals ---------------------------------------------------------------------------------------
     def _on_frame(self, frame) -> None:
         d = self.driver
-        self.feed.add_frame(frame, wall_now=time.monotonic(), speed=d.speed, step_mode=d.mode == "step")
+        self.feed.add_frame(frame, wall_now=self._anim_now(), speed=d.speed, step_mode=d.mode == "step")
+        if not d.playing:
+            self._run_animation_through_new_packets()
         if d.mode == "realtime":
             evs = [e for e in frame_events(frame) if e.kind in ("control", "drop")] if frame.events else []
             if frame.events:
@@ -257,12 +259,38 @@ class LiveView(QObject):
         self.events.add_events([ev], select_last=True)
         self._select_event(ev)
 
+    def _anim_now(self, wall: float | None = None) -> float:
+        """The packets' animation clock: wall time that stands still while the simulation is paused, so
+        packets in flight freeze where they are (and can be clicked and inspected) instead of flying on. A
+        single step while paused runs the clock until that step's packets have arrived, then freezes it."""
+        wall = time.monotonic() if wall is None else wall
+        playing = self.driver is not None and self.driver.playing
+        paused_at = getattr(self, "_anim_paused_at", None)
+        lag = getattr(self, "_anim_lag", 0.0)
+        until = getattr(self, "_anim_until", None)
+        current = (wall if paused_at is None else paused_at) - lag
+        if playing or (until is not None and current < until):
+            if paused_at is not None:
+                lag += wall - paused_at
+                self._anim_lag, self._anim_paused_at = lag, None
+            return wall - lag
+        if paused_at is None:
+            self._anim_paused_at = paused_at = wall
+        return paused_at - lag
+
+    def _run_animation_through_new_packets(self) -> None:
+        layer = self.layer
+        if layer.uid.size:
+            import numpy as np  # noqa: PLC0415
+
+            self._anim_until = float(np.max(layer.times[np.arange(layer.uid.size), layer.count - 1]))
+
     def _on_paint(self, wall: float) -> None:
         d = self.driver
         if d is None:
             return
         if d.mode == "realtime":
-            self.layer.set_clock(wall)
+            self.layer.set_clock(self._anim_now(wall))
         self.layer.expire()
         self.feed.forget_gone()
         if (self.charts is not None and self.charts.isVisible() and (self._charts_due or self._chart_part)

@@ -254,3 +254,24 @@ def test_pods_on_the_canvas_wear_the_colour_of_the_packets_that_reach_them(live)
     assert pods
     for pb in pods:
         assert pb.colour == live.colours.of(ObjectRef("Pod", pb.key[0], pb.key[1])), pb.key
+
+
+def test_pausing_freezes_packets_in_flight_so_they_can_be_clicked(live, qtbot):
+    """Paused in realtime mode, the packets' clock stands still: they stay where they are (they used to fly on
+    and vanish within a second, so a click on a paused packet found nothing)."""
+    import numpy as np
+
+    d = live.driver
+    d.play()
+    qtbot.waitUntil(lambda: live.layer.uid.size > 0, timeout=5000)
+    d.pause()
+    qtbot.wait(100)
+    before = (live.layer.uid.copy(), live.layer._hit_pos.copy())
+    qtbot.wait(2500)  # longer than a packet's flight and linger
+    assert live.layer.uid.size == before[0].size > 0
+    assert np.array_equal(live.layer.uid, before[0])
+    assert np.allclose(live.layer._hit_pos, before[1])
+    d.play()  # and they move on when played again
+    qtbot.wait(1500)
+    assert not np.array_equal(live.layer.uid, before[0]) or not np.allclose(live.layer._hit_pos, before[1])
+    d.pause()
