@@ -222,6 +222,7 @@ class Field:
     path: str
     type: str = "text"
     choices: tuple[str, ...] = ()
+    default: str = ""  # what Kubernetes assumes when the field is absent (shown, not written)
 
 
 _NAME = Field(QT_TRANSLATE_NOOP("Kinds", "Name"), "metadata.name")
@@ -254,7 +255,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             Field(QT_TRANSLATE_NOOP("Kinds", "Container port"), "spec.containers[0].ports[0].containerPort", "int")),
     "Service": (_NAME, _NS,
                 Field(QT_TRANSLATE_NOOP("Kinds", "Type"), "spec.type", "choice",
-                      ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")),
+                      ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"), default="ClusterIP"),
                 Field(QT_TRANSLATE_NOOP("Kinds", "Cluster IP"), "spec.clusterIP"),
                 Field(QT_TRANSLATE_NOOP("Kinds", "Selector"), "spec.selector", "labels"),
                 Field(QT_TRANSLATE_NOOP("Kinds", "Port"), "spec.ports[0].port", "int"),

@@ -182,7 +182,7 @@ class Inspector(QWidget):
             w = QComboBox()
             for c in f.choices:
                 w.addItem(c if c else self.tr("(default)"), c)
-            idx = w.findData("" if value is None else str(value))
+            idx = w.findData(f.default if value is None and f.default else "" if value is None else str(value))
             if idx < 0:
                 w.addItem(str(value), str(value))
                 idx = w.count() - 1
@@ -190,10 +190,30 @@ class Inspector(QWidget):
             w.activated.connect(lambda _i, w=w, f=f: self.commit(f, w.currentData() or None))
         else:
             w = QLineEdit(format_value(f.type, value))
+            if value is None:
+                allocated = self._allocated(f.path)
+                if allocated:
+                    w.setPlaceholderText(self.tr("allocated: %1").replace("%1", allocated))
             w.editingFinished.connect(lambda w=w, f=f: self._commit_text(f, w))
         w.setObjectName(f"field:{f.path}")
         w.setAccessibleName(QCoreApplication.translate("Kinds", f.label))
         return w
+
+    def _allocated(self, path: str) -> str:
+        """What the cluster gave a Service field left empty in the file (its ClusterIP, its nodePort)."""
+        model = self.session.model
+        ref = self.ref
+        if model is None or ref is None or ref.kind != "Service":
+            return ""
+        svc = next((s for s in model.services if s.namespace == (ref.namespace or "default") and s.name == ref.name),
+                   None)
+        if svc is None:
+            return ""
+        if path == "spec.clusterIP" and svc.cluster_ip:
+            return str(svc.cluster_ip)
+        if path == "spec.ports[0].nodePort" and svc.ports and svc.ports[0].node_port:
+            return str(svc.ports[0].node_port)
+        return ""
 
     def _commit_text(self, f: Field, w: QLineEdit) -> None:
         if not w.isModified():

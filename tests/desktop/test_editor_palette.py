@@ -107,3 +107,21 @@ def test_second_drop_gets_the_next_free_name(editor_window):
     w.editor.create("client")
     names = [r.name for r in w.session.document.refs() if r.kind == "Client"]
     assert names == ["browser", "batch-job", "client", "client-2"]
+
+
+def test_inspector_shows_kubernetes_defaults_and_allocated_addresses(editor_window):
+    """A Service with no type is a ClusterIP Service (Kubernetes' default), not "None"; an empty clusterIP or
+    nodePort shows what the cluster allocated, without writing it into the file."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    w = editor_window
+    drop(w, "service-clusterip", QPoint(60, 60))
+    ref = w.selected_refs()[0]
+    assert "type" not in w.session.document.get(ref)["spec"]
+    w.inspector.show_refs([ref])
+    kind_box = w.inspector.findChild(QComboBox, "field:spec.type")
+    assert kind_box.currentText() == "ClusterIP"
+    ip_edit = w.inspector.findChild(QLineEdit, "field:spec.clusterIP")
+    svc = next(s for s in w.session.model.services if s.name == ref.name)
+    assert ip_edit.text() == "" and ip_edit.placeholderText() == f"allocated: {svc.cluster_ip}"
+    assert svc.cluster_ip.startswith("10.")
