@@ -356,6 +356,14 @@ class MainWindow(QMainWindow):
     def _on_picture_changed(self) -> None:
         if self.view.auto_fit:
             self.view.fit()
+        # an edit, undo or redo re-creates the canvas items while the selection signal is muted: take the
+        # selection the canvas really has (an object undone away is no longer selected), so that clicking it
+        # again after a redo is a change the inspector follows
+        refs = [r for r in self._selected if self.scene.item_for_ref(r) is not None]
+        if refs != self._selected:
+            self._selected = refs
+            self._show_in_inspector(refs)
+            self.selection_changed.emit(refs)
 
     def _fit(self) -> None:
         self.view.auto_fit = True

@@ -102,3 +102,20 @@ def test_toolbar_undo_keeps_its_width_and_names_the_action_in_its_tooltip(editor
     undo.click()
     assert CLIENT in w.session.document
     assert w.findChild(QToolButton, "toolbar-redo").isEnabled()
+
+
+def test_clicking_an_object_after_undo_and_redo_shows_it_in_the_inspector(editor_window):
+    """Undo removed the selected object; redo brought it back; a click on it must fill the inspector (it
+    said "Nothing selected" because the window still thought the object was selected)."""
+    w = editor_window
+    w.select_refs([CLIENT])
+    w.actions_by_name["delete"].trigger()
+    w.session.undo_stack.undo()
+    w.session.undo_stack.redo()   # deleted again
+    w.session.undo_stack.undo()   # back
+    assert w.inspector.ref is None or w.inspector.ref == CLIENT
+    item = w.scene.item_for_ref(CLIENT)
+    w.scene.clearSelection()
+    item.setSelected(True)
+    assert w.selected_refs() == [CLIENT]
+    assert w.inspector.ref == CLIENT
