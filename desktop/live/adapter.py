@@ -336,8 +336,12 @@ class LiveRun:
             return {}
         views = self.sim.state.proxy_views
         cfg = self.sim.state.proxy_config
+        # the data plane compiles a node's tables when it next routes after a sync, so what it has compiled is
+        # part of the key too (a pod scaled up appeared in the bars without its expected mark)
+        compiled = getattr(getattr(plane, "proxies", None), "_seen_version", {})
         key = (self.sim.state.version, sum(v.version for v in views.values()), cfg.mode, cfg.ipvs_scheduler,
-               tuple((v.config.mode, v.config.ipvs_scheduler) for v in list(views.values())[:1]))
+               tuple((v.config.mode, v.config.ipvs_scheduler) for v in list(views.values())[:1]),
+               len(compiled), sum(compiled.values()))
         cached = self._expected_cache.get(service)
         if cached is not None and cached[0] == key:
             return cached[1]

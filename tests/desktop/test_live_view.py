@@ -275,3 +275,17 @@ def test_pausing_freezes_packets_in_flight_so_they_can_be_clicked(live, qtbot):
     qtbot.wait(1500)
     assert not np.array_equal(live.layer.uid, before[0]) or not np.allclose(live.layer._hit_pos, before[1])
     d.pause()
+
+
+def test_a_scaled_up_pod_gets_its_expected_share_mark(live):
+    """Scale web from 3 to 4: once every kube-proxy has the new endpoint, iptables gives each of the four
+    pods 1/4 of new connections, and the chart marks 1/4 over each bar."""
+    _steps(live, 20)
+    assert live.apply("scale", "default/web", 4)
+    for _ in range(120):  # the charts ask every few frames, also between a sync and the tables' compile
+        live.driver.step()
+        live.run.expected_shares(WEB)
+    expected = live.run.expected_shares(WEB)
+    web_pods = [p for p in expected if p.name.startswith("web-")]
+    assert len(web_pods) == 4
+    assert all(abs(expected[p] - 0.25) < 1e-9 for p in web_pods)
