@@ -39,7 +39,7 @@ from core.control.lifecycle import EPS, NodeLifecycleMixin, round_time
 from core.control.schedqueue import POD_BOUND, POD_DELETED, SchedulingQueue
 from core.control.scheduler import NODE_NAME, NodeTable, Placement, Scheduler
 from core.control.workloads import WorkloadMixin
-from core.ipam import AllocationError, PodCIDRAllocator, PodIPAllocator, SequentialIPAllocator
+from core.ipam import AllocationError, PodCIDRAllocator, PodIPAllocator, SequentialIPAllocator, identity_hash
 from core.model import ClusterModel, ObjectRef, Timing
 from core.state import Change, ClusterEvent, ClusterState, NodeState, PodState
 
@@ -65,6 +65,30 @@ def assign_node_addresses(model: ClusterModel) -> list[tuple[str, str]]:
         cidr = n.pod_cidr or cidrs.allocate_for(n.name)
         out.append((ip, cidr))
     return out
+
+
+class _PodDraws:
+    """The scheduler's random draws for one pod (selectHost's tie break, the Random strategy): a generator keyed
+    by the run's seed and the pod's ``namespace/name``, built only when a draw is made. Upstream draws from a
+    process-wide source; keying by pod keeps other pods' placements the same when one workload is added,
+    removed or scaled elsewhere (scores that really depend on the other pods still change, as upstream)."""
+
+    __slots__ = ("_gen", "_key")
+
+    def __init__(self, seed: int, key: str):
+        self._key = (int(seed), identity_hash(key))
+        self._gen: np.random.Generator | None = None
+
+    def _g(self) -> np.random.Generator:
+        if self._gen is None:
+            self._gen = np.random.default_rng(list(self._key))
+        return self._gen
+
+    def integers(self, *args, **kwargs):
+        return self._g().integers(*args, **kwargs)
+
+    def random(self, *args, **kwargs):
+        return self._g().random(*args, **kwargs)
 
 
 class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
@@ -115,7 +139,6 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         self.dirty_pods: set[tuple[str, str]] = set()  # IP or phase changed: the data plane drains it
         self._initial = True  # before _init_workloads: creating the file's Pods records changes (none at t=0)
         self._init_workloads()
-        self._bare_keys = {(bp.namespace, bp.name) for bp in model.pods}
         self._reserved_ip = self._reserve_pinned_pod_ips()
         self._settle()
         self._publish()
@@ -360,7 +383,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
         sel_counts = None
         if pc.owner is None and pc.spread:
             sel_counts = self._selector_counts(pod.namespace, pc.spread_selector)
-        placement = self.scheduler.schedule(pod.key, pc, self.state.scheduler_config, self.rng, self.state.time,
+        draws = _PodDraws(self.name_seed, f"{pod.namespace}/{pod.name}")
+        placement = self.scheduler.schedule(pod.key, pc, self.state.scheduler_config, draws, self.state.time,
                                             selector_counts=sel_counts, pod_labels=pod.labels)
         if placement.node is None:
             self._fail_cache[sig] = (self.state.version, placement)
@@ -433,10 +457,8 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
                 pod.ip = reserved[1]  # pinned status.podIP, held for this pod since t=0
             elif wanted and self._initial and alloc.claimable(wanted):
                 pod.ip = alloc.claim(wanted)  # a pinned address in the podCIDR of the node it was scheduled to
-            elif self._initial and pod.owner is None and pod.key in self._bare_keys:
-                pod.ip = alloc.allocate_for(f"{pod.namespace}/{pod.name}")  # a Pod of the file: by identity
-            else:
-                pod.ip = alloc.allocate_next()
+            else:  # by identity (docs/kubernetes-model.md §2): other pods coming and going never move it
+                pod.ip = alloc.allocate_for(f"{pod.namespace}/{pod.name}")
         except AllocationError as exc:
             if pod.reason != "FailedCreatePodSandBox":  # repeats are one aggregated event (count++) upstream
                 self.record("Warning", "FailedCreatePodSandBox", ev.pod_object(*pod.key), str(exc))

@@ -48,6 +48,19 @@ def random_suffix(rng: np.random.Generator, length: int = 5) -> str:
     return "".join(NAME_ALPHABET[int(i)] for i in rng.integers(0, len(NAME_ALPHABET), length))
 
 
+def owner_suffix(seed: int, owner: str, n: int, length: int = 5) -> str:
+    """The ``n``-th generated-name suffix of the pods of ``owner`` (``Kind/namespace/name``) in a run seeded
+    with ``seed``: ``length`` letters of ``NAME_ALPHABET`` from SHA-256 of ``seed/owner/n``. Upstream draws
+    the suffix from a process-wide random source; keying it by owner keeps one workload's pod names the same
+    whatever other workloads are added, removed or scaled (and in whichever order controllers run)."""
+    digest = int.from_bytes(hashlib.sha256(f"{int(seed)}/{owner}/{int(n)}".encode()).digest()[:8], "big")
+    out = []
+    for _ in range(length):
+        digest, r = divmod(digest, len(NAME_ALPHABET))
+        out.append(NAME_ALPHABET[r])
+    return "".join(out)
+
+
 def node_object(name: str) -> str:
     return f"node/{name}"
 

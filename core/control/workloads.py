@@ -53,6 +53,10 @@ class WorkloadMixin:
         self._pin: dict[tuple[str, str], str | None] = {}
         self._bare_ip: dict[tuple[str, str], str] = {}
         self._classes: dict[tuple, PodClass] = {}
+        self._name_seq: dict[tuple[str, str, str], int] = {}  # generated names so far, per owner
+        seed_seq = getattr(self.rng.bit_generator, "seed_seq", None)
+        entropy = getattr(seed_seq, "entropy", None)
+        self.name_seed = entropy if isinstance(entropy, int) else 0  # the run's seed (default_rng(seed))
         for w in self.model.workloads:
             ref = (w.kind, w.namespace, w.name)
             if ref in self.workloads:
@@ -127,9 +131,15 @@ class WorkloadMixin:
             return ev.workload_object("ReplicaSet", ns, self.rs_names[ref])
         return ev.workload_object(kind, ns, name)
 
-    def _generate_name(self, ns: str, base: str) -> str:
+    def _generate_name(self, ns: str, base: str, ref) -> str:
+        """``generateName``: ``base`` plus the next suffix of owner ``ref``'s own stream (``ev.owner_suffix``),
+        so adding, removing or scaling another workload never renames this one's pods; a name in use (or a
+        collision with another owner's) moves on to the owner's next suffix."""
+        owner = "/".join(ref)
         while True:
-            name = f"{base}-{ev.random_suffix(self.rng)}"
+            n = self._name_seq.get(ref, 0)
+            self._name_seq[ref] = n + 1
+            name = f"{base}-{ev.owner_suffix(self.name_seed, owner, n)}"
             if (ns, name) not in self.state.pods:
                 return name
 
@@ -140,7 +150,7 @@ class WorkloadMixin:
         base = self.rs_names.get(ref, w.name)
         obj = self._owner_object(ref)
         for _ in range(max(0, diff)):
-            name = self._generate_name(w.namespace, base)
+            name = self._generate_name(w.namespace, base, ref)
             self.create_pod(w.namespace, name, w.template, ref, pod_labels(w))
             self.record("Normal", "SuccessfulCreate", obj, f"Created pod: {name}")
         if diff < 0:
@@ -229,7 +239,7 @@ class WorkloadMixin:
         obj = self._owner_object(ref)
         for node in self.state.nodes:
             if node not in have and self._daemonset_fits(w, ref, node):
-                name = self._generate_name(w.namespace, w.name)
+                name = self._generate_name(w.namespace, w.name, ref)
                 self.create_pod(w.namespace, name, w.template, ref, dict(w.template.labels), pin_node=node)
                 self.record("Normal", "SuccessfulCreate", obj, f"Created pod: {name}")
 

@@ -43,13 +43,14 @@ def run(text: str):
 
 
 def test_pinned_dot_one_and_dot_two_are_kept_before_deployment_pods_take_them():
-    # node-1 is the first node -> podCIDR 10.244.0.0/24; the Deployment's 3 pods are created first and would
-    # take .2, .3, .4 by host-local order; the pinned .1 and .2 are held from t=0, so they get .3, .4, .5
+    # node-1 is the first node -> podCIDR 10.244.0.0/24; the Deployment's 3 pods are created first; the pinned
+    # .1 and .2 are held from t=0, so the web pods take their identity slots (never .1 or .2)
     ips, warnings = run(NODES + POD % ("gw", "10.244.0.1") + POD % ("two", "10.244.0.2"))
     assert warnings == []
     assert ips["gw"] == "10.244.0.1" and ips["two"] == "10.244.0.2"
-    web = sorted(ip for name, ip in ips.items() if name.startswith("web-"))
-    assert web == ["10.244.0.3", "10.244.0.4", "10.244.0.5"]
+    web = {name: ip for name, ip in ips.items() if name.startswith("web-")}
+    assert len(web) == 3 and not {"10.244.0.1", "10.244.0.2"} & set(web.values())
+    assert all(ip == f"10.244.0.{_slot('default/' + name)}" for name, ip in web.items())
 
 
 def test_unusable_pinned_addresses_are_replaced_with_a_located_warning():
@@ -72,9 +73,9 @@ def test_unusable_pinned_addresses_are_replaced_with_a_located_warning():
         "node's podCIDR 10.244.0.0/24; the pod gets 10.244.0.5 instead (the first free address from .2 on node-1)"]
     assert (ips["net"], ips["bcast"], ips["a"], ips["dup"], ips["away"]) == (
         "10.244.0.2", "10.244.0.3", "10.244.0.7", "10.244.0.4", "10.244.0.5")
-    # the Deployment's pods take what is left from .2 up: .6, .8, .9 (.7 is pinned by a)
-    assert sorted(ip for name, ip in ips.items() if name.startswith("web-")) == ["10.244.0.6", "10.244.0.8",
-                                                                                 "10.244.0.9"]
+    # the Deployment's pods take their identity slots (none of them is .2-.5 or .7 here, so no probing)
+    web = {name: ip for name, ip in ips.items() if name.startswith("web-")}
+    assert len(web) == 3 and all(ip == f"10.244.0.{_slot('default/' + name)}" for name, ip in web.items())
 
 
 def _slot(key: str) -> int:
@@ -115,6 +116,6 @@ def test_pods_of_the_file_get_an_address_from_their_identity():
     assert run(NODES + EXTRA + BARE % ("probe", "node-1"))[0]["probe"] == ips["probe"]
     assert run(NODES + BARE % ("other", "node-1") + BARE % ("probe", "node-1"))[0]["probe"] == ips["probe"]
     assert run(NODES.split("---")[0] + BARE % ("probe", "node-1"))[0]["probe"] == ips["probe"]
-    # the Deployment's pods still get host-local's .2, .3, .4 (skipping the probe's address if it is one of them)
-    web = sorted(ip for name, ip in ips.items() if name.startswith("web-"))
-    assert web == [f"10.244.0.{k}" for k in [x for x in range(2, 7) if x != _slot("default/probe")][:3]]
+    # the Deployment's pods get their own identity slots too (docs/kubernetes-model.md §2)
+    web = {name: ip for name, ip in ips.items() if name.startswith("web-")}
+    assert len(web) == 3 and all(ip == f"10.244.0.{_slot('default/' + name)}" for name, ip in web.items())

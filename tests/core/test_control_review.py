@@ -107,10 +107,10 @@ def test_scale_down_deletes_a_doubled_up_pod_before_a_newer_one():
 
 
 def test_pod_without_a_free_ip_retries_and_starts_once_one_is_freed():
-    # one node, podCIDR /29: host-local hands out .2 .. .6 (5 pods; .0 network, .1 gateway, .7 broadcast).
+    # one node, podCIDR /29: the pods get .2 .. .6 (5 pods; .0 network, .1 gateway, .7 broadcast).
     # web's 5 replicas take them all at t=0. api is scaled 0 -> 1 at 1: scheduled at 1, its sandbox at 1+2 = 3
     # fails (FailedCreatePodSandBox); the kubelet retries every 10 s: 13, 23, 33 fail. web 5 -> 4 at 5: the
-    # newest web pod (.6) is Terminating until 5 + 30 = 35, then its IP is freed. Retry at 43 gets .6,
+    # newest web pod (.6) is Terminating until 5 + 30 = 35, then its IP is freed. Retry at 43 gets that one (the only free address),
     # Running at 43, Ready at 43 + 2 = 45.
     m = model(nodes=1, replicas=5, timeline=[TimelineEvent(1.0, "scale", "default/api", 1),
                                              TimelineEvent(5.0, "scale", "default/web", 4)])
@@ -119,14 +119,16 @@ def test_pod_without_a_free_ip_retries_and_starts_once_one_is_freed():
                                     PodTemplate(labels={"app": "api"}, containers=(Container("api"),))))
     sim = Simulation(m, seed=2, dataplane=False)
     assert sorted(p.ip for p in sim.state.pods.values()) == [f"10.244.0.{i}" for i in range(2, 7)]
+    newest = max(sim.state.pods.values(), key=lambda p: p.uid)  # ActivePodsWithRanks: deleted first
+    freed = newest.ip
     sim.run(42.9)
     api = next(p for p in sim.state.pods.values() if p.labels["app"] == "api")
     assert api.node == "node-1" and api.ip is None and api.phase == "Pending"
     assert api.reason == "FailedCreatePodSandBox"
     assert [e.time for e in events(sim, "FailedCreatePodSandBox")] == [3.0]  # repeats aggregate upstream
-    assert "10.244.0.6" not in {p.ip for p in sim.state.pods.values()}  # freed at 35
+    assert freed not in {p.ip for p in sim.state.pods.values()}  # freed at 35
     sim.run(43.0)
-    assert (api.phase, api.ip, api.ready) == ("Running", "10.244.0.6", False)
+    assert (api.phase, api.ip, api.ready) == ("Running", freed, False)
     sim.run(45.0)
     assert api.ready
 

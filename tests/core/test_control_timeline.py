@@ -1,5 +1,6 @@
 """Node failure, eviction, replacement and recovery on hand-worked timelines (domain.md e, d.2)."""
 
+import hashlib
 import ipaddress
 
 import pytest
@@ -51,7 +52,9 @@ def run_failure_timeline(timing, t_fail, t_not_ready, t_evict, t_running, t_read
     # initial placement: an empty node always wins LeastAllocated, so one replica per node
     assert sorted(p.node for p in sim.state.pods.values()) == ["node-1", "node-2", "node-3"]
     victim = next(p for p in sim.state.pods.values() if p.node == "node-1")
-    assert victim.ip == "10.244.0.2"  # host-local: .1 is the bridge, the first pod gets .2
+    # by identity (docs/kubernetes-model.md §2): .2 + sha256("0/default/<name>")[:8] mod 253 on the /24
+    slot = int.from_bytes(hashlib.sha256(f"0/default/{victim.name}".encode()).digest()[:8], "big") % 253
+    assert victim.ip == f"10.244.0.{2 + slot}"
     assert all(p.ready for p in sim.state.pods.values())
     assert ready_ips_on(sim, "node-2", "node-1") == {victim.ip}
 
@@ -123,7 +126,7 @@ def test_recovery_cleans_up_and_pods_do_not_move_back():
     assert victim.key in sim.state.pods
     sim.run(400.0)
     # recover at 400: NodeReady at once; 400 is a multiple of 5 so the taints go at 400 too; the stale pod
-    # (deleted at 360, grace 30 s over) is removed and 10.244.0.2 freed
+    # (deleted at 360, grace 30 s over) is removed and its address freed
     assert sim.state.nodes["node-1"].ready == "True" and sim.state.nodes["node-1"].taints == []
     assert victim.key not in sim.state.pods
     assert not sim.control.ip_alloc["node-1"].in_use

@@ -9,7 +9,9 @@ from core.cli import main
 from core.dataplane.flows import client_addresses
 from core.dataplane.tables import ip_to_u32
 from core.dataplane.targets import TargetError
+from core.engine import Simulation
 from core.model import ClientSpec
+from core.scenario import build_model, loads_document
 
 SCENARIO = """\
 apiVersion: v1
@@ -72,11 +74,13 @@ def test_clients_300_from_a_node(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "300 in-cluster client addresses do not fit node node-1's podCIDR 10.244.0.0/24" in err
     assert "use --clients 251 or fewer" in err
-    # 251 fit; the traces' sources are all inside 10.244.0.4-.254
+    # 251 fit; the traces' sources are all inside 10.244.0.2-.254 and never web's two pod addresses
     assert main(["route", str(path), "--to", "default/web:80", "--from", "node-1", "--clients", "251",
                  "--requests", "2000", "--trace", "2000", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     srcs = {t["src"].rsplit(":", 1)[0] for t in report["traces"]}
     net = ipaddress.IPv4Network("10.244.0.0/24")
-    assert all(ipaddress.IPv4Address(s) in net and 4 <= int(s.rsplit(".", 1)[1]) <= 254 for s in srcs)
+    assert all(ipaddress.IPv4Address(s) in net and 2 <= int(s.rsplit(".", 1)[1]) <= 254 for s in srcs)
+    pod_ips = {p.ip for p in Simulation(build_model(loads_document(SCENARIO, "s.yaml"))[0]).state.pods.values()}
+    assert len(pod_ips) == 2 and not srcs & pod_ips
     assert len(srcs) > 200

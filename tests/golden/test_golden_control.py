@@ -1,5 +1,6 @@
 """A seeded classroom run whose whole event log and final state were worked out by hand."""
 
+import hashlib
 import json
 
 from core.cli.run import run_model
@@ -45,9 +46,13 @@ def test_classroom_failure_and_recovery_log():
     assert data["events"][0]["message"] == f"Scaled up replica set {rs} to 2 from 0"
     assert data["events"][9]["message"].endswith(" to node-2")
     assert data["events"][5]["message"] == "Node node-1 status is now: NodeNotReady"
-    # node-2's host-local IPAM handed out .2 at t=0 and .3 to the replacement (Running at 20, Ready at 22)
-    assert [(p["node"], p["ip"], p["phase"], p["ready"]) for p in sorted(data["pods"], key=lambda p: p["ip"])] == [
-        ("node-2", "10.244.1.2", "Running", True), ("node-2", "10.244.1.3", "Running", True)]
+    # both pods on node-2 (the replacement Running at 20, Ready at 22), each at its identity address in
+    # 10.244.1.0/24: .2 + sha256("0/<ns>/<name>")[:8] mod 253 (docs/kubernetes-model.md §2)
+    assert [(p["node"], p["phase"], p["ready"]) for p in data["pods"]] == [("node-2", "Running", True)] * 2
+    for p in data["pods"]:
+        ns, name = p.get("namespace", "default"), p["name"]
+        slot = int.from_bytes(hashlib.sha256(f"0/{ns}/{name}".encode()).digest()[:8], "big") % 253
+        assert p["ip"] == f"10.244.1.{2 + slot}"
     assert [(n["name"], n["ready"], n["taints"]) for n in data["nodes"]] == [("node-1", "True", []),
                                                                           ("node-2", "True", [])]
 
