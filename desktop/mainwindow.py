@@ -359,7 +359,8 @@ class MainWindow(QMainWindow):
         # an edit, undo or redo re-creates the canvas items while the selection signal is muted: take the
         # selection the canvas really has (an object undone away is no longer selected), so that clicking it
         # again after a redo is a change the inspector follows
-        refs = [r for r in self._selected if self.scene.item_for_ref(r) is not None]
+        # (an object still in the document but not drawn — e.g. selected from the Problems dock — stays)
+        refs = [r for r in self._selected if self.scene.item_for_ref(r) is not None or r in self.session.document]
         if refs != self._selected:
             self._selected = refs
             self._show_in_inspector(refs)

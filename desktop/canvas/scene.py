@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneM
 
 from core.model import ClusterModel, ObjectRef
 from core.scenario.build import build_model
-from core.scenario.document import Document, Entry
+from core.scenario.document import Document, Entry, split_path
 from core.scenario.errors import ScenarioError
 from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
 from core.state import ClusterState
@@ -135,19 +135,36 @@ class ClusterScene(QGraphicsScene):
     def _model_for(self, doc: Document) -> ClusterModel | None:
         if self.session is not None and self.session.model is not None:
             return self.session.model
-        # errors: draw what builds without the objects in error, else the last good model
-        diags = self.session.diagnostics if self.session is not None else []
-        bad = {d.object for d in diags if d.is_error and d.object}
-        keep = Document(filename=doc.filename)
-        for raw in doc:
-            if ref_label(object_ref(raw)) not in bad:
-                keep.entries.append(Entry(copy.deepcopy(raw)))
-        try:
-            return build_model(keep)[0]
-        except ScenarioError:
-            return self.model
-        except Exception:
-            return self.model
+        # errors: draw the objects in error without their bad fields (a Deployment with replicas: -2 stays on
+        # the canvas, drawn with the default), then without the objects still in error, else the last good model
+        diags = list(self.session.diagnostics) if self.session is not None else []
+        bad_fields: dict[str, list[str]] = {}
+        for d in diags:
+            if d.is_error and d.object:
+                bad_fields.setdefault(d.object, []).append(d.path or "")
+        dropped: set[str] = set()
+        for _attempt in range(3):
+            keep = Document(filename=doc.filename)
+            for raw in doc:
+                label = ref_label(object_ref(raw))
+                if label in dropped:
+                    continue
+                raw = copy.deepcopy(raw)
+                if label in bad_fields:
+                    if not all(_drop_field(raw, path) for path in bad_fields[label]):
+                        dropped.add(label)
+                        continue
+                keep.entries.append(Entry(raw))
+            try:
+                return build_model(keep)[0]
+            except ScenarioError as exc:
+                still = {d.object for d in exc.diagnostics if d.is_error and d.object}
+                if not still or still <= dropped:
+                    return self.model
+                dropped |= still
+            except Exception:
+                return self.model
+        return self.model
 
     def rebuild(self) -> None:
         """Re-lay out from the session's document (settling again only when placement inputs changed)."""
@@ -467,3 +484,30 @@ def scene_rect_of(items: list[HitItem]) -> QRectF:
     for it in items:
         rect = rect.united(it.sceneBoundingRect())
     return rect
+
+
+def _drop_field(raw: dict, path: str) -> bool:
+    """Remove the field at ``path`` from ``raw`` so the object builds with its default; False where that
+    cannot help (no path, an identity field, or a path that does not lead anywhere)."""
+    try:
+        keys = split_path(path) if path else []
+    except ValueError:
+        return False
+    if len(keys) < 2 or keys[0] in ("apiVersion", "kind") or keys[:2] == ["metadata", "name"]:
+        return False
+    node: object = raw
+    for k in keys[:-1]:
+        if isinstance(k, int) and isinstance(node, list) and -len(node) <= k < len(node):
+            node = node[k]
+        elif isinstance(k, str) and isinstance(node, dict) and k in node:
+            node = node[k]
+        else:
+            return False
+    last = keys[-1]
+    if isinstance(node, dict) and isinstance(last, str) and last in node:
+        del node[last]
+        return True
+    if isinstance(node, list) and isinstance(last, int) and -len(node) <= last < len(node):
+        del node[last]
+        return True
+    return False

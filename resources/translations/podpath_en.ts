@@ -266,6 +266,10 @@
             <translation>(default)</translation>
         </message>
         <message>
+            <source>allocated: %1</source>
+            <translation>allocated: %1</translation>
+        </message>
+        <message>
             <source>Refused: %1</source>
             <translation>Refused: %1</translation>
         </message>
@@ -1334,6 +1338,22 @@
         <message>
             <source>View</source>
             <translation>View</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>Undo</translation>
+        </message>
+        <message>
+            <source>Redo</source>
+            <translation>Redo</translation>
+        </message>
+        <message>
+            <source>Undo %1</source>
+            <translation>Undo %1</translation>
+        </message>
+        <message>
+            <source>Redo %1</source>
+            <translation>Redo %1</translation>
         </message>
         <message>
             <source>%1[*] — PodPath</source>

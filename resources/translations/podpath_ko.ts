@@ -266,6 +266,10 @@
             <translation>(기본값)</translation>
         </message>
         <message>
+            <source>allocated: %1</source>
+            <translation>할당됨: %1</translation>
+        </message>
+        <message>
             <source>Refused: %1</source>
             <translation>거부됨: %1</translation>
         </message>
@@ -1334,6 +1338,22 @@
         <message>
             <source>View</source>
             <translation>보기</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>실행 취소</translation>
+        </message>
+        <message>
+            <source>Redo</source>
+            <translation>다시 실행</translation>
+        </message>
+        <message>
+            <source>Undo %1</source>
+            <translation>실행 취소: %1</translation>
+        </message>
+        <message>
+            <source>Redo %1</source>
+            <translation>다시 실행: %1</translation>
         </message>
         <message>
             <source>%1[*] — PodPath</source>

@@ -123,3 +123,23 @@ def test_inspector_yaml_tab_replaces_the_object(editor_window):
     w.inspector.yaml_edit.setPlainText("- not a mapping")
     assert not w.inspector.apply_yaml()
     assert w.session.document.get(svc)["spec"]["ports"][0]["port"] == 8080
+
+
+def test_an_object_with_a_bad_field_stays_on_the_canvas_drawn_with_the_default(editor_window):
+    """replicas: -2 is an error, but the Deployment (and its Service's edges) must not vanish from the canvas
+    while the teacher fixes it: the canvas draws it without the bad field, and it stays selected."""
+    w = editor_window
+    web = ObjectRef("Deployment", "default", "web")
+    assert w.scene.item_for_ref(web) is not None
+    w.select_refs([web])
+    w.inspector.commit(next(f for f in _fields("Deployment") if f.path == "spec.replicas"), -2)
+    assert w.session.model is None  # the document is in error ...
+    assert w.scene.item_for_ref(web) is not None  # ... yet the Deployment is drawn
+    assert w.selected_refs() == [web]
+    assert w.inspector.ref == web
+
+
+def _fields(kind):
+    from desktop.editor.kinds import fields_for
+
+    return fields_for(kind)
