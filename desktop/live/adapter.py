@@ -145,7 +145,7 @@ class LiveRun:
         self.samples_per_second = samples_per_second
         self._fallback_actions: list[TimelineEvent] = []
         self._expected_cache: dict = {}
-        self._uid = 0
+        self._uids: dict[tuple[str, int], int] = {}  # (flow, request index) -> packet id, kept across seeks
         self._start()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -186,12 +186,21 @@ class LiveRun:
         tick = self.sim.step(self.tick)
         traffic = tick.traffic
         samples = list(getattr(traffic, "samples", []) or []) if traffic is not None else []
-        uids = list(range(self._uid + 1, self._uid + 1 + len(samples)))
-        self._uid += len(samples)
+        uids = [self.packet_uid(s) for s in samples]
         if traffic is None:
             return Frame(tick.time, tick.dt, tick.events, samples, uids, getattr(tick, "changes", ()))
         return Frame(tick.time, tick.dt, tick.events, samples, uids, getattr(tick, "changes", ()),
                      traffic.sent, traffic.delivered, dict(traffic.dropped))
+
+    def packet_uid(self, sample) -> int:
+        """A sampled request's id, the same every time the run passes it (a seek back and a re-step give the
+        same packet the same id, so an event list kept across the seek still points at its packets):
+        numbered in order of first sight by (flow, request index), small enough for a Qt ``int`` signal."""
+        key = (sample.flow, int(sample.index))
+        uid = self._uids.get(key)
+        if uid is None:
+            uid = self._uids[key] = len(self._uids) + 1
+        return uid
 
     def run_to(self, t: float) -> list[Frame]:
         frames = []

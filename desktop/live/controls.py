@@ -27,7 +27,7 @@ class LiveControls(QObject):
                                         lambda: self.driver and self.driver.toggle())
         self.step_action = self._action(self.tr("&Step"), "Right", self.tr("One tick (step-by-step: one event)"),
                                         lambda: self.driver and self.driver.step())
-        self.back_action = self._action(self.tr("Step &back"), "Left", self.tr("Back one tick"),
+        self.back_action = self._action(self.tr("Step &back"), "Left", self.tr("Back one tick (step-by-step: one event)"),
                                         lambda: self.driver and self.driver.step_back())
         self.reset_action = self._action(self.tr("&Reset"), "Ctrl+R", self.tr("Back to t = 0 without the live actions"),
                                          lambda: self.driver and self.driver.reset())
@@ -75,6 +75,7 @@ class LiveControls(QObject):
         self.sched_box = self._combo(abar, self.tr("Scheduler:"), STRATEGIES + SCORING_STRATEGIES, self._on_sched)
         self.preset_box = self._combo(abar, self.tr("Timing:"), ("realistic", "classroom"), self._on_preset)
         self._syncing = False
+        self._shown: tuple | None = None  # what the four boxes show (``in_force`` when they were synced)
 
     # -- helpers ----------------------------------------------------------------------------------------------
     @property
@@ -107,22 +108,39 @@ class LiveControls(QObject):
                     self.preset_box):
             wdg.setEnabled(on)
 
-    def sync_from_run(self) -> None:
+    def in_force(self) -> tuple[str, str, str, str] | None:
+        """(kube-proxy mode, IPVS scheduler, pod scheduler strategy, timing preset) the run has now -- set by
+        the scenario, a Timeline event, a lesson or the toolbar."""
         run = self.view.run
         if run is None:
+            return None
+        state = run.state
+        sched = state.scheduler_config.strategy
+        if sched == "kube-scheduler":
+            sched = getattr(state.scheduler_config, "scoring_strategy", "kube-scheduler")
+        return state.proxy_config.mode, state.proxy_config.ipvs_scheduler, sched, _preset_in_force(run)
+
+    def follow_run(self) -> None:
+        """Show the settings in force when they changed by other means than these boxes (cheap: per frame)."""
+        now = self.in_force()
+        if now is not None and now != self._shown:
+            self.sync_from_run()
+
+    def sync_from_run(self) -> None:
+        """Set the boxes to the settings in force, without applying anything."""
+        now = self.in_force()
+        if now is None:
             return
         self._syncing = True
-        state = run.state
-        for box, value in ((self.proxy_box, state.proxy_config.mode), (self.ipvs_box, state.proxy_config.ipvs_scheduler),
-                           (self.sched_box, state.scheduler_config.strategy
-                            if state.scheduler_config.strategy != "kube-scheduler"
-                            else getattr(state.scheduler_config, "scoring_strategy", "kube-scheduler")),
-                           (self.preset_box, run.sim.model.simulation.preset)):
-            i = box.findData(value)
-            if i >= 0:
-                box.setCurrentIndex(i)
-        self.ipvs_box.setEnabled(state.proxy_config.mode == "ipvs")
-        self._syncing = False
+        try:
+            for box, value in zip((self.proxy_box, self.ipvs_box, self.sched_box, self.preset_box), now):
+                i = box.findData(value)
+                if i >= 0:
+                    box.setCurrentIndex(i)
+            self.ipvs_box.setEnabled(now[0] == "ipvs" and self.proxy_box.isEnabled())
+        finally:
+            self._syncing = False
+        self._shown = now
         self.refresh()
 
     @staticmethod
@@ -262,3 +280,15 @@ class LiveControls(QObject):
 
         a.triggered.connect(lambda _c=False: run_edit())
         return a
+
+
+def _preset_in_force(run) -> str:
+    """The timing preset whose delays the control plane uses now (a setTimingPreset event switches them); a
+    scenario's own delays that match no preset keep its named preset."""
+    from core.model import Timing  # noqa: PLC0415
+
+    timing = run.sim.timing
+    for name in ("classroom", "realistic"):
+        if timing == Timing.preset(name):
+            return name
+    return run.sim.model.simulation.preset

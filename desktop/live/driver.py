@@ -35,6 +35,8 @@ class LiveDriver(QObject):
     * ``time_changed(float)`` — the simulated time changed (step, seek, reset, action)
     * ``run_replaced()`` — the run was rebuilt (reset, seek back, action): views drop what is in flight
     * ``event_revealed(PacketEvent)`` — step-by-step mode showed the next event
+    * ``event_hidden(PacketEvent)`` — step-by-step mode stepped back over this event (off the list)
+    * ``event_current(PacketEvent | None)`` — after a step back: the event now current (None: none left)
     * ``painted(float)`` — a paint tick (wall clock) for the packet layer and the charts
     * ``text_refreshed()`` — the ~1 Hz refresh for readouts and panels
     * ``playing_changed(bool)``, ``mode_changed(str)``, ``speed_changed(float)``
@@ -45,6 +47,8 @@ class LiveDriver(QObject):
     time_changed = Signal(float)
     run_replaced = Signal()
     event_revealed = Signal(object)
+    event_hidden = Signal(object)
+    event_current = Signal(object)
     painted = Signal(float)
     text_refreshed = Signal()
     playing_changed = Signal(bool)
@@ -62,7 +66,8 @@ class LiveDriver(QObject):
         self._budget = 0.0
         self._last_wall = time.monotonic()
         self.pending: list[PacketEvent] = []  # step mode: events of the current tick not shown yet
-        self.revealed: list[PacketEvent] = []
+        self.revealed: list[PacketEvent] = []  # step mode: the events shown, in order
+        self.revealed_at: list[float] = []  # the end time of the tick each shown event belongs to
         self.last_frame: Frame | None = None
         self.sim_timer = QTimer(self)
         self.sim_timer.setInterval(SIM_INTERVAL_MS)
@@ -123,6 +128,7 @@ class LiveDriver(QObject):
         self.pause()
         self.mode = mode
         self.pending = []
+        self.revealed, self.revealed_at = [], []  # a new step-by-step session starts from here
         self.mode_changed.emit(mode)
 
     def step(self) -> None:
@@ -138,18 +144,96 @@ class LiveDriver(QObject):
         if self.pending:
             ev = self.pending.pop(0)
             self.revealed.append(ev)
+            self.revealed_at.append(self.run.time)
             self.event_revealed.emit(ev)
 
     def step_back(self) -> None:
+        """Realtime mode: one tick back. Step mode: exactly one event back -- the last event shown is taken
+        off the list and the one before it is current again; when that one belongs to an earlier tick, the
+        run goes back to the end of that tick (through the core's checkpoints) and re-simulates it, so the
+        cluster, the packets in flight and the events still to come are what they were when it was shown."""
+        if self.mode == "step":
+            self._step_back_event()
+            return
         self.pending = []
         self.run.step_back()
+        self._trim_revealed()
         self.run_replaced.emit()
         self.time_changed.emit(self.run.time)
+
+    def _step_back_event(self) -> None:
+        tick = self.run.tick
+        if self.revealed:
+            ev = self.revealed.pop()
+            at = self.revealed_at.pop()
+            if self._on_tick(at):
+                self.pending.insert(0, ev)
+            self.event_hidden.emit(ev)
+        if self.revealed:
+            at = self.revealed_at[-1]
+            if self._on_tick(at):
+                self.event_current.emit(self.revealed[-1])  # same tick: nothing to re-simulate
+                return
+            self._go_to_tick(at)
+            events = self.last_frame.packet_events() if self.last_frame is not None else []
+            last = self.revealed[-1]
+            cut = next((i for i in range(len(events) - 1, -1, -1) if events[i] == last), len(events) - 1)
+            self.pending = events[cut + 1:]
+            self.event_current.emit(last)
+            return
+        # nothing shown before: the last event of the closest earlier tick that has any (all of that tick's
+        # events are then in the past, so they are listed, the last one current)
+        t = self.run.time
+        if self.last_frame is not None and abs(self.last_frame.time - t) < 1e-9:
+            t -= tick
+        guard = 0
+        while t > 1e-9 and guard < 600:
+            self._go_to_tick(t)
+            events = self.last_frame.packet_events() if self.last_frame is not None else []
+            if events:
+                self.pending = []
+                for e in events:
+                    self.revealed.append(e)
+                    self.revealed_at.append(self.run.time)
+                    self.event_revealed.emit(e)
+                return
+            t -= tick
+            guard += 1
+        self.pending = []
+        self.run.seek(0.0)
+        self.last_frame = None
+        self.run_replaced.emit()
+        self.time_changed.emit(self.run.time)
+        self.event_current.emit(None)
+
+    def _on_tick(self, t: float) -> bool:
+        """The run stands at the end of the tick ending at ``t``, and that tick's frame is the last one."""
+        f = self.last_frame
+        return f is not None and abs(f.time - t) < 1e-9 and abs(self.run.time - t) < 1e-9
+
+    def _go_to_tick(self, t: float) -> None:
+        """Stand at the end of the tick that ends at ``t``, with that tick's frame re-simulated (its packets)."""
+        self.pending = []
+        self.run.seek(max(0.0, t - self.run.tick))
+        self.last_frame = None
+        self.run_replaced.emit()
+        if self.run.time < t - 1e-9:
+            self._step_tick()
+        else:
+            self.time_changed.emit(self.run.time)
+
+    def _trim_revealed(self) -> None:
+        """Forget the events shown after the current time (a seek or step back went before them)."""
+        keep = sum(1 for at in self.revealed_at if at <= self.run.time + 1e-9)
+        del self.revealed[keep:]
+        del self.revealed_at[keep:]
 
     def reset(self) -> None:
         self.pause()
         self.pending = []
         self.revealed = []
+        self.revealed_at = []
+        self.last_frame = None
         self.run.reset()
         self.run_replaced.emit()
         self.time_changed.emit(self.run.time)
@@ -158,6 +242,8 @@ class LiveDriver(QObject):
         """Scrub to simulated time ``t`` (through the core's checkpoints)."""
         self.pending = []
         self.run.seek(t)
+        self.last_frame = None
+        self._trim_revealed()
         self.run_replaced.emit()
         self.time_changed.emit(self.run.time)
 

@@ -119,6 +119,8 @@ class LiveView(QObject):
         d.frame_stepped.connect(self._on_frame)
         d.run_replaced.connect(self._on_run_replaced)
         d.event_revealed.connect(self._on_event_revealed)
+        d.event_hidden.connect(self.events.remove_last)
+        d.event_current.connect(self._on_event_current)
         d.painted.connect(self._on_paint)
         d.text_refreshed.connect(self.refresh_text)
         d.time_changed.connect(self.controls.on_time_changed)
@@ -222,6 +224,7 @@ class LiveView(QObject):
     # -- driver signals ---------------------------------------------------------------------------------------
     def _on_frame(self, frame) -> None:
         d = self.driver
+        self.controls.follow_run()  # a Timeline event or a lesson may have switched a mode
         self.feed.add_frame(frame, wall_now=self._anim_now(), speed=d.speed, step_mode=d.mode == "step")
         if not d.playing:
             self._run_animation_through_new_packets()
@@ -241,10 +244,19 @@ class LiveView(QObject):
         from desktop.live.adapter import PacketEvent  # noqa: PLC0415
 
         self.events.clear()
-        self.events.add_events([PacketEvent(e.time, e.object, "control", f"{e.reason}: {e.message}", obj=e.object)
-                                for e in self.run.state.events[-2000:]])
+        log = [PacketEvent(e.time, e.object, "control", f"{e.reason}: {e.message}", obj=e.object)
+               for e in self.run.state.events[-2000:]]
+        d = self.driver
+        if d is not None and d.mode == "step":
+            # step-by-step mode: the packet events shown so far stay listed (a step back re-simulated a tick);
+            # control-plane events of the current tick not shown yet are still to come
+            pending = set(d.pending)
+            log = [e for e in log if e not in pending] + [e for e in d.revealed if e.kind != "control"]
+            log.sort(key=lambda e: e.time)
+        self.events.add_events(log)
 
     def _on_run_replaced(self) -> None:
+        self.controls.follow_run()
         self._fill_events()
         self.feed.clear()
         self.selected_packet = None
@@ -254,6 +266,16 @@ class LiveView(QObject):
             self._charts_due = True
         self.show_state(force=True)
         self.refresh_text()
+
+    def _on_event_current(self, ev) -> None:
+        """Step-by-step mode stepped back: ``ev`` is the current event again (None: no event before)."""
+        self.events.select_event(ev)
+        if ev is None:
+            self.selected_packet = None
+            self.layer.select(None)
+            self.trace.clear()
+            return
+        self._select_event(ev)
 
     def _on_event_revealed(self, ev) -> None:
         self.events.add_events([ev], select_last=True)

@@ -20,6 +20,11 @@ from desktop.live.adapter import EVENT_KINDS, PacketEvent
 MAX_ROWS = 3000
 
 
+def format_time(t: float) -> str:
+    """Simulated time as the rest of the UI writes it: seconds with milliseconds ("12.350 s")."""
+    return f"{t:.3f} s"
+
+
 class EventsPanel(QWidget):
     """``add_events(list[PacketEvent])``; ``event_activated(PacketEvent)`` when a line is clicked."""
 
@@ -45,7 +50,7 @@ class EventsPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refilter)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([self.tr("Time (s)"), self.tr("Type"), self.tr("Where"), self.tr("What")])
+        self.tree.setHeaderLabels([self.tr("Time"), self.tr("Type"), self.tr("Where"), self.tr("What")])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(self._on_clicked)
@@ -58,15 +63,65 @@ class EventsPanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.tree)
         self.events: list[PacketEvent] = []
-        self._user_scrolled = False  # follow the newest line until the user scrolls up
-        self.tree.verticalScrollBar().sliderPressed.connect(self._on_user_scroll)
+        # follow the newest line until the user scrolls up; scrolling back to the bottom follows again. The
+        # list grows while its dock is hidden or not laid out yet, so following is done when the scroll range
+        # changes (the range is what a new line, a filter or a first show changes), not once at insertion.
+        self.following = True
+        bar = self.tree.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_scrolled)
 
-    def _on_user_scroll(self) -> None:
-        self._user_scrolled = True
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self.following:
+            self.tree.verticalScrollBar().setValue(high)
+
+    def _on_scrolled(self, value: int) -> None:
+        self.following = value >= self.tree.verticalScrollBar().maximum() - 1
+
+    def follow(self) -> None:
+        """Follow the newest line again (e.g. after a new run)."""
+        self.following = True
+        self.tree.scrollToBottom()
 
     def clear(self) -> None:
         self.events.clear()
         self.tree.clear()
+        self.following = True
+
+    def remove_last(self, ev: PacketEvent) -> bool:
+        """Take ``ev`` off the end of the list (step-by-step mode stepped back over it)."""
+        for i in range(self.tree.topLevelItemCount() - 1, -1, -1):
+            if self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == ev:
+                self.tree.takeTopLevelItem(i)
+                for j in range(len(self.events) - 1, -1, -1):
+                    if self.events[j] == ev:
+                        del self.events[j]
+                        break
+                return True
+        return False
+
+    def select_event(self, ev: PacketEvent | None) -> None:
+        """Make ``ev``'s line the current one (scrolled to), or none."""
+        if ev is None:
+            self.tree.setCurrentItem(None)
+            return
+        for i in range(self.tree.topLevelItemCount() - 1, -1, -1):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == ev:
+                self._make_current(item)
+                return
+
+    def _make_current(self, item: QTreeWidgetItem) -> None:
+        """Highlight the line step-by-step mode is on; scroll to it only while following (a user who scrolled
+        up to read keeps their place)."""
+        if self.following:
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+            return
+        bar = self.tree.verticalScrollBar()
+        value = bar.value()
+        self.tree.setCurrentItem(item)  # Qt scrolls to a new current item: put the user's place back
+        bar.setValue(value)
 
     def set_kind(self, kind: str) -> None:
         i = self.kind_box.findData(kind)
@@ -81,22 +136,20 @@ class EventsPanel(QWidget):
             del self.events[:overflow]
             for _ in range(min(overflow, self.tree.topLevelItemCount())):
                 self.tree.takeTopLevelItem(0)
-        bar = self.tree.verticalScrollBar()
-        at_end = bar.value() >= bar.maximum() - 2 or not self._user_scrolled
         item = None
         for ev in events[-MAX_ROWS:]:
             item = self._item(ev)
             self.tree.addTopLevelItem(item)
             item.setHidden(not self._accepts(ev))
         if select_last and item is not None:
-            self.tree.setCurrentItem(item)
-        if at_end or select_last:
+            self._make_current(item)
+        if self.following:
             self.tree.scrollToBottom()
 
     def _item(self, ev: PacketEvent) -> QTreeWidgetItem:
         fmt = self.formats.get(ev.kind)
         text = fmt.format(*ev.args) if fmt and ev.args else ev.text
-        item = QTreeWidgetItem([f"{ev.time:.6f}", self.kind_names.get(ev.kind, ev.kind), ev.where, text])
+        item = QTreeWidgetItem([format_time(ev.time), self.kind_names.get(ev.kind, ev.kind), ev.where, text])
         item.setData(0, Qt.ItemDataRole.UserRole, ev)
         item.setToolTip(3, text)
         if ev.kind == "drop":

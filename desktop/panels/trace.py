@@ -41,7 +41,7 @@ class TracePanel(QWidget):
         outcome = (self.tr("delivered in {0} ms").format(f"{sample.latency_ms:.3f}") if sample.outcome == "delivered"
                    else self.tr("dropped: {0}").format(sample.outcome.replace("_", " ")))
         self.summary.setText(self.tr("{0} → {1} at t = {2} s: {3}").format(
-            sample.src, sample.target, f"{sample.time:.6f}", outcome))
+            sample.src, sample.target, f"{sample.time:.3f}", outcome))
         bold = QFont()
         bold.setBold(True)
         for i, h in enumerate(sample.hops):

@@ -150,6 +150,69 @@
         </message>
     </context>
     <context>
+        <name>DropReason</name>
+        <message>
+            <source>refused: no endpoints</source>
+            <translation>refused: no endpoints</translation>
+        </message>
+        <message>
+            <source>refused: no usable IPVS real server</source>
+            <translation>refused: no usable IPVS real server</translation>
+        </message>
+        <message>
+            <source>timed out: sent to a dead pod</source>
+            <translation>timed out: sent to a dead pod</translation>
+        </message>
+        <message>
+            <source>dropped: no local pod (policy Local)</source>
+            <translation>dropped: no local pod (policy Local)</translation>
+        </message>
+        <message>
+            <source>reply discarded (no SNAT)</source>
+            <translation>reply discarded (no SNAT)</translation>
+        </message>
+        <message>
+            <source>lost: the node is down</source>
+            <translation>lost: the node is down</translation>
+        </message>
+        <message>
+            <source>lost: the client's node is down</source>
+            <translation>lost: the client's node is down</translation>
+        </message>
+        <message>
+            <source>no healthy node behind the load balancer</source>
+            <translation>no healthy node behind the load balancer</translation>
+        </message>
+        <message>
+            <source>no route from outside the cluster</source>
+            <translation>no route from outside the cluster</translation>
+        </message>
+        <message>
+            <source>DNS name not found</source>
+            <translation>DNS name not found</translation>
+        </message>
+        <message>
+            <source>the Service has no such port</source>
+            <translation>the Service has no such port</translation>
+        </message>
+        <message>
+            <source>static route: the pod is gone</source>
+            <translation>static route: the pod is gone</translation>
+        </message>
+        <message>
+            <source>no Ingress controller running</source>
+            <translation>no Ingress controller running</translation>
+        </message>
+        <message>
+            <source>HTTP 404: no Ingress rule matched</source>
+            <translation>HTTP 404: no Ingress rule matched</translation>
+        </message>
+        <message>
+            <source>blocked: source outside the allowed ranges</source>
+            <translation>blocked: source outside the allowed ranges</translation>
+        </message>
+    </context>
+    <context>
         <name>EventsPanel</name>
         <message>
             <source>DNS answer</source>
@@ -216,8 +279,8 @@
             <translation>Filter by text (object, address, reason)</translation>
         </message>
         <message>
-            <source>Time (s)</source>
-            <translation>Time (s)</translation>
+            <source>Time</source>
+            <translation>Time</translation>
         </message>
         <message>
             <source>Type</source>
@@ -878,8 +941,8 @@
             <translation>Step &amp;back</translation>
         </message>
         <message>
-            <source>Back one tick</source>
-            <translation>Back one tick</translation>
+            <source>Back one tick (step-by-step: one event)</source>
+            <translation>Back one tick (step-by-step: one event)</translation>
         </message>
         <message>
             <source>&amp;Reset</source>

@@ -150,6 +150,69 @@
         </message>
     </context>
     <context>
+        <name>DropReason</name>
+        <message>
+            <source>refused: no endpoints</source>
+            <translation>거부됨: 엔드포인트 없음</translation>
+        </message>
+        <message>
+            <source>refused: no usable IPVS real server</source>
+            <translation>거부됨: 쓸 수 있는 IPVS 리얼 서버 없음</translation>
+        </message>
+        <message>
+            <source>timed out: sent to a dead pod</source>
+            <translation>타임아웃: 죽은 파드로 보내짐</translation>
+        </message>
+        <message>
+            <source>dropped: no local pod (policy Local)</source>
+            <translation>버려짐: 이 노드에 파드 없음 (Local 정책)</translation>
+        </message>
+        <message>
+            <source>reply discarded (no SNAT)</source>
+            <translation>응답 버려짐 (SNAT 없음)</translation>
+        </message>
+        <message>
+            <source>lost: the node is down</source>
+            <translation>유실: 노드가 다운됨</translation>
+        </message>
+        <message>
+            <source>lost: the client's node is down</source>
+            <translation>유실: 클라이언트의 노드가 다운됨</translation>
+        </message>
+        <message>
+            <source>no healthy node behind the load balancer</source>
+            <translation>로드밸런서 뒤에 정상 노드 없음</translation>
+        </message>
+        <message>
+            <source>no route from outside the cluster</source>
+            <translation>클러스터 밖에서는 경로 없음</translation>
+        </message>
+        <message>
+            <source>DNS name not found</source>
+            <translation>DNS 이름을 찾을 수 없음</translation>
+        </message>
+        <message>
+            <source>the Service has no such port</source>
+            <translation>서비스에 그런 포트가 없음</translation>
+        </message>
+        <message>
+            <source>static route: the pod is gone</source>
+            <translation>정적 라우팅: 파드가 사라짐</translation>
+        </message>
+        <message>
+            <source>no Ingress controller running</source>
+            <translation>실행 중인 인그레스 콘트롤러 없음</translation>
+        </message>
+        <message>
+            <source>HTTP 404: no Ingress rule matched</source>
+            <translation>HTTP 404: 맞는 인그레스 규칙 없음</translation>
+        </message>
+        <message>
+            <source>blocked: source outside the allowed ranges</source>
+            <translation>차단됨: 허용 범위 밖의 출발지</translation>
+        </message>
+    </context>
+    <context>
         <name>EventsPanel</name>
         <message>
             <source>DNS answer</source>
@@ -216,8 +279,8 @@
             <translation>텍스트로 거르기 (객체, 주소, 원인)</translation>
         </message>
         <message>
-            <source>Time (s)</source>
-            <translation>시간 (초)</translation>
+            <source>Time</source>
+            <translation>시간</translation>
         </message>
         <message>
             <source>Type</source>
@@ -878,8 +941,8 @@
             <translation>한 단계 뒤로(&amp;B)</translation>
         </message>
         <message>
-            <source>Back one tick</source>
-            <translation>한 틱 뒤로</translation>
+            <source>Back one tick (step-by-step: one event)</source>
+            <translation>한 틱 뒤로 (단계별: 이벤트 하나)</translation>
         </message>
         <message>
             <source>&amp;Reset</source>
