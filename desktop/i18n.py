@@ -144,15 +144,80 @@ def catalogue() -> list[tuple[str, str, str]]:
     return out
 
 
-def text_map(old: str, new: str) -> dict[str, str]:
-    """Displayed text in ``old`` -> the same entry in ``new`` (first entry wins on a clash)."""
+def text_map(old: str, new: str, *, words: bool = False) -> dict[str, str]:
+    """Displayed text in ``old`` -> the same entry in ``new`` (first entry wins on a clash). Single lowercase
+    English words are left out (they may be data) unless ``words``; their Korean, never data, maps back."""
     out: dict[str, str] = {}
     for ctx, en, ko in catalogue():
-        if ctx == "Canvas" or _SKIP.match(en) or en == ko:
+        if ctx == "Canvas" or en == ko or (_SKIP.match(en) and old == "en" and not words):
             continue
         src, dst = (en, ko) if (old, new) == ("en", "ko") else (ko, en)
         out.setdefault(src, dst)
     return out
+
+
+_PLACEHOLDER = re.compile(r"\{\d+(?::[^}]*)?\}|%\d")
+
+
+class _Formats:
+    """Formatted texts ("Step 2 of 3", "0 errors, 0 warnings") shown in ``old``, recognised by the catalogue
+    entry they were formatted from and re-formatted in ``new`` with the same values: a text set once with
+    ``tr("…{0}…").format(x)`` follows a language switch even where its owner has no LanguageChange handler."""
+
+    def __init__(self, old: str, new: str):
+        self.entries: list[tuple[re.Pattern, list[str], str, int]] = []
+        for ctx, en, ko in catalogue():
+            if ctx == "Canvas" or en == ko or not _PLACEHOLDER.search(en):
+                continue
+            src, dst = (en, ko) if (old, new) == ("en", "ko") else (ko, en)
+            literal = _PLACEHOLDER.sub("", src)
+            if len(re.findall(r"\w", _PLACEHOLDER.sub("", en))) < 3:
+                continue  # "{0} s", "{0}: {1}": too little of its own to be recognised safely
+            names: list[str] = []
+            parts: list[str] = []
+            pos = 0
+            for m in _PLACEHOLDER.finditer(src):
+                parts.append(re.escape(src[pos:m.start()]))
+                key = m.group(0)[1:].split(":")[0].rstrip("}") if m.group(0).startswith("{") else m.group(0)[1:]
+                if key in names:  # the same value twice: the second must repeat the first
+                    parts.append(f"(?P=v{key})")
+                else:
+                    names.append(key)
+                    parts.append(f"(?P<v{key}>.+?)")
+                pos = m.end()
+            parts.append(re.escape(src[pos:]))
+            self.entries.append((re.compile("".join(parts), re.S), names, dst, len(literal)))
+        self.entries.sort(key=lambda e: -e[3])  # the most specific entry first
+
+    def swap(self, text: str) -> str | None:
+        for pattern, _names, dst, _n in self.entries:
+            m = pattern.fullmatch(text)
+            if m is None:
+                continue
+            values = m.groupdict()
+            return _PLACEHOLDER.sub(lambda ph, v=values: _value(ph.group(0), v), dst)
+        return None
+
+
+def _value(placeholder: str, values: dict[str, str]) -> str:
+    key = placeholder[1:].split(":")[0].rstrip("}") if placeholder.startswith("{") else placeholder[1:]
+    return values.get(f"v{key}", placeholder)
+
+
+def switch_text(text: str, mapping: dict[str, str], formats: _Formats | None) -> str | None:
+    """``text`` (shown in the old language) in the new one, or None when it is not a catalogue text. Leading and
+    trailing spaces are kept (" Timing: " is the entry "Timing:")."""
+    core = text.strip()
+    if not core:
+        return None
+    head, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    if core in mapping:
+        return head + mapping[core] + tail
+    if formats is not None:
+        swapped = formats.swap(core)
+        if swapped is not None:
+            return head + swapped + tail
+    return None
 
 
 def retranslate_widgets(old: str, new: str) -> int:
@@ -166,6 +231,7 @@ def retranslate_widgets(old: str, new: str) -> int:
         QDockWidget,
         QGroupBox,
         QLabel,
+        QStatusBar,
         QTabBar,
         QTableWidget,
         QToolBar,
@@ -177,14 +243,17 @@ def retranslate_widgets(old: str, new: str) -> int:
     mapping = text_map(old, new)
     if not mapping:
         return 0
+    words = text_map(old, new, words=True)
+    formats = _Formats(old, new)
     changed = 0
 
-    def swap(get, put) -> None:
+    def swap(get, put, table: dict[str, str] | None = None) -> None:
         nonlocal changed
         try:
             text = get()
-            if text in mapping:
-                put(mapping[text])
+            swapped = switch_text(text, table or mapping, formats) if text else None
+            if swapped is not None and swapped != text:
+                put(swapped)
                 changed += 1
         except RuntimeError:  # a widget or action being deleted (its C++ object is gone)
             pass
@@ -208,7 +277,10 @@ def retranslate_widgets(old: str, new: str) -> int:
             swap(w.title, w.setTitle)
         elif isinstance(w, QComboBox):
             for i in range(w.count()):
-                swap(lambda i=i, w=w: w.itemText(i), lambda t, i=i, w=w: w.setItemText(i, t))
+                # an item carrying its own data shows a label: even a single word is chrome there
+                labelled = w.itemData(i) is not None
+                swap(lambda i=i, w=w: w.itemText(i), lambda t, i=i, w=w: w.setItemText(i, t),
+                     words if labelled else None)
         elif isinstance(w, QTabBar):
             for i in range(w.count()):
                 swap(lambda i=i, w=w: w.tabText(i), lambda t, i=i, w=w: w.setTabText(i, t))
@@ -217,6 +289,8 @@ def retranslate_widgets(old: str, new: str) -> int:
                 item = w.horizontalHeaderItem(i)
                 if item is not None:
                     swap(item.text, item.setText)
+        elif isinstance(w, QStatusBar) and w.currentMessage():
+            swap(w.currentMessage, lambda t, w=w: w.showMessage(t, 5000))
         if w.toolTip():
             swap(w.toolTip, w.setToolTip)
     for a in actions.values():
@@ -315,5 +389,50 @@ def install_language_menu(window, languages: Languages) -> QMenu:
     # Qt delivers LanguageChange to widgets through the event queue; re-set the titles at once as well, so
     # everything is in the new language as soon as set_language returns
     languages.language_changed.connect(lambda _c: retranslator.retranslate())
+    languages.language_changed.connect(lambda _c: _redraw_canvas(window))
     retranslate_main_window(window)
     return menu
+
+
+def _redraw_canvas(window) -> None:
+    """The canvas draws its words ("cluster", "podCIDR …", "Deployment · 3/3 ready") into a cached picture:
+    build it again in the new language."""
+    scene = getattr(window, "scene", None)
+    redo = getattr(scene, "retranslate", None) or getattr(scene, "rebuild", None)
+    if callable(redo):
+        redo()
+
+
+# -- drop reasons in words ------------------------------------------------------------------------------------
+# A student reads "timed out: sent to a dead pod", not "timeout_dead_endpoint"; the code name stays in tooltips
+# (drop_reason_tooltip) for whoever wants to find it in the CLI's output or the docs.
+DROP_REASON_LABELS = {
+    "refused": QT_TRANSLATE_NOOP("DropReason", "refused: no endpoints"),
+    "no_destination": QT_TRANSLATE_NOOP("DropReason", "refused: no usable IPVS real server"),
+    "timeout_dead_endpoint": QT_TRANSLATE_NOOP("DropReason", "timed out: sent to a dead pod"),
+    "no_local_endpoints": QT_TRANSLATE_NOOP("DropReason", "dropped: no local pod (policy Local)"),
+    "reply_discarded": QT_TRANSLATE_NOOP("DropReason", "reply discarded (no SNAT)"),
+    "node_down": QT_TRANSLATE_NOOP("DropReason", "lost: the node is down"),
+    "client_down": QT_TRANSLATE_NOOP("DropReason", "lost: the client's node is down"),
+    "no_healthy_nodes": QT_TRANSLATE_NOOP("DropReason", "no healthy node behind the load balancer"),
+    "no_route": QT_TRANSLATE_NOOP("DropReason", "no route from outside the cluster"),
+    "nxdomain": QT_TRANSLATE_NOOP("DropReason", "DNS name not found"),
+    "no_such_port": QT_TRANSLATE_NOOP("DropReason", "the Service has no such port"),
+    "static_route_dead": QT_TRANSLATE_NOOP("DropReason", "static route: the pod is gone"),
+    "no_ingress_controller": QT_TRANSLATE_NOOP("DropReason", "no Ingress controller running"),
+    "http_404": QT_TRANSLATE_NOOP("DropReason", "HTTP 404: no Ingress rule matched"),
+    "not_in_source_ranges": QT_TRANSLATE_NOOP("DropReason", "blocked: source outside the allowed ranges"),
+}
+
+
+def drop_reason_label(code: str) -> str:
+    """A drop reason (core.dataplane.outcomes.DROP_REASONS key) in words, in the current language."""
+    source = DROP_REASON_LABELS.get(code)
+    return translate("DropReason", source) if source else code.replace("_", " ")
+
+
+def drop_reason_tooltip(code: str) -> str:
+    """The code name and the core's one-line explanation (English, as in the CLI and the docs)."""
+    from core.dataplane.outcomes import DROP_REASONS  # noqa: PLC0415
+
+    return f"{code}: {DROP_REASONS[code]}" if code in DROP_REASONS else code

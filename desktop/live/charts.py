@@ -12,11 +12,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from core.dataplane.outcomes import CODE_NAMES
 from core.model import ObjectRef
+from desktop.i18n import drop_reason_label
 from desktop.live.feed import PodColours
 from desktop.style import OKABE_ITO, endpoint_style
 
@@ -53,7 +54,8 @@ class LiveCharts(QWidget):
         top = QHBoxLayout(corner)
         top.setContentsMargins(0, 0, 4, 0)
         top.addWidget(self.summary)
-        top.addWidget(QLabel(tr("Service:")))
+        self.service_label = QLabel()
+        top.addWidget(self.service_label)
         top.addWidget(self.service_box)
         # two pages of three charts: only the page on screen is updated (pyqtgraph's axes are the cost)
         self.tabs = QTabWidget()
@@ -63,26 +65,25 @@ class LiveCharts(QWidget):
         for g in (self.glw, self.glw2):
             g.ci.setContentsMargins(2, 2, 2, 2)
         self.tabs.setMinimumHeight(170)  # a chart squashed to a sliver says nothing to the back row
-        self.tabs.addTab(self.glw, tr("Balance"))
-        self.tabs.addTab(self.glw2, tr("Drops, latency, fairness"))
+        self.tabs.addTab(self.glw, "")
+        self.tabs.addTab(self.glw2, "")
         self.tabs.currentChanged.connect(lambda _i: self._force())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         self.tabs.setCornerWidget(corner)
         lay.addWidget(self.tabs, 1)
-        self.share_plot = self._plot(self.glw, tr("Share of requests (last {0:g} s); — expected").format(WINDOW), 0)
-        self.rps_plot = self._plot(self.glw, tr("Requests/s per pod"), 1)
-        self.conn_plot = self._plot(self.glw, tr("IPVS connections per pod: active —, inactive - -"), 2)
-        self.drop_plot = self._plot(self.glw2, tr("Drops/s by reason"), 0)
-        self.lat_plot = self._plot(self.glw2, tr("Latency ms: p50, p90, p99 (1 s average)"), 1)
-        self.fair_plot = self._plot(self.glw2, tr("Fairness (Jain index)"), 2)
+        self.share_plot = self._plot(self.glw, 0)
+        self.rps_plot = self._plot(self.glw, 1)
+        self.conn_plot = self._plot(self.glw, 2)
+        self.drop_plot = self._plot(self.glw2, 0)
+        self.lat_plot = self._plot(self.glw2, 1)
+        self.fair_plot = self._plot(self.glw2, 2)
         self.share_plot.setYRange(0, 1, padding=0)
         self.fair_plot.setYRange(0, 1.05, padding=0)
         self.share_plot.getAxis("bottom").setStyle(tickTextOffset=2)
         self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
         self.share_plot.addItem(self.bars)
-        self.conn_note = pg.TextItem(tr("no IPVS connections to these pods\n(iptables/nftables mode, or no client\nreaches them through kube-proxy)"),
-                                     color="#4A5560", anchor=(0.5, 0.5))
+        self.conn_note = pg.TextItem("", color="#4A5560", anchor=(0.5, 0.5))
         self.conn_note.setParentItem(self.conn_plot.getViewBox())
         self.conn_note.setPos(0, 0)
         self.conn_plot.getViewBox().sigResized.connect(
@@ -110,17 +111,54 @@ class LiveCharts(QWidget):
         self._brushes: list = []
         self._bar_pen = pg.mkPen("#111111", width=1)
         self.last_expected: dict[ObjectRef, float] = {}
+        self._summary: tuple | None = None  # what the summary line says, re-worded on a language switch
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text of the charts in the current language (called again on a language switch)."""
+        self.service_label.setText(tr("Service:"))
+        self.tabs.setTabText(0, tr("Balance"))
+        self.tabs.setTabText(1, tr("Drops, latency, fairness"))
+        for plot, title in (
+                (self.share_plot, tr("Share of requests (last {0:g} s); — expected").format(WINDOW)),
+                (self.rps_plot, tr("Requests/s per pod")),
+                (self.conn_plot, tr("IPVS connections per pod: active —, inactive - -")),
+                (self.drop_plot, tr("Drops/s by reason")),
+                (self.lat_plot, tr("Latency ms: p50, p90, p99 (1 s average)")),
+                (self.fair_plot, tr("Fairness (Jain index)"))):
+            plot.setTitle(title, size="10pt")
+        self.conn_note.setText(tr("no IPVS connections to these pods\n(iptables/nftables mode, or no client\n"
+                                  "reaches them through kube-proxy)"))
+        legend = self.drop_plot.legend
+        if legend is not None:
+            for name, curve in self.drop_curves.items():
+                legend.removeItem(curve)
+                legend.addItem(curve, drop_reason_label(name))
+        self._show_summary()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show_summary(self, *what) -> None:
+        if what:
+            self._summary = what
+        kind, *values = self._summary or ("",)
+        if kind == "jain":
+            self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s").format(*values))
+        elif kind == "pods":
+            self.summary.setText(tr("{0} pods · shares over the last {1:g} s").format(*values))
 
     def _force(self) -> None:
         self._last_t = -1.0
 
-    def _plot(self, glw, title: str, col: int):
-        p = glw.addPlot(row=0, col=col, title=title)
+    def _plot(self, glw, col: int):
+        p = glw.addPlot(row=0, col=col, title=" ")
         p.setMenuEnabled(False)
         p.setMouseEnabled(x=False, y=False)
         p.hideButtons()
         p.showGrid(x=False, y=True, alpha=0.25)
-        p.titleLabel.setText(title, size="10pt")
         return p
 
     # -- choices --------------------------------------------------------------------------------------------
@@ -225,8 +263,7 @@ class LiveCharts(QWidget):
             if part in (None, 2):
                 _, jain = series.jain(service, WINDOW)
                 self.fair_curve.setData(tv, jain[vis])
-                self.summary.setText(tr("Jain {0:.3f} over the last {1:g} s").format(
-                    float(jain[-1]) if jain.size else 1.0, WINDOW))
+                self._show_summary("jain", float(jain[-1]) if jain.size else 1.0, WINDOW)
             return
         pods, counts = _service_counts(series, service)
         w = max(1, int(round(WINDOW / series.resolution)))
@@ -239,7 +276,7 @@ class LiveCharts(QWidget):
         expected = run.expected_shares(service)
         where = {p: j for j, p in enumerate(pods)}
         order = sorted(set(pods) | set(expected), key=self.colours.of)
-        self.summary.setText(tr("{0} pods · shares over the last {1:g} s").format(len(order), WINDOW))
+        self._show_summary("pods", len(order), WINDOW)
         if part in (None, 0):
             self._update_bars(order, pods, where, shares, expected)
         vis = t >= x0 - series.resolution
@@ -326,7 +363,7 @@ class LiveCharts(QWidget):
                 self.drop_curves[name] = self.drop_plot.plot(pen=_pen(colour), skipFiniteCheck=True)
                 if self.drop_plot.legend is None:
                     self.drop_plot.addLegend(offset=(4, 4), labelTextSize="9pt")
-                self.drop_plot.legend.addItem(self.drop_curves[name], name.replace("_", " "))
+                self.drop_plot.legend.addItem(self.drop_curves[name], drop_reason_label(name))
             self.drop_curves[name].setData(t[vis], y[vis])
             self._drop_top = max(self._drop_top, float(np.max(y[vis])) if np.any(vis) else 0.0)
 
