@@ -19,6 +19,15 @@ MIN_SHRINK = 0.75
 PROJECTOR_DARK = {"bg": "#000000", "fg": "#FFFFFF", "question": "#56B4E9", "answer": "#F0B000", "rule": "#FFFFFF"}
 
 
+def reasons_tooltip(codes) -> str:
+    """The drop reasons a step shows, in words with their code names (what the CLI and the docs call them)."""
+    if not codes:
+        return ""
+    from desktop.i18n import drop_reason_label, drop_reason_tooltip  # noqa: PLC0415
+
+    return "\n".join(f"{drop_reason_label(c)} — {drop_reason_tooltip(c)}" for c in codes)
+
+
 def _label(word_wrap: bool = True) -> QLabel:
     label = QLabel()
     label.setWordWrap(word_wrap)
@@ -99,6 +108,9 @@ class LessonPanel(QWidget):
         self.choices.setVisible(bool(v["choices"]) and v["answer"] is None)
         self.answer.setText(self.tr("Answer: {0}").format(v["answer"]) if v["answer"] else "")
         self.answer.setVisible(bool(v["answer"]))
+        tip = reasons_tooltip(v.get("reasons", ()))
+        self.answer.setToolTip(tip)
+        self.caption.setToolTip(tip if v["phase"] != "question" else "")
         phase = v["phase"]
         self.next_button.setEnabled(phase != "done")
         self.previous_button.setEnabled(v["index"] > 1 or phase != "question")
@@ -219,6 +231,7 @@ class CaptionBar(QFrame):
         self.choices.setVisible(bool(choices))
         self.answer.setText(v["answer"] or "")
         self.answer.setVisible(bool(v["answer"]))
+        self.answer.setToolTip(reasons_tooltip(v.get("reasons", ())))
         self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)

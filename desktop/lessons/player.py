@@ -209,4 +209,7 @@ class LessonPlayer(QObject):
             "answer": t(p.answer) if p and self.revealed else None,
             "phase": self.phase,
             "focus": list(step.focus),
+            # drop reasons the step's checks say do happen: their code names go in a tooltip, not in the text
+            "reasons": sorted({code for c in step.checks + (p.checks if p else ()) for code, r in c.dropped.items()
+                               if r.lo is not None and r.lo >= 1}),
         }

@@ -144,3 +144,40 @@ def test_a_scenario_without_a_lesson_is_refused_clearly():
     demo = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "demo.yaml"
     with pytest.raises(ScenarioError, match="no Lesson object"):
         load_lesson(demo)
+
+
+def _student_texts(lesson) -> list:
+    texts = [lesson.title, *(s.caption for s in lesson.steps)]
+    if lesson.summary:
+        texts.append(lesson.summary)
+    for s in lesson.steps:
+        if s.predict:
+            texts += [s.predict.question, s.predict.answer, *s.predict.choices]
+    texts += [c.note for r in lesson.table for c in r.cells if c.note]
+    return texts
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_students_read_drop_reasons_in_words_not_code_names(path: Path):
+    """Captions and answers name a drop reason the way the drop chart's legend does, in the lesson's language
+    ("timed out: sent to a dead pod"), never by its code name (timeout_dead_endpoint)."""
+    import yaml
+
+    from core.dataplane.outcomes import DROP_REASONS
+    from desktop.i18n import DROP_REASON_LABELS
+
+    glossary = yaml.safe_load((Path(__file__).resolve().parents[2] / "resources/translations/ko.yaml")
+                              .read_text(encoding="utf-8"))
+    labels = {"en": set(DROP_REASON_LABELS.values()), "ko": {glossary[en] for en in DROP_REASON_LABELS.values()}}
+    lesson, _ = load_lesson(path)
+    for text in _student_texts(lesson):
+        for lang in ("ko", "en"):
+            t = text.get(lang)
+            for code in DROP_REASONS:
+                if "_" in code or code == "nxdomain":
+                    assert not re.search(rf"\b{code}\b", t), f"{code} in {t!r}"
+                else:  # a one-word code ("refused") may be an ordinary word, but not as a (code) aside
+                    assert f"({code})" not in t, t
+            for quoted in re.findall(r"“([^”]+)”", t):
+                if ":" in quoted:  # a quoted chart label must be the chart's own words in this language
+                    assert quoted in labels[lang], (lang, quoted)

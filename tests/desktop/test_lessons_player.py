@@ -106,3 +106,24 @@ def test_runtime_actions_fail_a_node_and_switch_the_proxy_mode(player):
     assert player.clock.sim.state.proxy_config.mode == "ipvs"
     with pytest.raises(ValueError, match="unknown mode"):
         player.clock.apply("setProxyMode", "", "ebpf")
+
+
+def test_the_drop_reasons_a_step_shows_go_to_a_tooltip_with_their_code_names(player, qtbot):
+    """Lesson 1 step 2's checks expect static_route_dead and timeout_dead_endpoint drops (min 1): the answer's
+    tooltip names them in words and by code; the answer itself uses only the words."""
+    from desktop.lessons.panel import LessonPanel
+
+    player.start()
+    _finish(player)
+    player.next()
+    assert player.view("en")["reasons"] == ["static_route_dead", "timeout_dead_endpoint"]
+    player.next()
+    _finish(player)
+    panel = LessonPanel()
+    qtbot.addWidget(panel)
+    panel.show_view(player.view("en"))
+    tip = panel.answer.toolTip()
+    assert "static route: the pod is gone — static_route_dead: " in tip
+    assert "timed out: sent to a dead pod — timeout_dead_endpoint: " in tip
+    assert "timeout_dead_endpoint" not in panel.answer.text()
+    assert player.view("en")["reasons"] == ["static_route_dead", "timeout_dead_endpoint"]
