@@ -284,19 +284,21 @@ class IpvsBalancer(Balancer):
 
     def _schedule_locality(self, dst_ip, k: int, now: float) -> np.ndarray:
         """lblc / lblcr, one run of equal destination addresses at a time (one run for a single VIP)."""
-        d = np.full(k, self.vip, dtype=np.uint32) if dst_ip is None else dst_ip
         out = np.empty(k, dtype=np.int64)
         if k == 0:
             return out
-        cuts = np.flatnonzero(d[1:] != d[:-1]) + 1
-        bounds = np.r_[0, cuts, k]
+        if dst_ip is None:
+            runs = [(self.vip, 0, k)]
+        else:
+            bounds = np.r_[0, np.flatnonzero(dst_ip[1:] != dst_ip[:-1]) + 1, k].tolist()
+            runs = [(int(dst_ip[a]), a, b) for a, b in zip(bounds[:-1], bounds[1:])]
         active = self.active.copy()  # the batch's own picks raise activeconns as they happen
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            daddr = int(d[a])
+        for daddr, a, b in runs:
             if self.scheduler == "lblc":
                 out[a:b] = self._lblc_run(daddr, active, b - a, now)
             else:
                 out[a:b] = self._lblcr_run(daddr, active, b - a, now)
+        self._batch_counts = active - self.active  # pick() adds these instead of counting the picks again
         return out
 
     def _lblc_run(self, daddr: int, active: np.ndarray, k: int, now: float) -> np.ndarray:
@@ -318,62 +320,52 @@ class IpvsBalancer(Balancer):
             del self.lblcr_cache[daddr]
         out = np.empty(k, dtype=np.int64)
         t = 0
-        chunk = 256
-        first = True
-        members: list[int] | None = None  # en.members as list positions, kept in step with en.members
-        while t < k:
-            if en is None:
-                dd = S.wlc_pick(active, self.inactive, self.weight)
-                if dd < 0:
-                    out[t:] = -1
-                    break
-                en = _LblcrEntry([self.endpoint_keys[dd]], now, now)
-                self.lblcr_cache[daddr] = en
-                out[t] = dd
-                active[dd] += 1
-                t += 1
-                continue
-            en.lastuse = now
-            if members is None:
-                members = [self._pos(m) for m in en.members]
-            dest = S.set_min(members, active, self.inactive, self.weight)
-            if first:
-                first = False
-                if len(members) > 1 and now > en.lastmod + LBLC_EXPIRATION:
-                    m = S.set_max(members, [self._oh_w(key, p, active) for key, p in zip(en.members, members)])
-                    if m >= 0:
-                        del en.members[m]
-                        en.lastmod = now
-                        members = [self._pos(x) for x in en.members]
-                        if dest >= 0 and dest not in members:
-                            # the kernel still uses the dest it chose before erasing it from the set
-                            if not self._overloaded(dest, active):
-                                out[t] = dest
-                                active[dest] += 1
-                                t += 1
-                                continue
-                            dest = -1
-            if dest >= 0:
-                seq = S.lblcr_phase(members, active, self.inactive, self.weight, min(chunk, k - t))
-                if seq.size:
-                    out[t : t + seq.size] = seq
-                    active += np.bincount(seq, minlength=active.size)
-                    t += seq.size
-                    chunk = chunk * 2 if seq.size == chunk else chunk
-                    continue
+        if en is None:  # no entry: wlc, and a new set holding that dest
             dd = S.wlc_pick(active, self.inactive, self.weight)
             if dd < 0:
-                out[t:] = -1
-                break
-            key = self.endpoint_keys[dd]
-            if key not in en.members:
-                en.members.insert(0, key)
-                if members is not None:
-                    members.insert(0, dd)
-                en.lastmod = now
-            out[t] = dd
+                out[:] = -1
+                return out
+            en = _LblcrEntry([self.endpoint_keys[dd]], now, now)
+            self.lblcr_cache[daddr] = en
+            out[0] = dd
             active[dd] += 1
-            t += 1
+            t = 1
+        else:
+            en.lastuse = now
+            if len(en.members) > 1 and now > en.lastmod + LBLC_EXPIRATION:
+                members = [self._pos(m) for m in en.members]
+                # the first connection of the batch runs the expiry check (lastmod = now after it)
+                dest = S.set_min(members, active, self.inactive, self.weight)
+                m = S.set_max(members, [self._oh_w(key, p, active) for key, p in zip(en.members, members)])
+                if m >= 0:
+                    del en.members[m]
+                    en.lastmod = now
+                    if dest >= 0 and dest == members[m]:
+                        # the kernel still uses the dest it chose before erasing it from the set
+                        if not self._overloaded(dest, active):
+                            out[0] = dest
+                            active[dest] += 1
+                            t = 1
+                        else:
+                            dd = S.wlc_pick(active, self.inactive, self.weight)
+                            if dd < 0:
+                                out[:] = -1  # nothing changes: the rest of the batch finds no dest either
+                                return out
+                            key = self.endpoint_keys[dd]
+                            if key not in en.members:
+                                en.members.insert(0, key)
+                                en.lastmod = now
+                            out[0] = dd
+                            active[dd] += 1
+                            t = 1
+        if t < k:
+            picks, joined = S.lblcr_batch([self._pos(m) for m in en.members], active, self.inactive,
+                                          self.weight, k - t)
+            out[t:] = picks
+            for d in joined:
+                en.members.insert(0, self.endpoint_keys[d])
+            if joined:
+                en.lastmod = now
         return out
 
     def _overloaded(self, d: int, active: np.ndarray) -> bool:

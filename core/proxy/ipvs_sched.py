@@ -23,7 +23,7 @@ LIMIT = 1 << 62
 
 def _lcm(values: np.ndarray) -> int:
     m = 1
-    for v in np.unique(values).tolist():
+    for v in set(values.tolist()):  # (np.unique costs ~100x more on a hundred small ints)
         m = m * v // math.gcd(m, v)
         if m > LIMIT:
             return 0
@@ -344,6 +344,8 @@ def lblcr_phase(members: list[int], active: np.ndarray, inactive: np.ndarray, we
     if av.size == 0:
         return np.zeros(0, dtype=np.int64)
     seq = av[least_merge(active[av] * 256 + inactive[av], 256, weight[av], r)]
+    if not (active * 2 < weight).any():
+        return seq  # nobody is underloaded, and picks only add connections: no pick can be overloaded
     # occurrence number of each pick within its dest: position - first position of that dest's run
     order = np.argsort(seq, kind="stable")
     sorted_seq = seq[order]
@@ -375,3 +377,147 @@ def lblcr_phase(members: list[int], active: np.ndarray, inactive: np.ndarray, we
     over = (a_before > weight[seq]) & e_t
     first = int(np.argmax(over)) if over.any() else seq.size
     return seq[:first]
+
+
+LBLCR_SMALL = 32  # calm remainders up to this many picks are stepped in Python (a merge costs more)
+LBLCR_LONG = 64  # a set phase that has taken this many Python steps continues as numpy phases
+
+
+def lblcr_batch(members: list[int], active: np.ndarray, inactive: np.ndarray, weight: np.ndarray,
+                k: int) -> tuple[np.ndarray, list[int]]:
+    """k lblcr picks for one cache entry, after the connection that ran the set's expiry check.
+
+    ``members``: the set in set order (head first) as list positions, -1 for a deleted member. Each pick is
+    the set's least-loaded usable member (``ip_vs_dest_set_min``) unless it is overloaded, else wlc over
+    all dests, whose pick joins the set at its head if it is not a member. ``active`` is updated in place;
+    returns the picks and the positions that joined, in joining order (each went to the head).
+
+    Runs on Python ints: a heap of scaled overhead per dest for wlc and one per set member (set order on
+    ties), stale entries skipped, and the number of underloaded dests kept as counters change. Once no
+    dest is underloaded none can be overloaded for the rest of the batch (it only adds connections), so
+    the remainder is one ``lblcr_phase`` merge; so is a long phase of set picks (big weights).
+    """
+    if k > LBLCR_SMALL and not (active * 2 < weight).any():  # calm from the start: one merge
+        seq = lblcr_phase(members, active, inactive, weight, k)
+        if seq.size == k:  # (empty when the set has no usable member: wlc below)
+            active += np.bincount(seq, minlength=active.size)
+            return seq, []
+    usable = weight > 0
+    lcm = _lcm(weight[usable]) if usable.any() else 1
+    if not lcm:  # weights whose lcm overflows int64 scaling: the numpy phases
+        return _lblcr_batch_numpy(members, active, inactive, weight, k)
+    act = active.tolist()
+    ina = inactive.tolist()
+    w = weight.tolist()
+    scale = [lcm // x if x > 0 else 0 for x in w]
+    heappush, heappop = heapq.heappush, heapq.heappop
+    gheap = [((act[d] * 256 + ina[d]) * scale[d], d) for d in np.flatnonzero(usable).tolist()]
+    heapq.heapify(gheap)
+    rank: dict[int, int] = {}  # member position -> place in set order (smaller = nearer the head)
+    for i, d in enumerate(members):
+        if d >= 0 and d not in rank:
+            rank[d] = i
+    sheap = [((act[d] * 256 + ina[d]) * scale[d], r, d) for d, r in rank.items() if w[d] > 0]
+    heapq.heapify(sheap)
+    under = sum(1 for a, x in zip(act, w) if a * 2 < x)
+    head = -1  # rank of the next member to join
+    joined: list[int] = []
+    parts: list[np.ndarray] = []
+    steps: list[int] = []
+    t = 0
+    run = 0  # set picks in a row (the current phase)
+    chunk = 2 * LBLCR_LONG
+    while t < k:
+        dest = -1
+        while sheap:  # set_min: least scaled overhead, earliest in set order; skip stale entries
+            cost, _r, d = sheap[0]
+            if cost == (act[d] * 256 + ina[d]) * scale[d]:
+                dest = d
+                break
+            heappop(sheap)
+        if dest >= 0 and (under == 0 or act[dest] <= w[dest]):  # not overloaded: the set's pick
+            if (under == 0 and k - t > LBLCR_SMALL) or run >= LBLCR_LONG:
+                if steps:
+                    parts.append(np.asarray(steps, dtype=np.int64))
+                    steps = []
+                active[:] = act
+                r = k - t if under == 0 else min(chunk, k - t)
+                seq = lblcr_phase(sorted(rank, key=rank.__getitem__), active, inactive, weight, r)
+                parts.append(seq)
+                got = np.bincount(seq, minlength=active.size)
+                active += got
+                t += seq.size
+                if seq.size == r:
+                    chunk *= 2
+                else:
+                    run = 0  # the phase ended at an overloaded pick: the next connection takes wlc
+                act = active.tolist()
+                under = sum(1 for a, x in zip(act, w) if a * 2 < x)
+                for d in np.flatnonzero(got).tolist():
+                    c = (act[d] * 256 + ina[d]) * scale[d]
+                    heappush(gheap, (c, d))
+                    heappush(sheap, (c, rank[d], d))
+                continue
+            run += 1
+        else:
+            run = 0
+            dest = -1
+            while gheap:  # wlc over every dest: least scaled overhead, earliest in the list on ties
+                cost, d = gheap[0]
+                if cost == (act[d] * 256 + ina[d]) * scale[d]:
+                    dest = d
+                    break
+                heappop(gheap)
+            if dest < 0:  # nothing changes: every later connection of the batch finds no dest either
+                steps.extend([-1] * (k - t))
+                break
+            if dest not in rank:
+                rank[dest] = head
+                head -= 1
+                joined.append(dest)
+        steps.append(dest)
+        a = act[dest]
+        if a * 2 < w[dest] <= (a + 1) * 2:
+            under -= 1
+        act[dest] = a + 1
+        c = ((a + 1) * 256 + ina[dest]) * scale[dest]
+        heappush(gheap, (c, dest))
+        heappush(sheap, (c, rank[dest], dest))
+        t += 1
+    if steps:
+        parts.append(np.asarray(steps, dtype=np.int64))
+    active[:] = act
+    out = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return out, joined
+
+
+def _lblcr_batch_numpy(members: list[int], active: np.ndarray, inactive: np.ndarray, weight: np.ndarray,
+                       k: int) -> tuple[np.ndarray, list[int]]:
+    """``lblcr_batch`` as numpy phases only (set_min, ``lblcr_phase``, wlc): the reference for its heaps."""
+    members = list(members)
+    joined: list[int] = []
+    out = np.empty(k, dtype=np.int64)
+    t = 0
+    chunk = 256
+    while t < k:
+        dest = set_min(members, active, inactive, weight)
+        if dest >= 0:
+            calm = not (active * 2 < weight).any()
+            seq = lblcr_phase(members, active, inactive, weight, k - t if calm else min(chunk, k - t))
+            if seq.size:
+                out[t : t + seq.size] = seq
+                active += np.bincount(seq, minlength=active.size)
+                t += seq.size
+                chunk = chunk * 2 if seq.size == chunk else chunk
+                continue
+        d = wlc_pick(active, inactive, weight)
+        if d < 0:
+            out[t:] = -1
+            break
+        if d not in members:
+            members.insert(0, d)
+            joined.append(d)
+        out[t] = d
+        active[d] += 1
+        t += 1
+    return out, joined
