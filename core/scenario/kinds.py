@@ -29,8 +29,53 @@ CLUSTER_SCOPED = frozenset({
     "CSINode", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "VolumeAttachment", "ComponentStatus",
     "ServiceCIDR", "IPAddress", "InitConfiguration", "JoinConfiguration", "KubeletConfiguration",
+    "PodSecurityPolicy",  # cluster-scoped while it was served (policy/v1beta1, removed in v1.25)
     *CONFIG_KINDS, *PODPATH_KINDS,
 })
+
+# API versions real manifests still carry that kube-apiserver no longer serves: (apiVersion, kind) -> (the release
+# that removed it, the version to use instead or None). From the Kubernetes deprecated API migration guide
+# (kubernetes.io/docs/reference/using-api/deprecation-guide/); kubectl refuses them with "no matches for kind".
+REMOVED_APIS: dict[tuple[str, str], tuple[str, str | None]] = {
+    **{(api, k): ("v1.16", "apps/v1") for api in ("extensions/v1beta1", "apps/v1beta1", "apps/v1beta2")
+       for k in ("Deployment", "DaemonSet", "ReplicaSet", "StatefulSet") if (api, k) != ("extensions/v1beta1",
+                                                                              "StatefulSet")},
+    ("extensions/v1beta1", "NetworkPolicy"): ("v1.16", "networking.k8s.io/v1"),
+    ("extensions/v1beta1", "PodSecurityPolicy"): ("v1.16", None),
+    ("extensions/v1beta1", "Ingress"): ("v1.22", "networking.k8s.io/v1"),
+    ("networking.k8s.io/v1beta1", "Ingress"): ("v1.22", "networking.k8s.io/v1"),
+    ("networking.k8s.io/v1beta1", "IngressClass"): ("v1.22", "networking.k8s.io/v1"),
+    **{(f"{g}/v1beta1", k): ("v1.22", f"{g}/v1") for g, kinds in (
+        ("admissionregistration.k8s.io", ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")),
+        ("apiextensions.k8s.io", ("CustomResourceDefinition",)),
+        ("apiregistration.k8s.io", ("APIService",)),
+        ("authentication.k8s.io", ("TokenReview",)),
+        ("authorization.k8s.io", ("LocalSubjectAccessReview", "SelfSubjectAccessReview", "SubjectAccessReview")),
+        ("certificates.k8s.io", ("CertificateSigningRequest",)),
+        ("coordination.k8s.io", ("Lease",)),
+        ("rbac.authorization.k8s.io", ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")),
+        ("scheduling.k8s.io", ("PriorityClass",)),
+        ("storage.k8s.io", ("CSIDriver", "CSINode", "StorageClass", "VolumeAttachment")),
+    ) for k in kinds},
+    ("batch/v1beta1", "CronJob"): ("v1.25", "batch/v1"),
+    ("discovery.k8s.io/v1beta1", "EndpointSlice"): ("v1.25", "discovery.k8s.io/v1"),
+    ("events.k8s.io/v1beta1", "Event"): ("v1.25", "events.k8s.io/v1"),
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("v1.25", "autoscaling/v2"),
+    ("policy/v1beta1", "PodDisruptionBudget"): ("v1.25", "policy/v1"),
+    ("policy/v1beta1", "PodSecurityPolicy"): ("v1.25", None),
+    ("node.k8s.io/v1beta1", "RuntimeClass"): ("v1.25", "node.k8s.io/v1"),
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("v1.26", "autoscaling/v2"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"): ("v1.26", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"): ("v1.26",
+                                                                             "flowcontrol.apiserver.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "CSIStorageCapacity"): ("v1.27", "storage.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"): ("v1.29", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration"): ("v1.29",
+                                                                             "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema"): ("v1.32", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration"): ("v1.32",
+                                                                             "flowcontrol.apiserver.k8s.io/v1"),
+}
 
 # PodPath annotations (documented in docs/scenario-format.md)
 ANN_POSITION = "podpath.dev/position"

@@ -18,6 +18,7 @@ from core.scenario.kinds import (
     FIELDS,
     KNOWN_KINDS,
     PODPATH_API,
+    REMOVED_APIS,
     REQUIRED,
     ROOTS,
     WORKLOAD_KINDS,
@@ -236,7 +237,14 @@ def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
     group = api_group(api)
     if definition is None:
         known = api_versions_of(kind) if is_known_group(group) else []
-        if known:
+        removed = REMOVED_APIS.get((api, kind))
+        if removed and not known:
+            since, instead = removed
+            use = f'; use {format_value(instead)}' if instead else ""
+            walker.report(("apiVersion",), f"{format_value(api)} {kind} is no longer served since Kubernetes "
+                          f"{since}{use} (kubectl would refuse it: no matches for kind {format_value(kind)} in "
+                          f"version {format_value(api)}; PodPath keeps it unchanged)", api, severity="warning")
+        elif known:
             allowed = ", ".join(f'"{v}"' for v in known)
             walker.report(("apiVersion",), f"Unsupported value: {format_value(api)}: supported values: {allowed}",
                           api)

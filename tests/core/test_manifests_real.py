@@ -15,8 +15,9 @@ from core.scenario import build_model, load_document, loads_document, save_docum
 THREE_NODES = "".join(f"apiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i}\n---\n" for i in (1, 2, 3))
 
 FILES = ["argocd-ha-install.yaml", "bookinfo.yaml", "cassandra.yaml", "guestbook-all-in-one.yaml",
-         "ingress-nginx-baremetal.yaml", "ingress-nginx-cloud.yaml", "kube-flannel.yaml",
-         "minio-headless-statefulset.yaml", "tensorflow-serving.yaml"]
+         "ingress-nginx-baremetal.yaml", "ingress-nginx-cloud.yaml", "kube-flannel.yaml", "kube-state-metrics.yaml",
+         "metallb-native.yaml", "microservices-demo.yaml", "minio-headless-statefulset.yaml", "podinfo.yaml",
+         "tensorflow-serving.yaml"]
 
 # the warnings each manifest deserves, once three Nodes are added (nothing for the ordinary ones)
 EXPECTED_WARNINGS = {
@@ -28,6 +29,19 @@ EXPECTED_WARNINGS = {
         'Ingress default/tf-serving-ingress: spec.rules[0].http.paths[0].path: PodPath approximates: '
         '"/tf(/|$)(.*)" looks like a regular expression (an ingress-nginx extension); PodPath matches it '
         "literally as Prefix",
+    ],
+    # MetalLB v0.13's native manifest still ships two PodSecurityPolicies (cluster-scoped, so no namespace);
+    # kube-apiserver stopped serving policy/v1beta1 PodSecurityPolicy in v1.25 and has no replacement version
+    "metallb-native.yaml": [
+        f'PodSecurityPolicy {name}: apiVersion: "policy/v1beta1" PodSecurityPolicy is no longer served since '
+        'Kubernetes v1.25 (kubectl would refuse it: no matches for kind "PodSecurityPolicy" in version '
+        '"policy/v1beta1"; PodPath keeps it unchanged)' for name in ("controller", "speaker")
+    ],
+    # autoscaling/v2beta2 HorizontalPodAutoscaler was removed in v1.26 (autoscaling/v2 replaces it)
+    "podinfo.yaml": [
+        'HorizontalPodAutoscaler default/podinfo: apiVersion: "autoscaling/v2beta2" HorizontalPodAutoscaler is no '
+        'longer served since Kubernetes v1.26; use "autoscaling/v2" (kubectl would refuse it: no matches for kind '
+        '"HorizontalPodAutoscaler" in version "autoscaling/v2beta2"; PodPath keeps it unchanged)',
     ],
 }
 
@@ -68,6 +82,12 @@ EXPECTED_RUNNING = {
     "ingress-nginx-cloud.yaml": 1,  # the controller Deployment; the admission Jobs are kept, not run
     "ingress-nginx-baremetal.yaml": 1,
     "minio-headless-statefulset.yaml": 3,  # 4 replicas with hostPort 9000: one per node, the 4th Pending
+    "metallb-native.yaml": 4,  # the controller Deployment (1) and the speaker DaemonSet (one per node: 3)
+    "microservices-demo.yaml": 12,  # eleven services and redis-cart, one replica each (70m..300m CPU requests)
+    "kube-state-metrics.yaml": 1,
+    # one replica: its autoscaling/v2beta2 HPA (minReplicas 2) would be refused by a v1.26+ apiserver, so nothing
+    # raises the Deployment's default of 1
+    "podinfo.yaml": 1,
 }
 
 
@@ -80,3 +100,60 @@ def test_manifest_runs_on_three_nodes(shared_manifests, name):
     assert phases.count("Running") == EXPECTED_RUNNING[name]
     if name == "minio-headless-statefulset.yaml":
         assert phases.count("Pending") == 1
+
+
+def _simulated(shared_manifests, name, seconds=60.0):
+    model, _ = build_model(loads_document(THREE_NODES + (shared_manifests / name).read_text(), name), seed=1)
+    sim = Simulation(model, seed=1)
+    sim.run(seconds)
+    return model, sim
+
+
+def test_metallb_speaker_is_host_network_with_its_node_ip(shared_manifests):
+    # the speaker DaemonSet sets hostNetwork: true: each speaker pod has its node's InternalIP (192.168.0.10 + i
+    # for node-(i+1) on the default node subnet); the controller Deployment has a pod-network address
+    model, sim = _simulated(shared_manifests, "metallb-native.yaml")
+    pods = {p.name: p for p in sim.state.pods.values()}
+    speakers = sorted((p.node, p.ip) for n, p in pods.items() if n.startswith("speaker-"))
+    assert speakers == [("node-1", "192.168.0.10"), ("node-2", "192.168.0.11"), ("node-3", "192.168.0.12")]
+    [controller] = [p for n, p in pods.items() if n.startswith("controller-")]
+    assert controller.ip.startswith("10.244.")
+
+
+def test_metallb_pod_security_policies_are_cluster_scoped(shared_manifests):
+    # PodSecurityPolicy was a cluster-scoped kind: no "default/" namespace in its identity
+    doc = load_document(shared_manifests / "metallb-native.yaml")
+    psps = sorted(str(ref).strip() for ref in doc.refs() if ref.kind == "PodSecurityPolicy")
+    assert psps == ["PodSecurityPolicy controller", "PodSecurityPolicy speaker"]
+
+
+def test_microservices_demo_frontend_external_is_a_load_balancer(shared_manifests):
+    model, sim = _simulated(shared_manifests, "microservices-demo.yaml")
+    [svc] = [s for s in model.services if s.name == "frontend-external"]
+    assert svc.type == "LoadBalancer"
+    [port] = svc.ports
+    assert (port.port, port.target_port) == (80, 8080)
+    assert 30000 <= port.node_port <= 32767  # allocated from the default NodePort range
+    assert svc.load_balancer_ip  # an external address for clients outside the cluster
+
+
+def test_podinfo_hpa_removed_api_version_warns_and_served_one_does_not():
+    # kube-apiserver v1.33 serves HorizontalPodAutoscaler in autoscaling/v1 and v2 only (v2beta1 went in v1.25,
+    # v2beta2 in v1.26); a CronJob in batch/v1beta1 went in v1.25. A served version draws no warning.
+    def shown(text):
+        _, warnings = build_model(loads_document(THREE_NODES + text, "t.yaml"), seed=1)
+        return [w.format().split(": warning: ", 1)[1] for w in warnings]
+
+    hpa = ("kind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, "
+           "kind: Deployment, name: web}\n  maxReplicas: 3\n")
+    assert shown("apiVersion: autoscaling/v2\n" + hpa) == []
+    assert shown("apiVersion: autoscaling/v1\n" + hpa) == []
+    assert shown("apiVersion: autoscaling/v2beta1\n" + hpa) == [
+        'HorizontalPodAutoscaler default/web: apiVersion: "autoscaling/v2beta1" HorizontalPodAutoscaler is no longer '
+        'served since Kubernetes v1.25; use "autoscaling/v2" (kubectl would refuse it: no matches for kind '
+        '"HorizontalPodAutoscaler" in version "autoscaling/v2beta1"; PodPath keeps it unchanged)']
+    cron = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: nightly}\nspec: {schedule: '0 1 * * *'}\n"
+    assert shown(cron) == [
+        'CronJob default/nightly: apiVersion: "batch/v1beta1" CronJob is no longer served since Kubernetes v1.25; '
+        'use "batch/v1" (kubectl would refuse it: no matches for kind "CronJob" in version "batch/v1beta1"; '
+        "PodPath keeps it unchanged)"]

@@ -4,13 +4,20 @@ import kubernetes_validate
 import yaml
 
 from core.scenario import DEMO_SCENARIO, export_manifests, load_document, loads_document
+from core.scenario.kinds import REMOVED_APIS
 
 
 def _check(path):
-    text = export_manifests(load_document(path))
+    doc = load_document(path)
+    text = export_manifests(doc)
     assert "podpath.dev" not in text
     objects = [o for o in yaml.safe_load_all(text) if o]
     for obj in objects:
+        if (obj["apiVersion"], obj["kind"]) in REMOVED_APIS:
+            # a version v1.33 no longer serves (MetalLB's policy/v1beta1 PodSecurityPolicy, podinfo's
+            # autoscaling/v2beta2 HPA): validate warns about it and export keeps it unchanged, as in the file
+            assert obj in doc.objects()
+            continue
         kubernetes_validate.validate(obj, "1.33", strict=True)
     return objects
 
