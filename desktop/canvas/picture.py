@@ -53,17 +53,103 @@ def lb_ref(namespace: str, name: str) -> ObjectRef:
     return ObjectRef("LoadBalancer", namespace, name)
 
 
+@dataclass(frozen=True)
+class ProxyLag:
+    """How far one node's kube-proxy is behind the EndpointSlices: ``stale`` endpoints it still sends
+    traffic to although the slice no longer has them ready (gone, or not ready), and ``missing`` ones the
+    slice has ready that it does not program yet. Each item is (Service key, Endpoint)."""
+
+    stale: tuple = ()
+    missing: tuple = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.stale or self.missing)
+
+    @staticmethod
+    def _pods(items) -> dict[str, tuple]:
+        """Endpoint address -> (pod name, [Service names]) in order (a pod behind four Services counts once)."""
+        out: dict[str, tuple] = {}
+        for (_ns, svc), ep in items:
+            out.setdefault(ep.ip, (ep.pod[1], []))[1].append(svc)
+        return out
+
+    def stale_ips(self) -> list[str]:
+        return list(self._pods(self.stale))
+
+    def missing_ips(self) -> list[str]:
+        return list(self._pods(self.missing))
+
+    def text(self) -> str:
+        """The node's status line: "kube-proxy: 2 stale endpoints" (and/or the ones not programmed yet),
+        counting pods (a pod behind several Services is one endpoint to the class)."""
+        parts = []
+        stale, missing = len(self._pods(self.stale)), len(self._pods(self.missing))
+        if stale:
+            parts.append(tr("1 stale endpoint") if stale == 1 else tr("%1 stale endpoints").replace("%1", str(stale)))
+        if missing:
+            parts.append(tr("1 new endpoint not programmed") if missing == 1
+                         else tr("%1 new endpoints not programmed").replace("%1", str(missing)))
+        return tr("kube-proxy: %1").replace("%1", ", ".join(parts)) if parts else ""
+
+    def detail(self) -> list[str]:
+        """One line per pod, for tooltips and the rules panel:
+        "still programmed: web-x 10.244.1.5 (web-clusterip, web-lb)"."""
+        out = []
+        for what, items in ((tr("still programmed"), self.stale), (tr("not programmed yet"), self.missing)):
+            for ip, (pod, services) in self._pods(items).items():
+                out.append(f"{what}: {pod} {ip} ({', '.join(services)})")
+        return out
+
+
+def _ready_ips(endpoints) -> set[str]:
+    return {e.ip for e in endpoints if e.ready}
+
+
+def proxy_lags(state: ClusterState | None) -> dict[str, ProxyLag]:
+    """Every running node's kube-proxy lag behind the EndpointSlices (nodes that are down do not sync and
+    forward nothing: left out). Nodes whose kube-proxy synced from the same snapshot share one ``slices``
+    dict in the core, so each distinct view is compared once."""
+    if state is None or not state.proxy_views:
+        return {}
+    model = getattr(state, "model", None)
+    headless = {(x.namespace, x.name) for x in getattr(model, "services", ()) if x.cluster_ip == "None"}
+    # kube-proxy programs no rules for a headless Service: its endpoints are DNS answers, not kube-proxy's
+    current = {key: sl.endpoints for key, sl in state.slices.items() if key not in headless}
+    by_view: dict[int, ProxyLag] = {}
+    out: dict[str, ProxyLag] = {}
+    for name, view in state.proxy_views.items():
+        node = state.nodes.get(name)
+        if node is None or not node.up:
+            continue
+        lag = by_view.get(id(view.slices))
+        if lag is None:
+            stale, missing = [], []
+            for key in sorted((set(view.slices) | set(current)) - headless):
+                programmed = view.slices.get(key, ())
+                now = current.get(key, ())
+                if programmed is now or programmed == now:
+                    continue
+                have, want = _ready_ips(programmed), _ready_ips(now)
+                stale += [(key, e) for e in programmed if e.ready and e.ip not in want]
+                missing += [(key, e) for e in now if e.ready and e.ip not in have]
+            lag = by_view[id(view.slices)] = ProxyLag(tuple(stale), tuple(missing))
+        if lag:
+            out[name] = lag
+    return out
+
+
 @dataclass
 class Box:
     ref: ObjectRef  # for a load balancer: lb_ref(...)
     kind: str  # "node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic", "zone"
     rect: QRectF
     title: str
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # a node: IP, podCIDR, state, kube-proxy lag ("" none)
     status: str = ""  # style.STATUS key, or ""
     colour: int = -1  # endpoint_style index (workloads and their pods), -1 none
     doc_ref: ObjectRef | None = None  # the document object this box edits (the Service of an LB)
     connectable: bool = False
+    lag: ProxyLag | None = None  # a node: its kube-proxy behind the EndpointSlices (None: in step)
 
 
 @dataclass
@@ -253,6 +339,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
                                  status="" if side_by_side else "stacked"))
     nodes_bottom = y
     width = max(width, est_w)
+    lags = proxy_lags(state)
     for n in model.nodes:
         rect = node_rects[n.name]
         if n.ref in stored:
@@ -264,7 +351,9 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         state_text = {"ready": "Ready", "not_ready": "NotReady", "cordoned": "Ready,SchedulingDisabled"}[status]
         if ns is not None and ns.ready == "Unknown":
             state_text = "Unknown"
-        pic.boxes[n.ref] = Box(n.ref, "node", rect, n.name, [ip, cidr, state_text], status, connectable=False)
+        lag = lags.get(n.name)
+        pic.boxes[n.ref] = Box(n.ref, "node", rect, n.name, [ip, cidr, state_text, lag.text() if lag else ""], status,
+                               connectable=False, lag=lag)
     for zone_box in pic.zones:  # zone rules follow the nodes
         rects = [pic.boxes[n.ref].rect for n in zones[zone_box.ref.name]]
         top = min(r.top() for r in rects) - ZONE_LABEL_H

@@ -438,7 +438,8 @@ def _tooltip(pic: Picture, key) -> str:
     box = pic.boxes.get(key)
     if box is None:
         return ""
-    return "\n".join([box.title, *[line for line in box.lines if line]])
+    lag = box.lag.detail() if box.lag else []
+    return "\n".join([box.title, *[line for line in box.lines if line], *lag])
 
 
 class _ConnectInteraction:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.model import ObjectRef
 from desktop.canvas.packets import PacketLayer
+from desktop.canvas.picture import proxy_lags
 from desktop.live.adapter import LiveRun, frame_events, hop_is_dnat
 from desktop.live.controls import LiveControls
 from desktop.live.driver import LiveDriver
@@ -209,9 +210,11 @@ class LiveView(QObject):
             return
         state = self.run.state
         now = time.monotonic()
-        if not force and (state.version == self._state_version or now - self._state_shown_at < STATE_REFRESH_S):
+        # a kube-proxy sync changes no pod or node but what the nodes show (their lag behind the slices)
+        version = (state.version, getattr(state, "proxy_views_version", 0))
+        if not force and (version == self._state_version or now - self._state_shown_at < STATE_REFRESH_S):
             return
-        self._state_version = state.version
+        self._state_version = version
         self._state_shown_at = now
         self.colours.update(state)
         set_styles = getattr(self.window.scene, "set_pod_styles", None)
@@ -374,6 +377,7 @@ class LiveView(QObject):
         sim = self.run.sim
         now = sim.time
         timing = sim.timing
+        lags = proxy_lags(sim.state)  # each node's kube-proxy behind the EndpointSlices (read fresh: it lasts ~1 s)
         out = []
         for name, node in sim.state.nodes.items():
             text, colour = None, "#D55E00"
@@ -386,6 +390,9 @@ class LiveView(QObject):
                         else self.tr("NotReady · pods evicted"))
             elif node.unschedulable:
                 text, colour = self.tr("cordoned"), "#0072B2"
+            lag = lags.get(name)
+            if lag:
+                text = lag.text() if text is None else f"{text} · {lag.text()}"
             if text is None:
                 continue
             ref = ObjectRef("Node", "", name)
@@ -413,6 +420,7 @@ class LiveView(QObject):
         if key == self._rules_key:
             return  # nothing this node programs changed (rendering thousands of rules is not free)
         self._rules_key = key
+        self.rules.show_lag(proxy_lags(self.run.state).get(self.rules.node))
         ids = []
         if self.selected_packet is not None:
             ids = [h.rule_id for h in self.selected_packet.hops

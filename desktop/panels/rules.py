@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
@@ -27,10 +29,19 @@ class RulesPanel(QWidget):
         top.addWidget(self.mode_label)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        # the node's kube-proxy behind the EndpointSlices: what it still programs / has not programmed yet
+        self.lag_label = QLabel()
+        self.lag_label.setWordWrap(True)
+        self.lag_label.setStyleSheet("QLabel { background: #FBE3D3; color: #7A2E00; padding: 3px; }")
+        self.lag_label.hide()
         lay.addLayout(top)
+        lay.addWidget(self.lag_label)
         lay.addWidget(self.text)
         self.ruleset = None
         self.highlighted: list[int] = []  # 1-based line numbers
+        self.ghosted: list[int] = []  # 1-based line numbers of rules for endpoints the slice no longer has
+        self._stale_ips: list[str] = []
+        self._highlight_ids: tuple = ()
         self._updating = False
 
     def set_nodes(self, names: list[str]) -> None:
@@ -54,20 +65,52 @@ class RulesPanel(QWidget):
         if not self._updating and name:
             self.node_chosen.emit(name)
 
+    def show_lag(self, lag) -> None:
+        """The node's kube-proxy lag (``desktop.canvas.picture.ProxyLag`` or None): a note above the rules,
+        and the rules of endpoints the EndpointSlice no longer has drawn ghosted (they still get traffic)."""
+        if not lag:
+            self.lag_label.hide()
+            self.lag_label.clear()
+            self._stale_ips = []
+        else:
+            self.lag_label.setText("\n".join([lag.text(), *lag.detail()]))
+            self.lag_label.show()
+            self._stale_ips = lag.stale_ips()
+        if self.ruleset is not None:
+            self.show_rules(self.ruleset, self._highlight_ids)
+
+    def _lines_with(self, ips: list[str]) -> list[int]:
+        if not ips or self.ruleset is None:
+            return []
+        pattern = re.compile("|".join(r"(?<![\d.])" + re.escape(ip) + r"(?![\d])" for ip in ips))
+        return [i + 1 for i, line in enumerate(self.ruleset.text.splitlines()) if pattern.search(line)]
+
     def show_rules(self, ruleset, highlight_ids: list[str] | tuple = ()) -> None:
         if self.ruleset is None or ruleset.text != self.ruleset.text:
             bar = self.text.verticalScrollBar().value()
             self.text.setPlainText(ruleset.text)
             self.text.verticalScrollBar().setValue(bar)
         self.ruleset = ruleset
+        self._highlight_ids = tuple(highlight_ids)
         self.mode_label.setText(self.tr("mode: {0}").format(ruleset.mode))
         numbers = [n for n in (ruleset.number(i) for i in highlight_ids) if n is not None]
         self.highlighted = numbers
+        self.ghosted = self._lines_with(self._stale_ips)
         sels = []
+        doc = self.text.document()
+        ghost = QTextCharFormat()
+        ghost.setBackground(QColor("#FBE3D3"))
+        ghost.setForeground(QColor("#9A7B6A"))
+        ghost.setFontItalic(True)
+        ghost.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        for n in self.ghosted:
+            sel = QTextEdit.ExtraSelection()
+            sel.format = ghost
+            sel.cursor = QTextCursor(doc.findBlockByLineNumber(n - 1))
+            sels.append(sel)
         fmt = QTextCharFormat()
         fmt.setBackground(QColor("#F0E442"))
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        doc = self.text.document()
         for n in numbers:
             sel = QTextEdit.ExtraSelection()
             sel.format = fmt

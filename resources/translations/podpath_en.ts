@@ -8,6 +8,34 @@
             <translation>node %1</translation>
         </message>
         <message>
+            <source>1 stale endpoint</source>
+            <translation>1 stale endpoint</translation>
+        </message>
+        <message>
+            <source>%1 stale endpoints</source>
+            <translation>%1 stale endpoints</translation>
+        </message>
+        <message>
+            <source>1 new endpoint not programmed</source>
+            <translation>1 new endpoint not programmed</translation>
+        </message>
+        <message>
+            <source>%1 new endpoints not programmed</source>
+            <translation>%1 new endpoints not programmed</translation>
+        </message>
+        <message>
+            <source>kube-proxy: %1</source>
+            <translation>kube-proxy: %1</translation>
+        </message>
+        <message>
+            <source>still programmed</source>
+            <translation>still programmed</translation>
+        </message>
+        <message>
+            <source>not programmed yet</source>
+            <translation>not programmed yet</translation>
+        </message>
+        <message>
             <source>(no zone)</source>
             <translation>(no zone)</translation>
         </message>
@@ -1297,6 +1325,10 @@
         <message>
             <source>Cu&amp;t</source>
             <translation>Cu&amp;t</translation>
+        </message>
+        <message>
+            <source>PodPath</source>
+            <translation>PodPath</translation>
         </message>
         <message>
             <source>Copy the selection as Kubernetes YAML and delete it</source>

@@ -8,6 +8,34 @@
             <translation>노드 %1</translation>
         </message>
         <message>
+            <source>1 stale endpoint</source>
+            <translation>오래된 엔드포인트 1개</translation>
+        </message>
+        <message>
+            <source>%1 stale endpoints</source>
+            <translation>오래된 엔드포인트 %1개</translation>
+        </message>
+        <message>
+            <source>1 new endpoint not programmed</source>
+            <translation>아직 반영되지 않은 새 엔드포인트 1개</translation>
+        </message>
+        <message>
+            <source>%1 new endpoints not programmed</source>
+            <translation>아직 반영되지 않은 새 엔드포인트 %1개</translation>
+        </message>
+        <message>
+            <source>kube-proxy: %1</source>
+            <translation>kube-proxy 규칙: %1</translation>
+        </message>
+        <message>
+            <source>still programmed</source>
+            <translation>아직 규칙에 남음</translation>
+        </message>
+        <message>
+            <source>not programmed yet</source>
+            <translation>아직 규칙에 없음</translation>
+        </message>
+        <message>
             <source>(no zone)</source>
             <translation>(존 없음)</translation>
         </message>
@@ -1297,6 +1325,10 @@
         <message>
             <source>Cu&amp;t</source>
             <translation>잘라내기(&amp;T)</translation>
+        </message>
+        <message>
+            <source>PodPath</source>
+            <translation>PodPath</translation>
         </message>
         <message>
             <source>Copy the selection as Kubernetes YAML and delete it</source>
