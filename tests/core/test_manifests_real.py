@@ -14,7 +14,7 @@ from core.scenario import build_model, load_document, loads_document, save_docum
 
 THREE_NODES = "".join(f"apiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i}\n---\n" for i in (1, 2, 3))
 
-FILES = ["argocd-ha-install.yaml", "bookinfo.yaml", "cassandra.yaml", "guestbook-all-in-one.yaml",
+FILES = ["argocd-ha-install.yaml", "argocd-install-no-crds.yaml", "bookinfo.yaml", "cassandra.yaml", "guestbook-all-in-one.yaml",
          "ingress-nginx-baremetal.yaml", "ingress-nginx-cloud.yaml", "kube-flannel.yaml", "kube-state-metrics.yaml",
          "metallb-native.yaml", "microservices-demo.yaml", "minio-headless-statefulset.yaml", "podinfo.yaml",
          "tensorflow-serving.yaml"]
@@ -85,6 +85,9 @@ EXPECTED_RUNNING = {
     "metallb-native.yaml": 4,  # the controller Deployment (1) and the speaker DaemonSet (one per node: 3)
     "microservices-demo.yaml": 12,  # eleven services and redis-cart, one replica each (70m..300m CPU requests)
     "kube-state-metrics.yaml": 1,
+    # argo-cd's plain install: six Deployments (applicationset-controller, dex, notifications, redis, repo-server,
+    # server) and the application-controller StatefulSet, one replica each; only preferred anti-affinity
+    "argocd-install-no-crds.yaml": 7,
     # one replica: its autoscaling/v2beta2 HPA (minReplicas 2) would be refused by a v1.26+ apiserver, so nothing
     # raises the Deployment's default of 1
     "podinfo.yaml": 1,
