@@ -92,8 +92,37 @@ def _run_lengths(sorted_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sorted_cells[starts], np.diff(np.append(starts, sorted_cells.size))
 
 
+def _argmin_rows(mat: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``np.take(mat, rows, axis=0).argmin(axis=1)`` for non-negative ``mat``: the least value of each row,
+    earliest column on ties. Per block of rows, each value is packed with its column (``value << bits |
+    column``) and the block is reduced column against column, so numpy's inner loop runs down the rows
+    rather than once per row."""
+    w = mat.shape[1]
+    if rows.size < 4096 or w > 256:
+        return np.take(mat, rows, axis=0).argmin(axis=1)
+    bits = max(1, (w - 1).bit_length())
+    low = (1 << bits) - 1
+    out = np.empty(rows.size, np.int64)
+    chunk = max(1024, (1 << 18) // w)
+    cols32 = np.arange(w, dtype=np.int32)
+    cols64 = np.arange(w, dtype=np.int64)
+    for s in range(0, rows.size, chunk):
+        g = np.take(mat, rows[s:s + chunk], axis=0)
+        if int(g.max()) < 1 << (31 - bits):
+            g <<= bits
+            g |= cols32
+        else:
+            g = g.astype(np.int64)
+            g <<= bits
+            g |= cols64
+        np.bitwise_and(np.ascontiguousarray(g.T).min(axis=0), low, out=out[s:s + chunk], casting="unsafe")
+    return out
+
+
 class IpvsStore:
     """The IPVS state of every (node, virtual service) pair that has not been taken out to an object."""
+
+    force_sorted = False  # tests: decide every batch by the sort of the whole batch (the reference path)
 
     def __init__(self, n_vs: int, n_nodes: int = 0) -> None:
         self.nv = n_vs + 1
@@ -150,6 +179,8 @@ class IpvsStore:
     def __getstate__(self) -> dict:
         """Pickling (checkpoints) leaves the direct map out: it is rebuilt from the sorted keys."""
         state = dict(self.__dict__)
+        state.pop("_stamp", None)  # scratch arrays
+        state.pop("_mark", None)
         dense = state.pop("dense")
         state["_dense_size"] = None if dense is None else dense.size
         return state
@@ -270,13 +301,26 @@ class IpvsStore:
         (the caller uses its object); ``col`` the kernel list position picked (-1: none).
         """
         n = node.size
-        col = np.full(n, -1, np.int64)
-        handled = np.ones(n, bool)
         if n == 0:
-            return handled, col
+            return np.ones(0, bool), np.full(0, -1, np.int64)
         key = node.astype(np.int64)
         key *= self.nv
         key += vs
+        if np.isscalar(sched):
+            code = int(sched)
+        else:
+            lo, hi = int(sched.min()), int(sched.max())
+            code = lo if lo == hi else None
+        if (code is not None and self.dense is not None and not self.force_sorted
+                and int(key.max()) < self.dense.size):
+            return self._decide_direct(key, code, width, per_vs)
+        return self._decide_sorted(key, sched, width, per_vs)
+
+    def _decide_sorted(self, key: np.ndarray, sched, width: np.ndarray, per_vs: bool) -> tuple:
+        """``decide`` by one sort of the batch per (pair, arrival): any mix of schedulers, any key."""
+        n = key.size
+        col = np.full(n, -1, np.int64)
+        handled = np.ones(n, bool)
         shift = max(1, int(n - 1).bit_length())
         if int(key.max()) < 1 << (62 - shift):
             comp = key
@@ -364,6 +408,165 @@ class IpvsStore:
             if picked.any():
                 self._open(picked, g_of, pid, gw, gsize, rank, scol, rr)
         return handled, col
+
+    def _scratch(self, name: str, dtype) -> np.ndarray:
+        """A reusable array of at least one entry per pair (not state: never read before written)."""
+        arr = self.__dict__.get(name)
+        if arr is None or arr.size < self.n:
+            arr = np.zeros(max(self.n, 2 * (0 if arr is None else arr.size), 64), dtype)
+            self.__dict__[name] = arr
+        return arr
+
+    def _decide_direct(self, key: np.ndarray, code: int, width: np.ndarray, per_vs: bool) -> tuple:
+        """``decide`` through the direct map when every request's node has the same scheduler family.
+
+        No sort of the batch: each request finds its pair in the map and picks from the pair's state as the
+        first connection of its pair in the batch; only the requests of pairs that occur more than once
+        (rare when a batch spreads over many pairs) are sorted per (pair, arrival) and decided in turn as
+        in ``_decide_sorted``. Same picks, pointers and counters."""
+        n = key.size
+        pid32 = np.take(self.dense, key)
+        if not pid32.all():
+            miss = np.flatnonzero(pid32 == 0)
+            mk = key[miss]
+            ukey, first_i = np.unique(mk, return_index=True)
+            gw = width[ukey % self.nv] if per_vs else width[miss[first_i]]
+            self._create(ukey, gw)
+            pid32[miss] = np.take(self.dense, mk)
+        pid = pid32.astype(np.int64)
+        pid -= 1
+        out = np.take(self.p_out, pid)
+        uniform = len(self.widths) == 1
+        w_one = next(iter(self.widths)) if uniform else -1
+        if uniform and w_one > 0 and not out.any():
+            return np.ones(n, bool), self._pick_direct(pid, code, None)
+        w_req = np.take(self.p_w, pid)
+        live = ~out & (w_req > 0)
+        col = np.full(n, -1, np.int64)
+        idx = np.flatnonzero(live)
+        if idx.size:
+            col[idx] = self._pick_direct(pid[idx], code, None if uniform else w_req[idx].astype(np.int64))
+        return ~out, col
+
+    def _pick_direct(self, pid: np.ndarray, code: int, w_req: np.ndarray | None) -> np.ndarray:
+        """Columns picked for requests of pairs in the store with non-empty lists (``w_req`` None: every
+        list has the store's one width), in arrival order; updates pointers and records the connections."""
+        n = pid.size
+        # pairs with several requests in this batch: each pair's slot keeps one of its request numbers
+        # (whichever write lands last), so every other request of the pair sees another number
+        ar = np.arange(n, dtype=np.int32)
+        stamp = self._scratch("_stamp", np.int32)
+        stamp[pid] = ar
+        loser = np.take(stamp, pid) != ar
+        multi = None
+        if loser.any():
+            mpairs = np.unique(pid[loser])
+            mark = self._scratch("_mark", bool)
+            mark[mpairs] = True
+            multi = np.flatnonzero(np.take(mark, pid))  # every request of those pairs, in arrival order
+            mark[mpairs] = False
+        w = None if w_req is None else w_req
+        w_one = next(iter(self.widths)) if w_req is None else -1
+        if code == 0:
+            col = self._rr_direct(pid, w, w_one, multi)
+        else:
+            col = self._least_direct(pid, code, w, w_one, multi)
+        self._open_direct(pid, col, code, w, w_one, multi)
+        return col
+
+    def _multi_groups(self, pid: np.ndarray, multi: np.ndarray) -> tuple:
+        """The requests ``multi`` grouped per pair, arrival order within a pair: (their indices sorted,
+        group starts, sizes, group of each, rank within the group)."""
+        m = multi.size
+        shift = max(1, int(m - 1).bit_length())
+        comp = pid[multi] << shift
+        comp |= np.arange(m, dtype=np.int64)
+        comp.sort()
+        sorted_idx = multi[comp & ((1 << shift) - 1)]
+        skey = comp >> shift
+        first = np.empty(m, bool)
+        first[0] = True
+        np.not_equal(skey[1:], skey[:-1], out=first[1:])
+        gstart = np.flatnonzero(first)
+        gsize = np.diff(np.append(gstart, m))
+        g_of = np.cumsum(first) - 1
+        rank = np.arange(m, dtype=np.int64) - gstart[g_of]
+        return sorted_idx, gstart, gsize, g_of, rank
+
+    def _rr_direct(self, pid, w, w_one: int, multi) -> np.ndarray:
+        col = np.take(self.p_ptr, pid).astype(np.int64)
+        col += 1
+        big = 1
+        if multi is not None:
+            sidx, gstart, gsize, g_of, rank = self._multi_groups(pid, multi)
+            col[sidx] += rank  # sidx are distinct requests
+            big = int(gsize.max())
+        if w is None:
+            if big <= w_one:
+                np.subtract(col, w_one, out=col, where=col >= w_one)  # ptr + 1 + rank < 2w: one wrap
+            else:
+                col %= w_one
+        else:
+            col %= w
+        ptr = col.astype(np.int32)
+        self.p_ptr[pid] = ptr  # a pair with several requests: fixed just below to its last one
+        if multi is not None:
+            last = sidx[gstart + gsize - 1]
+            self.p_ptr[pid[last]] = ptr[last]
+        return col
+
+    def _least_direct(self, pid, code: int, w, w_one: int, multi) -> np.ndarray:
+        idle = not self.opened  # every counter opened by an earlier batch was closed: activeconns all 0
+        self._flush()
+        n = pid.size
+        col = np.empty(n, np.int64)
+        rows = np.take(self.p_row, pid)
+        for wv in ([w_one] if w is None else _distinct(w)):
+            sel = None if w is None else np.flatnonzero(w == wv)
+            r = rows if sel is None else rows[sel]
+            c = self.widths[wv]
+            if idle and code == 1:  # the overhead is inactconns alone
+                pick = _argmin_rows(c.inactive, r)
+            elif idle:  # sed/nq with every server idle: the list head
+                pick = np.zeros(r.size, np.int64)
+            else:
+                pick = self._least_round(c, r, np.full(r.size, code == 1))
+            if sel is None:
+                col[:] = pick
+            else:
+                col[sel] = pick
+        if multi is not None:
+            # pairs with several requests: their picks in turn (the picks above are each pair's first)
+            sidx, gstart, gsize, g_of, rank = self._multi_groups(pid, multi)
+            gpid = pid[sidx[gstart]]
+            gw = np.full(gstart.size, w_one, np.int64) if w is None else w[sidx[gstart]].astype(np.int64)
+            scol = np.full(sidx.size, -1, np.int64)
+            self._least(np.ones(gstart.size, bool), gsize, gstart, g_of, rank, gpid, gw,
+                        np.full(gstart.size, code, np.int8), scol, idle)
+            col[sidx] = scol
+        return col
+
+    def _open_direct(self, pid, col, code: int, w, w_one: int, multi) -> None:
+        """Record the batch's connections: one distinct cell per pair with a single request, and the
+        multi-request pairs' cells with their multiplicities (as ``_open``)."""
+        single = None
+        if multi is not None:
+            single = np.ones(pid.size, bool)
+            single[multi] = False
+        for wv in ([w_one] if w is None else _distinct(w)):
+            sel = single if w is None else (w == wv if single is None else single & (w == wv))
+            p = pid if sel is None else pid[sel]
+            cells = np.take(self.p_row, p)
+            cells *= wv
+            cells += col if sel is None else col[sel]
+            if cells.size:
+                self.opened.append([wv, cells, None, False])
+        if multi is not None:
+            sidx, gstart, gsize, g_of, rank = self._multi_groups(pid, multi)
+            gpid = pid[sidx[gstart]]
+            gw = np.full(gstart.size, w_one, np.int64) if w is None else w[sidx[gstart]].astype(np.int64)
+            self._open(np.ones(sidx.size, bool), g_of, gpid, gw, gsize, rank, col[sidx],
+                       np.full(gstart.size, code == 0))
 
     def _open_uniform(self, pid, gw, gsize, g_of, rank, scol, is_rr: bool) -> None:
         """``_open`` when every pick succeeded, every list has the same width and one scheduler family
