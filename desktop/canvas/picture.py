@@ -91,6 +91,17 @@ class ProxyLag:
                          else tr("%1 new endpoints not programmed").replace("%1", str(missing)))
         return tr("kube-proxy: %1").replace("%1", ", ".join(parts)) if parts else ""
 
+    def short(self) -> str:
+        """The note drawn on the node (narrow: neighbouring nodes' notes must not run into each other):
+        "kube-proxy: 2 stale", "kube-proxy: 1 new", "kube-proxy: 2 stale, 1 new"."""
+        parts = []
+        stale, missing = len(self._pods(self.stale)), len(self._pods(self.missing))
+        if stale:
+            parts.append(tr("%1 stale").replace("%1", str(stale)))
+        if missing:
+            parts.append(tr("%1 new").replace("%1", str(missing)))
+        return tr("kube-proxy: %1").replace("%1", ", ".join(parts)) if parts else ""
+
     def detail(self) -> list[str]:
         """One line per pod, for tooltips and the rules panel:
         "still programmed: web-x 10.244.1.5 (web-clusterip, web-lb)"."""

@@ -120,11 +120,28 @@ class LiveControls(QObject):
             sched = getattr(state.scheduler_config, "scoring_strategy", "kube-scheduler")
         return state.proxy_config.mode, state.proxy_config.ipvs_scheduler, sched, _preset_in_force(run)
 
-    def follow_run(self) -> None:
-        """Show the settings in force when they changed by other means than these boxes (cheap: per frame)."""
+    def follow_run(self, markers: bool = True) -> None:
+        """Show the settings in force when they changed by other means than these boxes (cheap: per frame);
+        a mode switch gets its marker on the charts, as one made from the toolbar does."""
         now = self.in_force()
-        if now is not None and now != self._shown:
-            self.sync_from_run()
+        if now is None or now == self._shown:
+            return
+        before = self._shown
+        self.sync_from_run()
+        charts = self.view.charts
+        if charts is None or before is None or not markers:
+            return
+        t = self.view.run.time
+        if now[0] != before[0]:
+            charts.add_marker(t, self.marker_text("setProxyMode", now[0]))
+        elif now[0] == "ipvs" and now[1] != before[1]:
+            charts.add_marker(t, self.marker_text("setIPVSScheduler", now[1]))
+
+    def marker_text(self, action: str, value) -> str:
+        """A chart marker's label for a mode switch ("mode ipvs", "IPVS lc")."""
+        if action == "setProxyMode":
+            return self.tr("mode {0}").format(value)
+        return self.tr("IPVS {0}").format(value)
 
     def sync_from_run(self) -> None:
         """Set the boxes to the settings in force, without applying anything."""
@@ -187,12 +204,12 @@ class LiveControls(QObject):
         if self.view.apply("setProxyMode", "", mode):
             self.ipvs_box.setEnabled(mode == "ipvs")
             if self.view.charts is not None:
-                self.view.charts.add_marker(self.view.run.time, self.tr("mode {0}").format(mode))
+                self.view.charts.add_marker(self.view.run.time, self.marker_text("setProxyMode", mode))
         self.sync_from_run()
 
     def _on_ipvs(self, scheduler: str) -> None:
         if self.view.apply("setIPVSScheduler", "", scheduler) and self.view.charts is not None:
-            self.view.charts.add_marker(self.view.run.time, self.tr("IPVS {0}").format(scheduler))
+            self.view.charts.add_marker(self.view.run.time, self.marker_text("setIPVSScheduler", scheduler))
         self.sync_from_run()
 
     def _on_sched(self, strategy: str) -> None:

@@ -259,7 +259,7 @@ class LiveView(QObject):
         self.events.add_events(log)
 
     def _on_run_replaced(self) -> None:
-        self.controls.follow_run()
+        self.controls.follow_run(markers=False)  # a seek or a reset: the markers of that time are kept as they are
         self._fill_events()
         self.feed.clear()
         self.selected_packet = None
@@ -391,19 +391,23 @@ class LiveView(QObject):
             elif node.unschedulable:
                 text, colour = self.tr("cordoned"), "#0072B2"
             lag = lags.get(name)
-            if lag:
-                text = lag.text() if text is None else f"{text} · {lag.text()}"
-            if text is None:
+            if text is None and not lag:
                 continue
             ref = ObjectRef("Node", "", name)
             item = getattr(self.window.scene, "item_for_ref", lambda _r: None)(ref)
             if item is not None:
                 r = item.sceneBoundingRect()
-                out.append((r.center().x(), r.top(), text, colour))
+                top, bottom, x = r.top(), r.bottom(), r.center().x()
             else:
                 p = self.resolve(ref)
-                if p is not None:
-                    out.append((p.x(), p.y(), text, colour))
+                if p is None:
+                    continue
+                top = bottom = p.y()
+                x = p.x()
+            if text is not None:
+                out.append((x, top, text, colour))
+            if lag:  # at the node's foot: the status note keeps its head
+                out.append((x, bottom, lag.short(), "#A14F00"))
         return out
 
     def refresh_rules(self) -> None:

@@ -28,6 +28,14 @@
             <translation>kube-proxy: %1</translation>
         </message>
         <message>
+            <source>%1 stale</source>
+            <translation>%1 stale</translation>
+        </message>
+        <message>
+            <source>%1 new</source>
+            <translation>%1 new</translation>
+        </message>
+        <message>
             <source>still programmed</source>
             <translation>still programmed</translation>
         </message>
@@ -1735,6 +1743,17 @@
         <message>
             <source>&amp;Language</source>
             <translation>&amp;Language</translation>
+        </message>
+    </context>
+    <context>
+        <name>Snapshot</name>
+        <message>
+            <source>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</source>
+            <translation>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</translation>
+        </message>
+        <message>
+            <source>Events</source>
+            <translation>Events</translation>
         </message>
     </context>
     <context>

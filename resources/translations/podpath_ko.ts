@@ -28,6 +28,14 @@
             <translation>kube-proxy 규칙: %1</translation>
         </message>
         <message>
+            <source>%1 stale</source>
+            <translation>%1개 오래됨</translation>
+        </message>
+        <message>
+            <source>%1 new</source>
+            <translation>%1개 새로 생김</translation>
+        </message>
+        <message>
             <source>still programmed</source>
             <translation>아직 규칙에 남음</translation>
         </message>
@@ -1735,6 +1743,17 @@
         <message>
             <source>&amp;Language</source>
             <translation>언어(&amp;L)</translation>
+        </message>
+    </context>
+    <context>
+        <name>Snapshot</name>
+        <message>
+            <source>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</source>
+            <translation>{0}   ·   kube-proxy {1}   ·   스케줄러 {2}   ·   타이밍 {3}</translation>
+        </message>
+        <message>
+            <source>Events</source>
+            <translation>이벤트</translation>
         </message>
     </context>
     <context>

@@ -71,8 +71,12 @@ def test_nodes_show_their_kube_proxy_still_programming_the_failed_nodes_pods(liv
     assert live.window.scene.picture.boxes[ObjectRef("Node", "", "node-2")].lines[3] == ""
     tip = live.window.scene.item_for_ref(ObjectRef("Node", "", "node-1")).toolTip()
     assert all(f" {ip} (" in tip for ip in gone) and "still programmed" in tip
-    notes = {text for _x, _y, text, _c in live.node_notes()}
-    assert "kube-proxy: 2 stale endpoints" in notes
+    notes = {(x, y, text) for x, y, text, _c in live.node_notes()}
+    for node in ("node-1", "node-3"):  # at the foot of each lagging node
+        r = live.window.scene.item_for_ref(ObjectRef("Node", "", node)).sceneBoundingRect()
+        assert (r.center().x(), r.bottom(), "kube-proxy: 2 stale") in notes
+    assert not any("kube-proxy" in text for _x, _y, text in notes if _x == live.window.scene.item_for_ref(
+        ObjectRef("Node", "", "node-2")).sceneBoundingRect().center().x())
     # the rules panel: node-1 still has rules for them, drawn ghosted under a note
     live.rules.set_node("node-1")
     live.refresh_rules()

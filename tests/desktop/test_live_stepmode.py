@@ -179,3 +179,15 @@ def test_the_toolbar_shows_the_modes_a_timeline_switched_without_applying_anythi
     view.driver.seek(0.5)
     assert shown() == ("iptables", "rr", "LeastAllocated", "classroom")
     assert view.run.actions == []
+
+
+def test_a_timeline_mode_switch_gets_its_chart_marker_once(window, tmp_path):
+    path = tmp_path / "switches.yaml"
+    path.write_text(DEMO.read_text() + TIMELINE)
+    view = _live(window, path)
+    for _ in range(16):
+        view.driver.step()
+    assert [m[1] for m in view.charts.markers] == ["mode ipvs", "IPVS lc"]
+    assert [round(m[0], 1) for m in view.charts.markers] == [1.0, 1.5]
+    view.driver.seek(1.2)  # back between the switches: the later marker goes, no new one comes
+    assert [m[1] for m in view.charts.markers] == ["mode ipvs"]
