@@ -125,6 +125,7 @@ class Languages(QObject):
 # new one. Single lowercase words ("default", "client") and the canvas's drawn strings are left alone: they may
 # be data, not chrome. Formatted texts ("Step 2 of 3") are the owners' job (changeEvent / language_changed).
 _SKIP = re.compile(r"^[a-z]+$")
+MAX_ITEMS = 5000  # rows of a list or tree looked at (an event log can be long; its newest rows are on top)
 
 
 def catalogue() -> list[tuple[str, str, str]]:
@@ -231,10 +232,12 @@ def retranslate_widgets(old: str, new: str) -> int:
         QDockWidget,
         QGroupBox,
         QLabel,
+        QListWidget,
         QStatusBar,
         QTabBar,
         QTableWidget,
         QToolBar,
+        QTreeWidget,
     )
 
     app = QApplication.instance()
@@ -291,6 +294,27 @@ def retranslate_widgets(old: str, new: str) -> int:
                     swap(item.text, item.setText)
         elif isinstance(w, QStatusBar) and w.currentMessage():
             swap(w.currentMessage, lambda t, w=w: w.showMessage(t, 5000))
+        elif isinstance(w, QListWidget):  # the palette's kinds
+            for i in range(min(w.count(), MAX_ITEMS)):
+                item = w.item(i)
+                swap(item.text, item.setText)
+                swap(item.toolTip, item.setToolTip)
+        elif isinstance(w, QTreeWidget):  # its header, and the words in its rows (an event's type)
+            head = w.headerItem()
+            for c in range(w.columnCount()):
+                swap(lambda c=c, h=head: h.text(c), lambda t, c=c, h=head: h.setText(c, t))
+            for i in range(min(w.topLevelItemCount(), MAX_ITEMS)):
+                item = w.topLevelItem(i)
+                for c in range(w.columnCount()):
+                    swap(lambda c=c, it=item: it.text(c), lambda t, c=c, it=item: it.setText(c, t), words)
+        painted = getattr(type(w), "retranslate", None)
+        if callable(painted) and type(w).changeEvent is QWidget.changeEvent:
+            # a widget that paints its words (the legend) and has a retranslate() but no LanguageChange handler
+            try:
+                w.retranslate()
+                changed += 1
+            except TypeError:  # a retranslate() that needs arguments is not this convention
+                pass
         if w.toolTip():
             swap(w.toolTip, w.setToolTip)
     for a in actions.values():

@@ -13,14 +13,22 @@ import math
 from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from desktop.canvas.picture import HANDLE, POD_H, Box, Picture
+from desktop.canvas.picture import HANDLE, NODE_HEADER, POD_H, Box, Picture
 from desktop.style import STATUS, Theme, endpoint_style
 
 MIN_TEXT_PX = 7.0
 TITLE_PX, BODY_PX, POD_PX = 17.0, 13.0, 12.0
 FIXED_LABEL_PX = 12.0  # on-screen size of node/Service names when zoomed out
 DETAIL_PX = 10.0  # the least on-screen size of a box's detail lines (IP, ports) while its box has room
+# Projector mode (any text_scale above 1): the least on-screen sizes for the back of a room at 1280×720. A
+# 720-line projector image 6 m wide seen from 10 m: 22 px is about 10 cm, 1/33 of the screen height (names),
+# 16 px details; below MIN_PROJECTOR_TEXT_PX nothing is drawn (it could not be read anyway).
+PROJECTOR_NAME_PX, PROJECTOR_DETAIL_PX, MIN_PROJECTOR_TEXT_PX = 22.0, 16.0, 13.0
 GLYPH = {"ready": "✓", "not_ready": "✕", "pending": "…", "terminating": "⌛", "cordoned": "⦸"}
+# each state has a shape as well as a colour (colour-blind safe); the glyph inside is drawn as lines, not a
+# font character (⌛ and ⦸ are missing from common fonts and came out as empty boxes)
+STATUS_SHAPE = {"ready": "circle", "not_ready": "square", "pending": "diamond", "terminating": "hourglass",
+                "cordoned": "octagon"}
 STATUS_TEXT = {"ready": "Ready", "not_ready": "not Ready", "pending": "Pending", "terminating": "Terminating"}
 
 
@@ -46,12 +54,6 @@ def font(px: float, bold: bool = False) -> QFont:
     f.setPixelSize(max(1, round(px)))
     f.setBold(bold)
     return f
-
-
-def _detail_px(lod: float, spacing: float) -> float:
-    """On-screen size of a detail line: its natural size, raised towards DETAIL_PX as far as the spacing of
-    the lines (``spacing`` scene units) allows."""
-    return max(BODY_PX * lod, min(DETAIL_PX, spacing * lod - 1.0))
 
 
 def shape_path(shape: str, center: QPointF, r: float) -> QPainterPath:
@@ -81,12 +83,82 @@ def shape_path(shape: str, center: QPointF, r: float) -> QPainterPath:
     return path
 
 
+LINE = 1.12  # line height / text size of stacked rows
+FIT = 1.08  # the height a row's glyphs need / text size (the last row needs no leading below it)
+
+
+def status_path(status: str, center: QPointF, r: float) -> QPainterPath:
+    """The outline of a state's mark (STATUS_SHAPE) of radius ``r``."""
+    shape = STATUS_SHAPE.get(status, "circle")
+    cx, cy = center.x(), center.y()
+    if shape == "hourglass":  # two triangles tip to tip
+        path = QPainterPath()
+        path.addPolygon(QPolygonF([QPointF(cx - r, cy - r), QPointF(cx + r, cy - r), QPointF(cx, cy),
+                                   QPointF(cx + r, cy + r), QPointF(cx - r, cy + r), QPointF(cx, cy)]))
+        path.closeSubpath()
+        return path
+    if shape == "octagon":
+        path = QPainterPath()
+        path.addPolygon(QPolygonF([QPointF(cx + r * math.cos(math.radians(22.5 + 45 * i)),
+                                           cy + r * math.sin(math.radians(22.5 + 45 * i))) for i in range(8)]))
+        path.closeSubpath()
+        return path
+    if shape == "diamond":
+        return shape_path("diamond", center, r * 1.1)
+    if shape == "square":
+        return shape_path("square", center, r * 0.95)
+    return shape_path("circle", center, r)
+
+
+def draw_status_mark(p: QPainter, center: QPointF, r: float, status: str, glyph: bool = True) -> None:
+    """A node's or pod's state: its colour (STATUS) on its own shape (STATUS_SHAPE), with the glyph (✓ ✕ …
+    hourglass, bar) drawn as lines in white. Shared by the canvas and the legend, so they always match."""
+    colour = QColor(STATUS.get(status, "#999999"))
+    p.save()
+    p.setPen(QPen(QColor("#FFFFFF"), max(r * 0.12, 0.5)))
+    p.setBrush(colour)
+    p.drawPath(status_path(status, center, r))
+    if glyph and status != "terminating":  # the hourglass is its own glyph
+        pen = QPen(QColor("#FFFFFF"), max(r * 0.22, 0.6))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        cx, cy, k = center.x(), center.y(), r * 0.45
+        if status == "ready":
+            p.drawPolyline(QPolygonF([QPointF(cx - k, cy), QPointF(cx - k * 0.25, cy + k * 0.75),
+                                      QPointF(cx + k, cy - k * 0.7)]))
+        elif status == "not_ready":
+            p.drawLine(QPointF(cx - k, cy - k), QPointF(cx + k, cy + k))
+            p.drawLine(QPointF(cx - k, cy + k), QPointF(cx + k, cy - k))
+        elif status == "pending":
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#FFFFFF"))
+            for dx in (-k, 0.0, k):
+                p.drawEllipse(QPointF(cx + dx, cy), r * 0.13, r * 0.13)
+        elif status == "cordoned":
+            p.drawLine(QPointF(cx - k, cy), QPointF(cx + k, cy))
+    p.restore()
+
+
 class Renderer:
     """Draws a Picture; ``draw(painter, picture, clip, lod)`` paints everything intersecting ``clip``."""
 
     def __init__(self, theme: Theme):
         self.theme = theme
         self.text_scale = 1.0  # projector mode: every on-screen minimum text size grows by this factor
+        self.labelled: set = set()  # refs / pod keys labelled even where the others are cells (the selection)
+
+    @property
+    def projector(self) -> bool:
+        return self.text_scale > 1.0
+
+    def least_px(self, kind: str) -> float:
+        """The least on-screen size of a name ("name") or a detail line ("detail"), and the size below which
+        no text is drawn ("min")."""
+        if self.projector:
+            return {"name": PROJECTOR_NAME_PX, "detail": PROJECTOR_DETAIL_PX, "min": MIN_PROJECTOR_TEXT_PX}[kind]
+        return {"name": FIXED_LABEL_PX, "detail": DETAIL_PX, "min": MIN_TEXT_PX}[kind]
 
     def fill(self, kind: str) -> QColor:
         table = KIND_FILL_DARK if self.theme.name == "dark" else KIND_FILL
@@ -115,7 +187,7 @@ class Renderer:
                     p.save()
                     p.translate(z.rect.left() - 2.0 / lod, z.rect.bottom())
                     p.rotate(-90)
-                    self._label(p, QPointF(0, -FIXED_LABEL_PX * 1.4 / lod), tr("zone %1").replace("%1", z.title), BODY_PX, lod,
+                    self._label(p, QPointF(0, -self.least_px("name") * 1.4 / lod), tr("zone %1").replace("%1", z.title), BODY_PX, lod,
                                 t.text, bold=True, max_width=z.rect.height() * lod, fixed=True)
                     p.restore()
         nodes = [b for b in pic.boxes.values() if b.kind == "node" and b.rect.intersects(clip)]
@@ -127,18 +199,23 @@ class Renderer:
         for b in pic.boxes.values():
             if b.kind != "node" and b.rect.intersects(clip):
                 self._box(p, b, lod)
+        self._tags(p, pic, clip, lod)
 
     # -- pieces ----------------------------------------------------------------------------------------
     def _label(self, p: QPainter, at: QPointF, text: str, px: float, lod: float, colour: str,
                bold: bool = False, max_width: float | None = None, fixed: bool | float = False,
-               elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight, same_size: bool = False) -> bool:
+               elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight, same_size: bool = False,
+               size_px: float | None = None) -> bool:
         """Draw text with its top-left at ``at``; False (nothing drawn) when it would be unreadable. ``fixed``
-        keeps the text at least FIXED_LABEL_PX on screen while it fits ``max_width``."""
+        keeps the text at least FIXED_LABEL_PX on screen while it fits ``max_width``; ``size_px`` draws it at
+        exactly that on-screen size (elided to ``max_width``)."""
+        if size_px is not None:
+            return self._text_px(p, at, text, px, size_px, lod, colour, bold, max_width, elide)
         screen = px * lod
-        if screen < MIN_TEXT_PX * self.text_scale and not fixed:
+        if screen < self.least_px("min") and not fixed:
             return False
         scale = 1.0
-        least = (FIXED_LABEL_PX if fixed is True else float(fixed)) * self.text_scale
+        least = self.least_px("name") if fixed is True else float(fixed)
         if fixed and screen < least:
             scale = least / screen
         f = font(px, bold)
@@ -165,16 +242,59 @@ class Renderer:
         return True
 
     def _status_mark(self, p: QPainter, center: QPointF, r: float, status: str, lod: float) -> None:
-        colour = QColor(STATUS.get(status, "#999999"))
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour)
-        p.drawEllipse(center, r, r)
-        if r * lod >= 5:
-            f = font(r * 1.5, True)
-            p.setFont(f)
-            p.setPen(QColor("#FFFFFF"))
-            p.drawText(QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
-                       GLYPH.get(status, ""))
+        draw_status_mark(p, center, r, status, glyph=r * lod >= 4)
+
+    def _text_px(self, p: QPainter, at: QPointF, text: str, base_px: float, size_px: float, lod: float,
+                 colour: str, bold: bool = False, max_width_px: float | None = None,
+                 elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> bool:
+        """Draw ``text`` with its top-left at ``at``, ``size_px`` high on screen whatever the zoom; elided to
+        ``max_width_px`` on screen; False (nothing drawn) when not even "Mm…" would fit."""
+        f = font(base_px, bold)
+        fm = QFontMetricsF(f)
+        scale = size_px / (base_px * lod)
+        if max_width_px is not None:
+            avail = max_width_px / (scale * lod)
+            if fm.horizontalAdvance(text) > avail:
+                if avail < fm.horizontalAdvance("Mm…"):
+                    return False
+                text = fm.elidedText(text, elide, avail)
+        p.setFont(f)
+        p.setPen(QColor(colour))
+        p.save()
+        p.translate(at)
+        p.scale(scale, scale)
+        p.drawText(QPointF(0, fm.ascent()), text)
+        p.restore()
+        return True
+
+    def _stack(self, p: QPainter, x: float, top: float, bottom: float, lod: float, width_px: float,
+               rows: list[tuple], first_width_px: float | None = None) -> int:
+        """Text rows drawn top-down from ``top``, each at its on-screen size, each only if it fits above
+        ``bottom`` (scene units): rows never overlap whatever the zoom. A row is (text, base px, least
+        on-screen px or None, bold, colour, elide); its size is max(natural, least); a row without a least
+        size is drawn only when its natural size is readable. The first row shrinks to the room there is
+        (not below the readable minimum). Returns how many rows were drawn."""
+        y = top
+        drawn = 0
+        for i, (text, base, least, bold, colour, elide, *at) in enumerate(rows):
+            size = base * lod if least is None else max(base * lod, least)
+            if size < self.least_px("min") - 1e-9:
+                break
+            room = (bottom - y) * lod
+            if size * FIT > room:  # the row's glyphs (ascent + descent) must fit; its leading may not
+                if i == 0 and room / FIT >= self.least_px("min"):
+                    size = room / FIT
+                else:
+                    break
+            width = first_width_px if i == 0 and first_width_px is not None else width_px
+            rx = at[0] if at else x  # a row may start elsewhere (below a box's icon)
+            width += (x - rx) * lod
+            if text and not self._label(p, QPointF(rx, y), text, base, lod, colour, bold, width, elide=elide,
+                                        size_px=size):
+                break
+            drawn += 1
+            y += size * LINE / lod
+        return drawn
 
     def _node(self, p: QPainter, b: Box, lod: float) -> None:
         t = self.theme
@@ -187,23 +307,36 @@ class Renderer:
         p.setBrush(QColor(t.node_fill))
         p.drawRoundedRect(b.rect, 10, 10)
         r = b.rect
-        self._status_mark(p, QPointF(r.right() - 20, r.top() + 20), 11, b.status, lod)
-        drawn = self._label(p, QPointF(r.left() + 12, r.top() + 8), b.title, TITLE_PX, lod, t.text, bold=True,
-                            max_width=(r.width() - 44) * lod, fixed=True)
-        detail = _detail_px(lod, 18)
-        if drawn and detail >= MIN_TEXT_PX:
-            ip, cidr, state = (b.lines + ["", "", ""])[:3]
-            self._label(p, QPointF(r.left() + 12, r.top() + 32), f"{ip}  ·  {state}", BODY_PX, lod, t.muted_text,
-                        max_width=(r.width() - 24) * lod, fixed=detail)
-            self._label(p, QPointF(r.left() + 12, r.top() + 50), tr("podCIDR %1").replace("%1", cidr), BODY_PX, lod, t.muted_text,
-                        max_width=(r.width() - 24) * lod, fixed=detail)
+        # the header: name, then address · state, then podCIDR, each at a readable size, stacked so they never
+        # overlap; the state mark sits at the right of the name at the name's size
+        pad = 8.0
+        name_px = max(TITLE_PX * lod, self.least_px("name"))
+        mark_r = max(11.0, 0.45 * name_px / lod)
+        mark_r = min(mark_r, (NODE_HEADER - pad) / 2.2, r.width() / 5)
+        self._status_mark(p, QPointF(r.right() - pad - mark_r, r.top() + pad + mark_r), mark_r, b.status, lod)
+        ip, cidr, state = (b.lines + ["", "", ""])[:3]
+        width_px = (r.width() - 24) * lod
+        self._stack(p, r.left() + 12, r.top() + pad, r.top() + NODE_HEADER - 2, lod, width_px, [
+            (b.title, TITLE_PX, self.least_px("name"), True, t.text, Qt.TextElideMode.ElideRight),
+            (f"{ip}  ·  {state}", BODY_PX, self.least_px("detail"), False, t.muted_text, Qt.TextElideMode.ElideRight),
+            (tr("podCIDR %1").replace("%1", cidr), BODY_PX, self.least_px("detail"), False, t.muted_text,
+             Qt.TextElideMode.ElideRight),
+        ], first_width_px=(r.width() - 12 - pad - 2 * mark_r - 6) * lod)
+
+    def pod_name_px(self, lod: float) -> float:
+        """On-screen size of a pod's name (its least size grows in projector mode)."""
+        least = PROJECTOR_NAME_PX * 0.9 if self.projector else FIXED_LABEL_PX
+        return max(POD_PX * lod, least)
 
     def _pods(self, p: QPainter, pic: Picture, clip: QRectF, lod: float) -> None:
         t = self.theme
         pods = [pb for pb in pic.pods.values() if pb.rect.intersects(clip)]
         if not pods:
             return
-        text = POD_H * lod >= 17  # cells tall enough to carry a name
+        cell_px = POD_H * lod  # on-screen height of a pod cell
+        # the name's size: the name size if the cell holds it, else what the cell holds down to the detail size
+        name_px = min(self.pod_name_px(lod), max((cell_px - 2) / FIT, self.least_px("detail")))
+        text = cell_px >= name_px * FIT + 1  # cells tall enough to carry a name at a readable size
         by_status: dict[str, list[QRectF]] = {}
         for pb in pods:
             by_status.setdefault(pb.status, []).append(pb.rect)
@@ -227,24 +360,56 @@ class Renderer:
                 colour, shape = endpoint_style(pb.colour)
                 p.setBrush(QColor(colour))
                 p.drawPath(shape_path(shape, QPointF(pb.rect.left() + 13, pb.rect.center().y()), 8))
-        cell_px = POD_H * lod  # on-screen height of a pod cell
-        if cell_px < 17:
-            return  # shapes only: the inspector, hover and zoom carry the text
-        two_lines = cell_px >= 32
+        # the pod's state: colour and shape at the right of the cell (a cell's fill alone is colour only)
+        mark_r = min(POD_H * 0.3, max(7.0, 0.4 * name_px / lod)) if text else POD_H * 0.3
+        if mark_r * lod >= 2.5:
+            for pb in pods:
+                if not pb.client:
+                    draw_status_mark(p, QPointF(pb.rect.right() - mark_r - 4, pb.rect.center().y()), mark_r,
+                                     pb.status, glyph=mark_r * lod >= 4)
+        if not text:
+            return  # cells and marks only: the selection is labelled (_tags); inspector, hover and zoom do the rest
+        two_lines = cell_px >= 2 * name_px * LINE + 4
+        fm = QFontMetricsF(font(POD_PX, True))
+        name_w: dict[str, float] = {}
         for pb in pods:
             r = pb.rect
-            width = (r.width() - 32) * lod
-            top = r.top() + 4 if two_lines else r.top() + max(1.0, (r.height() - FIXED_LABEL_PX * 1.3 / lod) / 2)
-            # generated pod names differ at the end (web-7d4b9-x2k1): keep both ends
-            self._label(p, QPointF(r.left() + 26, top), pb.name, POD_PX, lod, t.text, bold=True, max_width=width,
-                        fixed=True, elide=Qt.TextElideMode.ElideMiddle, same_size=True)
-            if not two_lines:
-                continue
+            width_px = (r.width() - 26 - (4 if pb.client else 2 * mark_r + 8)) * lod
+            top = r.top() + 3
             status = tr("client") if pb.client else status_text(pb.status)
-            glyph = "" if pb.client else GLYPH.get(pb.status, "") + " "
-            line = f"{pb.ip or '—'}  {glyph}{status}"
-            self._label(p, QPointF(r.left() + 26, r.top() + 22), line, POD_PX - 1, lod, t.muted_text,
-                        max_width=width, fixed=True, same_size=True)
+            # a name too long for the cell at the name size is set smaller (down to the detail size), then
+            # elided at the left: generated pod names differ at the end (web-7d4b9-…-hkhh2)
+            natural = name_w.get(pb.name)
+            if natural is None:
+                natural = name_w[pb.name] = fm.horizontalAdvance(pb.name) / POD_PX  # per px of size
+            size = max(min(name_px, width_px / max(natural, 1e-6)), min(name_px, self.least_px("detail")))
+            self._stack(p, r.left() + 26, top if two_lines else r.center().y() - size * FIT / 2 / lod, r.bottom(),
+                        lod, width_px, [
+                (pb.name, POD_PX, size, True, t.text,
+                 Qt.TextElideMode.ElideRight if pb.client else Qt.TextElideMode.ElideLeft),
+                *([(f"{pb.ip or '—'}  {status}", POD_PX - 1, name_px * 0.85, False, t.muted_text,
+                    Qt.TextElideMode.ElideRight)] if two_lines else []),
+            ])
+
+    def _tags(self, p: QPainter, pic: Picture, clip: QRectF, lod: float) -> None:
+        """Name tags for the pods in ``labelled`` (the selection) when pods are drawn as cells without text:
+        above ~100 pods only these are named, at the readable size, on an opaque label over the cell."""
+        if not self.labelled or POD_H * lod >= self.least_px("detail") * FIT + 1:
+            return  # the cells carry their names
+        t = self.theme
+        size = self.pod_name_px(lod)
+        for pb in pic.pods.values():
+            if (pb.key not in self.labelled and pb.ref not in self.labelled) or not pb.rect.intersects(clip):
+                continue
+            f = font(POD_PX, True)
+            fm = QFontMetricsF(f)
+            w = fm.horizontalAdvance(pb.name) * size / (POD_PX * lod) + 12 / lod
+            h = size * LINE / lod + 4 / lod
+            box = QRectF(pb.rect.left(), pb.rect.top() - h - 2 / lod, w, h)
+            p.setPen(QPen(QColor(t.selection), 2.0 / lod))
+            p.setBrush(QColor(t.node_fill))
+            p.drawRoundedRect(box, 4 / lod, 4 / lod)
+            self._text_px(p, box.topLeft() + QPointF(6 / lod, 2 / lod), pb.name, POD_PX, size, lod, t.text, True)
 
     def _edges(self, p: QPainter, pic: Picture, clip: QRectF, lod: float, under: bool) -> None:
         groups: dict[str, list[QLineF]] = {}
@@ -292,9 +457,28 @@ class Renderer:
         p.drawPolygon(QPolygonF([tip, a, b]))
         p.setPen(QPen(p.brush().color(), max(1.5, 1.2 / max(lod, 0.05))))
 
+    def _traffic(self, p: QPainter, b: Box, lod: float) -> None:
+        """A Traffic's label ("static-route · 10/s") as a bubble sized to its text at a readable size, centred
+        where the layout put it (the layout's box is too small for projector type when zoomed out)."""
+        t = self.theme
+        size = max(BODY_PX * lod, self.least_px("detail"))
+        f = font(BODY_PX)
+        text_w = QFontMetricsF(f).horizontalAdvance(b.title) * size / (BODY_PX * lod)  # scene units
+        w = max(b.rect.width(), text_w + 16 / lod)
+        h = max(b.rect.height(), size * 1.45 / lod)
+        r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2, w, h)
+        p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
+        p.setBrush(self.fill("traffic"))
+        p.drawRoundedRect(r, 6 / max(lod, 0.2), 6 / max(lod, 0.2))
+        self._label(p, QPointF(r.left() + 8 / lod, r.center().y() - size * 0.6 / lod), b.title, BODY_PX, lod,
+                    t.text, size_px=size)
+
     def _box(self, p: QPainter, b: Box, lod: float) -> None:
         t = self.theme
         r = b.rect
+        if b.kind == "traffic":
+            self._traffic(p, b, lod)
+            return
         p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
         p.setBrush(self.fill(b.kind))
         if b.kind == "client":
@@ -328,16 +512,14 @@ class Renderer:
             p.drawLine(QPointF(r.right() - 5, r.center().y()), QPointF(r.right() + 5, r.center().y()))
             p.drawLine(QPointF(r.right(), r.center().y() - 5), QPointF(r.right(), r.center().y() + 5))
         title_px = BODY_PX if b.kind == "traffic" else TITLE_PX - 2
-        width = (r.right() - x - 12) * lod
-        drawn = self._label(p, QPointF(x, r.top() + (7 if b.kind == "traffic" else 8)), b.title, title_px, lod,
-                            t.text, bold=b.kind != "traffic", max_width=width,
-                            fixed={"service": True, "client": True, "workload": True, "traffic": DETAIL_PX}.get(b.kind, False),
-                            elide=Qt.TextElideMode.ElideMiddle)
-        if drawn and b.kind != "traffic":
-            for i, line in enumerate(b.lines[:3]):
-                self._label(p, QPointF(x if i == 0 else r.left() + 12, r.top() + 32 + i * 19), line, BODY_PX, lod,
-                            t.muted_text, max_width=(r.right() - (x if i == 0 else r.left() + 12) - 12) * lod,
-                            fixed=_detail_px(lod, 19))
+        least = {"service": self.least_px("name"), "client": self.least_px("name"), "workload": self.least_px("name"),
+                 "traffic": self.least_px("detail")}.get(b.kind)
+        rows = [(b.title, title_px, least, b.kind != "traffic", t.text, Qt.TextElideMode.ElideMiddle)]
+        if b.kind != "traffic":
+            rows += [(line, BODY_PX, self.least_px("detail"), False, t.muted_text, Qt.TextElideMode.ElideRight,
+                      x if i == 0 else r.left() + 12) for i, line in enumerate(b.lines[:3])]
+        self._stack(p, x, r.top() + (7 if b.kind == "traffic" else 8), r.bottom() - 2, lod, (r.right() - x - 12) * lod,
+                    rows)
 
     def _service_mark(self, p: QPainter, c: QPointF, lod: float) -> None:
         """A Service's icon: a hub with three spokes (it spreads traffic)."""

@@ -43,6 +43,7 @@ class ProjectorMode(QObject):
         self.dock.hide()
         self.caption.height_needed.connect(self._on_height_needed)
         self._saved: dict = {}
+        self._watching_selection = False
         self._keys: list[QShortcut] = []
         bindings = [
             ("Esc", self.leave), ("Space", lessons.toggle_play), ("Right", lessons.next_step),
@@ -167,10 +168,27 @@ class ProjectorMode(QObject):
                                     Qt.Orientation.Vertical)
         self.lessons.refresh()
 
+    def _label_selection(self) -> None:
+        """Above ~100 pods the canvas draws pods as cells without names: the selected ones keep a name tag."""
+        scene = self.window.scene
+        renderer = getattr(scene, "renderer", None)
+        if renderer is None or not hasattr(renderer, "labelled"):
+            return
+        refs = set(scene.selected_refs()) if self.active and hasattr(scene, "selected_refs") else set()
+        if refs != renderer.labelled:
+            renderer.labelled = refs
+            layer = getattr(scene, "layer", None)
+            if layer is not None:
+                layer.invalidate()
+
     def _canvas(self, on: bool) -> None:
         scene, view = self.window.scene, self.window.view
+        if on and not self._watching_selection and hasattr(scene, "selectionChanged"):
+            scene.selectionChanged.connect(self._label_selection)
+            self._watching_selection = True
         if hasattr(scene, "set_projector"):
             scene.set_projector(on, theme=self.theme)
+        self._label_selection()
         if hasattr(scene, "set_theme"):
             if on and "theme" not in self._saved:
                 self._saved["theme"] = getattr(scene, "theme", LIGHT)

@@ -46,10 +46,12 @@ def visible_texts(window) -> list[tuple[str, str]]:
         QDockWidget,
         QGroupBox,
         QLabel,
+        QListWidget,
         QMenu,
         QTabBar,
         QTableView,
         QToolBar,
+        QTreeWidget,
     )
 
     out: list[tuple[str, str]] = []
@@ -84,12 +86,24 @@ def visible_texts(window) -> list[tuple[str, str]]:
         elif isinstance(w, QTabBar):
             for i in range(w.count()):
                 add(f"{name}[{i}]", w.tabText(i))
+        elif isinstance(w, QListWidget):
+            for i in range(w.count()):
+                add(f"{name}[{i}]", w.item(i).text())
+        elif isinstance(w, QTreeWidget):
+            for c in range(w.columnCount()):
+                add(f"{name}.header[{c}]", w.headerItem().text(c))
+            for i in range(w.topLevelItemCount()):
+                add(f"{name}[{i}].type", w.topLevelItem(i).text(1))
         elif isinstance(w, QTableView) and w.model() is not None:
             m = w.model()
             for i in range(m.columnCount()):
                 if not w.isColumnHidden(i):
                     add(f"{name}.header[{i}]", m.headerData(i, Qt.Orientation.Horizontal))
         add(f"{name}.tip", w.toolTip())
+        if type(w).__name__ == "LegendOverlay":  # painted: its words are attributes
+            add("legend.title", w.title)
+            for _glyph, _colour, text in w._rows:
+                add("legend.row", text)
         if type(w).__name__ == "GraphicsLayoutWidget":  # pyqtgraph: titles, legends, text items
             for item in w.scene().items():
                 if not item.isVisible():

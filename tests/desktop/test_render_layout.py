@@ -1,0 +1,164 @@
+"""The renderer's text layout: a node's name, address and podCIDR never overlap at any zoom; projector mode keeps
+every drawn text at a size readable from the back of a room; every pod and node state has its own shape and
+colour (drawn as lines, not font glyphs that may be missing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from desktop.canvas import render
+from desktop.canvas.picture import NODE_HEADER
+from desktop.canvas.render import FIT, LINE, STATUS_SHAPE, Renderer, status_path
+from desktop.style import LIGHT, STATUS
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSON = ROOT / "resources/lessons/01-why-services.yaml"
+LODS = (0.2, 0.3, 0.45, 0.55, 0.8, 1.0, 1.5, 2.5)
+
+
+@pytest.fixture
+def picture(qtbot):
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(LESSON)
+    return w.scene.picture
+
+
+def _draw(picture, lod: float, projector: bool, labelled=()) -> list[tuple[str, float, float, float]]:
+    """(text, x, y, on-screen size) of every text the renderer drew at ``lod``."""
+    renderer = Renderer(LIGHT)
+    renderer.text_scale = 1.5 if projector else 1.0
+    renderer.labelled = set(labelled)
+    drawn = []
+    original = renderer._text_px
+
+    def spy(p, at, text, base_px, size_px, lod_, *args, **kw):
+        ok = original(p, at, text, base_px, size_px, lod_, *args, **kw)
+        if ok:
+            drawn.append((text, at.x(), at.y(), size_px))
+        return ok
+
+    renderer._text_px = spy
+    image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    painter.scale(lod, lod)
+    renderer.draw(painter, picture, picture.bounds, lod)
+    painter.end()
+    return drawn
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["desk", "projector"])
+def test_node_header_rows_never_overlap_at_any_zoom(picture, projector):
+    nodes = [b for b in picture.boxes.values() if b.kind == "node"]
+    assert len(nodes) == 3
+    for lod in LODS:
+        drawn = _draw(picture, lod, projector)
+        for node in nodes:
+            r = node.rect
+            rows = sorted((y, size, text) for text, x, y, size in drawn
+                          if r.left() <= x <= r.right() and r.top() <= y < r.top() + NODE_HEADER)
+            for (y0, s0, t0), (y1, _s1, t1) in zip(rows, rows[1:]):
+                assert y0 + s0 * FIT / lod <= y1 + 1e-6, (lod, t0, t1)  # each row ends before the next begins
+            if rows:
+                y, size, _ = rows[-1]
+                assert y + size * FIT / lod <= r.top() + NODE_HEADER + 1e-6, lod  # and above the pods
+                assert rows[0][2] == node.title
+
+
+def test_node_header_rows_worked_by_hand(picture):
+    """At 1:1 on the desk: name 17 px at 8, the address line 13 px at 8 + 17·1.12 = 27.04, podCIDR at
+    27.04 + 13·1.12 = 41.6 (scene units from the node's top). In projector mode at 0.5: the name is raised
+    to 22 px, 22·1.12/0.5 = 49.28 units; 16 px of detail needs 17.28 px = 34.56 units, and only 76 − 57.28 =
+    18.72 are left: the header is the name alone."""
+    node = next(b for b in picture.boxes.values() if b.kind == "node" and b.title == "node-1")
+    top = node.rect.top()
+    desk = [(round(y - top, 2), s, t) for t, x, y, s in _draw(picture, 1.0, False)
+            if node.rect.contains(QPointF(x, y)) and y < top + NODE_HEADER]
+    assert desk[0] == (8.0, 17.0, "node-1")
+    assert desk[1][:2] == (27.04, 13.0) and desk[1][2].startswith("192.168.0.10")
+    assert desk[2][:2] == (41.6, 13.0) and desk[2][2] == "podCIDR 10.244.0.0/24"
+    proj = [(round(y - top, 2), s, t) for t, x, y, s in _draw(picture, 0.5, True)
+            if node.rect.contains(QPointF(x, y)) and y < top + NODE_HEADER]
+    assert proj == [(8.0, 22.0, "node-1")]
+
+
+def test_projector_text_is_readable_from_the_back_of_the_room(picture):
+    """Projector mode: nothing is drawn below 13 px; from 0.45 up (lesson 1 fitted above its caption bar at
+    1280×720) node names are 22 px and a pod's name at least 16 px."""
+    nodes = {b.title for b in picture.boxes.values() if b.kind == "node"}
+    pods = {pb.name for pb in picture.pods.values()}
+    for lod in LODS:
+        drawn = _draw(picture, lod, True)
+        assert drawn, lod
+        for text, _x, _y, size in drawn:
+            assert size >= render.MIN_PROJECTOR_TEXT_PX - 1e-9, (lod, text, size)
+            if text in nodes and lod >= 0.45:
+                assert size >= 22.0 - 1e-9, (lod, text, size)
+            if text in pods:
+                assert size >= 16.0 - 1e-9, (lod, text, size)
+        if lod >= 0.45:
+            assert nodes <= {t for t, *_ in drawn}, lod
+
+
+def test_above_a_hundred_pods_cells_carry_no_text_but_the_selection_is_named(picture):
+    """At 0.2 a pod cell is 42·0.2 = 8.4 px high: no name fits at 16 px, so pods are cells; a selected pod
+    still gets its name tag at the projector's pod size (22·0.9 = 19.8 px)."""
+    pod = next(pb for pb in picture.pods.values() if not pb.client)
+    drawn = _draw(picture, 0.2, True)
+    assert not any(t == pod.name for t, *_ in drawn)
+    tagged = [(t, s) for t, _x, _y, s in _draw(picture, 0.2, True, labelled={pod.key})]
+    assert (pod.name, pytest.approx(19.8)) in tagged
+
+
+def test_every_state_has_its_own_shape_and_colour(picture, monkeypatch):
+    shapes = {s: STATUS_SHAPE[s] for s in ("ready", "not_ready", "pending", "terminating", "cordoned")}
+    assert len(set(shapes.values())) == 5
+    assert len({STATUS[s] for s in shapes}) == 5
+    masks = {}
+    for s in shapes:  # the filled pixels of each outline: no two alike
+        image = QImage(24, 24, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.fillPath(status_path(s, QPointF(12, 12), 10.0), QColor("#000000"))
+        painter.end()
+        masks[s] = frozenset((x, y) for x in range(24) for y in range(24) if image.pixelColor(x, y).alpha() > 128)
+    assert len(set(masks.values())) == 5
+    # every pod (not a client) and every node gets a mark of its state
+    marks = []
+    monkeypatch.setattr(render, "draw_status_mark", lambda p, c, r, status, glyph=True: marks.append(status))
+    _draw(picture, 1.0, False)
+    pods = [pb for pb in picture.pods.values() if not pb.client]
+    nodes = [b for b in picture.boxes.values() if b.kind == "node"]
+    assert len(marks) == len(pods) + len(nodes)
+    assert sorted(marks) == sorted([pb.status for pb in pods] + [b.status for b in nodes])
+
+
+def test_state_glyphs_are_lines_not_font_characters(qtbot):
+    """⌛ and ⦸ are missing from common fonts (an empty box on screen): the marks draw no text at all."""
+    calls = []
+
+    class Spy(QPainter):
+        def drawText(self, *args):  # noqa: N802 (Qt name)
+            calls.append(args)
+            super().drawText(*args)
+
+    image = QImage(60, 60, QImage.Format.Format_ARGB32_Premultiplied)
+    for status in STATUS_SHAPE:
+        painter = Spy(image)
+        render.draw_status_mark(painter, QPointF(30, 30), 20, status)
+        painter.end()
+    assert calls == []
+    probe = Spy(image)  # the spy does see text drawn through it
+    probe.drawText(QPointF(5, 30), "x")
+    probe.end()
+    assert len(calls) == 1
+
+
+def test_line_spacing_constants():
+    assert LINE > FIT > 1.0  # rows advance by more than their glyphs need
