@@ -145,7 +145,11 @@ def _general(plane, node_idx, vs, src_ip, src_port, now) -> BatchResult:
     classes = np.flatnonzero(hist)
     m = plane.metrics
     m.latency.add_counts(_class_latency(classes), hist[classes])
-    codes = np.bincount(outcome, minlength=len(OUTCOME_CODES))
+    if all_ok:
+        codes = np.zeros(len(OUTCOME_CODES), np.int64)
+        codes[0] = n
+    else:
+        codes = np.bincount(outcome, minlength=len(OUTCOME_CODES))
     m.sent += n
     m.new_connections += n
     m.delivered += int(codes[0])
@@ -157,9 +161,18 @@ def _general(plane, node_idx, vs, src_ip, src_port, now) -> BatchResult:
 def _latency_key(plane, node_idx, vs, position, masq, eid) -> np.ndarray:
     """Latency class of each request: ``((rules walked * 4 + mode) * 2 + snat) * 2 + same_node``."""
     modes = plane.proxies.node_mode
-    same = plane.registry.node_indices(plane.node_index)[eid] == node_idx
-    rules = vs + np.maximum(position, 0)
-    return ((rules * 4 + modes[node_idx]) * 2 + masq) * 2 + same
+    key = np.maximum(position, 0)  # in place from here on: a handful of passes over one array
+    key += vs
+    key *= 4
+    if modes.size and int(modes.min()) == int(modes.max()):
+        key += int(modes[0])
+    else:
+        key += np.take(modes, node_idx)
+    key *= 2
+    key += masq
+    key *= 2
+    key += np.equal(np.take(plane.registry.node_indices(plane.node_index), eid), node_idx)
+    return key
 
 
 def _class_latency(key: np.ndarray) -> np.ndarray:

@@ -520,7 +520,7 @@ class IpvsStore:
         self._flush()
         n = pid.size
         col = np.empty(n, np.int64)
-        rows = np.take(self.p_row, pid)
+        rows = pid if len(self.widths) == 1 else np.take(self.p_row, pid)  # one width ever: row = pair id
         for wv in ([w_one] if w is None else _distinct(w)):
             sel = None if w is None else np.flatnonzero(w == wv)
             r = rows if sel is None else rows[sel]
@@ -556,8 +556,8 @@ class IpvsStore:
         for wv in ([w_one] if w is None else _distinct(w)):
             sel = single if w is None else (w == wv if single is None else single & (w == wv))
             p = pid if sel is None else pid[sel]
-            cells = np.take(self.p_row, p)
-            cells *= wv
+            # one list width ever: rows were allocated in pair order, so a pair's row is its id
+            cells = p * wv if len(self.widths) == 1 else np.take(self.p_row, p) * wv
             cells += col if sel is None else col[sel]
             if cells.size:
                 self.opened.append([wv, cells, None, False])

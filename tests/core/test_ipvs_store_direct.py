@@ -142,3 +142,18 @@ def test_argmin_rows_packs_value_and_column():
     # ties: the earliest column
     mat = np.array([[2, 1, 1], [0, 0, 0], [5, 5, 4]], np.int32)
     assert _argmin_rows(mat, np.tile(np.arange(3), 2000)).tolist()[:3] == [1, 0, 2]
+
+
+def test_one_list_width_rows_follow_pair_ids():
+    """With one list width the direct path reads a pair's counter row as its pair id: rows are allocated in
+    pair order, through creation, snapshot and restore."""
+    store = IpvsStore(4, 3)
+    rng = np.random.default_rng(2)
+    for t in range(3):
+        node, vs = rng.integers(0, 3, size=40), rng.integers(0, 4, size=40)
+        store.decide(node, vs, 1, np.full(4, 3), per_vs=True)
+        store.close(t + 1.0)
+        snap = store.snapshot()
+        store.restore(snap)
+        assert len(store.widths) == 1
+        assert store.p_row[: store.n].tolist() == list(range(store.n))
