@@ -281,14 +281,23 @@ class Renderer:
             if size < self.least_px("min") - 1e-9:
                 break
             room = (bottom - y) * lod
+            detail_row = least is not None and least <= self.least_px("detail") + 1e-9 and \
+                elide == Qt.TextElideMode.ElideRight
             if size * FIT > room:  # the row's glyphs (ascent + descent) must fit; its leading may not
-                if i == 0 and room / FIT >= self.least_px("min"):
-                    size = room / FIT
+                if (i == 0 or detail_row) and room / FIT >= self.least_px("min"):
+                    size = room / FIT  # the name, or a detail line, set smaller to fit: never below the minimum
                 else:
                     break
             width = first_width_px if i == 0 and first_width_px is not None else width_px
             rx = at[0] if at else x  # a row may start elsewhere (below a box's icon)
             width += (x - rx) * lod
+            if text and least is not None:
+                # too wide: smaller type (not below the readable minimum) before eliding, so an address
+                # keeps its last digits ("10.101.75.110", not "10.101.75.…")
+                per_px = QFontMetricsF(font(base, bold)).horizontalAdvance(text) / base
+                if per_px * size > width:  # names stop at the detail size (then elide), details at the minimum
+                    floor = self.least_px("min") if detail_row else self.least_px("detail")
+                    size = max(min(size, width / max(per_px, 1e-6)), min(size, floor))
             if text and not self._label(p, QPointF(rx, y), text, base, lod, colour, bold, width, elide=elide,
                                         size_px=size):
                 break
@@ -311,7 +320,7 @@ class Renderer:
         # overlap; the state mark sits at the right of the name at the name's size
         pad = 8.0
         name_px = max(TITLE_PX * lod, self.least_px("name"))
-        mark_r = max(11.0, 0.45 * name_px / lod)
+        mark_r = max(11.0, 0.4 * name_px / lod)
         mark_r = min(mark_r, (NODE_HEADER - pad) / 2.2, r.width() / 5)
         self._status_mark(p, QPointF(r.right() - pad - mark_r, r.top() + pad + mark_r), mark_r, b.status, lod)
         ip, cidr, state = (b.lines + ["", "", ""])[:3]

@@ -14,6 +14,7 @@ from desktop.style import DARK, LIGHT, Theme
 
 # Projector themes: maximal contrast, the Okabe-Ito blue/orange for the question and the answer.
 PROJECTOR_LIGHT = {"bg": "#FFFFFF", "fg": "#000000", "question": "#0072B2", "answer": "#A04000", "rule": "#000000"}
+CAPTION_FAMILIES = ["Noto Sans CJK KR", "NanumGothic", "Nanum Gothic"]  # the first installed one wins
 MAX_SHARE = 0.33  # the caption bar's largest share of the screen height
 MIN_SHRINK = 0.75
 PROJECTOR_DARK = {"bg": "#000000", "fg": "#FFFFFF", "question": "#56B4E9", "answer": "#F0B000", "rule": "#FFFFFF"}
@@ -178,6 +179,8 @@ class CaptionBar(QFrame):
         for w, size, bold in ((self.head, px * 0.75, True), (self.text, px, False), (self.question, px, True),
                               (self.choices, px * 0.86, False), (self.answer, px, True)):
             f = QFont(w.font())
+            # one family for Hangul and Latin alike (Korean captions mixed two weights of two fonts)
+            f.setFamilies([*CAPTION_FAMILIES, *f.families()])
             f.setPixelSize(max(10, round(size)))
             f.setBold(bold)
             w.setFont(f)

@@ -90,16 +90,18 @@ def test_node_header_rows_worked_by_hand(picture):
 
 def test_projector_text_is_readable_from_the_back_of_the_room(picture):
     """Projector mode: nothing is drawn below 13 px; from 0.45 up (lesson 1 fitted above its caption bar at
-    1280×720) node names are 22 px and a pod's name at least 16 px."""
+    1280×720) node names are about 22 px (22 px from 0.55 up) and a pod's name at least 16 px."""
     nodes = {b.title for b in picture.boxes.values() if b.kind == "node"}
-    pods = {pb.name for pb in picture.pods.values()}
+    pods = {pb.name for pb in picture.pods.values() if not pb.client}  # a client's name may go to 13 px, whole
     for lod in LODS:
         drawn = _draw(picture, lod, True)
         assert drawn, lod
         for text, _x, _y, size in drawn:
             assert size >= render.MIN_PROJECTOR_TEXT_PX - 1e-9, (lod, text, size)
-            if text in nodes and lod >= 0.45:
+            if text in nodes and lod >= 0.55:
                 assert size >= 22.0 - 1e-9, (lod, text, size)
+            if text in nodes and lod >= 0.45:  # a narrow header sets the name a little smaller, not elided
+                assert size >= 0.85 * 22.0, (lod, text, size)
             if text in pods:
                 assert size >= 16.0 - 1e-9, (lod, text, size)
         if lod >= 0.45:
@@ -162,3 +164,15 @@ def test_state_glyphs_are_lines_not_font_characters(qtbot):
 
 def test_line_spacing_constants():
     assert LINE > FIT > 1.0  # rows advance by more than their glyphs need
+
+
+def test_an_address_is_set_smaller_rather_than_cut(picture):
+    """The Service's ClusterIP in its box (82 units high) at projector size: where 16 px does not fit (the box's
+    width, or at 0.55 its height: 8 + 22·1.12/0.55 = 52.8 units used, 16·1.08/0.55 = 31.4 more needed, 27.2 left)
+    it is drawn smaller, not under 13 px, and whole — "10.101.75.110", not "10.101.75.1…"."""
+    service = next(b for b in picture.boxes.values() if b.kind == "service")
+    ip = service.lines[0]
+    for lod in (0.55, 0.6, 0.7):
+        drawn = {t: s for t, *_xy, s in _draw(picture, lod, True)}
+        assert ip in drawn, (lod, ip, [t for t in drawn if t.startswith(ip[:5])])
+        assert 13.0 - 1e-9 <= drawn[ip] <= 16.0 + 1e-9
