@@ -327,8 +327,7 @@ class LiveView(QObject):
             if self._chart_part == 0:
                 self._charts_due = False
             self._charts_at = wall
-        if d.playing:
-            self.show_state()
+        self.show_state()  # also while paused: quick steps may have left the last state unshown (throttled)
         if wall - self._notes_at >= 0.25:
             self._notes_at = wall
             self.layer.set_labels(self.node_notes())
