@@ -1,0 +1,65 @@
+"""Every built-in lesson played start to finish as a teacher would: the full window (live view driving packets
+and charts), projector mode on, → to the end, in Korean and in English; switching language on the last step
+leaves no text in the other language."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desktop.lessons.model import builtin_lessons
+from tests.desktop.test_i18n_runtime import qm_dir, stale, visible_texts  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def window(qtbot, qm_dir, tmp_path):  # noqa: F811 (the fixture imported above)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop import i18n
+    from desktop.lessons.controller import install
+    from desktop.live import install as install_live
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    i18n.install(w)
+    w.resize(1280, 720)
+    w.show()
+    w.install_late("live", install_live)
+    w.install_late("lessons", install)
+    yield w
+    les = w.extensions["lessons"]
+    les.projector.leave()
+    les.close()
+    w.extensions["live"].driver.stop()
+    w.extensions["i18n"].set_language("en", remember=False)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_lesson_plays_to_the_end_in_projector_mode(qtbot, window, lang):
+    les = window.extensions["lessons"]
+    languages = window.extensions["i18n"]
+    other = "en" if lang == "ko" else "ko"
+    for path in builtin_lessons():
+        languages.set_language(lang, remember=False)
+        les.open_lesson(path)
+        qtbot.waitUntil(lambda p=path: les.player is not None and les.lesson.path == p, timeout=10000)
+        les.projector.enter()
+        shown = []
+        for _ in range(4 * len(les.lesson.steps)):
+            if les.player.phase == "done":
+                break
+            les.next_step()  # → : reveal, skip to the end of the step, or the next step
+            qtbot.wait(5)
+            caption = les.projector.caption
+            shown.append((caption.head.text(), caption.text.text() or caption.answer.text() or caption.question.text()))
+        assert les.player.phase == "done", path.name
+        assert les.clock.time == pytest.approx(les.lesson.steps[-1].until), path.name
+        assert all(head and text for head, text in shown), path.name
+        last = les.lesson.steps[-1]
+        assert les.projector.caption.text.text() == (last.caption.get(lang) if last.predict is None else "")
+        for now in (other, lang):
+            languages.set_language(now, remember=False)
+            qtbot.wait(20)
+            assert stale(visible_texts(window), now) == [], (path.name, now)
+        les.projector.leave()
