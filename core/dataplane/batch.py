@@ -140,7 +140,8 @@ def _general(plane, node_idx, vs, src_ip, src_port, now) -> BatchResult:
     # It takes few distinct values, so requests are counted per latency class -- (rules walked, mode,
     # SNAT, same node) -- and the class values are computed once per class, not once per request.
     # A Service's rule sits at position vs in KUBE-SERVICES (PodPath writes them in model order).
-    key = _latency_key(plane, node_idx, vs, result.position, result.masq, eid)
+    key = _latency_key(plane, node_idx, vs, result.position, result.masq, eid,
+                       result.same_node if plane.node_up.all() else None)
     hist = np.bincount(key if all_ok else key[ok])
     classes = np.flatnonzero(hist)
     m = plane.metrics
@@ -158,7 +159,7 @@ def _general(plane, node_idx, vs, src_ip, src_port, now) -> BatchResult:
     return BatchResult(outcome, eid, key, counts)
 
 
-def _latency_key(plane, node_idx, vs, position, masq, eid) -> np.ndarray:
+def _latency_key(plane, node_idx, vs, position, masq, eid, same=None) -> np.ndarray:
     """Latency class of each request: ``((rules walked * 4 + mode) * 2 + snat) * 2 + same_node``."""
     modes = plane.proxies.node_mode
     key = np.maximum(position, 0)  # in place from here on: a handful of passes over one array
@@ -171,7 +172,9 @@ def _latency_key(plane, node_idx, vs, position, masq, eid) -> np.ndarray:
     key *= 2
     key += masq
     key *= 2
-    key += np.equal(np.take(plane.registry.node_indices(plane.node_index), eid), node_idx)
+    if same is None:
+        same = np.equal(np.take(plane.registry.node_indices(plane.node_index), eid), node_idx)
+    key += same
     return key
 
 

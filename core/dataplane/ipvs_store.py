@@ -556,9 +556,12 @@ class IpvsStore:
         for wv in ([w_one] if w is None else _distinct(w)):
             sel = single if w is None else (w == wv if single is None else single & (w == wv))
             p = pid if sel is None else pid[sel]
-            # one list width ever: rows were allocated in pair order, so a pair's row is its id
-            cells = p * wv if len(self.widths) == 1 else np.take(self.p_row, p) * wv
-            cells += col if sel is None else col[sel]
+            # one list width ever: rows were allocated in pair order, so a pair's row is its id. The cells
+            # stay in the expiry queue for 120 s: 4 bytes each where the width's counters allow
+            dt = np.int32 if self.widths[wv].active.size < 1 << 31 else np.int64
+            rows = p if len(self.widths) == 1 else np.take(self.p_row, p)
+            cells = np.multiply(rows, wv, dtype=dt, casting="unsafe")
+            np.add(cells, col if sel is None else col[sel], out=cells, casting="unsafe")
             if cells.size:
                 self.opened.append([wv, cells, None, False])
         if multi is not None:

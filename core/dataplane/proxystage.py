@@ -44,6 +44,7 @@ class ProxyResult:
     decider: np.ndarray  # int index into ``deciders`` (-1: none): the Slot / ViewTable that decided
     pick_i: np.ndarray  # index of the request within its balancer's last batch (for describe_pick)
     deciders: list = field(default_factory=list)
+    same_node: np.ndarray | None = None  # the picked endpoint is on the deciding node (when computed)
 
     @property
     def balancer(self) -> np.ndarray:
@@ -444,14 +445,23 @@ class NodeProxies:
         # (ETP=Cluster; no Service here has ETP=Local), masqueradeAll, and hairpins
         if external_entry:
             masq = np.ones(n, bool)
+        elif n and self._cidr_lo <= int(src_ip.min()) and int(src_ip.max()) <= self._cidr_hi:
+            masq = self.node_masq_all[node_idx] if self.any_masq_all else np.zeros(n, bool)
         else:
             masq = ~self._in_cluster(src_ip)
             if self.any_masq_all:
                 masq |= self.node_masq_all[node_idx]
         ips = self.registry.ip_u32()
         if ips.size:
-            masq |= np.take(ips, res.eid, mode="clip") == src_ip  # eid -1: masked just below
-        res.masq = masq & (res.eid >= 0)
+            # a hairpin (a pod reaching itself through its Service) picks an endpoint on its own node, so only
+            # same-node picks compare their endpoint's address with their source (eid -1: masked below)
+            ep_node = np.take(self.registry.node_indices(self.plane.node_index), res.eid)
+            same = np.equal(ep_node, node_idx)
+            near = np.flatnonzero(same | (ep_node < 0))  # and endpoints on no known node
+            masq[near] |= np.take(ips, res.eid[near]) == src_ip[near]
+            res.same_node = same
+        masq &= res.eid >= 0
+        res.masq = masq
         return res
 
     def _decide_store(self, res: ProxyResult, slow: np.ndarray, node_idx: np.ndarray, vs: np.ndarray) -> np.ndarray:
