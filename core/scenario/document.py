@@ -48,16 +48,22 @@ class ListGroup:
     consecutive entries of the same group back as one List, with the envelope's fields in their order."""
 
     envelope: dict  # the List object with ``items`` emptied (key order kept)
+    origin: ParsedDoc | None = None  # the List's text in the file: saving edits it rather than rewriting it
 
 
 @dataclass
 class Entry:
     """One object of the document: its raw dict and, while unedited, where its fields are in the file;
-    ``group`` is the List it came from (None for a document of its own)."""
+    ``group`` is the List it came from (None for a document of its own).
+
+    ``origin`` is what was loaded for this object -- its text, marks and the fingerprint of its data then -- and
+    stays with the object through edits (and a removal undone): saving edits that text into the new content
+    instead of writing the object anew, so comments and formatting of the untouched parts are kept."""
 
     raw: dict
     parsed: ParsedDoc | None = None
     group: ListGroup | None = None
+    origin: ParsedDoc | None = None
 
     @property
     def ref(self) -> ObjectRef:
@@ -108,6 +114,8 @@ class Document:
     _saved_fingerprint: str | None = field(default=None, repr=False)
     _fingerprint_now: str | None = field(default=None, repr=False)
     _known: set[str] = field(default_factory=set, repr=False)  # object contents that have been in the document
+    # removed objects' origins by content fingerprint: adding the same content back (an undo) takes them again
+    _detached: dict[str, tuple[ParsedDoc | None, ListGroup | None]] = field(default_factory=dict, repr=False)
 
     # ---------------------------------------------------------------- listeners
     def subscribe(self, event: str, listener: Callable[[DocumentEvent], None]) -> None:
@@ -226,17 +234,32 @@ class Document:
                                                object=ref_label(ref), path="metadata.name", value=ref.name))
         return ref
 
-    def _accept(self, raw: dict) -> dict:
+    def _accept(self, raw: dict) -> tuple[dict, str]:
         copied = copy.deepcopy(raw)
-        self._known.add(_fingerprint(copied))
-        return copied
+        fp = _fingerprint(copied)
+        self._known.add(fp)
+        return copied, fp
+
+    @staticmethod
+    def _entry(raw: dict, fp: str, origin: ParsedDoc | None, group: ListGroup | None) -> Entry:
+        """An entry for new content: its marks are the origin's again when the content is back to what was
+        loaded (an undo), so diagnostics find their lines."""
+        parsed = origin if origin is not None and origin.fingerprint == fp else None
+        return Entry(raw, parsed, group, origin)
 
     def add(self, raw: dict, index: int | None = None) -> ObjectRef:
-        """Insert a checked copy of ``raw`` (at ``index``, default the end); emits ``object_added``."""
+        """Insert a checked copy of ``raw`` (at ``index``, default the end); emits ``object_added``. Content that
+        was removed before (an undone delete) gets its file text and its List back."""
         ref = self._check(raw)
         index = len(self.entries) if index is None else max(0, min(index, len(self.entries)))
         was = self.is_modified
-        self.entries.insert(index, Entry(self._accept(raw)))
+        copied, fp = self._accept(raw)
+        origin, group = self._detached.pop(fp, (None, None))
+        if group is not None and not any(0 <= i < len(self.entries) and self.entries[i].group is group
+                                         for i in (index - 1, index)) \
+                and any(e.group is group for e in self.entries):
+            group = None  # back in its List only beside the List's other items (an undone delete)
+        self.entries.insert(index, self._entry(copied, fp, origin, group))
         self._touch(was)
         self._emit(DocumentEvent("object_added", ref, index))
         return ref
@@ -246,6 +269,8 @@ class Document:
         index = self.index_of(ref)
         was = self.is_modified
         entry = self.entries.pop(index)
+        if entry.origin is not None or entry.group is not None:
+            self._detached[_fingerprint(entry.raw)] = (entry.origin, entry.group)
         self._touch(was)
         self._emit(DocumentEvent("object_removed", ref, index))
         return index, entry.raw
@@ -254,9 +279,11 @@ class Document:
         """Replace an object in place (it may be renamed); returns the old raw dict for undo."""
         index = self.index_of(ref)
         new_ref = self._check(raw, ignore_index=index)
-        old = self.entries[index].raw
+        old_entry = self.entries[index]
+        old = old_entry.raw
         was = self.is_modified
-        self.entries[index] = Entry(self._accept(raw), group=self.entries[index].group)  # stays in its List
+        copied, fp = self._accept(raw)
+        self.entries[index] = self._entry(copied, fp, old_entry.origin, old_entry.group)  # stays in its List
         self._touch(was)
         self._emit(DocumentEvent("object_changed", new_ref, index, old_ref=ref))
         return old

@@ -5,16 +5,15 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import yaml
-
 from core.model import ClusterModel
 from core.scenario.build import build_model
-from core.scenario.document import Document, Entry, ListGroup
+from core.scenario.document import Document, Entry, ListGroup, _fingerprint
 from core.scenario.errors import Diagnostic, ScenarioError
 from core.scenario.kinds import CONFIG_KINDS, PODPATH_API, is_podpath_key, object_ref, ref_label
 from core.scenario.migrations import CURRENT_FORMAT_VERSION, declared_version, migrate
 from core.scenario.validate import format_path, type_name
 from core.scenario.writing import write_file
+from core.scenario.yaml_edit import leading_text, patch_text
 from core.scenario.yaml_io import ParsedDoc, dump_documents, parse_yaml, read_text
 
 NOT_APPLYABLE_GROUPS = ("kubeadm.k8s.io/", "kubeproxy.config.k8s.io/", "kubescheduler.config.k8s.io/",
@@ -34,7 +33,8 @@ def loads_document(text: str, filename: str = "<string>") -> Document:
         if isinstance(p.data, dict) and is_list(p.data):
             _add_list(doc, p, filename)
         elif isinstance(p.data, dict):
-            doc.entries.append(Entry(p.data, p))
+            p.fingerprint = _fingerprint(p.data)
+            doc.entries.append(Entry(p.data, p, origin=p))
         else:
             line, col = p.start
             doc.load_diagnostics.append(Diagnostic(
@@ -84,7 +84,8 @@ def _add_list(doc: Document, p: ParsedDoc, filename: str) -> None:
     if not isinstance(items, list):
         doc.load_diagnostics.append(Diagnostic("error", f"Invalid value: items: expected a list of objects, got "
                                                f"{type_name(items)}", filename, line, col, "List", "items", None))
-        doc.entries.append(Entry(raw, p))  # kept as it is, so nothing is lost
+        p.fingerprint = _fingerprint(raw)
+        doc.entries.append(Entry(raw, p, origin=p))  # kept as it is, so nothing is lost
         return
     if not items:
         doc.load_diagnostics.append(Diagnostic("warning", "a List with no items holds no objects: nothing to load, "
@@ -92,7 +93,8 @@ def _add_list(doc: Document, p: ParsedDoc, filename: str) -> None:
                                                *p.start, "List", "items", None))
         return
     envelope = {k: ([] if k == "items" else copy.deepcopy(v)) for k, v in raw.items()}
-    group = ListGroup(envelope)
+    p.fingerprint = _fingerprint(raw)
+    group = ListGroup(envelope, p)
     for path, pl, pc, message in p.problems:
         if path[:1] != ("items",):
             doc.load_diagnostics.append(Diagnostic("error", message, filename, pl, pc, "List", format_path(path)))
@@ -102,7 +104,8 @@ def _add_list(doc: Document, p: ParsedDoc, filename: str) -> None:
             label = ref_label(object_ref(item))
             for path, pl, pc, message in sub.problems:
                 doc.load_diagnostics.append(Diagnostic("error", message, filename, pl, pc, label, format_path(path)))
-            doc.entries.append(Entry(item, sub, group))
+            sub.fingerprint = _fingerprint(item)
+            doc.entries.append(Entry(item, sub, group, sub))
         else:
             il, ic = p.value_marks.get(("items", i), (line, col))
             doc.load_diagnostics.append(Diagnostic(
@@ -127,46 +130,67 @@ def load_model(path: str | Path, *, seed: int | None = None) -> ClusterModel:
 def dumps_document(doc: Document) -> str:
     """The scenario as YAML: one document per object, the items of a loaded ``kind: List`` inside it.
 
-    An object that was not edited since loading is written back as the file had it -- its comments, key
-    order, quoting and flow style -- so that saving after one change changes only that object's lines (as a
-    text editor would); edited and new objects are written as YAML."""
+    Saving edits the file's own text as a person would: an object not edited since loading is written back as
+    the file had it; an edited one has only its changed fields rewritten (``core.scenario.yaml_edit``), so its
+    comments, key order, quoting and flow style elsewhere stay; a new object is written as YAML."""
     pieces: list[str] = []
-    pending: list[Entry] = []
+    pending: list[dict] = []
 
     def flush() -> None:
         if pending:
-            sub = Document(doc.filename, list(pending))
-            pieces.append(dump_documents(sub.documents()))
+            pieces.append(dump_documents(pending))
             pending.clear()
 
-    for entry in doc.entries:
-        kept = _unedited_text(entry)
+    for data, origin in _units(doc):
+        kept = _text_of(data, origin)
         if kept is None:
-            pending.append(entry)
+            pending.append(data)
             continue
         flush()
         pieces.append(kept)
     flush()
     out = ""
-    for piece in pieces:
-        body = piece if piece.endswith("\n") else piece + "\n"
+    for i, piece in enumerate(pieces):
+        body = piece if piece.endswith("\n") or i == len(pieces) - 1 else piece + "\n"
         if out and not _starts_with_separator(body):
             out += "---\n"
         out += body
     return out
 
 
-def _unedited_text(entry: Entry) -> str | None:
-    """The file's own text of an unedited object that stands alone (not a List item), when it still reads
-    back as the object's data (a migration may have changed the data in memory)."""
-    parsed = entry.parsed
-    if parsed is None or entry.group is not None or not parsed.source:
+def _units(doc: Document) -> list[tuple[dict, ParsedDoc | None]]:
+    """The YAML documents to write (as ``Document.documents``, without copying) with the loaded text each one
+    can be edited from: an object's own, or a List's for the first run of its items."""
+    units: list[tuple[dict, ParsedDoc | None]] = []
+    open_group: ListGroup | None = None
+    written: set[int] = set()
+    for e in doc.entries:
+        if e.group is None:
+            units.append((e.raw, e.origin))
+            open_group = None
+        elif e.group is open_group:
+            units[-1][0]["items"].append(e.raw)
+        else:
+            envelope = dict(e.group.envelope)
+            envelope["items"] = [e.raw]
+            first = id(e.group) not in written
+            written.add(id(e.group))
+            units.append((envelope, e.group.origin if first else None))
+            open_group = e.group
+    return units
+
+
+def _text_of(data: dict, origin: ParsedDoc | None) -> str | None:
+    """The text to save for ``data`` loaded from ``origin``: the file's text as it was while the data is
+    unchanged, else that text with only the changes edited in; None when there is no text to start from."""
+    if origin is None or not origin.source:
         return None
-    try:
-        again = [d for d in yaml.safe_load_all(parsed.source) if d is not None]
-    except yaml.YAMLError:
-        return None
-    return parsed.source if again == [entry.raw] else None
+    if origin.fingerprint is not None and origin.fingerprint == _fingerprint(data):
+        return origin.source
+    patched = patch_text(origin.source, data)
+    if patched is not None:
+        return patched
+    return leading_text(origin.source) + dump_documents([data])  # written anew; its heading comments kept
 
 
 def _starts_with_separator(text: str) -> bool:

@@ -36,6 +36,9 @@ class ParsedDoc:
     # the file's own text of this document, with the comments and ``---`` before it (and, for the last one,
     # after it): saving an unedited object writes it back as the user wrote it
     source: str | None = None
+    # the fingerprint (core.scenario.document) of ``data`` as parsed, before any migration: saving writes
+    # ``source`` unchanged while the object's data still has it
+    fingerprint: str | None = None
 
     @property
     def start(self) -> tuple[int, int]:
@@ -125,13 +128,33 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise _refuse(self.filename, "refused: a mapping key must be a plain scalar, not a "
                               f"{'list' if isinstance(key_node, SequenceNode) else 'mapping'}", *_mark(key_node))
-            key_value = self.scalar(key_node)
-            key = key_value if isinstance(key_value, str) else yaml.safe_dump(key_value).splitlines()[0]
-            if key == "...":
-                key = "null"
+            key = key_text(self.scalar(key_node))
             doc.key_marks[(*path, key)] = _mark(key_node)
             out[key] = self.build(value_node, (*path, key), doc)
         return out
+
+
+def key_text(value: object) -> str:
+    """A mapping key as the documents hold it: a string (``1`` -> ``"1"``, ``null`` -> ``"null"``)."""
+    if isinstance(value, str):
+        return value
+    key = yaml.safe_dump(value).splitlines()[0]
+    return "null" if key == "..." else key
+
+
+_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+_SAFE = yaml.constructor.SafeConstructor()
+
+
+def scalar_value(node: ScalarNode) -> object:
+    """The value of a composed scalar as the loader builds it (timestamps and binary stay text); ValueError
+    for a tag that is not plain data."""
+    if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+        return node.value
+    construct = _SCALAR_CONSTRUCTORS.get(node.tag) if node.tag.startswith("tag:yaml.org,2002:") else None
+    if construct is None:
+        raise ValueError(f"YAML tag {node.tag!r} is not plain data")
+    return construct(_SAFE, node)
 
 
 def parse_yaml(text: str, filename: str = "<string>") -> list[ParsedDoc]:
