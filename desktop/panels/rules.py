@@ -118,8 +118,9 @@ class RulesPanel(QWidget):
             sel.cursor = cursor
             sels.append(sel)
         self.text.setExtraSelections(sels)
-        if numbers:
-            cursor = QTextCursor(doc.findBlockByLineNumber(numbers[0] - 1))
+        first = numbers[0] if numbers else (self.ghosted[0] if self.ghosted else None)
+        if first is not None:  # the matched rule, else the first rule kube-proxy should have dropped
+            cursor = QTextCursor(doc.findBlockByLineNumber(first - 1))
             self.text.setTextCursor(cursor)
             self.text.centerCursor()
 
