@@ -86,6 +86,7 @@ def test_nodes_show_their_kube_proxy_still_programming_the_failed_nodes_pods(liv
     assert live.rules.ghosted
     assert all(any(ip in lines[n - 1] for ip in gone) for n in live.rules.ghosted)
     assert {ip for ip in gone if any(ip in line for line in lines)} == set(gone)
+    assert live.rules.text.textCursor().blockNumber() == live.rules.ghosted[0] - 1  # scrolled to the first
     # one sync delay later every kube-proxy has caught up
     _run_to(live, 25.9)
     assert set(proxy_lags(live.run.state)) == {"node-1", "node-3"}
