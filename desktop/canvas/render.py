@@ -325,9 +325,12 @@ class Renderer:
         self._status_mark(p, QPointF(r.right() - pad - mark_r, r.top() + pad + mark_r), mark_r, b.status, lod)
         ip, cidr, state = (b.lines + ["", "", ""])[:3]
         width_px = (r.width() - 24) * lod
+        address = f"{ip}  ·  {state}" if state else ip
+        if state and QFontMetricsF(font(BODY_PX)).horizontalAdvance(address) / BODY_PX * self.least_px("min") > width_px:
+            address = ip  # too narrow for both: the address whole (the mark at the name shows the state)
         self._stack(p, r.left() + 12, r.top() + pad, r.top() + NODE_HEADER - 2, lod, width_px, [
             (b.title, TITLE_PX, self.least_px("name"), True, t.text, Qt.TextElideMode.ElideRight),
-            (f"{ip}  ·  {state}", BODY_PX, self.least_px("detail"), False, t.muted_text, Qt.TextElideMode.ElideRight),
+            (address, BODY_PX, self.least_px("detail"), False, t.muted_text, Qt.TextElideMode.ElideRight),
             (tr("podCIDR %1").replace("%1", cidr), BODY_PX, self.least_px("detail"), False, t.muted_text,
              Qt.TextElideMode.ElideRight),
         ], first_width_px=(r.width() - 12 - pad - 2 * mark_r - 6) * lod)

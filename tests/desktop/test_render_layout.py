@@ -176,3 +176,19 @@ def test_an_address_is_set_smaller_rather_than_cut(picture):
         drawn = {t: s for t, *_xy, s in _draw(picture, lod, True)}
         assert ip in drawn, (lod, ip, [t for t in drawn if t.startswith(ip[:5])])
         assert 13.0 - 1e-9 <= drawn[ip] <= 16.0 + 1e-9
+
+
+def test_addresses_are_never_cut_at_any_zoom(picture):
+    """A node too narrow for "192.168.0.10  ·  Ready" at 13 px shows its address alone (its mark shows the
+    state); no drawn address is ever elided."""
+    import re
+
+    address = re.compile(r"\d+\.\d+\.\d+")
+    for projector in (False, True):
+        for lod in LODS:
+            for text, *_ in _draw(picture, lod, projector):
+                if address.match(text):
+                    assert "…" not in text, (projector, lod, text)
+    node = next(b for b in picture.boxes.values() if b.kind == "node" and b.title == "node-1")
+    rows = [t for t, x, y, _s in _draw(picture, 0.58, True) if node.rect.contains(QPointF(x, y))]
+    assert rows[:2] == ["node-1", "192.168.0.10"]
