@@ -232,6 +232,7 @@ def retranslate_widgets(old: str, new: str) -> int:
         QDockWidget,
         QGroupBox,
         QLabel,
+        QLineEdit,
         QListWidget,
         QStatusBar,
         QTabBar,
@@ -294,6 +295,8 @@ def retranslate_widgets(old: str, new: str) -> int:
                     swap(item.text, item.setText)
         elif isinstance(w, QStatusBar) and w.currentMessage():
             swap(w.currentMessage, lambda t, w=w: w.showMessage(t, 5000))
+        elif isinstance(w, QLineEdit) and w.placeholderText():  # "Filter by text…"
+            swap(w.placeholderText, w.setPlaceholderText)
         elif isinstance(w, QListWidget):  # the palette's kinds
             for i in range(min(w.count(), MAX_ITEMS)):
                 item = w.item(i)

@@ -473,9 +473,16 @@ class Renderer:
         """A Traffic's label ("static-route · 10/s") as a bubble sized to its text at a readable size, centred
         where the layout put it (the layout's box is too small for projector type when zoomed out)."""
         t = self.theme
-        size = max(BODY_PX * lod, self.least_px("detail"))
-        f = font(BODY_PX)
-        text_w = QFontMetricsF(f).horizontalAdvance(b.title) * size / (BODY_PX * lod)  # scene units
+        per_px = QFontMetricsF(font(BODY_PX)).horizontalAdvance(b.title) / BODY_PX  # text width per px of size
+        # grown at most to 1.4 times the layout's width (neighbouring labels would cover each other), set
+        # smaller down to the minimum, else no text
+        size = min(max(BODY_PX * lod, self.least_px("detail")), (b.rect.width() * 1.4 * lod - 16) / max(per_px, 1e-6))
+        if size < self.least_px("min") - 1e-9:
+            p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
+            p.setBrush(self.fill("traffic"))
+            p.drawRoundedRect(b.rect, 6, 6)
+            return
+        text_w = per_px * size / lod  # scene units
         w = max(b.rect.width(), text_w + 16 / lod)
         h = max(b.rect.height(), size * 1.45 / lod)
         r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2, w, h)

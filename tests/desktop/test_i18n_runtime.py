@@ -46,6 +46,7 @@ def visible_texts(window) -> list[tuple[str, str]]:
         QDockWidget,
         QGroupBox,
         QLabel,
+        QLineEdit,
         QListWidget,
         QMenu,
         QTabBar,
@@ -86,6 +87,8 @@ def visible_texts(window) -> list[tuple[str, str]]:
         elif isinstance(w, QTabBar):
             for i in range(w.count()):
                 add(f"{name}[{i}]", w.tabText(i))
+        elif isinstance(w, QLineEdit):
+            add(f"{name}.placeholder", w.placeholderText())
         elif isinstance(w, QListWidget):
             for i in range(w.count()):
                 add(f"{name}[{i}]", w.item(i).text())
