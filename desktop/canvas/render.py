@@ -197,8 +197,8 @@ class Renderer:
         self._pods(p, pic, clip, lod)
         self._edges(p, pic, clip, lod, under=False)
         for b in pic.boxes.values():
-            if b.kind != "node" and b.rect.intersects(clip):
-                self._box(p, b, lod)
+            if b.kind != "node" and (b.rect.intersects(clip) or b.kind == "traffic"):
+                self._box(p, b, lod, pic)
         self._tags(p, pic, clip, lod)
 
     # -- pieces ----------------------------------------------------------------------------------------
@@ -469,34 +469,52 @@ class Renderer:
         p.drawPolygon(QPolygonF([tip, a, b]))
         p.setPen(QPen(p.brush().color(), max(1.5, 1.2 / max(lod, 0.05))))
 
-    def _traffic(self, p: QPainter, b: Box, lod: float) -> None:
+    def _bubbles(self, pic: Picture, lod: float) -> dict:
+        """Where each Traffic label is drawn: (bubble rect, text size) or None for an empty box. A label grows
+        to its text at a readable size, unless it would then cover another label (decided over the whole
+        picture in a fixed order, so every tile of the static layer agrees)."""
+        traffic = sorted((b for b in pic.boxes.values() if b.kind == "traffic"), key=lambda b: (b.rect.top(), b.rect.left()))
+        key = (tuple((b.ref, b.title, b.rect.getRect()) for b in traffic), round(lod, 4), self.text_scale)
+        if getattr(self, "_bubble_key", None) == key:
+            return self._bubble_cache
+        per_px_of = QFontMetricsF(font(BODY_PX))
+        out: dict = {}
+        placed: list[QRectF] = []
+        for b in traffic:
+            per_px = per_px_of.horizontalAdvance(b.title) / BODY_PX
+            size = max(BODY_PX * lod, self.least_px("detail"))
+            w = max(b.rect.width(), (per_px * size + 16) / lod)
+            h = max(b.rect.height(), size * 1.45 / lod)
+            r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2, w, h)
+            if any(r.intersects(q) for q in placed):
+                out[b.ref] = None
+                placed.append(b.rect)
+            else:
+                out[b.ref] = (r, size)
+                placed.append(r)
+        self._bubble_key, self._bubble_cache = key, out
+        return out
+
+    def _traffic(self, p: QPainter, b: Box, lod: float, pic: Picture) -> None:
         """A Traffic's label ("static-route · 10/s") as a bubble sized to its text at a readable size, centred
         where the layout put it (the layout's box is too small for projector type when zoomed out)."""
         t = self.theme
-        per_px = QFontMetricsF(font(BODY_PX)).horizontalAdvance(b.title) / BODY_PX  # text width per px of size
-        # grown at most to 1.4 times the layout's width (neighbouring labels would cover each other), set
-        # smaller down to the minimum, else no text
-        size = min(max(BODY_PX * lod, self.least_px("detail")), (b.rect.width() * 1.4 * lod - 16) / max(per_px, 1e-6))
-        if size < self.least_px("min") - 1e-9:
-            p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
-            p.setBrush(self.fill("traffic"))
-            p.drawRoundedRect(b.rect, 6, 6)
-            return
-        text_w = per_px * size / lod  # scene units
-        w = max(b.rect.width(), text_w + 16 / lod)
-        h = max(b.rect.height(), size * 1.45 / lod)
-        r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2, w, h)
         p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
         p.setBrush(self.fill("traffic"))
+        bubble = self._bubbles(pic, lod).get(b.ref)
+        if bubble is None:  # it would cover another label: the box alone (hover and the inspector name it)
+            p.drawRoundedRect(b.rect, 6, 6)
+            return
+        r, size = bubble
         p.drawRoundedRect(r, 6 / max(lod, 0.2), 6 / max(lod, 0.2))
         self._label(p, QPointF(r.left() + 8 / lod, r.center().y() - size * 0.6 / lod), b.title, BODY_PX, lod,
                     t.text, size_px=size)
 
-    def _box(self, p: QPainter, b: Box, lod: float) -> None:
+    def _box(self, p: QPainter, b: Box, lod: float, pic: Picture | None = None) -> None:
         t = self.theme
         r = b.rect
-        if b.kind == "traffic":
-            self._traffic(p, b, lod)
+        if b.kind == "traffic" and pic is not None:
+            self._traffic(p, b, lod, pic)
             return
         p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
         p.setBrush(self.fill(b.kind))

@@ -192,3 +192,19 @@ def test_addresses_are_never_cut_at_any_zoom(picture):
     node = next(b for b in picture.boxes.values() if b.kind == "node" and b.title == "node-1")
     rows = [t for t, x, y, _s in _draw(picture, 0.58, True) if node.rect.contains(QPointF(x, y))]
     assert rows[:2] == ["node-1", "192.168.0.10"]
+
+
+def test_traffic_labels_grow_to_be_read_but_never_cover_each_other(picture):
+    """Lesson 1's two Traffic labels at projector size: each grown to its text at 16 px (its box is far
+    smaller at 0.5), and the grown bubbles do not overlap."""
+    renderer = Renderer(LIGHT)
+    renderer.text_scale = 1.5
+    for lod in LODS:
+        bubbles = renderer._bubbles(picture, lod)
+        drawn = [v[0] for v in bubbles.values() if v is not None]
+        for i, a in enumerate(drawn):
+            assert not any(a.intersects(b) for b in drawn[i + 1:]), lod
+    bubbles = renderer._bubbles(picture, 0.5)
+    assert len(bubbles) == 2 and all(v is not None and v[1] == 16.0 for v in bubbles.values())
+    texts = {t: s for t, *_xy, s in _draw(picture, 0.5, True)}
+    assert texts.get("static-route · 10/s") == 16.0 and texts.get("via-service · 10/s") == 16.0
