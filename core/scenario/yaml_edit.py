@@ -548,8 +548,10 @@ class _Patcher:
         on_owner_line = self.line_start(start) == self.line_start(owner)
         if lit is not None:
             body = self.join((" " * (col + 2) + line) if line else "" for line in lit[1])
-            if on_owner_line:
-                self.add(start, end, lit[0] + self.nl + body)
+            if on_owner_line:  # the header replaces the value; an end-of-line comment stays after it
+                self.add(start, end, (" " if start == end and self.text[start - 1] == ":" else "") + lit[0])
+                stop = self.line_end(end)
+                self.add(stop, stop, self.nl + body)
             else:
                 self.add(owner + 1, owner + 1, " " + lit[0])
                 self.add(self.line_start(start), self.line_end(end), body)

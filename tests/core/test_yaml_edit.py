@@ -295,3 +295,11 @@ def test_random_edits_save_and_reload_as_edited_and_leave_other_objects_byte_ide
             assert source in out
     for index in edits:  # an edited object keeps the comments above it
         assert leading_text(sources[index]) in out
+
+
+def test_multi_line_value_keeps_the_end_of_line_comment_on_its_key_line():
+    """A comment after a one-line value stays on the key's line when the value becomes a literal block (it
+    would otherwise become part of the block's text)."""
+    assert patch_text("a: x  # c\nb: 1\n", {"a": "l1\nl2\n", "b": 1}) == "a: |  # c\n  l1\n  l2\nb: 1\n"
+    assert patch_text("- x  # c\n- y\n", ["l1\nl2", "y"]) == "- |-  # c\n  l1\n  l2\n- y\n"
+    assert patch_text("a:\nb: 1\n", {"a": "l1\nl2", "b": 1}) == "a: |-\n  l1\n  l2\nb: 1\n"
