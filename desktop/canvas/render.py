@@ -417,7 +417,7 @@ class Renderer:
             fm = QFontMetricsF(f)
             w = fm.horizontalAdvance(pb.name) * size / (POD_PX * lod) + 12 / lod
             h = size * LINE / lod + 4 / lod
-            box = QRectF(pb.rect.left(), pb.rect.top() - h - 2 / lod, w, h)
+            box = QRectF(pb.rect.left(), pb.rect.bottom() + 2 / lod, w, h)  # below: the node name stays seen
             p.setPen(QPen(QColor(t.selection), 2.0 / lod))
             p.setBrush(QColor(t.node_fill))
             p.drawRoundedRect(box, 4 / lod, 4 / lod)
@@ -486,6 +486,9 @@ class Renderer:
             w = max(b.rect.width(), (per_px * size + 16) / lod)
             h = max(b.rect.height(), size * 1.45 / lod)
             r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2, w, h)
+            bounds = pic.bounds
+            if not bounds.isEmpty():  # kept inside the picture (the view shows no more than that)
+                r.moveLeft(max(bounds.left(), min(r.left(), bounds.right() - r.width())))
             if any(r.intersects(q) for q in placed):
                 out[b.ref] = None
                 placed.append(b.rect)
