@@ -8,6 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, 
 from PySide6.QtWidgets import QWidget
 
 from desktop.canvas.packets import _shape_path
+from desktop.canvas.render import draw_status_mark
 from desktop.style import STATUS, endpoint_style
 
 MAX_PODS = 12
@@ -23,6 +24,7 @@ class LegendOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.pods: list[tuple[str, int]] = []
         self.more = 0
+        self.scale = 1.0  # projector mode: larger text and rows (``set_scale``)
         self.font_ = QFont()
         self.font_.setPixelSize(12)
         self._rows: list[tuple[str, str, str]] = []
@@ -34,12 +36,23 @@ class LegendOverlay(QWidget):
         self._rows = [
             ("drop", STATUS["dropped"], self.tr("dropped (hover: why)")),
             ("caption", "#0072B2", self.tr("address rewritten here")),
-            ("✓", STATUS["ready"], self.tr("node / pod Ready")),
-            ("✕", STATUS["not_ready"], self.tr("NotReady / not Ready")),
-            ("⦸", STATUS["cordoned"], self.tr("node cordoned")),
-            ("…", STATUS["pending"], self.tr("Pending / ContainerCreating")),
-            ("⌛", STATUS["terminating"], self.tr("pod Terminating")),
+            # node and pod states: the canvas's own marks (shape, colour, glyph drawn as lines: the font
+            # has no hourglass, so "pod Terminating" showed an empty box)
+            ("ready", STATUS["ready"], self.tr("node / pod Ready")),
+            ("not_ready", STATUS["not_ready"], self.tr("NotReady / not Ready")),
+            ("cordoned", STATUS["cordoned"], self.tr("node cordoned")),
+            ("pending", STATUS["pending"], self.tr("Pending / ContainerCreating")),
+            ("terminating", STATUS["terminating"], self.tr("pod Terminating")),
         ]
+        self._cache = None
+        self._resize()
+
+    def set_scale(self, scale: float) -> None:
+        """Text and rows ``scale`` times the usual size (projector mode: about 1.5, readable from the back)."""
+        scale = max(0.5, float(scale))
+        if scale == self.scale:
+            return
+        self.scale = scale
         self._cache = None
         self._resize()
 
@@ -69,6 +82,7 @@ class LegendOverlay(QWidget):
         for glyph, colour, text in self._rows:
             items.append((glyph, colour, text, fm.horizontalAdvance(text) + 34))
         self._placed: list[tuple[str, object, str, float, float]] = []
+        pixels, width = width, width / self.scale  # laid out at the usual size, drawn scaled
         x, y = 8.0, 4.0
         for kind, extra, text, w in items:
             if kind == "break" or x + w > width - 8 and x > 8:
@@ -78,7 +92,7 @@ class LegendOverlay(QWidget):
             self._placed.append((kind, extra, text, x, y))
             x += w
         self._cache = None
-        self.resize(QSize(int(width), int(y + ROW + 4)))
+        self.resize(QSize(int(pixels), int((y + ROW + 4) * self.scale)))
         self.update()
 
     def _resize(self) -> None:
@@ -98,9 +112,10 @@ class LegendOverlay(QWidget):
 
     def _draw(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.scale(self.scale, self.scale)
         p.setPen(QPen(QColor("#5B6770"), 1))
         p.setBrush(QBrush(QColor(255, 255, 255, 240)))
-        p.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        p.drawRect(QRectF(0, 0, self.width() / self.scale, self.height() / self.scale).adjusted(0.5, 0.5, -0.5, -0.5))
         bold = QFont(self.font_)
         bold.setBold(True)
         for kind, extra, text, x, y in getattr(self, "_placed", []):
@@ -124,9 +139,7 @@ class LegendOverlay(QWidget):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRoundedRect(QRectF(c.x() - 8, c.y() - 6, 16, 12), 3, 3)
             elif kind != "text":
-                p.setPen(QColor(extra))
-                p.setFont(bold)
-                p.drawText(QRectF(c.x() - 9, y, 18, ROW), Qt.AlignmentFlag.AlignCenter, kind)
+                draw_status_mark(p, c, 7.5, kind)
             p.setFont(self.font_)
             p.setPen(QColor("#111111"))
             p.drawText(QRectF(x + (0 if kind == "text" else 22), y, 1000, ROW), Qt.AlignmentFlag.AlignVCenter, text)
