@@ -303,8 +303,7 @@ class IpvsStore:
         n = node.size
         if n == 0:
             return np.ones(0, bool), np.full(0, -1, np.int64)
-        key = node.astype(np.int64)
-        key *= self.nv
+        key = np.multiply(node, self.nv, dtype=np.int64)
         key += vs
         if np.isscalar(sched):
             code = int(sched)
@@ -435,11 +434,11 @@ class IpvsStore:
             pid32[miss] = np.take(self.dense, mk)
         pid = pid32.astype(np.int64)
         pid -= 1
-        out = np.take(self.p_out, pid)
         uniform = len(self.widths) == 1
         w_one = next(iter(self.widths)) if uniform else -1
-        if uniform and w_one > 0 and not out.any():
+        if uniform and w_one > 0 and not self.p_out[: self.n].any():  # no pair ever taken out: no gather
             return np.ones(n, bool), self._pick_direct(pid, code, None)
+        out = np.take(self.p_out, pid)
         w_req = np.take(self.p_w, pid)
         live = ~out & (w_req > 0)
         col = np.full(n, -1, np.int64)
