@@ -18,19 +18,26 @@ instead of reaching into each other:
 * ``extensions`` — objects installed after the first paint (e.g. the live view) by ``install_late``
 
 Geometry, dock layout and recent files persist in QSettings.
+
+Start-up in two stages (``MainWindow(deferred=True)``, what ``podpath`` does): the constructor builds only
+the window's frame — menus, toolbars, the canvas view and the dock frames, Qt alone — so it can be shown and
+painted at once; ``complete()`` then imports the document model (``core``: numpy, YAML, networkx) and fills
+the frame: session, editor, scene and panels. ``MainWindow()`` does both at once (tests, tools).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QGraphicsScene,
     QLabel,
     QMainWindow,
     QMenu,
@@ -40,17 +47,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.model import ObjectRef
-from core.scenario.errors import ScenarioError
-from desktop.canvas.scene import ClusterScene
 from desktop.canvas.view import CanvasView
-from desktop.editor.editor import Editor, EditRefused
-from desktop.editor.palette import Palette
-from desktop.editor.session import EditorSession, pending_recoveries, read_recovery_meta
-from desktop.panels.history import HistoryPanel
-from desktop.panels.inspector import Inspector
-from desktop.panels.problems import ProblemsPanel
 from desktop.style import DARK, LIGHT
+
+if TYPE_CHECKING:  # the document model is imported by complete(), after the first paint
+    from core.model import ObjectRef
+    from desktop.editor.session import EditorSession
+
+# names of the document model, bound by _import_model() (complete()); Exception stands in until then, so an
+# ``except`` clause is valid in any stage
+ScenarioError: type[Exception] = Exception
+EditRefused: type[Exception] = Exception
+pending_recoveries = read_recovery_meta = None
+
+
+def _import_model() -> None:
+    global ScenarioError, EditRefused, pending_recoveries, read_recovery_meta  # noqa: PLW0603
+    from core.scenario.errors import ScenarioError  # noqa: PLC0415
+    from desktop.editor.editor import EditRefused  # noqa: PLC0415
+    from desktop.editor.session import pending_recoveries, read_recovery_meta  # noqa: PLC0415
 
 MENU_ORDER = ("file", "edit", "view", "simulation", "help")
 MAX_RECENT = 10
@@ -60,11 +75,18 @@ YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
 class MainWindow(QMainWindow):
     selection_changed = Signal(list)  # list[ObjectRef]: the selection changed (canvas or panel)
 
-    def __init__(self, session: EditorSession | None = None, parent: QWidget | None = None):
+    def __init__(self, session: EditorSession | None = None, parent: QWidget | None = None, *,
+                 deferred: bool = False):
         super().__init__(parent)
+        # the window's first child, so that it is destroyed first: the session is created in complete() but
+        # must go before the toolbar buttons and labels its signals update (as when it was created first)
+        self._model_owner = QObject(self)
         self.setObjectName("PodPathMainWindow")
-        self.session = session or EditorSession(self)
-        self.editor = Editor(self.session, self)
+        self._given_session = session
+        self.session = None  # set by complete()
+        self.editor = None
+        self.scene = None
+        self.ready = False  # complete() has run: session, editor, scene and panels exist
         self._menus: dict[str, QMenu] = {}
         self._toolbars: dict[str, QToolBar] = {}
         self.docks: dict[str, QDockWidget] = {}
@@ -72,8 +94,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._selected: list = []
         self._layout_restored = False
-        self.scene = ClusterScene(self.session, self)
-        self.view = CanvasView(self.scene, self)
+        self.view = CanvasView(QGraphicsScene(self), self)  # the cluster scene replaces it in complete()
         self.setCentralWidget(self.view)
         titles = {"file": self.tr("&File"), "edit": self.tr("&Edit"), "view": self.tr("&View"),
                   "simulation": self.tr("&Simulation"), "help": self.tr("&Help")}
@@ -82,11 +103,43 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_status()
-        self._connect()
-        self._apply_theme()
         self.setAcceptDrops(True)
         self.resize(1280, 800)
+        self.setWindowTitle(self.tr("PodPath"))
+        if not deferred:
+            self.complete()
+
+    def complete(self) -> None:
+        """The second stage: the document model and everything that shows it (see the module docstring)."""
+        if self.ready:
+            return
+        _import_model()
+        from desktop.canvas.scene import ClusterScene  # noqa: PLC0415 (after the first paint)
+        from desktop.editor.editor import Editor  # noqa: PLC0415
+        from desktop.editor.palette import Palette  # noqa: PLC0415
+        from desktop.editor.session import EditorSession  # noqa: PLC0415
+        from desktop.panels.history import HistoryPanel  # noqa: PLC0415
+        from desktop.panels.inspector import Inspector  # noqa: PLC0415
+        from desktop.panels.problems import ProblemsPanel  # noqa: PLC0415
+
+        self.session = self._given_session or EditorSession(self._model_owner)
+        self.editor = Editor(self.session, self)
+        self.scene = ClusterScene(self.session, self)
+        self.view.setScene(self.scene)
+        self.palette = Palette(self)
+        self.inspector = Inspector(self.session, self.editor, self)
+        self.history = HistoryPanel(self.session, self)
+        self.problems = ProblemsPanel(self.session, self)
+        for name, widget in (("palette", self.palette), ("inspector", self.inspector), ("history", self.history),
+                             ("problems", self.problems)):
+            self.docks[name].setWidget(widget)
+        self._build_undo_actions()
+        self.scene.editor_actions = [self.actions_by_name[n] for n in ("rename", "duplicate", "copy", "delete")]
+        self.ready = True
+        self._connect()
+        self._apply_theme()
         self._update_title()
+        self._update_edit_actions()
 
     # -- extension API ------------------------------------------------------------------------------------
     def menu(self, name: str) -> QMenu:
@@ -173,16 +226,13 @@ class MainWindow(QMainWindow):
 
     # -- building -------------------------------------------------------------------------------------------------
     def _build_docks(self) -> None:
+        """The editor's dock frames (their panels arrive in complete(); the layout is settled now)."""
         self._panels_menu = QMenu(self.tr("&Panels"), self)
-        self.palette = Palette(self)
-        self.add_dock("palette", self.tr("Palette"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector = Inspector(self.session, self.editor, self)
-        self.add_dock("inspector", self.tr("Inspector"), self.inspector)
-        self.history = HistoryPanel(self.session, self)
-        self.add_dock("history", self.tr("History"), self.history, tabify_with="inspector")
+        self.add_dock("palette", self.tr("Palette"), QWidget(), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock("inspector", self.tr("Inspector"), QWidget())
+        self.add_dock("history", self.tr("History"), QWidget(), tabify_with="inspector")
         self.docks["inspector"].raise_()
-        self.problems = ProblemsPanel(self.session, self)
-        self.add_dock("problems", self.tr("Problems"), self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock("problems", self.tr("Problems"), QWidget(), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.docks["problems"]], [110], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [190, 300], Qt.Orientation.Horizontal)
 
@@ -222,19 +272,7 @@ class MainWindow(QMainWindow):
           self.file_export, "Ctrl+E", "file")
         self.menu("file").addSeparator()
         a("quit", self.tr("&Quit"), self.tr("Close PodPath"), self.close, K.Quit, "file")
-        undo = self.session.undo_stack.createUndoAction(self, self.tr("&Undo"))
-        undo.setShortcuts(K.Undo)
-        undo.setObjectName("action-undo")
-        redo = self.session.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcuts(K.Redo)
-        redo.setObjectName("action-redo")
-        for act, tip in ((undo, self.tr("Undo the last change")), (redo, self.tr("Redo the change undone last"))):
-            act.setToolTip(tip)
-            act.setStatusTip(tip)
-            self.menu("edit").addAction(act)
-            self.addAction(act)
-        self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
-        self.menu("edit").addSeparator()
+        self._undo_place = self.menu("edit").addSeparator()  # Undo and Redo go above it (complete())
         a("cut", self.tr("Cu&t"), self.tr("Copy the selection as Kubernetes YAML and delete it"), self.edit_cut, K.Cut,
           "edit")
         a("copy", self.tr("&Copy"), self.tr("Copy the selection as Kubernetes YAML"), self.edit_copy, K.Copy, "edit")
@@ -255,6 +293,7 @@ class MainWindow(QMainWindow):
         self.menu("view").addSeparator()
         self.menu("view").addMenu(self._panels_menu)
         a("about", self.tr("&About PodPath"), self.tr("What PodPath is"), self._about, None, "help")
+        self._stack_buttons: dict[str, QToolButton] = {}
         for name, bar, acts in (("file", self.tr("File"), ("new", "open", "save")),
                                 ("edit", self.tr("Edit"), ("undo", "redo", "delete")),
                                 ("view", self.tr("View"), ("zoom-in", "zoom-out", "fit"))):
@@ -264,19 +303,42 @@ class MainWindow(QMainWindow):
                     tb.addWidget(self._stack_button(act))
                 else:
                     tb.addAction(self.actions_by_name[act])
-        self.scene.editor_actions = [self.actions_by_name[n] for n in ("rename", "duplicate", "copy", "delete")]
+        for name in ("cut", "copy", "duplicate", "delete", "rename", "revert"):
+            self.actions_by_name[name].setEnabled(False)  # nothing selected, nothing saved yet
         self._refresh_recent()
-        self._update_edit_actions()
+
+    def _build_undo_actions(self) -> None:
+        """Edit → Undo/Redo from the session's undo stack, and the toolbar's buttons wired to it."""
+        K = QKeySequence.StandardKey
+        undo = self.session.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcuts(K.Undo)
+        undo.setObjectName("action-undo")
+        redo = self.session.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcuts(K.Redo)
+        redo.setObjectName("action-redo")
+        for act, tip in ((undo, self.tr("Undo the last change")), (redo, self.tr("Redo the change undone last"))):
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+            self.menu("edit").insertAction(self._undo_place, act)
+            self.addAction(act)
+        self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
+        for which, button in self._stack_buttons.items():
+            self._wire_stack_button(which, button)
 
     def _stack_button(self, which: str) -> QToolButton:
         """Undo/Redo on the toolbar with a fixed label (the menu's action says "Undo Move node-2"; on the
         toolbar that text made every button after it jump sideways after each edit); the action's name is in
-        the tooltip."""
-        stack = self.session.undo_stack
+        the tooltip. Disabled until the undo stack exists (complete())."""
         button = QToolButton(self)
         button.setObjectName(f"toolbar-{which}")
         button.setText(self.tr("Undo") if which == "undo" else self.tr("Redo"))
         button.setAutoRaise(True)
+        button.setEnabled(False)
+        self._stack_buttons[which] = button
+        return button
+
+    def _wire_stack_button(self, which: str, button: QToolButton) -> None:
+        stack = self.session.undo_stack
         if which == "undo":
             button.clicked.connect(stack.undo)
             stack.canUndoChanged.connect(button.setEnabled)
@@ -289,7 +351,6 @@ class MainWindow(QMainWindow):
             stack.redoTextChanged.connect(
                 lambda text: button.setToolTip(self.tr("Redo %1").replace("%1", text) if text else self.tr("Redo")))
             button.setEnabled(stack.canRedo())
-        return button
 
     def _build_status(self) -> None:
         self.problem_label = QLabel()
@@ -478,7 +539,7 @@ class MainWindow(QMainWindow):
     # -- file menu ----------------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current document (saved, discarded, or unmodified)."""
-        if not self.session.modified:
+        if not self.ready or not self.session.modified:
             return True
         SB = QMessageBox.StandardButton
         answer = self.ask(self.tr("Unsaved changes"),
@@ -650,7 +711,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:
         paths = CanvasView._yaml_paths(event)
-        if paths:
+        if paths and self.ready:
             event.acceptProposedAction()
             self.import_files(paths)
             return
@@ -662,8 +723,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout(self._settings())
-        self.session.stop()
-        self.session.discard_recovery()
+        if self.ready:
+            self.session.stop()
+            self.session.discard_recovery()
         event.accept()
 
     def save_layout(self, settings: QSettings) -> None:

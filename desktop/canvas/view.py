@@ -7,10 +7,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
 
-from desktop.editor.kinds import MIME_KIND
-
 MIN_SCALE, MAX_SCALE = 0.02, 4.0
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _mime_kind() -> str:
+    """The palette's MIME type (desktop.editor.kinds imports the document model: not before the first paint)."""
+    from desktop.editor.kinds import MIME_KIND  # noqa: PLC0415
+
+    return MIME_KIND
 
 
 class CanvasView(QGraphicsView):
@@ -147,21 +152,21 @@ class CanvasView(QGraphicsView):
         return [u.toLocalFile() for u in md.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(YAML_SUFFIXES)]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(MIME_KIND) or self._yaml_paths(event):
+        if event.mimeData().hasFormat(_mime_kind()) or self._yaml_paths(event):
             event.acceptProposedAction()
             return
         super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event) -> None:
-        if event.mimeData().hasFormat(MIME_KIND) or self._yaml_paths(event):
+        if event.mimeData().hasFormat(_mime_kind()) or self._yaml_paths(event):
             event.acceptProposedAction()
             return
         super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         md = event.mimeData()
-        if md.hasFormat(MIME_KIND):
-            kind = bytes(md.data(MIME_KIND).data()).decode("utf-8")
+        if md.hasFormat(_mime_kind()):
+            kind = bytes(md.data(_mime_kind()).data()).decode("utf-8")
             self.kind_dropped.emit(kind, self.mapToScene(event.position().toPoint()))
             event.acceptProposedAction()
             return
@@ -205,7 +210,8 @@ class CanvasView(QGraphicsView):
             edit.deleteLater()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        item = self.scene().hit_item(self.mapToScene(event.position().toPoint()))
+        hit_item = getattr(self.scene(), "hit_item", None)  # none before the window's second stage
+        item = hit_item(self.mapToScene(event.position().toPoint())) if hit_item is not None else None
         if item is not None and item.doc_ref is not None and item.kind != "lb":
             self.edit_name(item)
             event.accept()
