@@ -344,8 +344,9 @@ class DataPlane:
                 dropped[CODE_NAMES[int(code)]] += int(codes[code])
             ok = out.outcome == 0
             if np.any(ok):
-                eids, n = np.unique(out.eid[ok], return_counts=True)
-                for e, c in zip(eids.tolist(), n.tolist()):
+                per_eid = np.bincount(out.eid[ok])  # endpoint ids are small: no sort of the requests
+                eids = np.flatnonzero(per_eid)
+                for e, c in zip(eids.tolist(), per_eid[eids].tolist()):
                     label = out.labels.get(e, "")
                     counts[(label, "/".join(self.registry.pod[e]), self.registry.ip[e], self.registry.port[e],
                             self.registry.node[e])] += c
@@ -596,9 +597,10 @@ class DataPlane:
         out.outcome[live] = np.where(result.outcome == 0, out.outcome[live], result.outcome)
         out.rule_pos[live] = result.position
         out.masq[live] = result.masq
-        out.balancer[live] = result.balancer
+        out.balancer.assign(live, result)
         out.pick_i[live] = result.pick_i
-        out.labels.update({int(e): self.services.items[vs].label for e in np.unique(result.eid[result.eid >= 0])})
+        label = self.services.items[vs].label
+        out.labels.update({e: label for e in _distinct_ids(result.eid)})
 
     def _update_connections(self, flow: Flow, out: FlowResult, addr_idx: np.ndarray, new_conn: np.ndarray) -> None:
         if not flow.keepalive:
@@ -741,6 +743,32 @@ def source_in_ranges(src: np.ndarray, ranges: tuple[str, ...]) -> np.ndarray:
     return ok
 
 
+def _distinct_ids(eid: np.ndarray) -> list[int]:
+    """The distinct non-negative endpoint ids of ``eid``, ascending (a bincount: ids are small)."""
+    ok = eid[eid >= 0] if eid.size and int(eid.min()) < 0 else eid
+    return np.flatnonzero(np.bincount(ok)).tolist() if ok.size else []
+
+
+class Deciders:
+    """Per request, the balancer or table that decided (None: none), as an index into a short list: the
+    few requests that are traced or sampled look theirs up (``deciders[i]``); nothing builds an object
+    array per request."""
+
+    def __init__(self, n: int) -> None:
+        self.index = np.full(n, -1, np.int32)
+        self.objects: list = []
+
+    def __getitem__(self, i):
+        k = int(self.index[i])
+        return None if k < 0 else self.objects[k]
+
+    def assign(self, where: np.ndarray, result: ProxyResult) -> None:
+        base = len(self.objects)
+        self.objects.extend(result.deciders)
+        d = result.decider
+        self.index[where] = d + base if d.size == 0 or int(d.min()) >= 0 else np.where(d >= 0, d + base, -1)
+
+
 def _listens(pod, port: int) -> bool:
     """Whether a pod accepts connections on ``port``: one of its declared container ports, or -- when it
     declares none (declarations are informational in Kubernetes) -- any port."""
@@ -804,7 +832,7 @@ class FlowResult:
     rule_pos: np.ndarray  # position of the chosen endpoint in its chain; -2 conntrack; -1 none
     masq: np.ndarray
     via_lb: np.ndarray
-    balancer: np.ndarray  # object array: the balancer that decided (stateful modes) or None
+    balancer: Deciders  # per request: the balancer or table that decided, or None
     ctrl_eid: np.ndarray  # ingress: the controller pod's endpoint id
     retried: np.ndarray  # userspace mode retried another backend after a failed connect
     pick_i: np.ndarray  # index within the deciding balancer's last batch
@@ -822,7 +850,7 @@ class FlowResult:
     def empty(cls, n: int, res: Resolution) -> FlowResult:
         return cls(np.zeros(n, np.int64), np.full(n, -1, np.int64), np.full(n, -1, np.int64),
                    np.full(n, -1, np.int64), np.full(n, -1, np.int64), np.zeros(n, bool), np.zeros(n, bool),
-                   np.full(n, None, object), np.full(n, -1, np.int64), np.zeros(n, bool), np.full(n, -1, np.int64),
+                   Deciders(n), np.full(n, -1, np.int64), np.zeros(n, bool), np.full(n, -1, np.int64),
                    np.zeros(n), np.ones(n, bool),
                    np.zeros(n, np.uint32), np.zeros(n, np.int64), np.zeros(n, np.int64), res)
 
