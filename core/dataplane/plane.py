@@ -659,23 +659,36 @@ class DataPlane:
         out.outcome[dead] = OUTCOME_CODES["timeout_dead_endpoint"]
 
     def _latency(self, flow: Flow, res: Resolution, out: FlowResult) -> None:
+        # the same sums in the same order as adding np.where(mask, cost, 0.0) per stage (x + 0.0 == x):
+        # only the requests a stage applies to are touched
         lat = np.zeros(out.outcome.size)
         if not flow.internal:
             lat += L.EXTERNAL
-        lat += np.where(out.via_lb, L.LOAD_BALANCER, 0.0)
+        if out.via_lb.any():
+            lat[out.via_lb] += L.LOAD_BALANCER
         has_node = out.proxy_node >= 0
         client_node = self.node_index.get(flow.client_node or "", -1)
         if client_node >= 0:
             # pod -> its node's kube-proxy is local; to another node's NodePort it crosses the network
-            lat += np.where(has_node & (out.proxy_node != client_node), L.CROSS_NODE, 0.0)
-        mode_cost = self.proxies.cost(out)
-        lat += mode_cost + L.NAT + np.where(out.masq, L.NAT, 0.0)
-        ep_nodes = np.full(out.eid.shape, -1)
-        first = np.where(out.ctrl_eid >= 0, out.ctrl_eid, out.eid)
+            cross = has_node & (out.proxy_node != client_node)
+            if cross.any():
+                lat[cross] += L.CROSS_NODE
+        mode_cost = self.proxies.cost(out) + L.NAT
+        if out.masq.any():
+            mode_cost[out.masq] += L.NAT
+        lat += mode_cost
+        no_ctrl = not (out.ctrl_eid >= 0).any()
+        first = out.eid if no_ctrl else np.where(out.ctrl_eid >= 0, out.ctrl_eid, out.eid)
         okf = first >= 0
-        ep_nodes[okf] = self.registry.node_indices(self.node_index)[first[okf]]
+        node_of = self.registry.node_indices(self.node_index)
+        if okf.all():
+            ep_nodes = np.take(node_of, first)
+        else:
+            ep_nodes = np.full(out.eid.shape, -1)
+            ep_nodes[okf] = node_of[first[okf]]
         lat += L.hop_cost(ep_nodes == out.proxy_node)
-        lat += np.where(out.retried, L.USERSPACE_RETRY, 0.0)
+        if out.retried.any():
+            lat[out.retried] += L.USERSPACE_RETRY
         if res.kind == "ingress":
             backend = out.ctrl_eid >= 0
             b_nodes = np.full(out.eid.shape, -1)
