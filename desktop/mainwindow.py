@@ -69,6 +69,7 @@ def _import_model() -> None:
 
 MENU_ORDER = ("file", "edit", "view", "simulation", "help")
 MAX_RECENT = 10
+SMALL_SCREEN_WIDTH = 1600  # px of available screen width below which the palette is a tab on the right
 YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
 
 
@@ -176,6 +177,18 @@ class MainWindow(QMainWindow):
             self.balance_docks()
         return ext
 
+    @staticmethod
+    def _small_screen() -> bool:
+        screen = QGuiApplication.primaryScreen()
+        return screen is not None and screen.availableGeometry().width() < SMALL_SCREEN_WIDTH
+
+    def fit_to_screen(self) -> None:
+        """First start (no saved geometry): the window fills the screen's available area (a classroom laptop
+        at 1280x720 must not get a 1280x800 window whose status bar is off screen)."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+
     def balance_docks(self) -> None:
         """The default arrangement: the canvas keeps most of the window (docks a quarter of the height at the
         bottom, about a fifth of the width at each side), however many panels the extensions added."""
@@ -185,9 +198,11 @@ class MainWindow(QMainWindow):
         sides = [d for d in self.docks.values() if self.dockWidgetArea(d) in (
             Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea) and d.isVisible()]
         if bottom:
-            self.resizeDocks(bottom, [int(h * 0.26)] * len(bottom), Qt.Orientation.Vertical)
+            # the charts need ~210 px to say anything; beyond that, the canvas gets the height
+            self.resizeDocks(bottom, [max(215, int(h * 0.24))] * len(bottom), Qt.Orientation.Vertical)
         if sides:
-            widths = [int(w * (0.13 if self.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea else 0.2))
+            right = 0.2 if w >= SMALL_SCREEN_WIDTH else 0.22  # the palette shares the right column then
+            widths = [int(w * (0.12 if self.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea else right))
                       for d in sides]
             self.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
 
@@ -228,8 +243,13 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         """The editor's dock frames (their panels arrive in complete(); the layout is settled now)."""
         self._panels_menu = QMenu(self.tr("&Panels"), self)
-        self.add_dock("palette", self.tr("Palette"), QWidget(), Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_dock("inspector", self.tr("Inspector"), QWidget())
+        if self._small_screen():
+            # below 1600 px a palette column of its own takes a sixth of the canvas: it is a tab beside the
+            # inspector instead (a saved layout overrides this)
+            self.add_dock("palette", self.tr("Palette"), QWidget(), tabify_with="inspector")
+        else:
+            self.add_dock("palette", self.tr("Palette"), QWidget(), Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_dock("history", self.tr("History"), QWidget(), tabify_with="inspector")
         self.docks["inspector"].raise_()
         self.add_dock("problems", self.tr("Problems"), QWidget(), Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -736,6 +756,8 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        else:
+            self.fit_to_screen()
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self._layout_restored = bool(self.restoreState(state))

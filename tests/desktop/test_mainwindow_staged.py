@@ -58,3 +58,22 @@ def test_a_deferred_window_completes_and_opens_a_file(qtbot, tmp_path):
     assert w.open_path(demo, ask=False)
     assert w.scene.picture.pods  # the demo's pods are on the canvas
     assert "demo" in w.windowTitle()
+
+
+def test_first_start_fits_the_screen_and_a_small_screen_keeps_the_palette_beside_the_inspector(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.mainwindow import SMALL_SCREEN_WIDTH, MainWindow
+
+    w = MainWindow(deferred=True)
+    qtbot.addWidget(w)
+    w.restore_layout(QSettings(str(tmp_path / "empty.ini"), QSettings.Format.IniFormat))  # first start
+    avail = QGuiApplication.primaryScreen().availableGeometry()
+    assert w.geometry() == avail  # never a window taller than a 1280x720 screen
+    palette, inspector = w.docks["palette"], w.docks["inspector"]
+    if avail.width() < SMALL_SCREEN_WIDTH:
+        assert palette in w.tabifiedDockWidgets(inspector)
+        assert w.dockWidgetArea(palette) == Qt.DockWidgetArea.RightDockWidgetArea
+    else:
+        assert w.dockWidgetArea(palette) == Qt.DockWidgetArea.LeftDockWidgetArea
