@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -29,67 +29,12 @@ from desktop.lessons.model import (
     load_lesson,
 )
 from desktop.lessons.panel import LessonPanel
-from desktop.lessons.player import LessonClock, LessonPlayer
+from desktop.lessons.player import LessonClock, LessonPlayer, LiveClock
 from desktop.lessons.projector import SCHEDULERS, ProjectorMode
 from desktop.lessons.table import LessonTable
 
 CLOCK_MEMBERS = ("time", "run_to", "play", "pause", "seek", "apply", "time_changed", "target_reached")
-
-
-class LiveClock(QObject):
-    """The live view's driver as the lesson's clock: packets, charts and panels follow the lesson."""
-
-    time_changed = Signal(float)
-    target_reached = Signal(float)
-
-    def __init__(self, driver, parent: QObject | None = None):
-        super().__init__(parent)
-        self.driver = driver
-        driver.time_changed.connect(self.time_changed)
-        driver.target_reached.connect(self.target_reached)
-
-    @property
-    def time(self) -> float:
-        return self.driver.time
-
-    @property
-    def playing(self) -> bool:
-        return bool(getattr(self.driver, "playing", False))
-
-    @property
-    def speed(self) -> float:
-        return float(getattr(self.driver, "speed", 1.0))
-
-    @speed.setter
-    def speed(self, value: float) -> None:
-        if hasattr(self.driver, "set_speed"):
-            self.driver.set_speed(value)
-
-    @property
-    def sim(self):
-        return getattr(getattr(self.driver, "run", None), "sim", None)
-
-    @property
-    def actions(self) -> list:
-        return list(getattr(getattr(self.driver, "run", None), "actions", []))
-
-    def play(self) -> None:
-        self.driver.play()
-
-    def play_to(self, t: float) -> None:
-        self.driver.run_to(t)
-
-    def pause(self) -> None:
-        self.driver.pause()
-
-    def stop(self) -> None:
-        self.driver.pause()
-
-    def seek(self, t: float) -> None:
-        self.driver.seek(t)
-
-    def apply(self, action: str, target: str = "", value=None):
-        return self.driver.apply(action, target, value)
+__all__ = ["CLOCK_MEMBERS", "Lessons", "LiveClock", "install"]
 
 
 def _languages(window) -> Languages:

@@ -109,6 +109,62 @@ class LessonClock(QObject):
         return event
 
 
+class LiveClock(QObject):
+    """The live view's driver as the lesson's clock: packets, charts and panels follow the lesson."""
+
+    time_changed = Signal(float)
+    target_reached = Signal(float)
+
+    def __init__(self, driver, parent: QObject | None = None):
+        super().__init__(parent)
+        self.driver = driver
+        driver.time_changed.connect(self.time_changed)
+        driver.target_reached.connect(self.target_reached)
+
+    @property
+    def time(self) -> float:
+        return self.driver.time
+
+    @property
+    def playing(self) -> bool:
+        return bool(getattr(self.driver, "playing", False))
+
+    @property
+    def speed(self) -> float:
+        return float(getattr(self.driver, "speed", 1.0))
+
+    @speed.setter
+    def speed(self, value: float) -> None:
+        if hasattr(self.driver, "set_speed"):
+            self.driver.set_speed(value)
+
+    @property
+    def sim(self):
+        return getattr(getattr(self.driver, "run", None), "sim", None)
+
+    @property
+    def actions(self) -> list:
+        return list(getattr(getattr(self.driver, "run", None), "actions", []))
+
+    def play(self) -> None:
+        self.driver.play()
+
+    def play_to(self, t: float) -> None:
+        self.driver.run_to(t)
+
+    def pause(self) -> None:
+        self.driver.pause()
+
+    def stop(self) -> None:
+        self.driver.pause()
+
+    def seek(self, t: float) -> None:
+        self.driver.seek(t)
+
+    def apply(self, action: str, target: str = "", value=None):
+        return self.driver.apply(action, target, value)
+
+
 class LessonPlayer(QObject):
     """Which step is on screen and in which phase; drives the clock."""
 
