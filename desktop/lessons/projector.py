@@ -189,6 +189,12 @@ class ProjectorMode(QObject):
         if hasattr(scene, "set_projector"):
             scene.set_projector(on, theme=self.theme)
         self._label_selection()
+        live = getattr(self.window, "extensions", {}).get("live")
+        legend = getattr(live, "legend", None)
+        if legend is not None and hasattr(legend, "set_scale"):  # the legend strip, readable from the back
+            legend.set_scale(1.5 * max(1.0, self.scale()) if on else 1.0)
+            if hasattr(live, "_place_legend"):
+                live._place_legend()
         if hasattr(scene, "set_theme"):
             if on and "theme" not in self._saved:
                 self._saved["theme"] = getattr(scene, "theme", LIGHT)

@@ -63,3 +63,21 @@ def test_every_lesson_plays_to_the_end_in_projector_mode(qtbot, window, lang):
             qtbot.wait(20)
             assert stale(visible_texts(window), now) == [], (path.name, now)
         les.projector.leave()
+
+
+def test_projector_mode_scales_the_legend_and_labels_the_selection(qtbot, window):
+    """Entering projector mode at 720 px: the legend strip's type 1.5 times larger (12 → 18 px); the canvas
+    names the selected objects even where pods are cells; leaving puts both back."""
+    les = window.extensions["lessons"]
+    legend = window.extensions["live"].legend
+    les.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: les.player is not None, timeout=10000)
+    window.resize(1280, 720)
+    les.projector.enter()
+    assert les.projector.scale() >= 1.0
+    assert legend.scale == pytest.approx(1.5 * les.projector.scale())
+    refs = les.lesson.steps[0].focus
+    assert refs  # lesson 1's first step selects what it is about ...
+    assert window.scene.renderer.labelled == set(window.scene.selected_refs()) != set()  # ... and it is named
+    les.projector.leave()
+    assert legend.scale == 1.0 and window.scene.renderer.labelled == set()
