@@ -425,9 +425,12 @@ def _redraw_canvas(window) -> None:
     """The canvas draws its words ("cluster", "podCIDR …", "Deployment · 3/3 ready") into a cached picture:
     build it again in the new language."""
     scene = getattr(window, "scene", None)
-    redo = getattr(scene, "retranslate", None) or getattr(scene, "rebuild", None)
-    if callable(redo):
-        redo()
+    if callable(getattr(scene, "retranslate", None)):
+        scene.retranslate()
+    elif getattr(scene, "live_state", None) is not None and callable(getattr(scene, "apply_cluster_state", None)):
+        scene.apply_cluster_state(scene.live_state)  # the running state as it is (rebuild() would drop it)
+    elif callable(getattr(scene, "rebuild", None)):
+        scene.rebuild()
 
 
 # -- drop reasons in words ------------------------------------------------------------------------------------

@@ -242,3 +242,25 @@ def test_switching_ko_en_ko_leaves_no_text_in_the_old_language(qtbot, window):
     assert charts.fair_plot.titleLabel.text == "공정성 (Jain 지수)"
     assert les.panel.caption.text() == les.lesson.steps[1].caption.ko
     assert window.statusBar().currentMessage() == "실행 취소"
+
+
+def test_switching_language_keeps_the_running_state_on_the_canvas(qtbot, window):
+    """Lesson 1 revealed at 20 s, paused: node-2 is down on the canvas. A language switch re-words the canvas
+    (its picture is built again) and node-2 stays not Ready — the settled picture must not come back."""
+    from desktop.lessons.controller import install
+
+    les = window.install_late("lessons", install)
+    les.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: les.player is not None, timeout=10000)
+    for _ in range(6):
+        if les.player.index == 1 and les.player.phase == "shown":
+            break
+        les.player.next()
+    scene = window.scene
+    qtbot.waitUntil(lambda: scene.live_state is not None, timeout=5000)
+    node2 = next(b for b in scene.picture.boxes.values() if b.kind == "node" and b.title == "node-2")
+    assert node2.status == "not_ready"
+    window.extensions["i18n"].set_language("en", remember=False)
+    node2 = next(b for b in scene.picture.boxes.values() if b.kind == "node" and b.title == "node-2")
+    assert node2.status == "not_ready"
+    assert scene.live_state is not None
