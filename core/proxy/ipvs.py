@@ -108,6 +108,7 @@ class IpvsBalancer(Balancer):
         self.wrr_di, self.wrr_mw, self.wrr_cw = 1, 0, 0
         self._table: np.ndarray | None = None
         self._lookup: np.ndarray | None = None  # table with unavailable owners (weight <= 0) as -1
+        self._lookup1: np.ndarray | None = None  # _lookup + 1
         self._pos_map: dict[str, int] | None = None
         self.lblc_cache: dict[int, tuple[str, float]] = {}
         self.lblcr_cache: dict[int, _LblcrEntry] = {}
@@ -147,6 +148,7 @@ class IpvsBalancer(Balancer):
         """Scheduler hooks: wrr ``ip_vs_wrr_dest_changed``; dh/sh/mh rebuild their table (lazily)."""
         self._table = None
         self._lookup = None
+        self._lookup1 = None
         self._pos_map = None
         if self.scheduler == "wrr":
             pos = [int(w) for w in self.weight if w > 0]
@@ -238,6 +240,7 @@ class IpvsBalancer(Balancer):
             ok = t >= 0
             ok[ok] = self.weight[t[ok]] > 0
             self._lookup = np.where(ok, t, -1)
+            self._lookup1 = self._lookup + 1
         return self._lookup
 
     def _schedule(self, src_ip, src_port, dst_ip, now, rng, alive) -> np.ndarray:
@@ -279,7 +282,13 @@ class IpvsBalancer(Balancer):
                 bucket = sh_bucket_array(src_ip, src_port if self.sh_port else 0)
             else:
                 bucket = mh_lookup_array(src_ip, src_port if self.mh_port else 0)
-            return lookup[bucket]
+            if self.affinity is not None:
+                return lookup[bucket]
+            # owner + 1 per connection (0: none) counts the batch's picks per dest in the same pass
+            out = np.take(lookup + 1 if self._lookup1 is None else self._lookup1, bucket)
+            self._batch_counts = np.bincount(out, minlength=n + 1)[1:]
+            out -= 1
+            return out
         return self._schedule_locality(dst_ip, k, now)
 
     def _schedule_locality(self, dst_ip, k: int, now: float) -> np.ndarray:

@@ -8,13 +8,14 @@ numpy arrays (wrapping uint32 arithmetic).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from core.proxy.siphash import hsiphash_u32, hsiphash_u32_array
+from core.proxy.siphash import hsiphash_u32, hsiphash_u32_lanes
 
 GOLDEN_RATIO_32 = 0x61C88647
 LEGACY_MULTIPLIER = 2654435761  # 0x9E3779B1, Knuth's golden-ratio prime (pre-hash_32 kernels)
@@ -113,11 +114,42 @@ def mh_hash(addr: int, port: int, key: tuple[int, int], offset: int = 0) -> int:
 
 
 def mh_lookup_array(saddr: np.ndarray, port: np.ndarray | int, table_size: int = MH_TAB_SIZE) -> np.ndarray:
-    """Bucket of each (source address, source port) in the Maglev table: ``h1(saddr, port) % M``."""
-    v = np.asarray(saddr).astype(np.uint32)
+    """Bucket of each (source address, source port) in the Maglev table: ``h1(saddr + port) % M`` (int64).
+
+    ``saddr + port`` is the kernel's u32 sum (wraps); ``% M`` is an exact multiply-shift when M allows
+    one (every IPVS table prime does), a fraction of numpy's integer remainder.
+    """
+    s = np.asarray(saddr)
     if not np.isscalar(port) or port:
-        v = v + np.asarray(port).astype(np.uint32)
-    return hsiphash_u32_array(v, MH_HASH1_KEY) % np.uint32(table_size)
+        u = np.add(s, np.asarray(port), dtype=np.int64)  # < 2^33: no overflow before the u32 wrap
+        u &= 0xFFFFFFFF
+        u = u.view(np.uint64)
+    else:
+        u = s.astype(np.uint64)
+        u &= np.uint64(0xFFFFFFFF)
+    h = hsiphash_u32_lanes(u, MH_HASH1_KEY)
+    magic = _mod_magic(table_size)
+    if magic is None:
+        return (h % np.uint64(table_size)).view(np.int64)
+    m, shift = magic
+    q = h * np.uint64(m)
+    q >>= np.uint64(shift)
+    q *= np.uint64(table_size)
+    h -= q
+    return h.view(np.int64)
+
+
+@functools.cache
+def _mod_magic(d: int) -> tuple[int, int] | None:
+    """(m, s) with ``x // d == (x * m) >> s`` for every u32 x and ``x * m < 2^64`` (Granlund-Montgomery:
+    m = ceil(2^s / d), exact when ``m*d - 2^s <= 2^(s-32)``); None if no such m below 2^32."""
+    for s in range(32, 64):
+        m = -(-(1 << s) // d)
+        if m >= 1 << 32:
+            return None
+        if m * d - (1 << s) <= 1 << (s - 32):
+            return m, s
+    return None
 
 
 def _fls(x: int) -> int:

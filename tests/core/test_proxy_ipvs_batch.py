@@ -79,3 +79,36 @@ def test_lblcr_batch_equals_one_by_one(weights, seed, sizes):
                 if expire:
                     b.release(np.full(expire, i), "inactive_expired")
         now += float(rng.choice([1.0, LBLC_EXPIRATION / 2, LBLC_EXPIRATION + 1.0]))
+
+
+def test_mh_buckets_equal_the_scalar_hash_for_every_table_size():
+    """mh_lookup_array (fused SipHash lanes, multiply-shift modulo) == ``hsiphash(saddr + port) % M`` per
+    connection, for u32 sums that wrap, port 0 (no mh-port flag) and every IPVS table prime (with and
+    without a 32-bit multiply-shift)."""
+    from core.proxy.ipvs_hash import MH_HASH1_KEY, MH_PRIMES, _mod_magic, mh_hash, mh_lookup_array
+
+    rng = np.random.default_rng(8)
+    src = np.r_[rng.integers(0, 2**32, size=400, dtype=np.uint64), [0, 2**32 - 1, 2**32 - 5]].astype(np.uint32)
+    port = np.r_[rng.integers(0, 65536, size=400), [0, 65535, 5]]
+    assert any(_mod_magic(p) is None for p in MH_PRIMES) and any(_mod_magic(p) for p in MH_PRIMES)
+    for size in MH_PRIMES:
+        got = mh_lookup_array(src, port, size)
+        want = [mh_hash(int(s), int(p), MH_HASH1_KEY) % size for s, p in zip(src, port)]
+        assert got.tolist() == want, size
+        assert mh_lookup_array(src, 0, size).tolist() == [mh_hash(int(s), 0, MH_HASH1_KEY) % size for s in src]
+
+
+def test_mod_magic_is_exact_on_every_u32():
+    """``x // d == (x * m) >> s`` can only fail first at the largest remainder (x = q*d + d - 1, where the
+    rounding error of m is largest) or at exact multiples: check both for every quotient up to 2^32."""
+    from core.proxy.ipvs_hash import MH_PRIMES, _mod_magic
+
+    for d in MH_PRIMES:
+        magic = _mod_magic(d)
+        if magic is None:
+            continue
+        m, s = magic
+        q = np.arange(0, (2**32 - 1) // d + 1, dtype=np.uint64)
+        for x in (q * np.uint64(d), q * np.uint64(d) + np.uint64(d - 1)):
+            x = x[x < 2**32]
+            assert np.array_equal((x * np.uint64(m)) >> np.uint64(s), x // np.uint64(d)), d
