@@ -50,6 +50,10 @@ class ListGroup:
     envelope: dict  # the List object with ``items`` emptied (key order kept)
     origin: ParsedDoc | None = None  # the List's text in the file: saving edits it rather than rewriting it
 
+    def __deepcopy__(self, memo: dict) -> ListGroup:
+        """Not copied (never changed after loading): a copied Document's items stay in one List."""
+        return self
+
 
 @dataclass
 class Entry:

@@ -63,14 +63,18 @@ def is_list(raw: dict) -> bool:
     return raw.get("kind") == "List" and raw.get("apiVersion") == "v1"
 
 
-def _sub_doc(parsed: ParsedDoc, prefix: tuple, data: object) -> ParsedDoc:
-    """The marks of one List item, re-rooted at the item (so its errors keep their file:line:column)."""
-    n = len(prefix)
-    sub = ParsedDoc(data)
-    sub.value_marks = {k[n:]: v for k, v in parsed.value_marks.items() if k[:n] == prefix}
-    sub.key_marks = {k[n:]: v for k, v in parsed.key_marks.items() if k[:n] == prefix}
-    sub.problems = [(path[n:], line, col, msg) for path, line, col, msg in parsed.problems if path[:n] == prefix]
-    return sub
+def _item_docs(parsed: ParsedDoc, count: int) -> list[ParsedDoc]:
+    """The marks of each List item, re-rooted at the item (so its errors keep their file:line:column); one pass
+    over the List's marks, not one per item."""
+    subs = [ParsedDoc(None) for _ in range(count)]
+    for marks, attr in ((parsed.value_marks, "value_marks"), (parsed.key_marks, "key_marks")):
+        for k, v in marks.items():
+            if len(k) >= 2 and k[0] == "items" and isinstance(k[1], int) and 0 <= k[1] < count:
+                getattr(subs[k[1]], attr)[k[2:]] = v
+    for path, line, col, msg in parsed.problems:
+        if len(path) >= 2 and path[0] == "items" and isinstance(path[1], int) and 0 <= path[1] < count:
+            subs[path[1]].problems.append((path[2:], line, col, msg))
+    return subs
 
 
 def _add_list(doc: Document, p: ParsedDoc, filename: str) -> None:
@@ -98,8 +102,10 @@ def _add_list(doc: Document, p: ParsedDoc, filename: str) -> None:
     for path, pl, pc, message in p.problems:
         if path[:1] != ("items",):
             doc.load_diagnostics.append(Diagnostic("error", message, filename, pl, pc, "List", format_path(path)))
+    subs = _item_docs(p, len(items))
     for i, item in enumerate(items):
-        sub = _sub_doc(p, ("items", i), item)
+        sub = subs[i]
+        sub.data = item
         if isinstance(item, dict):
             label = ref_label(object_ref(item))
             for path, pl, pc, message in sub.problems:

@@ -44,6 +44,11 @@ class ParsedDoc:
     def start(self) -> tuple[int, int]:
         return self.value_marks.get((), (1, 1))
 
+    def __deepcopy__(self, memo: dict) -> ParsedDoc:
+        """Not copied: what was loaded does not change after loading (a copied Document's entries share it; a
+        List's marks would otherwise be copied once per item)."""
+        return self
+
 
 def _refuse(filename: str, message: str, line: int = 0, column: int = 0) -> ScenarioError:
     return ScenarioError(Diagnostic("error", message, filename, line, column))

@@ -102,3 +102,16 @@ spec:
     assert dumps_document(doc) == ("# a draft lesson\napiVersion: podpath.dev/v1alpha1\nkind: Simulation\n"
                                    "metadata:\n  name: draft\n  annotations: {podpath.dev/format-version: \"1\"}"
                                    "   # old draft\nspec:\n  seed: 7    # keep\n  preset: classroom\n")
+
+
+def test_a_copied_document_keeps_list_items_in_one_list():
+    """build_model keeps a deep copy of the entries (model.source); its items must still write as one List."""
+    import copy
+
+    from core.scenario.document import Document
+
+    doc = loads_document(LIST, "l.yaml")
+    copied = Document(doc.filename, [copy.deepcopy(e) for e in doc.entries])
+    assert [d["kind"] for d in copied.documents()] == ["List"]
+    assert dumps_document(copied) == LIST
+    assert copied.mark_of(1, ("metadata", "name")) == (11, 11)
