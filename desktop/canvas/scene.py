@@ -54,7 +54,8 @@ def settle(model: ClusterModel) -> ClusterState:
     quiet = copy.copy(model)
     quiet.timeline = []
     quiet.traffic = []
-    sim = Simulation(quiet, dataplane=False)
+    # no checkpoints: nobody seeks in this throw-away run (a snapshot pickles the whole 2,000-pod state)
+    sim = Simulation(quiet, dataplane=False, checkpoint_interval=None)
     while sim.time < SETTLE_LIMIT:
         sim.step(1.0)
         pods = sim.state.pods.values()
