@@ -11,15 +11,17 @@ import importlib
 import os
 import sys
 
+from core.cli.options import OneLineParser
+
 SUBCOMMANDS = ("validate", "info", "export", "run", "route", "rules", "snapshot")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="podpath",
         description="PodPath: watch Kubernetes Service traffic take its real path. "
         "Without a subcommand the desktop app opens on the built-in demo.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in SUBCOMMANDS:
         try:
             module = importlib.import_module(f"core.cli.{name}")

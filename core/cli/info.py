@@ -59,15 +59,17 @@ def run(args: argparse.Namespace) -> int:
     for w in warnings:
         print(w.format(), file=sys.stderr)
     print("Nodes:")
-    for n in info["nodes"]:
-        print(f"  {n['name']:<20} {n['internalIP'] or '-':<16} podCIDR {n['podCIDR']}  zone {n['zone'] or '-'}")
+    _table([[n["name"], n["internalIP"] or "-", f"podCIDR {n['podCIDR']}", f"zone {n['zone'] or '-'}"]
+            for n in info["nodes"]])
     print("Services:")
+    rows = []
     for s in info["services"]:
         ports = ", ".join(f"{p['port']}/{p['protocol']}" + (f":{p['nodePort']}" if p["nodePort"] else "")
                           + f"->{p['targetPort']}" for p in s["ports"])
         addr = s["clusterIP"] or s["externalName"] or "-"
-        lb = f" LB {s['loadBalancerIP']}" if s["loadBalancerIP"] else ""
-        print(f"  {s['namespace'] + '/' + s['name']:<40} {s['type']:<13} {addr:<16}{lb} {ports}")
+        lb = f"LB {s['loadBalancerIP']}" if s["loadBalancerIP"] else ""
+        rows.append([f"{s['namespace']}/{s['name']}", s["type"], addr, lb, ports])
+    _table(rows)
     if info["ingresses"]:
         print("Ingresses:")
     for i in info["ingresses"]:
@@ -76,3 +78,14 @@ def run(args: argparse.Namespace) -> int:
             for p in r["paths"]:
                 print(f"    {r['host'] or '*'}{p['path']} [{p['pathType']}] -> {p['service']}:{p['port']}")
     return 0
+
+
+def _table(rows: list[list[str]]) -> None:
+    """Print rows as columns as wide as their widest cell, two spaces apart (a long Service name such as
+    argo-cd's ``default/argocd-notifications-controller-metrics`` pushed its row out of line with fixed widths);
+    an empty column takes no room."""
+    if not rows:
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths) if w).rstrip())

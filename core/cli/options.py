@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from decimal import Decimal, InvalidOperation
 
 MAX_SECONDS = 86400.0  # one simulated day: longer runs are refused rather than left running for hours
 
@@ -43,6 +44,32 @@ def seed(text: str) -> int:
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"{value} is not in 0..2^63-1")
     return value
+
+
+def count(text: str) -> int:
+    """A count of requests, clients, traces: a whole number, also written as ``1e8`` or ``100000000.0`` (what a
+    hurried user types); its range is checked by the command (``limits_error``) so the message names the bound."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value.adjusted() > 30:  # int() of 1e999999999 would build a billion digits
+        raise argparse.ArgumentTypeError(f"{text} is far beyond what PodPath can simulate on one machine")
+    return int(value)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line and exit 2 (``podpath route: error: argument --requests: 'x' is not a whole
+    number (podpath route --help)``) instead of argparse's usage block, like the commands' own range checks."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def sim_seconds(text: str) -> float:

@@ -13,6 +13,7 @@ import math
 import sys
 
 from core.cli.options import MAX_CLIENTS, MAX_KEEPALIVE, MAX_RATE, MAX_REQUESTS, MAX_TRACE, limits_error, seed
+from core.cli.options import count as whole_count
 from core.model import IPVS_SCHEDULERS
 
 MODES = ("iptables", "ipvs", "nftables", "userspace")
@@ -25,22 +26,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", help="scenario YAML file")
     amount = p.add_mutually_exclusive_group()
-    amount.add_argument("--requests", type=int, metavar="N", help="send N requests (default 1000 with --to)")
+    amount.add_argument("--requests", type=whole_count, metavar="N", help="send N requests (default 1000 with --to)")
     amount.add_argument("--until", type=float, metavar="SECONDS",
                         help="simulate until this time (default 10 s of the scenario's traffic)")
     p.add_argument("--seed", type=seed, help="random seed, 0 or more (default: the scenario's Simulation seed)")
     p.add_argument("--json", action="store_true", help="print one JSON object (schema in the README)")
-    p.add_argument("--trace", type=int, default=0, metavar="K", help="include hop-by-hop traces of the first K")
+    p.add_argument("--trace", type=whole_count, default=0, metavar="K", help="include hop-by-hop traces of the first K")
     p.add_argument("--to", metavar="TARGET",
                    help="what-if target: namespace/name:port, a URL, a Service DNS name or IP:port")
     p.add_argument("--from", dest="from_", metavar="NODE|CLIENT", help="where --to requests start (default: "
                    "a pod on the first node)")
-    p.add_argument("--clients", type=int, default=1, metavar="K", help="distinct client addresses (default 1)")
+    p.add_argument("--clients", type=whole_count, default=1, metavar="K", help="distinct client addresses (default 1)")
     p.add_argument("--rate", type=float, default=1000.0, metavar="RPS",
                    help="what-if request rate per second (default 1000)")
     p.add_argument("--mode", choices=MODES, help="override the kube-proxy mode")
     p.add_argument("--scheduler", choices=IPVS_SCHEDULERS, help="override the IPVS scheduler")
-    p.add_argument("--keepalive", type=int, default=1, metavar="R",
+    p.add_argument("--keepalive", type=whole_count, default=1, metavar="R",
                    help="requests per connection for --to (default 1: a new connection each)")
     p.set_defaults(handler=run)
 
