@@ -1,6 +1,7 @@
 """A clone from anywhere has everything (issue 8 item 19): no test data or documentation outside the checkout."""
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -9,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_readme_and_docs_do_not_point_outside_the_repository():
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         text = path.read_text()
-        assert "../shared" not in text or path.name == "lessons.md", path  # lessons.md: the lecture it follows
+        assert "../shared" not in text, path
         for target in re.findall(r"\]\(([\w./-]+\.(?:md|py|yaml|sh))\)", text):  # relative links resolve here
             assert (path.parent / target).exists(), (path.name, target)
 
@@ -31,3 +32,20 @@ def test_tests_use_no_files_outside_the_checkout():
         if path.name == "test_standalone.py":
             continue
         assert "../shared" not in path.read_text() and "ROOT.parent" not in path.read_text(), path
+
+
+def test_no_file_in_the_repository_refers_to_a_shared_directory_beside_it():
+    # every tracked file (code, docs, lessons, packaging, tests): a clone from anywhere has no ../shared beside it
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    outside = "../" + "shared"
+    found = []
+    for name in filter(None, names):
+        path = ROOT / name.decode()
+        if path.name != "test_standalone.py" and path.is_file() and path.stat().st_size < 5_000_000:
+            try:
+                text = path.read_text()
+            except UnicodeDecodeError:
+                continue
+            if outside in text or "/work/" + "shared" in text:
+                found.append(name.decode())
+    assert found == []
