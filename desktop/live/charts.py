@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from core.dataplane.outcomes import CODE_NAMES
 from core.model import ObjectRef
@@ -109,6 +109,7 @@ class LiveCharts(QWidget):
         self._ytop: dict[int, float] = {}
         self._drop_top = 1.0
         self._brushes: list = []
+        self._groups: dict = {}
         self._bar_pen = pg.mkPen("#111111", width=1)
         self.last_expected: dict[ObjectRef, float] = {}
         self._summary: tuple | None = None  # what the summary line says, re-worded on a language switch
@@ -159,6 +160,10 @@ class LiveCharts(QWidget):
         p.setMouseEnabled(x=False, y=False)
         p.hideButtons()
         p.showGrid(x=False, y=True, alpha=0.25)
+        for name in ("left", "bottom"):
+            # an axis (with its grid, the whole plot's size) re-plays its tick texts on every repaint of any
+            # curve under it; cached as a pixmap it is blitted until its range or size changes
+            p.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         return p
 
     # -- choices --------------------------------------------------------------------------------------------
@@ -283,7 +288,7 @@ class LiveCharts(QWidget):
         tv = t[vis]
         if part in (None, 1):
             raw = counts[vis]
-            rps = np.apply_along_axis(_smooth, 0, raw.astype(float) / series.resolution) if raw.size else raw
+            rps = _smooth(raw.astype(float) / series.resolution) if raw.size else raw
             self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
             self._set_top(self.rps_plot, float(np.nanmax(np.r_[rps.ravel(), 1.0])))
         if part in (None, 2):
@@ -322,9 +327,15 @@ class LiveCharts(QWidget):
                  dashed: bool = False) -> None:
         """One PlotDataItem per colour (at most 8): its pods' series joined with NaN gaps. pyqtgraph's
         per-item overhead, not the points, dominates with 100 pods."""
-        groups: dict[str, list[int]] = {}
-        for j, p in enumerate(pods):
-            groups.setdefault(endpoint_style(self.colours.of(p))[0], []).append(j)
+        key = tuple(self.colours.of(p) for p in pods)
+        groups = self._groups.get(key)
+        if groups is None:  # the same style indices: the same colour groups
+            groups = {}
+            for j, i in enumerate(key):
+                groups.setdefault(endpoint_style(i)[0], []).append(j)
+            if len(self._groups) > 8:
+                self._groups.clear()
+            self._groups[key] = groups
         for colour in list(curves):
             if colour not in groups:
                 curves[colour].setData([], [])
@@ -381,16 +392,32 @@ class LiveCharts(QWidget):
         self._last_t = -1.0
 
 
+_COLS_CACHE: dict = {}
+
+
 def _service_counts(series, service: ObjectRef) -> tuple[list[ObjectRef], np.ndarray]:
     """(pods, delivered requests per bin and pod) of ``service``: one pass over the series' columns
-    (``ChartSeries.pod_counts`` when the core has it)."""
+    (``ChartSeries.pod_counts`` when the core has it). The columns of each service are kept until the series
+    gains or frees a column (comparing 2,000 keys every chart frame cost ~1 ms)."""
     if hasattr(series, "pod_counts"):
         return series.pod_counts(service)
-    cols = [(p, c) for (s, p), c in series._col.items() if s == service]
-    cols.sort(key=lambda pc: (pc[0].namespace, pc[0].name))
+    key = (len(series._col), len(getattr(series, "_free", ())), getattr(series, "complete", 0)
+           // max(1, getattr(series, "capacity", 4) // 4))
+    cached = _COLS_CACHE.get(id(series))
+    if cached is None or cached[0] is not series or cached[1] != key:
+        by_service: dict[ObjectRef, list] = {}
+        for (s, p), c in series._col.items():
+            by_service.setdefault(s, []).append((p, c))
+        for cols in by_service.values():
+            cols.sort(key=lambda pc: (pc[0].namespace, pc[0].name))
+        cached = _COLS_CACHE[id(series)] = (series, key, {
+            s: ([p for p, _ in cols], np.array([c for _, c in cols], dtype=np.intp)) for s, cols in by_service.items()})
+        while len(_COLS_CACHE) > 4:
+            _COLS_CACHE.pop(next(iter(_COLS_CACHE)))
+    pods, idx = cached[2].get(service, ([], np.zeros(0, np.intp)))
     first, n = series._span()
     view = series._counts.view(first, n)
-    return [p for p, _ in cols], view[:, [c for _, c in cols]]
+    return list(pods), view[:, idx]
 
 
 def _pod_connections(series, vis: np.ndarray) -> tuple[list[ObjectRef], np.ndarray, np.ndarray]:
@@ -436,9 +463,10 @@ def _nan_smooth(y: np.ndarray, k: int) -> np.ndarray:
 
 
 def _smooth(y: np.ndarray, k: int = 5) -> np.ndarray:
-    if y.size < k:
+    """Moving average over ``k`` bins along the first axis (rows shorter than ``k``: unchanged)."""
+    if y.shape[0] < k:
         return y
-    c = np.cumsum(np.r_[np.zeros(k), y])
+    c = np.cumsum(np.concatenate([np.zeros((k,) + y.shape[1:]), y]), axis=0)
     return (c[k:] - c[:-k]) / k
 
 
