@@ -98,6 +98,7 @@ class ClusterScene(QGraphicsScene):
         self.live_state: ClusterState | None = None
         self.pod_styles: dict[tuple[str, str], int] = {}  # pod key -> endpoint_style index (live view)
         self._placement: str | None = None
+        self._last_good: dict[str, dict] = {}  # object label -> raw object of the last document without errors
         self._items: dict[object, HitItem] = {}
         self.context_actions_provider: Callable[[ObjectRef], list[QAction]] | None = None
         self._connect: _ConnectInteraction | None = None
@@ -130,6 +131,7 @@ class ClusterScene(QGraphicsScene):
     # -- following the document --------------------------------------------------------------------------
     def _on_document_replaced(self) -> None:
         self._placement = None
+        self._last_good = {}
         self.live_state = None
         self.rebuild()
 
@@ -143,25 +145,38 @@ class ClusterScene(QGraphicsScene):
         for d in diags:
             if d.is_error and d.object:
                 bad_fields.setdefault(d.object, []).append(d.path or "")
+        # an object whose bad field cannot just be left out (a required port of 70000) is drawn as it last
+        # built (where the user put it now), so it does not vanish from the canvas while being typed
         dropped: set[str] = set()
         for _attempt in range(3):
             keep = Document(filename=doc.filename)
             for raw in doc:
                 label = ref_label(object_ref(raw))
                 if label in dropped:
+                    good = self._last_good.get(label)
+                    if good is not None and good.get("kind") == raw.get("kind"):
+                        keep.entries.append(Entry(_with_position(good, raw)))
                     continue
                 raw = copy.deepcopy(raw)
                 if label in bad_fields:
                     if not all(_drop_field(raw, path) for path in bad_fields[label]):
                         dropped.add(label)
+                        good = self._last_good.get(label)
+                        if good is not None and good.get("kind") == raw.get("kind"):
+                            keep.entries.append(Entry(_with_position(good, raw)))
                         continue
                 keep.entries.append(Entry(raw))
             try:
                 return build_model(keep)[0]
             except ScenarioError as exc:
                 still = {d.object for d in exc.diagnostics if d.is_error and d.object}
-                if not still or still <= dropped:
+                if not still:
                     return self.model
+                if still <= dropped:  # a last good version that no longer fits: leave those objects out
+                    if not any(label in self._last_good for label in still):
+                        return self.model
+                    for label in still:
+                        self._last_good.pop(label, None)
                 dropped |= still
             except Exception:
                 return self.model
@@ -177,6 +192,8 @@ class ClusterScene(QGraphicsScene):
         doc = self.session.document
         objects = doc.objects()
         model = self._model_for(doc) if len(doc) else ClusterModel()
+        if self.session.model is not None:  # objects() are copies: kept as each object's last good version
+            self._last_good = {ref_label(object_ref(o)): o for o in objects}
         key = _placement_key(objects)
         if model is not None and (key != self._placement or self.state is None):
             try:
@@ -486,6 +503,22 @@ def scene_rect_of(items: list[HitItem]) -> QRectF:
     for it in items:
         rect = rect.united(it.sceneBoundingRect())
     return rect
+
+
+def _with_position(good: dict, now: dict) -> dict:
+    """A copy of the last good version of an object, with the position annotation it has now."""
+    good = copy.deepcopy(good)
+    pos = ((now.get("metadata") or {}).get("annotations") or {}).get(ANN_POSITION)
+    meta = good.setdefault("metadata", {})
+    ann = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    ann.pop(ANN_POSITION, None)
+    if pos is not None:
+        ann[ANN_POSITION] = pos
+    if ann:
+        meta["annotations"] = ann
+    else:
+        meta.pop("annotations", None)
+    return good
 
 
 def _drop_field(raw: dict, path: str) -> bool:

@@ -143,3 +143,31 @@ def _fields(kind):
     from desktop.editor.kinds import fields_for
 
     return fields_for(kind)
+
+
+def test_a_service_with_a_required_field_out_of_range_is_drawn_as_it_last_built(editor_window):
+    """port: 70000 cannot just be left out (a port is required): the Service used to vanish from the canvas,
+    taking the Ingress edge to it along. It is drawn as it last built — same ClusterIP, same port, same edges
+    — at the place it has now, until the value is fixed or undone."""
+    w = editor_window
+    svc = ObjectRef("Service", "default", "web-clusterip")
+    before = w.scene.picture.boxes[svc]
+    edges_before = sorted(str(e) for e in w.scene.picture.edges if svc in (getattr(e, "src", None),
+                                                                           getattr(e, "dst", None)))
+    w.select_refs([svc])
+    w.inspector.commit(next(f for f in _fields("Service") if f.path == "spec.ports[0].port"), 70000)
+    assert w.session.model is None
+    assert w.session.document.get(svc)["spec"]["ports"][0]["port"] == 70000  # kept in the file, not lost
+    after = w.scene.picture.boxes.get(svc)
+    assert after is not None and after.title == before.title
+    assert after.lines == before.lines  # ClusterIP and "80→http" as last built, not a default
+    assert sorted(str(e) for e in w.scene.picture.edges if svc in (getattr(e, "src", None),
+                                                                   getattr(e, "dst", None))) == edges_before
+    assert w.selected_refs() == [svc]
+    # moving it while in error moves it (its position is today's, not the last good one's)
+    w.editor.move({svc: (before.rect.left() + 200.0, before.rect.top())})
+    assert w.scene.picture.boxes[svc].rect.left() == before.rect.left() + 200.0
+    w.session.undo_stack.undo()
+    w.session.undo_stack.undo()
+    assert w.session.model is not None
+    assert w.scene.picture.boxes[svc].rect == before.rect
