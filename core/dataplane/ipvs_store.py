@@ -66,6 +66,10 @@ def _grow(arr: np.ndarray, n: int) -> np.ndarray:
 def _add_cells(counts: np.ndarray, cells: np.ndarray, mult: np.ndarray | None, sign: int) -> None:
     """``counts.flat[cells] += sign * mult`` for distinct ``cells`` (``mult`` None: 1 each)."""
     view = counts.reshape(-1)
+    if cells.dtype != np.intp:
+        # numpy's fancy indexing converts other index types per access (twice for ``+=``); once here is
+        # about 40 % cheaper on a million cells
+        cells = cells.astype(np.intp)
     if mult is None:
         view[cells] += sign
     elif sign > 0:
@@ -181,6 +185,7 @@ class IpvsStore:
         state = dict(self.__dict__)
         state.pop("_stamp", None)  # scratch arrays
         state.pop("_mark", None)
+        state.pop("_work", None)
         dense = state.pop("dense")
         state["_dense_size"] = None if dense is None else dense.size
         return state
@@ -303,7 +308,7 @@ class IpvsStore:
         n = node.size
         if n == 0:
             return np.ones(0, bool), np.full(0, -1, np.int64)
-        key = np.multiply(node, self.nv, dtype=np.int64)
+        key = np.multiply(node, self.nv, out=self._tmp("key", n, np.int64), dtype=np.int64)
         key += vs
         if np.isscalar(sched):
             code = int(sched)
@@ -408,6 +413,25 @@ class IpvsStore:
                 self._open(picked, g_of, pid, gw, gsize, rank, scol, rr)
         return handled, col
 
+    def _tmp(self, name: str, n: int, dtype) -> np.ndarray:
+        """A reusable per-request work array of ``n`` entries (contents undefined; never returned to callers
+        and never kept past the call). Fresh multi-megabyte temporaries cost page faults on every batch --
+        on a machine with transparent huge pages, a large share of a million-request batch."""
+        work = self.__dict__.setdefault("_work", {})
+        arr = work.get(name)
+        if arr is None or arr.size < n or arr.dtype != dtype:
+            arr = work[name] = np.empty(max(n, 64), dtype)
+        return arr[:n]
+
+    def _arange32(self, n: int) -> np.ndarray:
+        """0 .. n-1 as int32, kept between batches (read only)."""
+        work = self.__dict__.setdefault("_work", {})
+        arr = work.get("arange")
+        if arr is None or arr.size < n:
+            arr = work["arange"] = np.arange(max(n, 64), dtype=np.int32)
+            arr.flags.writeable = False
+        return arr[:n]
+
     def _scratch(self, name: str, dtype) -> np.ndarray:
         """A reusable array of at least one entry per pair (not state: never read before written)."""
         arr = self.__dict__.get(name)
@@ -424,7 +448,7 @@ class IpvsStore:
         (rare when a batch spreads over many pairs) are sorted per (pair, arrival) and decided in turn as
         in ``_decide_sorted``. Same picks, pointers and counters."""
         n = key.size
-        pid32 = np.take(self.dense, key)
+        pid32 = np.take(self.dense, key, out=self._tmp("pid32", n, np.int32), mode="clip")
         if not pid32.all():
             miss = np.flatnonzero(pid32 == 0)
             mk = key[miss]
@@ -432,8 +456,7 @@ class IpvsStore:
             gw = width[ukey % self.nv] if per_vs else width[miss[first_i]]
             self._create(ukey, gw)
             pid32[miss] = np.take(self.dense, mk)
-        pid = pid32.astype(np.int64)
-        pid -= 1
+        pid = np.subtract(pid32, 1, out=self._tmp("pid", n, np.int64), dtype=np.int64)
         uniform = len(self.widths) == 1
         w_one = next(iter(self.widths)) if uniform else -1
         if uniform and w_one > 0 and not self.p_out[: self.n].any():  # no pair ever taken out: no gather
@@ -453,16 +476,17 @@ class IpvsStore:
         n = pid.size
         # pairs with several requests in this batch: each pair's slot keeps one of its request numbers
         # (whichever write lands last), so every other request of the pair sees another number
-        ar = np.arange(n, dtype=np.int32)
+        ar = self._arange32(n)
         stamp = self._scratch("_stamp", np.int32)
         stamp[pid] = ar
-        loser = np.take(stamp, pid) != ar
+        loser = np.not_equal(np.take(stamp, pid, out=self._tmp("st", n, np.int32), mode="clip"), ar,
+                             out=self._tmp("loser", n, bool))
         multi = None
         if loser.any():
             mpairs = np.unique(pid[loser])
             mark = self._scratch("_mark", bool)
             mark[mpairs] = True
-            multi = np.flatnonzero(np.take(mark, pid))  # every request of those pairs, in arrival order
+            multi = np.flatnonzero(np.take(mark, pid, out=self._tmp("mk", n, bool), mode="clip"))  # every request of those pairs, in arrival order
             mark[mpairs] = False
         w = None if w_req is None else w_req
         w_one = next(iter(self.widths)) if w_req is None else -1
@@ -493,8 +517,7 @@ class IpvsStore:
         return sorted_idx, gstart, gsize, g_of, rank
 
     def _rr_direct(self, pid, w, w_one: int, multi) -> np.ndarray:
-        col = np.take(self.p_ptr, pid).astype(np.int64)
-        col += 1
+        col = np.add(np.take(self.p_ptr, pid, out=self._tmp("ptr", pid.size, np.int32), mode="clip"), 1, dtype=np.int64)
         big = 1
         if multi is not None:
             sidx, gstart, gsize, g_of, rank = self._multi_groups(pid, multi)
@@ -507,7 +530,8 @@ class IpvsStore:
                 col %= w_one
         else:
             col %= w
-        ptr = col.astype(np.int32)
+        ptr = self._tmp("ptr", col.size, np.int32)
+        np.copyto(ptr, col, casting="unsafe")  # columns < list width: exact in int32
         self.p_ptr[pid] = ptr  # a pair with several requests: fixed just below to its last one
         if multi is not None:
             last = sidx[gstart + gsize - 1]
@@ -562,6 +586,10 @@ class IpvsStore:
             cells = np.multiply(rows, wv, dtype=dt, casting="unsafe")
             np.add(cells, col if sel is None else col[sel], out=cells, casting="unsafe")
             if cells.size:
+                if cells.size > 1 << 16:
+                    # distinct cells in any order count the same; ascending, the counter updates of close and
+                    # expire walk the counters front to back instead of missing the cache at every cell
+                    cells.sort()
                 self.opened.append([wv, cells, None, False])
         if multi is not None:
             sidx, gstart, gsize, g_of, rank = self._multi_groups(pid, multi)

@@ -82,6 +82,21 @@ class Slot:
         return np.array([lookup.get(int(e), -1) for e in eids.tolist()], dtype=np.int64)
 
 
+_CONSTANT_COLUMNS: list = [np.zeros(0, np.int32), np.zeros(0, np.int64)]
+
+
+def _constant_columns(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read-only ``(zeros int32, arange int64)`` of length ``n``: the decider index and pick index of a batch
+    decided entirely in the IPVS store (one decider, the requests in order), shared between batches."""
+    zeros, ar = _CONSTANT_COLUMNS
+    if zeros.size < n:
+        zeros, ar = np.zeros(n, np.int32), np.arange(n, dtype=np.int64)
+        zeros.flags.writeable = False
+        ar.flags.writeable = False
+        _CONSTANT_COLUMNS[:] = [zeros, ar]
+    return zeros[:n], ar[:n]
+
+
 def _drop_code(name: str) -> int:
     return OUTCOME_CODES[name]
 
@@ -422,7 +437,8 @@ class NodeProxies:
         table = self.table_list[0]
         sched = self.store_sched_one if self.store_sched_one is not None else self.node_store_sched[node_idx]
         handled, col = self.store.decide(node_idx, vs, sched, table.count, per_vs=True)
-        flat = np.take(table.last, vs)
+        tmp = self.store._tmp  # per-request work arrays kept between batches (none of them is returned)
+        flat = np.take(table.last, vs, out=tmp("flat", n, table.last.dtype), mode="clip")
         flat -= col
         eid = np.take(table.eids, flat)  # col -1 reads one past the last endpoint: fixed below
         got = col >= 0
@@ -432,9 +448,11 @@ class NodeProxies:
             eid[~got] = -1
             none = np.flatnonzero(~got & handled)
             outcome[none] = np.where(table.has_any[vs[none]], _drop_code("no_destination"), _drop_code("refused"))
-        res = ProxyResult(eid, outcome, col, np.zeros(n, bool), np.zeros(n, np.int32), np.arange(n, dtype=np.int64),
+        decider, pick_i = _constant_columns(n)  # read only: copied below before any change
+        res = ProxyResult(eid, outcome, col, np.zeros(n, bool), decider, pick_i,
                           [StoreDecider(self.registry, self.node_sched_name, node_idx, eid)])
         if not handled.all():  # pairs that moved out to objects (endpoints changed, other scheduler)
+            res.decider, res.pick_i = decider.copy(), pick_i.copy()
             rest = np.flatnonzero(~handled)
             res.decider[rest] = -1
             res.pick_i[rest] = -1
@@ -455,7 +473,8 @@ class NodeProxies:
         if ips.size:
             # a hairpin (a pod reaching itself through its Service) picks an endpoint on its own node, so only
             # same-node picks compare their endpoint's address with their source (eid -1: masked below)
-            ep_node = np.take(self.registry.node_indices(self.plane.node_index), res.eid)
+            node_of = self.registry.node_indices(self.plane.node_index)
+            ep_node = np.take(node_of, res.eid, out=tmp("ep_node", n, node_of.dtype), mode="wrap")  # -1: last
             same = np.equal(ep_node, node_idx)
             near = np.flatnonzero(same | (ep_node < 0))  # and endpoints on no known node
             masq[near] |= np.take(ips, res.eid[near]) == src_ip[near]
