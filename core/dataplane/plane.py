@@ -523,11 +523,6 @@ class DataPlane:
                          now: float) -> None:
         """Pick the node whose kube-proxy decides, then run that node's kube-proxy stage."""
         idx = np.nonzero(mask)[0]
-        if idx.size == 0:
-            return
-        vs = self.services.lookup(res.service, res.port)
-        out.vs[idx] = vs
-        client_node = self.node_index.get(flow.client_node or "", -1)
         svc = res.service
         # which kube-proxy chain the packet enters: KUBE-EXT for NodePorts, LB IPs and external IPs
         # (and the Service in front of an ingress controller when it is reached that way)
@@ -543,7 +538,14 @@ class DataPlane:
                 return
         else:
             external_entry = res.kind in ("node_port", "load_balancer", "external_ip")
+        # set even when no request opens a connection: the requests of a tick that all ride open keep-alive
+        # connections are traced with it too (it was left "", and a ClusterIP hop read "192.168.0.12:None")
         out.entry = _entry_kind(flow, res, external_entry)
+        if idx.size == 0:
+            return
+        vs = self.services.lookup(res.service, res.port)
+        out.vs[idx] = vs
+        client_node = self.node_index.get(flow.client_node or "", -1)
         lb_dst = svc.type == "LoadBalancer" and bool(svc.load_balancer_ip) and (
             res.kind == "load_balancer" or (res.kind == "ingress" and external_entry))
         if res.kind == "cluster_ip" or (res.kind == "ingress" and not external_entry):

@@ -181,3 +181,32 @@ def test_drops_carry_the_rule_that_refused_them(mode, replicas, etp, target, cli
             assert line is not None, hop.rule_id
             seen += 1
     assert seen >= 10
+
+
+@pytest.mark.parametrize("mode", ["iptables", "ipvs"])
+def test_keepalive_only_ticks_keep_the_clusterip_entry(mode):
+    # batch-job (on node-3) -> web-clusterip:80 over keep-alive connections of 50 requests at 10 req/s: most
+    # 0.5 s ticks open no connection at all, and their samples used to show the entry as "192.168.0.12:None"
+    # (the entry kind was only set by a tick that opened one). Every sample enters at the ClusterIP, port 80,
+    # the address kube-proxy's KUBE-SERVICES rule matches, and no address of any hop reads "None".
+    model = load_model(DEMO_SCENARIO)
+    model.proxy.mode = mode
+    sim = Simulation(model)
+    sim.dataplane.trace.limit = 10_000
+    vip = next(s.cluster_ip for s in model.services if s.name == "web-clusterip")
+    batch, replayed = [], 0
+    while sim.time < 30 - 1e-9:
+        for s in sim.step(0.5).traffic.samples:
+            for h in s.hops:
+                assert all("None" not in a for a in (h.src, h.dst, h.src_after, h.dst_after) if a), (s, h)
+            if s.flow == "batch-web":
+                batch.append(s)
+                replayed += any(h.rule.startswith("conntrack") for h in s.hops)
+    assert len(batch) > 20 and replayed > 10
+    for s in batch:
+        assert s.hops[0].dst == f"{vip}:80" and s.hops[1].dst == f"{vip}:80", s
+    traces = [t for t in sim.dataplane.trace.traces if t["client"] == "batch-job"]
+    assert traces and all(t["hops"][0]["dst"] == f"{vip}:80" for t in traces)
+    addresses = [h[k] for t in sim.dataplane.trace.traces for h in t["hops"] for k in ("src", "dst", "src_after",
+                                                                                     "dst_after") if h[k]]
+    assert addresses and not [a for a in addresses if "None" in a]
