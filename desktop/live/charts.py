@@ -67,7 +67,7 @@ class LiveCharts(QWidget):
         self.tabs.setMinimumHeight(170)  # a chart squashed to a sliver says nothing to the back row
         self.tabs.addTab(self.glw, "")
         self.tabs.addTab(self.glw2, "")
-        self.tabs.currentChanged.connect(lambda _i: self._force())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         self.tabs.setCornerWidget(corner)
@@ -75,11 +75,10 @@ class LiveCharts(QWidget):
         self.share_plot = self._plot(self.glw, 0)
         self.rps_plot = self._plot(self.glw, 1)
         self.conn_plot = self._plot(self.glw, 2)
-        self.drop_plot = self._plot(self.glw2, 0)
-        self.lat_plot = self._plot(self.glw2, 1)
-        self.fair_plot = self._plot(self.glw2, 2)
+        # the second page's plots are made when first needed (shown, or asked for): ~60 ms less before the
+        # demo is live, for a page most lessons open later if at all
+        self._page2: tuple | None = None
         self.share_plot.setYRange(0, 1, padding=0)
-        self.fair_plot.setYRange(0, 1.05, padding=0)
         self.share_plot.getAxis("bottom").setStyle(tickTextOffset=2)
         self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
         self.share_plot.addItem(self.bars)
@@ -94,9 +93,8 @@ class LiveCharts(QWidget):
         self.conn_curves: dict[str, pg.PlotDataItem] = {}
         self.inact_curves: dict[str, pg.PlotDataItem] = {}
         self.drop_curves: dict[str, pg.PlotDataItem] = {}
-        self.lat_curves = [self.lat_plot.plot(pen=_pen(c), skipFiniteCheck=True, connect="finite")
-                           for c in PCT_COLOURS]
-        self.fair_curve = self.fair_plot.plot(pen=_pen("#0072B2"), skipFiniteCheck=True)
+        self.lat_curves: list[pg.PlotDataItem] = []
+        self.fair_curve: pg.PlotDataItem | None = None
         self.markers: list[tuple[float, str]] = []
         self._marker_items: list[tuple[float, list]] = []
         self.service: ObjectRef | None = None
@@ -115,6 +113,49 @@ class LiveCharts(QWidget):
         self._summary: tuple | None = None  # what the summary line says, re-worded on a language switch
         self.retranslate()
 
+    # -- the second page, made on first use ----------------------------------------------------------------
+    @property
+    def drop_plot(self):
+        return self._second_page()[0]
+
+    @property
+    def lat_plot(self):
+        return self._second_page()[1]
+
+    @property
+    def fair_plot(self):
+        return self._second_page()[2]
+
+    def _second_page(self) -> tuple:
+        if self._page2 is None:
+            drop, lat, fair = self._page2 = (self._plot(self.glw2, 0), self._plot(self.glw2, 1),
+                                             self._plot(self.glw2, 2))
+            fair.setYRange(0, 1.05, padding=0)
+            self.lat_curves = [lat.plot(pen=_pen(c), skipFiniteCheck=True, connect="finite") for c in PCT_COLOURS]
+            self.fair_curve = fair.plot(pen=_pen("#0072B2"), skipFiniteCheck=True)
+            self._retitle_second_page()
+            for k, (t, items) in enumerate(self._marker_items):  # the markers placed so far
+                label = next((line.label.format for _p, line in items if getattr(line, "label", None) is not None), "")
+                for plot in self._page2:
+                    items.append((plot, self._marker_line(plot, t, label, k)))
+        return self._page2
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == 1:
+            self._second_page()
+        self._force()
+
+    def _retitle_second_page(self) -> None:
+        drop, lat, fair = self._page2
+        drop.setTitle(tr("Drops/s by reason"), size="10pt")
+        lat.setTitle(tr("Latency ms: p50, p90, p99 (1 s average)"), size="10pt")
+        fair.setTitle(tr("Fairness (Jain index)"), size="10pt")
+        legend = drop.legend
+        if legend is not None:
+            for name, curve in self.drop_curves.items():
+                legend.removeItem(curve)
+                legend.addItem(curve, drop_reason_label(name))
+
     def retranslate(self) -> None:
         """Every text of the charts in the current language (called again on a language switch)."""
         self.service_label.setText(tr("Service:"))
@@ -123,18 +164,12 @@ class LiveCharts(QWidget):
         for plot, title in (
                 (self.share_plot, tr("Share of requests (last {0:g} s); — expected").format(WINDOW)),
                 (self.rps_plot, tr("Requests/s per pod")),
-                (self.conn_plot, tr("IPVS connections per pod: active —, inactive - -")),
-                (self.drop_plot, tr("Drops/s by reason")),
-                (self.lat_plot, tr("Latency ms: p50, p90, p99 (1 s average)")),
-                (self.fair_plot, tr("Fairness (Jain index)"))):
+                (self.conn_plot, tr("IPVS connections per pod: active —, inactive - -"))):
             plot.setTitle(title, size="10pt")
+        if self._page2 is not None:
+            self._retitle_second_page()
         self.conn_note.setText(tr("no IPVS connections to these pods\n(iptables/nftables mode, or no client\n"
                                   "reaches them through kube-proxy)"))
-        legend = self.drop_plot.legend
-        if legend is not None:
-            for name, curve in self.drop_curves.items():
-                legend.removeItem(curve)
-                legend.addItem(curve, drop_reason_label(name))
         self._show_summary()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -201,18 +236,23 @@ class LiveCharts(QWidget):
     def add_marker(self, t: float, label: str) -> None:
         self.markers.append((t, label))
         items = []
-        for plot in (self.rps_plot, self.conn_plot, self.drop_plot, self.lat_plot, self.fair_plot):
-            line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
-                                   label=label if plot is self.rps_plot or plot is self.drop_plot else None,
-                                   labelOpts={"position": 0.92 - 0.22 * (len(self._marker_items) % 3), "color": "#7A3E64",
-                                              "fill": (255, 255, 255, 210)})
-            plot.addItem(line)
-            items.append((plot, line))
+        for plot in (self.rps_plot, self.conn_plot) + (self._page2 or ()):
+            items.append((plot, self._marker_line(plot, t, label, len(self._marker_items))))
         self._marker_items.append((t, items))
         while len(self._marker_items) > MAX_MARKERS:
             _, old = self._marker_items.pop(0)
             for plot, line in old:
                 plot.removeItem(line)
+
+    def _marker_line(self, plot, t: float, label: str, k: int):
+        """The dashed vertical marker at ``t`` in ``plot`` (labelled in the first chart of each page)."""
+        labelled = plot is self.rps_plot or (self._page2 is not None and plot is self._page2[0])
+        line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
+                               label=label if labelled else None,
+                               labelOpts={"position": 0.92 - 0.22 * (k % 3), "color": "#7A3E64",
+                                          "fill": (255, 255, 255, 210)})
+        plot.addItem(line)
+        return line
 
     def clear_markers_after(self, t: float) -> None:
         keep = []

@@ -100,9 +100,16 @@ class LiveDriver(QObject):
             return
         self.playing = True
         self._last_wall = time.monotonic()
-        self._budget = 0.0
+        # the first tick is due at once: waiting for the budget of one tick (two 50 ms timer shots at 1x)
+        # left a class looking at a still canvas for 0.1 s after Play, at any speed for step mode's 0.6 s
+        self._budget = self.run.tick if self.mode == "realtime" else 0.6
         self.sim_timer.start()
+        QTimer.singleShot(0, self._first_shot)
         self.playing_changed.emit(True)
+
+    def _first_shot(self) -> None:
+        if self.playing and self.sim_timer.isActive():
+            self._on_sim_timer()
 
     def pause(self) -> None:
         if not self.playing:
