@@ -301,4 +301,10 @@ def _alive(pid: object) -> bool:
         return True
     except OSError:
         return False
-    return True
+    # a killed process stays a zombie until its parent reaps it (an init that reaps late, a shell still
+    # running): it is dead, its recovery file is to be offered
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return stat[stat.rindex(")") + 2:][:1] not in ("Z", "X")
+    except (OSError, ValueError):
+        return True

@@ -89,3 +89,32 @@ def test_a_clean_close_leaves_no_recovery_file(org, qtbot, tmp_path):
     assert w.close()
     assert not w.session.recovery_file().exists()
     w.session.stop()
+
+
+def test_a_killed_process_not_yet_reaped_is_dead_for_recovery(org, tmp_path):
+    """kill -9 leaves a zombie until the parent reaps it (an init that reaps late): ``kill(pid, 0)`` still
+    succeeds, and the next start used to think the writer alive and not offer its work (seen under Xvfb)."""
+    import json
+    import time
+
+    from desktop.editor.session import recovery_dir
+
+    proc = subprocess.Popen(["sleep", "60"])
+    try:
+        folder = recovery_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{proc.pid}-1.yaml").write_text("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n")
+        (folder / f"{proc.pid}-1.json").write_text(json.dumps({"path": "", "saved": 0, "pid": proc.pid}))
+        assert pending_recoveries() == []  # the writer is alive
+        proc.send_signal(signal.SIGKILL)
+        stat = Path(f"/proc/{proc.pid}/stat")
+        end = time.monotonic() + 10
+        while ") Z " not in stat.read_text() and time.monotonic() < end:  # dead, not reaped: a zombie
+            time.sleep(0.01)
+        assert ") Z " in stat.read_text()
+        assert [p.name for p in pending_recoveries()] == [f"{proc.pid}-1.yaml"]
+    finally:
+        proc.kill()
+        proc.wait()
+        for p in recovery_dir().glob(f"{proc.pid}-1.*"):
+            p.unlink()
