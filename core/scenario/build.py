@@ -294,9 +294,10 @@ def _build(doc: Document, rep: Reporter, seed: int | None) -> ClusterModel:
         kind = raw["kind"]
         report = rep.for_entry(i)
         if kind in WORKLOAD_KINDS:
-            add(model.workloads, i, _guarded(rep, i, bo.build_workload, raw, report, len(model.nodes)))
+            add(model.workloads, i, _guarded(rep, i, bo.build_workload, raw, report, len(model.nodes),
+                                            model.simulation.timing.pod_startup))
         elif kind == "Pod":
-            add(model.pods, i, _guarded(rep, i, bo.build_pod, raw, report))
+            add(model.pods, i, _guarded(rep, i, bo.build_pod, raw, report, model.simulation.timing.pod_startup))
         else:
             add(model.ingress_classes, i, _guarded(rep, i, bo.build_ingress_class, raw, report))
     if (model.workloads or model.pods) and not model.nodes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Callable
 
@@ -150,7 +151,35 @@ def _expressions(raw: object) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def build_template(meta: dict, spec: dict, report: Report, base: PathKey) -> PodTemplate:
+DEFAULT_PROBE_PERIOD = 10  # probe periodSeconds default (core/v1 Probe)
+
+
+def readiness_probe_delay(spec: dict, pod_startup: float) -> float:
+    """Seconds from Running to the first passing readiness probe of the slowest container (0 without probes).
+
+    The kubelet's probe worker for a container starts when the pod reaches its node (PodPath: ``pod_startup``
+    seconds before Running) and probes at once, then every ``periodSeconds`` (default 10); a probe skips while the
+    container has run fewer than ``initialDelaySeconds`` (default 0) whole seconds; and the kubelet also triggers
+    a probe as soon as it sees the container running (pkg/kubelet/prober/worker.go ``run``/``doProbe``,
+    prober_manager.go ``UpdatePodStatus``). PodPath's probes always pass, so a container with no initial delay is
+    ready when it runs, and one with ``initialDelaySeconds`` D and ``periodSeconds`` P at the first tick
+    ``k * P >= pod_startup + D`` after the pod reached its node: ``P * ceil((pod_startup + D) / P) - pod_startup``
+    after Running (podinfo's D = 5, P = 10 with the 2 s start: 10 - 2 = 8 s)."""
+    worst = 0.0
+    for c in lst(spec.get("containers")):
+        probe = d(d(c).get("readinessProbe"))
+        if not probe:
+            continue
+        delay, period = probe.get("initialDelaySeconds"), probe.get("periodSeconds")
+        delay = delay if isinstance(delay, int) and not isinstance(delay, bool) and delay > 0 else 0
+        period = period if isinstance(period, int) and not isinstance(period, bool) and period > 0 \
+            else DEFAULT_PROBE_PERIOD
+        if delay:
+            worst = max(worst, period * math.ceil((pod_startup + delay) / period) - pod_startup)
+    return worst
+
+
+def build_template(meta: dict, spec: dict, report: Report, base: PathKey, pod_startup: float = 2.0) -> PodTemplate:
     containers = []
     host_ports = []
     for ci, c in enumerate(lst(spec.get("containers"))):
@@ -201,6 +230,8 @@ def build_template(meta: dict, spec: dict, report: Report, base: PathKey) -> Pod
             report((*base, "metadata", "annotations", ANN_READINESS_DELAY),
                    f"Invalid value: {format_value(text)}: must be a number of seconds >= 0, e.g. \"2.5\"", text)
             delay = 2.0
+    else:
+        delay = max(delay, readiness_probe_delay(spec, pod_startup))
     node_name = spec.get("nodeName")
     host_network = spec.get("hostNetwork") is True
     if host_network:  # defaultHostNetworkPorts: a hostNetwork pod's containerPorts are its hostPorts
@@ -254,11 +285,12 @@ def _pod_affinity_terms(raw: object, report: Report, path: PathKey) -> tuple[Pod
 
 
 
-def build_workload(raw: dict, report: Report, node_count: int) -> WorkloadSpec:
+def build_workload(raw: dict, report: Report, node_count: int, pod_startup: float = 2.0) -> WorkloadSpec:
     meta, spec = d(raw.get("metadata")), d(raw.get("spec"))
     kind = str(raw.get("kind"))
     tmpl = d(spec.get("template"))
-    template = build_template(d(tmpl.get("metadata")), d(tmpl.get("spec")), report, ("spec", "template"))
+    template = build_template(d(tmpl.get("metadata")), d(tmpl.get("spec")), report, ("spec", "template"),
+                              pod_startup)
     selector_raw = d(spec.get("selector"))
     selector = {str(k): str(v) for k, v in d(selector_raw.get("matchLabels")).items()}
     if selector_raw.get("matchExpressions"):
@@ -299,9 +331,9 @@ def _ipv4(value, path: tuple, report: Report) -> str | None:
         return None
 
 
-def build_pod(raw: dict, report: Report) -> BarePodSpec:
+def build_pod(raw: dict, report: Report, pod_startup: float = 2.0) -> BarePodSpec:
     meta, spec, status = d(raw.get("metadata")), d(raw.get("spec")), d(raw.get("status"))
-    template = build_template(meta, spec, report, ())
+    template = build_template(meta, spec, report, (), pod_startup)
     pod_ip = _ipv4(status.get("podIP"), ("status", "podIP"), report)
     return BarePodSpec(str(meta.get("namespace") or "default"), str(meta.get("name") or ""), template, pod_ip)
 

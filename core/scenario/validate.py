@@ -233,6 +233,8 @@ def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
     if not isinstance(api, str) or not isinstance(kind, str):
         return walker
     _check_names(walker, raw, api, kind)
+    if kind == "HorizontalPodAutoscaler" and api in ("autoscaling/v1", "autoscaling/v2"):  # the served versions
+        _hpa_not_simulated(walker, raw)
     definition = root_definition(api, kind)
     group = api_group(api)
     if definition is None:
@@ -263,6 +265,19 @@ def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
         if not name and not (isinstance(meta, dict) and meta.get("generateName")):
             walker.report(("metadata", "name"), "Required value: name or generateName is required")
     return walker
+
+
+def _hpa_not_simulated(walker: _Walker, raw: dict) -> None:
+    """PodPath keeps an HPA but does not run it (docs/kubernetes-model.md §10): say so where it is, since a real
+    one would at once hold its target between minReplicas and maxReplicas and then follow the load."""
+    spec = raw.get("spec") if isinstance(raw.get("spec"), dict) else {}
+    ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
+    target = f'{ref.get("kind") or "its target"} {format_value(ref["name"])}' if ref.get("name") else "its target"
+    low = spec.get("minReplicas", 1)
+    walker.report(("spec", "scaleTargetRef") if ref else ("kind",),
+                  f"PodPath approximates: HorizontalPodAutoscalers are kept but not simulated: {target} keeps its "
+                  f"own replicas whatever the load (a real one would keep it between minReplicas {low} and "
+                  f"maxReplicas {spec.get('maxReplicas', '?')})", None, severity="warning", prune=False)
 
 
 # ------------------------------------------------------------------------------------------------ names

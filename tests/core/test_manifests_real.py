@@ -140,17 +140,21 @@ def test_microservices_demo_frontend_external_is_a_load_balancer(shared_manifest
     assert svc.load_balancer_ip  # an external address for clients outside the cluster
 
 
-def test_podinfo_hpa_removed_api_version_warns_and_served_one_does_not():
+def test_podinfo_hpa_removed_api_version_warns_and_served_one_says_it_is_not_simulated():
     # kube-apiserver v1.33 serves HorizontalPodAutoscaler in autoscaling/v1 and v2 only (v2beta1 went in v1.25,
-    # v2beta2 in v1.26); a CronJob in batch/v1beta1 went in v1.25. A served version draws no warning.
+    # v2beta2 in v1.26); a CronJob in batch/v1beta1 went in v1.25. PodPath keeps a served HPA but does not run
+    # it (docs/kubernetes-model.md §10): it says so, with the bounds a real one would hold its target in.
     def shown(text):
         _, warnings = build_model(loads_document(THREE_NODES + text, "t.yaml"), seed=1)
         return [w.format().split(": warning: ", 1)[1] for w in warnings]
 
     hpa = ("kind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, "
            "kind: Deployment, name: web}\n  maxReplicas: 3\n")
-    assert shown("apiVersion: autoscaling/v2\n" + hpa) == []
-    assert shown("apiVersion: autoscaling/v1\n" + hpa) == []
+    not_run = ('HorizontalPodAutoscaler default/web: spec.scaleTargetRef: PodPath approximates: '
+               'HorizontalPodAutoscalers are kept but not simulated: Deployment "web" keeps its own replicas '
+               "whatever the load (a real one would keep it between minReplicas 1 and maxReplicas 3)")
+    assert shown("apiVersion: autoscaling/v2\n" + hpa) == [not_run]
+    assert shown("apiVersion: autoscaling/v1\n" + hpa) == [not_run]
     assert shown("apiVersion: autoscaling/v2beta1\n" + hpa) == [
         'HorizontalPodAutoscaler default/web: apiVersion: "autoscaling/v2beta1" HorizontalPodAutoscaler is no longer '
         'served since Kubernetes v1.25; use "autoscaling/v2" (kubectl would refuse it: no matches for kind '
