@@ -70,6 +70,7 @@ def _import_model() -> None:
 MENU_ORDER = ("file", "edit", "view", "simulation", "help")
 MAX_RECENT = 10
 SMALL_SCREEN_WIDTH = 1600  # px of available screen width below which the palette is a tab on the right
+SIDE_DOCK_MIN_HEIGHT = 90  # px a side panel may shrink to (its contents scroll): the window fits 1280x720
 YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
 
 
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         for name, widget in (("palette", self.palette), ("inspector", self.inspector), ("history", self.history),
                              ("problems", self.problems)):
             self.docks[name].setWidget(widget)
+        self.let_side_docks_shrink()
         self._build_undo_actions()
         self.scene.editor_actions = [self.actions_by_name[n] for n in ("rename", "duplicate", "copy", "delete")]
         self.ready = True
@@ -173,9 +175,24 @@ class MainWindow(QMainWindow):
         """Create an extension (e.g. the live view) after the first paint; kept in ``extensions``."""
         ext = factory(self)
         self.extensions[name] = ext
+        self.let_side_docks_shrink()
         if not self._layout_restored:
             self.balance_docks()
         return ext
+
+    def let_side_docks_shrink(self) -> None:
+        """Side panels stacked in one column added their minimum heights (inspector ~190 px + events ~120 px +
+        tab bars) to the window's: 707 px with the live view, which left no room on a 1280x720 screen once a
+        window manager's title bar was there. Their contents may shrink to ``SIDE_DOCK_MIN_HEIGHT`` (the lists
+        scroll), so the canvas and the bottom docks decide the window's minimum height."""
+        for dock in self.docks.values():
+            widget = dock.widget()
+            if widget is None or self.dockWidgetArea(dock) not in (Qt.DockWidgetArea.LeftDockWidgetArea,
+                                                                   Qt.DockWidgetArea.RightDockWidgetArea):
+                continue
+            hint = widget.minimumSizeHint().height()
+            if hint > SIDE_DOCK_MIN_HEIGHT and widget.minimumHeight() != SIDE_DOCK_MIN_HEIGHT:
+                widget.setMinimumHeight(SIDE_DOCK_MIN_HEIGHT)
 
     @staticmethod
     def _small_screen() -> bool:
