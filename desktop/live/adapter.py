@@ -128,8 +128,9 @@ def frame_events(frame: Frame) -> list[PacketEvent]:
                 out.append(PacketEvent(t, ref_text(last.where), "delivered", f"delivered ({s.latency_ms:.3f} ms)",
                                        uid, len(s.hops) - 1, args=(f"{s.latency_ms:.3f}",)))
             else:
+                # the reason's code in args: the events panel words it (desktop.i18n.drop_reason_label)
                 out.append(PacketEvent(t, ref_text(last.where), "drop", f"dropped: {s.outcome}", uid,
-                                       len(s.hops) - 1, args=(s.outcome.replace("_", " "),)))
+                                       len(s.hops) - 1, args=(s.outcome,)))
     out.sort(key=lambda e: (e.time, -1 if e.packet is None else e.packet, e.hop or 0))
     return out
 

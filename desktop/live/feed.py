@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QPointF
 
 from core.model import ObjectRef
 from desktop.canvas.packets import DONE_LINGER, DROP_LINGER, PacketLayer
+from desktop.i18n import drop_reason_label
 from desktop.live.adapter import Frame, destination_pod, hop_is_dnat, hop_is_proxy, hop_is_snat
 
 
@@ -127,7 +128,7 @@ class PacketFeed:
             if s.outcome != "delivered":
                 where = s.hops[-1].where
                 drop_text[uid] = tr("Dropped at {0}: {1}").format(f"{where.kind} {where.name}",
-                                                                   s.outcome.replace("_", " "))
+                                                                   drop_reason_label(s.outcome))
             if caps:
                 captions[uid] = caps
             self.samples[uid] = s

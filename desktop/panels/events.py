@@ -3,7 +3,7 @@ clicking a line selects its packet or its object."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import drop_reason_label, drop_reason_tooltip
 from desktop.live.adapter import EVENT_KINDS, PacketEvent
 
 MAX_ROWS = 3000
@@ -32,25 +33,12 @@ class EventsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.kind_names = {"dns": self.tr("DNS answer"), "conntrack": self.tr("conntrack hit"),
-                           "dnat": self.tr("DNAT"), "snat": self.tr("SNAT / masquerade"), "proxy": self.tr("proxied (ingress)"),
-                           "drop": self.tr("drop"), "delivered": self.tr("delivered"),
-                           "control": self.tr("control plane")}
-        self.formats = {"dns": self.tr("DNS answer {0} → {1}"), "dnat": self.tr("DNAT {0} → {1}"),
-                        "snat": self.tr("SNAT / masquerade {0} → {1}"), "drop": self.tr("dropped: {0}"),
-                        "proxy": self.tr("the ingress controller opens {0} → {1}"),
-                        "delivered": self.tr("delivered ({0} ms)")}
         self.kind_box = QComboBox()
-        self.kind_box.addItem(self.tr("All types"), "")
-        for k in EVENT_KINDS:
-            self.kind_box.addItem(self.kind_names[k], k)
         self.kind_box.currentIndexChanged.connect(self._refilter)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Filter by text (object, address, reason)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refilter)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([self.tr("Time"), self.tr("Type"), self.tr("Where"), self.tr("What")])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(self._on_clicked)
@@ -70,6 +58,51 @@ class EventsPanel(QWidget):
         bar = self.tree.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every word in the current language: the type filter, the header, and every row already listed (a
+        row is worded from its event, so a language switch re-words the whole log)."""
+        self.kind_names = {"dns": self.tr("DNS answer"), "conntrack": self.tr("conntrack hit"),
+                           "dnat": self.tr("DNAT"), "snat": self.tr("SNAT / masquerade"),
+                           "proxy": self.tr("proxied (ingress)"), "drop": self.tr("drop"),
+                           "delivered": self.tr("delivered"), "control": self.tr("control plane")}
+        self.formats = {"dns": self.tr("DNS answer {0} → {1}"), "dnat": self.tr("DNAT {0} → {1}"),
+                        "snat": self.tr("SNAT / masquerade {0} → {1}"), "drop": self.tr("dropped: {0}"),
+                        "proxy": self.tr("the ingress controller opens {0} → {1}"),
+                        "delivered": self.tr("delivered ({0} ms)")}
+        kind = self.kind_box.currentData()
+        self.kind_box.blockSignals(True)
+        self.kind_box.clear()
+        self.kind_box.addItem(self.tr("All types"), "")
+        for k in EVENT_KINDS:
+            self.kind_box.addItem(self.kind_names[k], k)
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind or "")))
+        self.kind_box.blockSignals(False)
+        self.search.setPlaceholderText(self.tr("Filter by text (object, address, reason)"))
+        self.tree.setHeaderLabels([self.tr("Time"), self.tr("Type"), self.tr("Where"), self.tr("What")])
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            ev = item.data(0, Qt.ItemDataRole.UserRole)
+            text, tip = self.display_text(ev)
+            item.setText(1, self.kind_names.get(ev.kind, ev.kind))
+            item.setText(3, text)
+            item.setToolTip(3, tip)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def display_text(self, ev: PacketEvent) -> tuple[str, str]:
+        """The event's line in the current language, and its tooltip (a drop: the reason's code and the
+        core's explanation, as the CLI prints them)."""
+        if ev.kind == "drop" and ev.args:
+            code = str(ev.args[0])
+            return self.formats["drop"].format(drop_reason_label(code)), drop_reason_tooltip(code)
+        fmt = self.formats.get(ev.kind)
+        text = fmt.format(*ev.args) if fmt and ev.args else ev.text
+        return text, text
 
     def _on_range_changed(self, _low: int, high: int) -> None:
         if self.following:
@@ -147,11 +180,10 @@ class EventsPanel(QWidget):
             self.tree.scrollToBottom()
 
     def _item(self, ev: PacketEvent) -> QTreeWidgetItem:
-        fmt = self.formats.get(ev.kind)
-        text = fmt.format(*ev.args) if fmt and ev.args else ev.text
+        text, tip = self.display_text(ev)
         item = QTreeWidgetItem([format_time(ev.time), self.kind_names.get(ev.kind, ev.kind), ev.where, text])
         item.setData(0, Qt.ItemDataRole.UserRole, ev)
-        item.setToolTip(3, text)
+        item.setToolTip(3, tip)
         if ev.kind == "drop":
             item.setForeground(1, QColor("#D55E00"))
         return item
@@ -162,7 +194,7 @@ class EventsPanel(QWidget):
             return False
         needle = self.search.text().strip().lower()
         return not needle or needle in ev.where.lower() or needle in ev.text.lower() or any(
-            needle in str(a).lower() for a in ev.args)
+            needle in str(a).lower() for a in ev.args) or needle in self.display_text(ev)[0].lower()
 
     def _refilter(self) -> None:
         for i in range(self.tree.topLevelItemCount()):
