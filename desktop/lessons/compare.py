@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPush
 from core.engine import Simulation
 from core.metrics import jain_index
 from core.model import IPVS_SCHEDULERS, ClusterModel, Timing
+from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.style import LIGHT, OKABE_ITO
 
 WINDOW_S = 5.0  # moving window of the rate and fairness curves
@@ -30,7 +31,7 @@ COLOUR_A, COLOUR_B = OKABE_ITO[4], OKABE_ITO[5]  # blue, vermillion
 @dataclass(frozen=True)
 class Variant:
     key: str
-    label: str  # shown as is: mode and scheduler names are the same in both languages
+    label: str  # mode and scheduler names are the same in both languages; the rest is translated on show
     change: Callable[[ClusterModel], None]
 
 
@@ -55,14 +56,14 @@ def _preset(name: str) -> Callable[[ClusterModel], None]:
 
 
 VARIANTS: dict[str, Variant] = {v.key: v for v in [
-    Variant("as-is", "as in the file", lambda m: None),
+    Variant("as-is", QT_TRANSLATE_NOOP("CompareWindow", "as in the file"), lambda m: None),
     Variant("iptables", "iptables", _proxy("iptables")),
     Variant("nftables", "nftables", _proxy("nftables")),
     *(Variant(f"ipvs-{s}", f"IPVS {s}", _proxy("ipvs", s)) for s in IPVS_SCHEDULERS),
     Variant("etp-cluster", "externalTrafficPolicy: Cluster", _etp("Cluster")),
     Variant("etp-local", "externalTrafficPolicy: Local", _etp("Local")),
-    Variant("realistic", "realistic timings", _preset("realistic")),
-    Variant("classroom", "classroom timings", _preset("classroom")),
+    Variant("realistic", QT_TRANSLATE_NOOP("CompareWindow", "realistic timings"), _preset("realistic")),
+    Variant("classroom", QT_TRANSLATE_NOOP("CompareWindow", "classroom timings"), _preset("classroom")),
 ]}
 
 
@@ -282,6 +283,11 @@ class CompareWindow(QWidget):
                   "fairness": self.tr("Fairness over the pods (Jain, last 5 s)")}
         for key, (pw, _a, _b) in self.plots.items():
             pw.setTitle(titles[key])
+        for combo in (self.combo_a, self.combo_b):
+            for i in range(combo.count()):
+                combo.setItemText(i, self.tr(VARIANTS[combo.itemData(i)].label))
+        self.pic_a.update()  # the pictures' words (node states, "Deployment · 3/3 ready") in the new language
+        self.pic_b.update()
         self._refresh_text()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)

@@ -3,7 +3,7 @@ moment that shows it — click a cell and the player opens that lesson at that s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -75,5 +75,8 @@ class LessonTable(QTableWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange and self.lesson is not None:
-            self.show_lesson(self.lesson, self.lang)
+            # the language just installed (Languages.set_language sets the default locale); self.lang is the
+            # one the table was shown in, the old one when nobody re-showed it yet
+            korean = QLocale().language() == QLocale.Language.Korean
+            self.show_lesson(self.lesson, "ko" if korean else "en")
         super().changeEvent(event)

@@ -137,6 +137,18 @@
     <context>
         <name>CompareWindow</name>
         <message>
+            <source>as in the file</source>
+            <translation>as in the file</translation>
+        </message>
+        <message>
+            <source>realistic timings</source>
+            <translation>realistic timings</translation>
+        </message>
+        <message>
+            <source>classroom timings</source>
+            <translation>classroom timings</translation>
+        </message>
+        <message>
             <source>Compare two configurations</source>
             <translation>Compare two configurations</translation>
         </message>
@@ -1746,17 +1758,6 @@
         </message>
     </context>
     <context>
-        <name>Snapshot</name>
-        <message>
-            <source>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</source>
-            <translation>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</translation>
-        </message>
-        <message>
-            <source>Events</source>
-            <translation>Events</translation>
-        </message>
-    </context>
-    <context>
         <name>Editor</name>
         <message>
             <source>Add %1</source>
@@ -1882,6 +1883,18 @@
     <context>
         <name>LiveCharts</name>
         <message>
+            <source>Drops/s by reason</source>
+            <translation>Drops/s by reason</translation>
+        </message>
+        <message>
+            <source>Latency ms: p50, p90, p99 (1 s average)</source>
+            <translation>Latency ms: p50, p90, p99 (1 s average)</translation>
+        </message>
+        <message>
+            <source>Fairness (Jain index)</source>
+            <translation>Fairness (Jain index)</translation>
+        </message>
+        <message>
             <source>Service:</source>
             <translation>Service:</translation>
         </message>
@@ -1906,18 +1919,6 @@
             <translation>IPVS connections per pod: active —, inactive - -</translation>
         </message>
         <message>
-            <source>Drops/s by reason</source>
-            <translation>Drops/s by reason</translation>
-        </message>
-        <message>
-            <source>Latency ms: p50, p90, p99 (1 s average)</source>
-            <translation>Latency ms: p50, p90, p99 (1 s average)</translation>
-        </message>
-        <message>
-            <source>Fairness (Jain index)</source>
-            <translation>Fairness (Jain index)</translation>
-        </message>
-        <message>
             <source>no IPVS connections to these pods
 (iptables/nftables mode, or no client
 reaches them through kube-proxy)</source>
@@ -1932,6 +1933,17 @@ reaches them through kube-proxy)</translation>
         <message>
             <source>{0} pods · shares over the last {1:g} s</source>
             <translation>{0} pods · shares over the last {1:g} s</translation>
+        </message>
+    </context>
+    <context>
+        <name>Snapshot</name>
+        <message>
+            <source>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</source>
+            <translation>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</translation>
+        </message>
+        <message>
+            <source>Events</source>
+            <translation>Events</translation>
         </message>
     </context>
 </TS>

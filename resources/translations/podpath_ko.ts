@@ -137,6 +137,18 @@
     <context>
         <name>CompareWindow</name>
         <message>
+            <source>as in the file</source>
+            <translation>파일 그대로</translation>
+        </message>
+        <message>
+            <source>realistic timings</source>
+            <translation>실제 타이밍</translation>
+        </message>
+        <message>
+            <source>classroom timings</source>
+            <translation>수업용 타이밍</translation>
+        </message>
+        <message>
             <source>Compare two configurations</source>
             <translation>두 설정 비교</translation>
         </message>
@@ -1746,17 +1758,6 @@
         </message>
     </context>
     <context>
-        <name>Snapshot</name>
-        <message>
-            <source>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</source>
-            <translation>{0}   ·   kube-proxy {1}   ·   스케줄러 {2}   ·   타이밍 {3}</translation>
-        </message>
-        <message>
-            <source>Events</source>
-            <translation>이벤트</translation>
-        </message>
-    </context>
-    <context>
         <name>Editor</name>
         <message>
             <source>Add %1</source>
@@ -1882,6 +1883,18 @@
     <context>
         <name>LiveCharts</name>
         <message>
+            <source>Drops/s by reason</source>
+            <translation>원인별 초당 드롭 수</translation>
+        </message>
+        <message>
+            <source>Latency ms: p50, p90, p99 (1 s average)</source>
+            <translation>지연 시간 ms: p50, p90, p99 (1초 평균)</translation>
+        </message>
+        <message>
+            <source>Fairness (Jain index)</source>
+            <translation>공정성 (Jain 지수)</translation>
+        </message>
+        <message>
             <source>Service:</source>
             <translation>서비스:</translation>
         </message>
@@ -1906,18 +1919,6 @@
             <translation>파드별 IPVS 연결: 활성 —, 비활성 - -</translation>
         </message>
         <message>
-            <source>Drops/s by reason</source>
-            <translation>원인별 초당 드롭 수</translation>
-        </message>
-        <message>
-            <source>Latency ms: p50, p90, p99 (1 s average)</source>
-            <translation>지연 시간 ms: p50, p90, p99 (1초 평균)</translation>
-        </message>
-        <message>
-            <source>Fairness (Jain index)</source>
-            <translation>공정성 (Jain 지수)</translation>
-        </message>
-        <message>
             <source>no IPVS connections to these pods
 (iptables/nftables mode, or no client
 reaches them through kube-proxy)</source>
@@ -1932,6 +1933,17 @@ reaches them through kube-proxy)</source>
         <message>
             <source>{0} pods · shares over the last {1:g} s</source>
             <translation>파드 {0}개 · 최근 {1:g}초 분배 비율</translation>
+        </message>
+    </context>
+    <context>
+        <name>Snapshot</name>
+        <message>
+            <source>{0}   ·   kube-proxy {1}   ·   scheduler {2}   ·   timing {3}</source>
+            <translation>{0}   ·   kube-proxy {1}   ·   스케줄러 {2}   ·   타이밍 {3}</translation>
+        </message>
+        <message>
+            <source>Events</source>
+            <translation>이벤트</translation>
         </message>
     </context>
 </TS>
