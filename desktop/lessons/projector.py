@@ -168,13 +168,25 @@ class ProjectorMode(QObject):
                                     Qt.Orientation.Vertical)
         self.lessons.refresh()
 
-    def _label_selection(self) -> None:
-        """Above ~100 pods the canvas draws pods as cells without names: the selected ones keep a name tag."""
+    def _path_pods(self) -> set:
+        """The pods on the selected packet's path (the one the Packet trace shows), by ref and by key."""
+        live = getattr(self.window, "extensions", {}).get("live")
+        sample = getattr(getattr(live, "trace", None), "sample", None)
+        if sample is None:
+            return set()
+        pods = {h.where for h in sample.hops if h.where.kind == "Pod"}
+        return pods | {(r.namespace, r.name) for r in pods}
+
+    def _label_selection(self, *_args) -> None:
+        """Above ~100 pods the canvas draws pods as cells without names: the selected ones and the pods on the
+        selected packet's path keep a name tag."""
         scene = self.window.scene
         renderer = getattr(scene, "renderer", None)
         if renderer is None or not hasattr(renderer, "labelled"):
             return
         refs = set(scene.selected_refs()) if self.active and hasattr(scene, "selected_refs") else set()
+        if self.active:
+            refs |= self._path_pods()
         if refs != renderer.labelled:
             renderer.labelled = refs
             layer = getattr(scene, "layer", None)
@@ -185,6 +197,9 @@ class ProjectorMode(QObject):
         scene, view = self.window.scene, self.window.view
         if on and not self._watching_selection and hasattr(scene, "selectionChanged"):
             scene.selectionChanged.connect(self._label_selection)
+            trace = getattr(getattr(self.window, "extensions", {}).get("live"), "trace", None)
+            if trace is not None and hasattr(trace, "sample_shown"):
+                trace.sample_shown.connect(self._label_selection)
             self._watching_selection = True
         if hasattr(scene, "set_projector"):
             scene.set_projector(on, theme=self.theme)

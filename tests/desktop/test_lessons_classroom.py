@@ -79,5 +79,20 @@ def test_projector_mode_scales_the_legend_and_labels_the_selection(qtbot, window
     refs = les.lesson.steps[0].focus
     assert refs  # lesson 1's first step selects what it is about ...
     assert window.scene.renderer.labelled == set(window.scene.selected_refs()) != set()  # ... and it is named
+    # a packet chosen (canvas or event list): the pods on its path are named too, by ref and by key
+    from core.dataplane.samples import Hop, Sample
+    from core.model import ObjectRef
+
+    live = window.extensions["live"]
+    pod = sorted(live.driver.run.sim.state.pods.values(), key=lambda p: p.name)[0]
+    ref = ObjectRef("Pod", pod.namespace, pod.name)
+    client = ObjectRef("Client", "", "browser")
+    sample = Sample(1.0, "f", 0, client, "1.2.3.4:5", "web", "delivered", 20,
+                    (Hop(client, 0, 10, "1.2.3.4:5", "10.96.0.9:80", "1.2.3.4:5", "10.96.0.9:80", None, "", "forwarded"),
+                     Hop(ref, 10, 20, "1.2.3.4:5", "10.244.0.5:80", "1.2.3.4:5", "10.244.0.5:80", None, "", "delivered")))
+    live.select_packet(sample)
+    assert window.scene.renderer.labelled == set(window.scene.selected_refs()) | {ref, (pod.namespace, pod.name)}
+    live.trace.clear()
+    assert window.scene.renderer.labelled == set(window.scene.selected_refs())
     les.projector.leave()
     assert legend.scale == 1.0 and window.scene.renderer.labelled == set()
