@@ -11,13 +11,15 @@ import pytest
 
 from core.engine import Simulation
 from core.scenario import build_model, load_document, loads_document, save_document
+from tests.conftest import MANIFESTS
 
 THREE_NODES = "".join(f"apiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i}\n---\n" for i in (1, 2, 3))
 
 FILES = ["argocd-ha-install.yaml", "argocd-install-no-crds.yaml", "bookinfo.yaml", "cassandra.yaml", "guestbook-all-in-one.yaml",
-         "ingress-nginx-baremetal.yaml", "ingress-nginx-cloud.yaml", "kube-flannel.yaml", "kube-state-metrics.yaml",
-         "metallb-native.yaml", "microservices-demo.yaml", "minio-headless-statefulset.yaml", "podinfo.yaml",
-         "tensorflow-serving.yaml"]
+         "hpa-walkthrough-php-apache.yaml", "ingress-nginx-baremetal.yaml", "ingress-nginx-cloud.yaml",
+         "istio-httpbin.yaml", "kube-flannel.yaml", "kube-state-metrics.yaml", "kubernetes-dashboard.yaml",
+         "local-path-storage.yaml", "metallb-native.yaml", "microservices-demo.yaml", "minio-headless-statefulset.yaml",
+         "node-exporter-daemonset.yaml", "podinfo.yaml", "tensorflow-serving.yaml"]
 
 # the warnings each manifest deserves, once three Nodes are added (nothing for the ordinary ones)
 EXPECTED_WARNINGS = {
@@ -37,6 +39,12 @@ EXPECTED_WARNINGS = {
         'Kubernetes v1.25 (kubectl would refuse it: no matches for kind "PodSecurityPolicy" in version '
         '"policy/v1beta1"; PodPath keeps it unchanged)' for name in ("controller", "speaker")
     ],
+    # the documentation's HPA walkthrough: a served autoscaling/v2 HPA, which PodPath keeps but does not run
+    "hpa-walkthrough-php-apache.yaml": [
+        'HorizontalPodAutoscaler default/php-apache: spec.scaleTargetRef: PodPath approximates: '
+        'HorizontalPodAutoscalers are kept but not simulated: Deployment "php-apache" keeps its own replicas '
+        "whatever the load (a real one would keep it between minReplicas 1 and maxReplicas 10)",
+    ],
     # autoscaling/v2beta2 HorizontalPodAutoscaler was removed in v1.26 (autoscaling/v2 replaces it)
     "podinfo.yaml": [
         'HorizontalPodAutoscaler default/podinfo: apiVersion: "autoscaling/v2beta2" HorizontalPodAutoscaler is no '
@@ -46,11 +54,13 @@ EXPECTED_WARNINGS = {
 }
 
 
-def test_every_manifest_in_the_issue_that_is_available_is_kept_here(shared_manifests):
-    assert sorted(p.name for p in shared_manifests.glob("*.yaml")) == FILES
+def test_nineteen_public_manifests_are_kept_here_with_source_and_licence(shared_manifests):
+    assert sorted(p.name for p in shared_manifests.glob("*.yaml")) == FILES and len(FILES) == 19
     readme = (shared_manifests / "README.md").read_text()
     for name in FILES:
-        assert f"| {name} |" in readme and readme.count("Apache-2.0") >= len(FILES)
+        [row] = [line for line in readme.splitlines() if line.startswith(f"| {name} |")]
+        file_, project, source, licence = (c.strip() for c in row.strip("|").split(" | "))
+        assert project and "/" in source and licence in ("Apache-2.0", "CC-BY-4.0 (documentation examples)"), row
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -59,7 +69,8 @@ def test_manifest_loads_validates_and_round_trips(shared_manifests, tmp_path, na
     text = path.read_text()
     doc = load_document(path)
     # every top-level document of the file is an object of the document (none dropped, none invented)
-    assert len(doc) == len(re.findall(r"^kind: ", text, flags=re.M))
+    # (a document written in flow style, the HPA walkthrough's, opens with "{" alone on its line)
+    assert len(doc) == len(re.findall(r"^kind: |^\{$", text, flags=re.M))
     model, warnings = build_model(loads_document(THREE_NODES + text, name), seed=1)
     shown = [w.format().split(": warning: ", 1)[1] for w in warnings]
     # (argo-cd's announce Services select statefulset.kubernetes.io/pod-name, a label the StatefulSet controller
@@ -91,6 +102,14 @@ EXPECTED_RUNNING = {
     # one replica: its autoscaling/v2beta2 HPA (minReplicas 2) would be refused by a v1.26+ apiserver, so nothing
     # raises the Deployment's default of 1
     "podinfo.yaml": 1,
+    "istio-httpbin.yaml": 1,
+    # the dashboard and its metrics scraper select kubernetes.io/os: linux, which every kubelet sets on its Node
+    "kubernetes-dashboard.yaml": 2,
+    "local-path-storage.yaml": 1,
+    # hostNetwork, hostPort 9100, tolerates everything: one per node
+    "node-exporter-daemonset.yaml": 3,
+    # minReplicas 1 and the Deployment's default of 1: the HPA, not simulated, would not change that at rest
+    "hpa-walkthrough-php-apache.yaml": 1,
 }
 
 
@@ -164,3 +183,11 @@ def test_podinfo_hpa_removed_api_version_warns_and_served_one_says_it_is_not_sim
         'CronJob default/nightly: apiVersion: "batch/v1beta1" CronJob is no longer served since Kubernetes v1.25; '
         'use "batch/v1" (kubectl would refuse it: no matches for kind "CronJob" in version "batch/v1beta1"; '
         "PodPath keeps it unchanged)"]
+
+
+def test_node_exporter_host_network_pods_have_their_node_ip_and_port_9100():
+    model, sim = _simulated(MANIFESTS, "node-exporter-daemonset.yaml")
+    pods = sorted((p.node, p.ip) for p in sim.state.pods.values())
+    assert pods == [("node-1", "192.168.0.10"), ("node-2", "192.168.0.11"), ("node-3", "192.168.0.12")]
+    [ds] = model.workloads
+    assert ds.template.host_network and ds.template.host_ports == (9100,)
