@@ -96,30 +96,42 @@ def _run_lengths(sorted_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sorted_cells[starts], np.diff(np.append(starts, sorted_cells.size))
 
 
-def _argmin_rows(mat: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _argmin_rows(mat: np.ndarray, rows: np.ndarray, used: int | None = None) -> np.ndarray:
     """``np.take(mat, rows, axis=0).argmin(axis=1)`` for non-negative ``mat``: the least value of each row,
     earliest column on ties. Per block of rows, each value is packed with its column (``value << bits |
     column``) and the block is reduced column against column, so numpy's inner loop runs down the rows
-    rather than once per row."""
+    rather than once per row. When ``rows`` number at least half of the ``used`` leading rows, every used
+    row is reduced front to back and the answers are gathered (a sequential pass over the counters costs
+    less than fetching each requested row from a random place)."""
     w = mat.shape[1]
     if rows.size < 4096 or w > 256:
         return np.take(mat, rows, axis=0).argmin(axis=1)
+    if used is not None and 2 * rows.size >= used:
+        return np.take(_argmin_blocks(mat, None, used, np.int8 if w <= 127 else np.int64), rows)
+    return _argmin_blocks(mat, rows, rows.size, np.int64)
+
+
+def _argmin_blocks(mat: np.ndarray, rows: np.ndarray | None, n: int, dtype) -> np.ndarray:
+    """The least column of ``mat[rows]`` (``rows`` None: of the first ``n`` rows), block by block."""
+    w = mat.shape[1]
     bits = max(1, (w - 1).bit_length())
     low = (1 << bits) - 1
-    out = np.empty(rows.size, np.int64)
+    out = np.empty(n, dtype)
     chunk = max(1024, (1 << 18) // w)
-    cols32 = np.arange(w, dtype=np.int32)
-    cols64 = np.arange(w, dtype=np.int64)
-    for s in range(0, rows.size, chunk):
-        g = np.take(mat, rows[s:s + chunk], axis=0)
-        if int(g.max()) < 1 << (31 - bits):
-            g <<= bits
-            g |= cols32
+    cols = {t: np.arange(w, dtype=t)[:, None] for t in (np.int16, np.int32, np.int64)}
+    for s in range(0, n, chunk):
+        src = mat[s:min(s + chunk, n)] if rows is None else np.take(mat, rows[s:s + chunk], axis=0)
+        top = int(src.max())
+        if top < 1 << (15 - bits):
+            t = np.int16  # small counters (the usual case): half the bytes to pack and reduce
         else:
-            g = g.astype(np.int64)
-            g <<= bits
-            g |= cols64
-        np.bitwise_and(np.ascontiguousarray(g.T).min(axis=0), low, out=out[s:s + chunk], casting="unsafe")
+            t = np.int32 if top < 1 << (31 - bits) else np.int64
+        # packed column-major (one row per column of ``mat``), so every pass runs down a block's rows
+        g = np.empty((w, src.shape[0]), t)
+        np.copyto(g, src.T, casting="unsafe")
+        g <<= bits
+        g |= cols[t]
+        np.bitwise_and(g.min(axis=0), low, out=out[s:s + chunk], casting="unsafe")
     return out
 
 
@@ -549,7 +561,7 @@ class IpvsStore:
             r = rows if sel is None else rows[sel]
             c = self.widths[wv]
             if idle and code == 1:  # the overhead is inactconns alone
-                pick = _argmin_rows(c.inactive, r)
+                pick = _argmin_rows(c.inactive, r, c.rows)
             elif idle:  # sed/nq with every server idle: the list head
                 pick = np.zeros(r.size, np.int64)
             else:

@@ -157,3 +157,19 @@ def test_one_list_width_rows_follow_pair_ids():
         store.restore(snap)
         assert len(store.widths) == 1
         assert store.p_row[: store.n].tolist() == list(range(store.n))
+
+
+def test_argmin_rows_every_packing_and_the_dense_pass():
+    """``_argmin_rows`` is ``take(...).argmin(axis=1)`` (earliest column on ties) whether it gathers the rows or
+    reduces every used row front to back, for counters packed in int16, int32 and int64, with spare rows."""
+    rng = np.random.default_rng(7)
+    for w, top in ((15, 3), (15, 1 << 12), (7, 1 << 20), (15, 1 << 30), (1, 5), (130, 9)):
+        used = 9000
+        mat = np.zeros((used + 1234, w), np.int32)  # capacity beyond the used rows, as _Width keeps it
+        mat[:used] = rng.integers(0, top, size=(used, w))
+        mat[used:] = -1  # never read: a read would win every argmin
+        for size in (5000, 20000, 4500):  # dense pass (>= half the used rows) and the gather
+            rows = rng.integers(0, used, size=size)
+            want = np.take(mat, rows, axis=0).argmin(axis=1)
+            assert np.array_equal(_argmin_rows(mat, rows, used), want)
+            assert np.array_equal(_argmin_rows(mat, rows), want)
