@@ -248,8 +248,11 @@ def _check(raw: object, locate: Locator | None, filename: str) -> _Walker:
                           f"version {format_value(api)}; PodPath keeps it unchanged)", api, severity="warning")
         elif known:
             allowed = ", ".join(f'"{v}"' for v in known)
-            walker.report(("apiVersion",), f"Unsupported value: {format_value(api)}: supported values: {allowed}",
-                          api)
+            # an old manifest (Sock Shop's extensions/v1beta1 Deployments): say when the version went away
+            gone = f" ({kind} in {format_value(api)} is no longer served since Kubernetes {removed[0]})" \
+                if removed else ""
+            walker.report(("apiVersion",), f"Unsupported value: {format_value(api)}: supported values: {allowed}"
+                          f"{gone}", api)
         elif is_known_group(group) and kind not in KNOWN_KINDS[group]:
             candidates = sorted(KNOWN_KINDS[group] | {k for a, k in ROOTS if api_group(a) == group})
             guess = closest(kind, candidates)

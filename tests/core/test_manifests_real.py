@@ -10,7 +10,7 @@ import re
 import pytest
 
 from core.engine import Simulation
-from core.scenario import build_model, load_document, loads_document, save_document
+from core.scenario import ScenarioError, build_model, load_document, loads_document, save_document
 from tests.conftest import MANIFESTS
 
 THREE_NODES = "".join(f"apiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i}\n---\n" for i in (1, 2, 3))
@@ -191,3 +191,15 @@ def test_node_exporter_host_network_pods_have_their_node_ip_and_port_9100():
     assert pods == [("node-1", "192.168.0.10"), ("node-2", "192.168.0.11"), ("node-3", "192.168.0.12")]
     [ds] = model.workloads
     assert ds.template.host_network and ds.template.host_ports == (9100,)
+
+
+def test_sock_shop_extensions_v1beta1_deployment_is_refused_saying_when_it_went_away():
+    # Weaveworks' Sock Shop (complete-demo.yaml) and Linkerd's emojivoto still ship extensions/v1beta1 and
+    # apps/v1beta1 Deployments; kube-apiserver stopped serving both in v1.16, so kubectl refuses them: an error
+    text = ("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: cart, namespace: sock-shop}\nspec:\n"
+            "  template:\n    metadata: {labels: {name: cart}}\n    spec: {containers: [{name: cart, image: c}]}\n")
+    with pytest.raises(ScenarioError) as err:
+        build_model(loads_document(THREE_NODES + text, "sock-shop.yaml"), seed=1)
+    assert [d.message for d in err.value.diagnostics if d.is_error] == [
+        'Unsupported value: "extensions/v1beta1": supported values: "apps/v1" (Deployment in "extensions/v1beta1" '
+        "is no longer served since Kubernetes v1.16)"]
