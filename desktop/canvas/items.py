@@ -32,6 +32,7 @@ class HitItem(QGraphicsRectItem):
         self.title = title
         self.connectable = connectable
         self.home = rect.topLeft()  # where the picture put it; a drag ends somewhere else
+        self._box = (rect.x(), rect.y(), rect.width(), rect.height())  # the picture's box last set
         self.setPos(rect.topLeft())
         # one setFlags, not four setFlag calls: each goes through itemChange twice (2,000 pods: ~20 ms)
         self.setFlags(Flag.ItemIsSelectable | Flag.ItemHasNoContents | (Flag.ItemIsMovable if movable else Flag(0)))
@@ -44,10 +45,14 @@ class HitItem(QGraphicsRectItem):
         self.fanout: list = []  # scene points of the pods a Service selects, drawn while it is selected
 
     def set_box(self, rect: QRectF, title: str) -> None:
+        self.title = title
+        box = (rect.x(), rect.y(), rect.width(), rect.height())
+        if box == self._box and self.pos() == self.home:  # after an edit most of 2,000 boxes stay put
+            return
+        self._box = box
         if self.rect().size() != rect.size():
             self.setRect(QRectF(0, 0, rect.width(), rect.height()))
         self.home = rect.topLeft()
-        self.title = title
         if self.pos() != rect.topLeft():
             self.setPos(rect.topLeft())
 
