@@ -70,10 +70,11 @@ def _placement_key(objects: list[dict]) -> str:
     keep = []
     for raw in objects:
         if raw.get("kind") in PLACEMENT_KINDS:
-            raw = copy.deepcopy(raw)
-            ann = (raw.get("metadata") or {}).get("annotations")
-            if isinstance(ann, dict):
-                ann.pop(ANN_POSITION, None)
+            meta = raw.get("metadata")
+            ann = meta.get("annotations") if isinstance(meta, dict) else None
+            if isinstance(ann, dict) and ANN_POSITION in ann:  # shallow copies down to the annotations
+                ann = {k: v for k, v in ann.items() if k != ANN_POSITION}
+                raw = {**raw, "metadata": {**meta, "annotations": ann}}
             keep.append(raw)
     return json.dumps(keep, sort_keys=True, default=str)
 
