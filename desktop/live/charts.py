@@ -26,6 +26,7 @@ SPAN = 60.0  # seconds of history on the time charts
 SPAN_STEP = 5.0  # the time axis advances in steps of this many seconds
 MAX_MARKERS = 12
 PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
+RPS_POINTS = 12000  # at most this many points on the requests/s chart (all pods together)
 
 
 def tr(text: str) -> str:
@@ -329,7 +330,14 @@ class LiveCharts(QWidget):
         if part in (None, 1):
             raw = counts[vis]
             rps = _smooth(raw.astype(float) / series.resolution) if raw.size else raw
-            self._grouped(self.rps_plot, self.rps_curves, pods, tv, rps)
+            # a Service of 100 pods is 60,000 points a redraw: every k-th bin of the smoothed series keeps it
+            # under RPS_POINTS (a classroom Service of a few pods keeps every bin)
+            k = max(1, math.ceil(rps.size / RPS_POINTS))
+            tk = tv
+            if k > 1:
+                keep = np.arange(tv.size - 1, -1, -k)[::-1]  # the newest bin always shown
+                tk, rps = tv[keep], rps[keep]
+            self._grouped(self.rps_plot, self.rps_curves, pods, tk, rps)
             self._set_top(self.rps_plot, float(np.nanmax(np.r_[rps.ravel(), 1.0])))
         if part in (None, 2):
             conn_pods, active, inactive = _pod_connections(series, vis)
