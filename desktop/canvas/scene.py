@@ -42,6 +42,12 @@ from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
 
 SETTLE_LIMIT = 300.0
+# a box dropped on others moves to the nearest spot at least FREE_GAP away from every box of these kinds
+OBSTACLE_KINDS = ("node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic")
+FREE_GAP = 12.0
+FREE_STEP = 16.0
+FREE_SEARCH = 640.0
+HANDLE_ROOM = 14.0  # the connection handle sticks out at a box's right edge
 PLACEMENT_KINDS = ("Node", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Simulation",
                    "KubeSchedulerConfiguration", "ClusterConfiguration", "Client")
 
@@ -106,6 +112,7 @@ class ClusterScene(QGraphicsScene):
         self._syncing = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         if session is not None:
+            session.placer = self.free_position
             session.document_replaced.connect(self._on_document_replaced)
             session.document_changed.connect(self.rebuild)
 
@@ -221,6 +228,38 @@ class ClusterScene(QGraphicsScene):
         self._sync_items(objects)
         self.setSceneRect(self.picture.bounds)
         self.picture_changed.emit()
+
+    def free_position(self, kind: str, point: tuple[float, float]) -> tuple[float, float]:
+        """Where a new box of ``kind`` (a document kind) dropped with its top-left at ``point`` goes: there,
+        unless it would cover a box already drawn (a Service, a node, ...); then the nearest free spot, so
+        nothing dropped hides what is under it."""
+        box_kind = {"Service": "service", "Ingress": "ingress", "IngressClass": "ingressclass",
+                    "Client": "client"}.get(kind, "workload")
+        same = [b.rect for b in self.picture.boxes.values() if b.kind == box_kind and not b.rect.isEmpty()]
+        w, h = (same[0].width(), same[0].height()) if same else (200.0, 60.0)
+        w += HANDLE_ROOM
+        obstacles = [(r.left() - FREE_GAP, r.top() - FREE_GAP, r.right() + FREE_GAP + HANDLE_ROOM,
+                      r.bottom() + FREE_GAP)
+                     for r in (b.rect for b in self.picture.boxes.values()
+                               if b.kind in OBSTACLE_KINDS and not b.rect.isEmpty())]
+        x0, y0 = point
+
+        def free(x: float, y: float) -> bool:
+            r, b = x + w, y + h
+            return not any(o[0] < r and x < o[2] and o[1] < b and y < o[3] for o in obstacles)
+
+        if free(x0, y0):
+            return point
+        # candidates: straight beside each box in the way (left, right, above, below), then on a grid around
+        xs = {x0, *(o[2] for o in obstacles), *(o[0] - w for o in obstacles)}
+        ys = {y0, *(o[3] for o in obstacles), *(o[1] - h for o in obstacles)}
+        steps = range(-int(FREE_SEARCH // FREE_STEP), int(FREE_SEARCH // FREE_STEP) + 1)
+        candidates = [(x, y0) for x in xs] + [(x0, y) for y in ys] + \
+            [(x0 + i * FREE_STEP, y0 + j * FREE_STEP) for i in steps for j in steps]
+        for x, y in sorted(candidates, key=lambda c: ((c[0] - x0) ** 2 + (c[1] - y0) ** 2, c[1], c[0])):
+            if free(x, y):
+                return (x, y)
+        return point  # a crowded canvas: where it was dropped
 
     # -- live view contract ---------------------------------------------------------------------------------
     def apply_cluster_state(self, state: ClusterState) -> None:

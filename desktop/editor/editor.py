@@ -109,6 +109,9 @@ class Editor(QObject):
         objects = kind.create(self.doc.objects(), namespace)
         main = objects[0]
         if position is not None and kind.kind not in ("Node", "Pod"):
+            placer = getattr(self.session, "placer", None)
+            if placer is not None:  # dropped onto another box: the nearest spot where it covers none
+                position = placer(kind.kind, position)
             _set_annotation(main, ANN_POSITION, f"{round(position[0])},{round(position[1])}")
         if node and kind.kind == "Pod":
             main["spec"]["nodeName"] = node

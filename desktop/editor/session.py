@@ -74,6 +74,9 @@ class EditorSession(QObject):
         self._watcher.fileChanged.connect(self._on_file_changed)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.recovery_id = f"{os.getpid()}-{int(time.time() * 1000)}"
+        # ``placer(kind, (x, y)) -> (x, y)``: where a new box of that kind dropped at (x, y) goes so that it
+        # covers no other box (the canvas sets it; None: exactly where dropped)
+        self.placer = None
 
     # -- state ----------------------------------------------------------------------------------------------
     @property
