@@ -485,16 +485,25 @@ class Renderer:
             size = max(BODY_PX * lod, self.least_px("detail"))
             w = max(b.rect.width(), (per_px * size + 16) / lod)
             h = max(b.rect.height(), size * 1.45 / lod)
-            r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2, w, h)
             bounds = pic.bounds
-            if not bounds.isEmpty():  # kept inside the picture (the view shows no more than that)
-                r.moveLeft(max(bounds.left(), min(r.left(), bounds.right() - r.width())))
-            if any(r.intersects(q) for q in placed):
+            found = None
+            # where the layout put it, else a little above or below it (seen in lesson 3: two labels on one
+            # edge left two empty boxes a student cannot read); only when no place is free, the box alone
+            for dy in (0.0, 1.1, -1.1, 2.2, -2.2):
+                r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2 + dy * h, w, h)
+                if not bounds.isEmpty():  # kept inside the picture (the view shows no more than that)
+                    r.moveLeft(max(bounds.left(), min(r.left(), bounds.right() - r.width())))
+                    if r.top() < bounds.top() or r.bottom() > bounds.bottom():
+                        continue
+                if not any(r.intersects(q) for q in placed):
+                    found = r
+                    break
+            if found is None:
                 out[b.ref] = None
                 placed.append(b.rect)
             else:
-                out[b.ref] = (r, size)
-                placed.append(r)
+                out[b.ref] = (found, size)
+                placed.append(found)
         self._bubble_key, self._bubble_cache = key, out
         return out
 

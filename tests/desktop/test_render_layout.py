@@ -208,3 +208,23 @@ def test_traffic_labels_grow_to_be_read_but_never_cover_each_other(picture):
     assert len(bubbles) == 2 and all(v is not None and v[1] == 16.0 for v in bubbles.values())
     texts = {t: s for t, *_xy, s in _draw(picture, 0.5, True)}
     assert texts.get("static-route · 10/s") == 16.0 and texts.get("via-service · 10/s") == 16.0
+
+
+def test_crowded_traffic_labels_move_aside_instead_of_going_blank(qtbot):
+    """Lesson 3 at projector size: three Traffic labels near one another (two were drawn as empty boxes at
+    1280x720, seen under Xvfb). Each finds a free place just above or below its own, and none overlap."""
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(ROOT / "resources/lessons/03-nodeport.yaml")
+    picture = w.scene.picture
+    renderer = Renderer(LIGHT)
+    renderer.text_scale = 1.5
+    for lod in (0.45, 0.55, 0.8, 1.0):
+        bubbles = renderer._bubbles(picture, lod)
+        assert len(bubbles) == 3 and None not in bubbles.values(), lod
+        drawn = [v[0] for v in bubbles.values()]
+        for i, a in enumerate(drawn):
+            assert not any(a.intersects(b) for b in drawn[i + 1:]), lod
+            assert picture.bounds.contains(a), lod
