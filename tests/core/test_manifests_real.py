@@ -99,6 +99,10 @@ EXPECTED_RUNNING = {
     # argo-cd's plain install: six Deployments (applicationset-controller, dex, notifications, redis, repo-server,
     # server) and the application-controller StatefulSet, one replica each; only preferred anti-affinity
     "argocd-install-no-crds.yaml": 7,
+    # argo-cd HA: applicationset-controller, dex, notifications 1 each; redis-ha-haproxy 3 and redis-ha-server 3
+    # (required anti-affinity per hostname: one per node on three nodes); repo-server 2 and server 2 (required
+    # anti-affinity per hostname too); application-controller 1
+    "argocd-ha-install.yaml": 14,
     # one replica: its autoscaling/v2beta2 HPA (minReplicas 2) would be refused by a v1.26+ apiserver, so nothing
     # raises the Deployment's default of 1
     "podinfo.yaml": 1,
