@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from core.dataplane.outcomes import CODE_NAMES
@@ -26,6 +27,7 @@ SPAN = 60.0  # seconds of history on the time charts
 SPAN_STEP = 5.0  # the time axis advances in steps of this many seconds
 MAX_MARKERS = 12
 PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
+WIDE_PODS = 12  # up to this many pods in a chart: 2 px lines
 RPS_POINTS = 12000  # at most this many points on the requests/s chart (all pods together)
 
 
@@ -36,8 +38,9 @@ def tr(text: str) -> str:
 pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#222222")
 
 
-def _pen(colour: str):
-    return pg.mkPen(colour, width=1)
+def _pen(colour: str, width: int = 2):
+    """2 px lines are seen from the back row; 1 px where a chart has many pods (wide lines cost more)."""
+    return pg.mkPen(colour, width=width)
 
 
 class LiveCharts(QWidget):
@@ -196,7 +199,10 @@ class LiveCharts(QWidget):
         p.setMouseEnabled(x=False, y=False)
         p.hideButtons()
         p.showGrid(x=False, y=True, alpha=0.25)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.0))  # tick numbers read from the back row
         for name in ("left", "bottom"):
+            p.getAxis(name).setStyle(tickFont=font)
             # an axis (with its grid, the whole plot's size) re-plays its tick texts on every repaint of any
             # curve under it; cached as a pixmap it is blitted until its range or size changes
             p.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -388,11 +394,16 @@ class LiveCharts(QWidget):
             if colour not in groups:
                 curves[colour].setData([], [])
         n = t.size
+        width = 2 if len(pods) <= WIDE_PODS else 1
         for colour, cols in groups.items():
             curve = curves.get(colour)
-            if curve is None:
-                pen = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine) if dashed else _pen(colour)
-                curve = curves[colour] = plot.plot(pen=pen, skipFiniteCheck=True, connect="finite")
+            if curve is None or curve.opts["pen"].width() != width:
+                pen = pg.mkPen(colour, width=width, style=pg.QtCore.Qt.PenStyle.DashLine) if dashed else \
+                    _pen(colour, width)
+                if curve is None:
+                    curve = curves[colour] = plot.plot(pen=pen, skipFiniteCheck=True, connect="finite")
+                else:
+                    curve.setPen(pen)
             if n == 0:
                 curve.setData([], [])
                 continue
