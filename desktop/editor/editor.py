@@ -12,6 +12,7 @@ import copy
 from PySide6.QtCore import QCoreApplication, QObject
 
 from core.model import ObjectRef
+from core.scenario.build import build_model
 from core.scenario.document import split_path
 from core.scenario.errors import ScenarioError
 from core.scenario.files import loads_document
@@ -222,8 +223,53 @@ class Editor(QObject):
                 _rename_backends(changed.get("spec") or {}, ref.name, name)
             if changed != raw:
                 ops.append(replace_op(other, raw, changed))
+        if ref.kind == "Service":
+            ops.extend(self._retarget_traffic(ref, new, ops))
         self.push(tr("Rename %1 to %2").replace("%1", ref.name).replace("%2", name), ops)
         return object_ref(new)
+
+    def _retarget_traffic(self, ref: ObjectRef, new: dict, ops: list[tuple]) -> list[tuple]:
+        """Traffic aimed at a renamed Service keeps aiming at it: by DNS name (the name changes) and by its
+        allocated addresses (a new name allocates a new ClusterIP, load-balancer IP and node ports, unless
+        they are written in the file). Seen under Xvfb: renaming svc-lb left a Client's requests going to the
+        old load-balancer address, reaching nothing."""
+        addresses: dict[str, str] = {}
+        old_model = self.session.model
+        old_spec = next((s for s in old_model.services if s.ref == ref), None) if old_model is not None else None
+        if old_spec is not None:
+            trial = copy.deepcopy(self.doc)
+            for op in ops:
+                trial.replace(op[1], op[3])
+            try:
+                new_model = build_model(trial)[0]
+            except (ScenarioError, ValueError):
+                new_model = None
+            new_ref = object_ref(new)
+            new_spec = next((s for s in new_model.services if s.ref == new_ref), None) if new_model else None
+            if new_spec is not None:
+                for p_old, p_new in zip(old_spec.ports, new_spec.ports):
+                    for a, b in ((old_spec.cluster_ip, new_spec.cluster_ip),
+                                 (old_spec.load_balancer_ip, new_spec.load_balancer_ip)):
+                        if a and b and a != "None":
+                            addresses[f"{a}:{p_old.port}"] = f"{b}:{p_new.port}"
+                    if p_old.node_port and p_new.node_port:
+                        for node in old_model.nodes:
+                            addresses[f"{node.internal_ip}:{p_old.node_port}"] = f"{node.internal_ip}:{p_new.node_port}"
+        dns = {f"{ref.name}.{ref.namespace}{tail}": f"{new['metadata']['name']}.{ref.namespace}{tail}"
+               for tail in ("", ".svc", ".svc.cluster.local")}
+        out = []
+        for raw in self.doc:
+            if raw.get("kind") != "Traffic":
+                continue
+            target = get_path(raw, "spec.target")
+            if not isinstance(target, str):
+                continue
+            retarget = _retarget(target, addresses, dns)
+            if retarget != target:
+                changed = copy.deepcopy(raw)
+                changed["spec"]["target"] = retarget
+                out.append(replace_op(object_ref(raw), raw, changed))
+        return out
 
     def pin_pod(self, ref: ObjectRef, node: str) -> None:
         self.set_field(ref, "spec.nodeName", node, tr("Pin %1 to %2").replace("%1", ref.name).replace("%2", node))
@@ -380,6 +426,21 @@ class Editor(QObject):
         if not objs:
             return []
         return self.add_objects(objs, tr("Duplicate"), (30.0, 30.0))
+
+
+def _retarget(target: str, addresses: dict[str, str], dns: dict[str, str]) -> str:
+    """``target`` with its host:port (or its DNS host) swapped by the maps; scheme and path kept."""
+    scheme, sep, rest = target.partition("://")
+    if not sep:
+        scheme, rest = "", target
+    hostport, slash, path = rest.partition("/")
+    if hostport in addresses:
+        hostport = addresses[hostport]
+    else:
+        host, colon, port = hostport.partition(":")
+        if host in dns:
+            hostport = dns[host] + colon + port
+    return (scheme + "://" if sep else "") + hostport + slash + path
 
 
 def _rename_backends(spec: dict, old: str, new: str) -> None:

@@ -176,3 +176,41 @@ def test_demo_round_trip_through_every_palette_kind(qapp):
         session.undo_stack.undo()
     assert session.document.objects() == original
     session.stop()
+
+
+def test_renaming_a_service_keeps_traffic_aimed_at_it(qapp):
+    """A new name allocates a new ClusterIP, load-balancer IP and node port: Traffic aimed at the Service's
+    old addresses (or its DNS name) follows it, in the same undo step (seen under Xvfb: renaming svc-lb
+    left a Client sending to the old load-balancer address)."""
+    demo = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "demo.yaml"
+    session = EditorSession()
+    session.open(demo)
+    editor = Editor(session)
+    lb = ObjectRef("Service", "default", "web-lb")
+    spec = next(s for s in session.model.services if s.ref == lb)
+    node = session.model.nodes[0]
+    editor.connect(ObjectRef("Client", "", "browser"), ObjectRef("LoadBalancer", "default", "web-lb"))
+    lb_traffic = session.document.refs()[-1]
+    assert session.document.get(lb_traffic)["spec"]["target"] == f"{spec.load_balancer_ip}:80"
+    editor.connect(ObjectRef("Client", "", "browser"), ObjectRef("Node", "", node.name))
+    node_traffic = session.document.refs()[-1]
+    node_target = session.document.get(node_traffic)["spec"]["target"]
+    # batch-job sends to web-clusterip by its DNS name
+    dns_traffic = next(r for r in session.document.refs() if r.kind == "Traffic" and
+                       session.document.get(r)["spec"]["target"] == "web-clusterip.default.svc.cluster.local:80")
+    before = session.document.objects()
+    steps = session.undo_stack.count()
+    editor.rename(lb, "frontend")
+    new = next(s for s in session.model.services if s.name == "frontend")
+    assert new.load_balancer_ip != spec.load_balancer_ip  # the premise: the address moved with the name
+    assert session.document.get(lb_traffic)["spec"]["target"] == f"{new.load_balancer_ip}:80"
+    if node_target.endswith(f":{spec.ports[0].node_port}"):
+        assert session.document.get(node_traffic)["spec"]["target"] == f"{node.internal_ip}:{new.ports[0].node_port}"
+    editor.rename(ObjectRef("Service", "default", "web-clusterip"), "web-internal")
+    assert session.document.get(dns_traffic)["spec"]["target"] == "web-internal.default.svc.cluster.local:80"
+    assert not [d for d in session.diagnostics if d.is_error]
+    assert session.undo_stack.count() == steps + 2
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert session.document.objects() == before
+    session.stop()
