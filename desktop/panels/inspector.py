@@ -200,9 +200,17 @@ class Inspector(QWidget):
         return w
 
     def _allocated(self, path: str) -> str:
-        """What the cluster gave a Service field left empty in the file (its ClusterIP, its nodePort)."""
+        """What the cluster gave a field left empty in the file (a Service's ClusterIP and nodePort, a Node's
+        podCIDR: the canvas shows them, the form says where they came from)."""
         model = self.session.model
         ref = self.ref
+        if model is not None and ref is not None and ref.kind == "Node" and path == "spec.podCIDR":
+            from core.control.controlplane import assign_node_addresses  # noqa: PLC0415
+
+            names = [n.name for n in model.nodes]
+            if ref.name in names:
+                return assign_node_addresses(model)[names.index(ref.name)][1]
+            return ""
         if model is None or ref is None or ref.kind != "Service":
             return ""
         svc = next((s for s in model.services if s.namespace == (ref.namespace or "default") and s.name == ref.name),

@@ -127,6 +127,22 @@ def test_inspector_shows_kubernetes_defaults_and_allocated_addresses(editor_wind
     assert svc.cluster_ip.startswith("10.")
 
 
+def test_inspector_shows_a_new_nodes_allocated_pod_cidr_as_the_canvas_does(editor_window):
+    """Seen under Xvfb: a dropped Node showed 'podCIDR 10.244.145.0/24' on the canvas and an empty Pod CIDR
+    field with no hint in the inspector."""
+    from PySide6.QtWidgets import QLineEdit
+
+    w = editor_window
+    drop(w, "node", QPoint(60, 60))
+    ref = w.selected_refs()[0]
+    assert "podCIDR" not in (w.session.document.get(ref).get("spec") or {})
+    w.inspector.show_refs([ref])
+    edit = w.inspector.findChild(QLineEdit, "field:spec.podCIDR")
+    cidr = w.scene.state.nodes[ref.name].pod_cidr
+    assert cidr.startswith("10.244.") and any(cidr in line for line in w.scene.picture.boxes[ref].lines)
+    assert edit.text() == "" and edit.placeholderText() == f"allocated: {cidr}"
+
+
 OBSTACLES = ("node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic")
 
 
