@@ -5,7 +5,8 @@ field, marked, with the validation message under it — never lost silently."""
 from __future__ import annotations
 
 import yaml
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -73,9 +74,22 @@ def parse_value(kind: str, text: str) -> object:
     return text
 
 
+class _DocumentUndoInFields(QObject):
+    """Ctrl+Z in a field with nothing of its own to undo undoes the document: a QLineEdit claims Undo/Redo
+    whatever its history, so after typing a value and Enter, Ctrl+Z did nothing (seen under Xvfb)."""
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, QLineEdit):
+            if (event.matches(QKeySequence.StandardKey.Undo) and not obj.isUndoAvailable()) or \
+                    (event.matches(QKeySequence.StandardKey.Redo) and not obj.isRedoAvailable()):
+                return True  # not accepted: the window's Edit → Undo / Redo shortcut runs
+        return False
+
+
 class Inspector(QWidget):
     def __init__(self, session, editor, parent: QWidget | None = None):
         super().__init__(parent)
+        self._undo_filter = _DocumentUndoInFields(self)
         self.setObjectName("inspector")
         self.session = session
         self.editor = editor
@@ -190,6 +204,7 @@ class Inspector(QWidget):
             w.activated.connect(lambda _i, w=w, f=f: self.commit(f, w.currentData() or None))
         else:
             w = QLineEdit(format_value(f.type, value))
+            w.installEventFilter(self._undo_filter)
             if value is None:
                 allocated = self._allocated(f.path)
                 if allocated:

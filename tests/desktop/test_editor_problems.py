@@ -171,3 +171,29 @@ def test_a_service_with_a_required_field_out_of_range_is_drawn_as_it_last_built(
     w.session.undo_stack.undo()
     assert w.session.model is not None
     assert w.scene.picture.boxes[svc].rect == before.rect
+
+
+def test_ctrl_z_in_a_field_after_enter_undoes_the_document(editor_window, qtbot):
+    """Type a value, Enter, Ctrl+Z (the keyboard still in the field): the document change is undone, as the
+    Edit menu would. A QLineEdit used to swallow Ctrl+Z with nothing of its own to undo."""
+    from PySide6.QtCore import Qt
+
+    w = editor_window
+    w.show()
+    qtbot.waitExposed(w)
+    web = ObjectRef("Deployment", "default", "web")
+    w.select_refs([web])
+    edit = w.inspector.findChild(QLineEdit, "field:spec.replicas")
+    before = w.session.document.get(web)["spec"]["replicas"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert w.session.document.get(web)["spec"]["replicas"] == 5
+    field = w.inspector.findChild(QLineEdit, "field:spec.replicas")
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.session.document.get(web)["spec"]["replicas"] == before
+    field = w.inspector.findChild(QLineEdit, "field:spec.replicas")
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.session.document.get(web)["spec"]["replicas"] == 5
