@@ -7,7 +7,8 @@ cells above ~100 pods with labels only for the selection and the packet path). L
 
 Keys while projecting: Space play/pause, → / Page Down next step or reveal, ← / Page Up previous step (a
 presenter remote sends Page Up/Down), F fail the selected node, R recover it, 1 iptables, 2 IPVS, 3 nftables,
-S next IPVS scheduler, K the kernel's rules beside the canvas, + / − speed, D light/dark, Esc leave.
+S next IPVS scheduler, K the kernel's rules beside the canvas, T lesson 6's comparison table shown or hidden (the
+cluster gets the whole height), + / − speed, D light/dark, Esc leave.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class ProjectorMode(QObject):
             ("F", lessons.fail_selected_node), ("R", lessons.recover_selected_node), ("S", lessons.next_scheduler),
             ("+", lambda: lessons.change_speed(2.0)), ("=", lambda: lessons.change_speed(2.0)),
             ("-", lambda: lessons.change_speed(0.5)), ("D", self.toggle_theme), ("K", self.toggle_rules),
+            ("T", self.toggle_table),
         ]
         bindings += [(key, lambda m=mode: lessons.set_proxy_mode(m)) for key, mode in PROXY_KEYS.items()]
         for key, slot in bindings:
@@ -79,13 +81,19 @@ class ProjectorMode(QObject):
         if self.active:
             return
         w = self.window
+        table = self.lessons.table_dock
+        if table.isVisible():  # lesson 6: the table full width above the caption bar, not squeezed beside it
+            # moved out of any tab group first: a group's tab bar left behind stays painted over the table
+            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, table)
         self._saved = {
             "geometry": w.saveGeometry(),
             "state": w.saveState(),  # docks, their tabs and sizes, toolbars: restored exactly on leaving
             "menubar": w.menuBar().isVisible(),
             "statusbar": w.statusBar().isVisible(),
             "maximized": w.isMaximized(),
-            "hidden": [d for d in w.findChildren(QDockWidget) if d.isVisible() and d is not self.dock
+            # open docks, also those behind another tab (hiding only the front one left the group's tab bar)
+            "hidden": [d for d in w.findChildren(QDockWidget)
+                       if (d.isVisible() or d.toggleViewAction().isChecked()) and d is not self.dock
                        and d is not self.lessons.table_dock],
             "toolbars": [t for t in w.findChildren(QWidget) if t.metaObject().className() == "QToolBar"
                          and t.isVisible()],
@@ -100,10 +108,9 @@ class ProjectorMode(QObject):
         for sc in self._keys:
             sc.setEnabled(True)
         self.dock.show()
-        table = self.lessons.table_dock
-        if table.isVisible():  # lesson 6: the table full width above the caption bar, not squeezed beside it
-            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, table)
+        if table.isVisible():
             w.splitDockWidget(table, self.dock, Qt.Orientation.Vertical)
+            table.setTitleBarWidget(QWidget())  # no "Comparison table" title bar: its height goes to the canvas
         screen = w.screen()
         if screen is not None:  # without a window manager (kiosk, Xvfb) full screen is only a request
             w.setGeometry(screen.geometry())
@@ -121,6 +128,7 @@ class ProjectorMode(QObject):
         for sc in self._keys:
             sc.setEnabled(False)
         self.dock.hide()
+        self.lessons.table_dock.setTitleBarWidget(None)
         self._canvas(False)
         w.showNormal()
         if self._saved.get("maximized"):
@@ -155,6 +163,25 @@ class ProjectorMode(QObject):
         self.window.resizeDocks([dock], [round(self.window.width() * 0.42)], Qt.Orientation.Horizontal)
         QTimer.singleShot(60, self.fit)
 
+    def toggle_table(self) -> None:
+        """T: the comparison table (a lesson that has one) under the canvas, or hidden so the cluster gets the
+        whole screen above the caption bar (with the table the cluster is ~240 px high at 1280x720)."""
+        dock = self.lessons.table_dock
+        if not self.active or self.lessons.lesson is None or not self.lessons.lesson.table:
+            return
+        if dock.isVisible():
+            dock.hide()
+            # the caption bar would take the freed height: it keeps its own, the canvas gets the rest
+            self.window.resizeDocks([self.dock], [max(self.caption.minimumHeight(), self.caption.sizeHint().height())],
+                                    Qt.Orientation.Vertical)
+        else:
+            self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.window.splitDockWidget(dock, self.dock, Qt.Orientation.Vertical)
+            dock.setTitleBarWidget(QWidget())
+            dock.show()
+            self._apply_theme()
+        self._canvas(True)
+
     def toggle_theme(self) -> None:
         self.theme = DARK if self.theme is LIGHT else LIGHT
         self._apply_theme()
@@ -164,7 +191,7 @@ class ProjectorMode(QObject):
         self.caption.set_theme(self.theme, self.scale())
         self.lessons.table.set_font_px(round(20 * self.scale()) if self.active else 13, compact=self.active)
         if self.active and self.lessons.table_dock.isVisible():
-            self.window.resizeDocks([self.lessons.table_dock], [self.lessons.table.preferred_height() + 32],
+            self.window.resizeDocks([self.lessons.table_dock], [self.lessons.table.preferred_height() + 2],
                                     Qt.Orientation.Vertical)
         self.lessons.refresh()
 
@@ -207,7 +234,9 @@ class ProjectorMode(QObject):
         live = getattr(self.window, "extensions", {}).get("live")
         legend = getattr(live, "legend", None)
         if legend is not None and hasattr(legend, "set_scale"):  # the legend strip, readable from the back
-            legend.set_scale(1.5 * max(1.0, self.scale()) if on else 1.0)
+            # (with lesson 6's table on screen the canvas keeps 1.0: at 1.5 the strip took a third of it)
+            big = on and not self.lessons.table_dock.isVisible()
+            legend.set_scale(1.5 * max(1.0, self.scale()) if big else 1.0)
             if hasattr(live, "_place_legend"):
                 live._place_legend()
         if hasattr(scene, "set_theme"):

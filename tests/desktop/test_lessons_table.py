@@ -58,3 +58,28 @@ def test_the_table_stays_on_screen_in_projector_mode_with_larger_type(qtbot, les
     assert lessons.table_dock.isVisible() and lessons.table.font().pixelSize() > max(before, 18)
     lessons.projector.leave()
     assert lessons.table_dock.isVisible()
+
+
+def test_projector_t_hides_the_table_for_the_cluster_and_no_tab_bar_is_left_over(qtbot, lessons):
+    """At 1280x720 the table under the canvas leaves the cluster little height: T hides it (the canvas grows
+    by the table's height) and shows it again; docks hidden for projector mode leave no tab bar behind (seen
+    under Xvfb: 'Problems | Packet trace | Charts' over the caption bar)."""
+    from PySide6.QtWidgets import QTabBar
+
+    w = lessons.window
+    _open(qtbot, lessons, builtin_lessons()[-1])
+    w.resize(1280, 720)
+    lessons.projector.enter()
+    qtbot.wait(100)
+    with_table = w.view.height()
+    assert lessons.table_dock.isVisible()
+    tabs = [t for t in w.findChildren(QTabBar) if t.isVisible() and t.window() is w and t.count()]
+    assert tabs == [], [[t.tabText(i) for i in range(t.count())] for t in tabs]
+    lessons.projector.toggle_table()
+    qtbot.wait(100)
+    assert not lessons.table_dock.isVisible() and w.view.height() > with_table + 100
+    lessons.projector.toggle_table()
+    qtbot.wait(100)
+    assert lessons.table_dock.isVisible() and abs(w.view.height() - with_table) < 40
+    lessons.projector.leave()
+    assert lessons.table_dock.isVisible()
