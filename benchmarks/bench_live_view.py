@@ -17,6 +17,9 @@ empty canvas and dock frames — is what paints first, see desktop/app.py), to t
 the demo *fully live* (live view installed, charts up, play pressed and the first packets painted; target
 <= 1 s). Launches share a bytecode cache, as an installed app has one (see ``startup_bench``).
 
+Beside each wall-clock figure the bench prints the load average and the GUI thread's CPU time per frame: the
+machine's two cores are often shared, and a wall-clock p95 under load measures the other processes too.
+
 Run it under Xvfb at 1920x1080 (``Xvfb :56 -screen 0 1920x1080x24``); offscreen works too but is not the
 target platform. Paired medians of interleaved runs, never best-of.
 """
