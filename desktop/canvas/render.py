@@ -561,7 +561,10 @@ class Renderer:
             p.drawLine(QPointF(r.right() - 5, r.center().y()), QPointF(r.right() + 5, r.center().y()))
             p.drawLine(QPointF(r.right(), r.center().y() - 5), QPointF(r.right(), r.center().y() + 5))
         title_px = BODY_PX if b.kind == "traffic" else TITLE_PX - 2
+        # every box's name at a readable size (an Ingress, an IngressClass or a load balancer had none: at
+        # 1280x720 lesson 5 showed them as empty boxes)
         least = {"service": self.least_px("name"), "client": self.least_px("name"), "workload": self.least_px("name"),
+                 "ingress": self.least_px("name"), "ingressclass": self.least_px("name"), "lb": self.least_px("name"),
                  "traffic": self.least_px("detail")}.get(b.kind)
         rows = [(b.title, title_px, least, b.kind != "traffic", t.text, Qt.TextElideMode.ElideMiddle)]
         if b.kind != "traffic":

@@ -228,3 +228,22 @@ def test_crowded_traffic_labels_move_aside_instead_of_going_blank(qtbot):
         for i, a in enumerate(drawn):
             assert not any(a.intersects(b) for b in drawn[i + 1:]), lod
             assert picture.bounds.contains(a), lod
+
+
+def test_ingress_and_load_balancer_boxes_are_named_in_projector_mode(qtbot):
+    """Lesson 5 at 1280x720 (zoom ~0.55): the Ingresses and the load balancer were empty boxes. Every box
+    draws its name (elided if it must be) at no less than the projector's name size (16 px at 1.5)."""
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(ROOT / "resources/lessons/05-ingress.yaml")
+    picture = w.scene.picture
+    kinds = ("ingress", "lb")
+    boxes = [b for b in picture.boxes.values() if b.kind in kinds]
+    assert {b.kind for b in boxes} == set(kinds)
+    for lod in (0.45, 0.55, 0.8):
+        drawn = _draw(picture, lod, True)
+        for b in boxes:
+            inside = [(t, s) for t, x, y, s in drawn if b.rect.contains(QPointF(x, y))]
+            assert inside and inside[0][1] >= 16.0, (lod, b.title, inside)
