@@ -42,6 +42,7 @@ from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
 
 SETTLE_LIMIT = 300.0
+SETTLED_KEPT = 4  # settled states kept for undo / redo (a 2,000-pod settle costs ~0.3 s)
 # a box dropped on others moves to the nearest spot at least FREE_GAP away from every box of these kinds
 OBSTACLE_KINDS = ("node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic")
 FREE_GAP = 12.0
@@ -105,6 +106,8 @@ class ClusterScene(QGraphicsScene):
         self.live_state: ClusterState | None = None
         self.pod_styles: dict[tuple[str, str], int] = {}  # pod key -> endpoint_style index (live view)
         self._placement: str | None = None
+        # settled states by placement key, least recently used first (only the scene reads them; never changed)
+        self._settled: dict[str, ClusterState] = {}
         self._last_good: dict[str, dict] = {}  # object label -> raw object of the last document without errors
         self._items: dict[object, HitItem] = {}
         self.context_actions_provider: Callable[[ObjectRef], list[QAction]] | None = None
@@ -204,10 +207,18 @@ class ClusterScene(QGraphicsScene):
             self._last_good = {ref_label(object_ref(o)): o for o in objects}
         key = _placement_key(objects)
         if model is not None and (key != self._placement or self.state is None):
-            try:
-                self.state = settle(model)
-            except Exception:  # a simulation that cannot start still leaves the static picture
-                self.state = None
+            cached = self._settled.pop(key, None)
+            if cached is not None:  # undo / redo of a replicas change: the same inputs settle the same way
+                self.state = cached
+            else:
+                try:
+                    self.state = settle(model)
+                except Exception:  # a simulation that cannot start still leaves the static picture
+                    self.state = None
+            if self.state is not None:
+                self._settled[key] = self.state
+                while len(self._settled) > SETTLED_KEPT:
+                    self._settled.pop(next(iter(self._settled)))
             self._placement = key
         self.model = model
         self._relayout(objects)
