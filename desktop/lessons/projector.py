@@ -207,10 +207,12 @@ class ProjectorMode(QObject):
     def _label_selection(self, *_args) -> None:
         """Above ~100 pods the canvas draws pods as cells without names: the selected ones and the pods on the
         selected packet's path keep a name tag."""
+        import shiboken6  # noqa: PLC0415
+
         scene = self.window.scene
         renderer = getattr(scene, "renderer", None)
-        if renderer is None or not hasattr(renderer, "labelled"):
-            return
+        if renderer is None or not hasattr(renderer, "labelled") or not shiboken6.isValid(scene):
+            return  # (also: the window is closing, the trace panel cleared after the scene was deleted)
         refs = set(scene.selected_refs()) if self.active and hasattr(scene, "selected_refs") else set()
         if self.active:
             refs |= self._path_pods()
