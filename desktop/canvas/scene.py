@@ -157,37 +157,52 @@ class ClusterScene(QGraphicsScene):
             if d.is_error and d.object:
                 bad_fields.setdefault(d.object, []).append(d.path or "")
         # an object whose bad field cannot just be left out (a required port of 70000) is drawn as it last
-        # built (where the user put it now), so it does not vanish from the canvas while being typed
+        # built (where the user put it now), so it does not vanish from the canvas while being typed; with no
+        # last good version (a file opened or restored in error), with the palette template's value there
         dropped: set[str] = set()
-        for _attempt in range(3):
+        no_good: set[str] = set()  # last good versions that no longer build with the others
+        no_template: set[str] = set()
+
+        def stand_in(label: str, raw: dict) -> dict | None:
+            good = self._last_good.get(label)
+            if label not in no_good and good is not None and good.get("kind") == raw.get("kind"):
+                return _with_position(good, raw)
+            if label not in no_template:
+                return _with_template_values(raw, bad_fields.get(label, []))
+            return None
+
+        for _attempt in range(4):
             keep = Document(filename=doc.filename)
             for raw in doc:
                 label = ref_label(object_ref(raw))
-                if label in dropped:
-                    good = self._last_good.get(label)
-                    if good is not None and good.get("kind") == raw.get("kind"):
-                        keep.entries.append(Entry(_with_position(good, raw)))
-                    continue
-                raw = copy.deepcopy(raw)
-                if label in bad_fields:
-                    if not all(_drop_field(raw, path) for path in bad_fields[label]):
-                        dropped.add(label)
-                        good = self._last_good.get(label)
-                        if good is not None and good.get("kind") == raw.get("kind"):
-                            keep.entries.append(Entry(_with_position(good, raw)))
+                if label not in dropped:
+                    trial = copy.deepcopy(raw)
+                    if label not in bad_fields or all(_drop_field(trial, path) for path in bad_fields[label]):
+                        keep.entries.append(Entry(trial))
                         continue
-                keep.entries.append(Entry(raw))
+                    dropped.add(label)
+                other = stand_in(label, raw)
+                if other is not None:
+                    keep.entries.append(Entry(other))
             try:
                 return build_model(keep)[0]
             except ScenarioError as exc:
                 still = {d.object for d in exc.diagnostics if d.is_error and d.object}
                 if not still:
                     return self.model
-                if still <= dropped:  # a last good version that no longer fits: leave those objects out
-                    if not any(label in self._last_good for label in still):
-                        return self.model
-                    for label in still:
-                        self._last_good.pop(label, None)
+                for d in exc.diagnostics:
+                    if d.is_error and d.object and d.path and d.path not in bad_fields.get(d.object, []):
+                        bad_fields.setdefault(d.object, []).append(d.path)
+                progress = bool(still - dropped)
+                for label in still & dropped:  # its stand-in did not build either: the next one, else leave out
+                    if label not in no_good and label in self._last_good:
+                        no_good.add(label)
+                        progress = True
+                    elif label not in no_template:
+                        no_template.add(label)
+                        progress = True
+                if not progress:
+                    return self.model
                 dropped |= still
             except Exception:
                 return self.model
@@ -570,6 +585,29 @@ def _with_position(good: dict, now: dict) -> dict:
     else:
         meta.pop("annotations", None)
     return good
+
+
+def _with_template_values(raw: dict, paths: list[str]) -> dict | None:
+    """A copy of ``raw`` whose bad fields hold the palette template's values for its kind (a Service's
+    port 80), or None when the template has no value at one of those paths."""
+    from desktop.editor.editor import get_path, set_path  # noqa: PLC0415  (the editor imports no canvas)
+    from desktop.editor.kinds import PALETTE  # noqa: PLC0415
+
+    kind = next((k for k in PALETTE if k.kind == raw.get("kind")), None)
+    if kind is None or not paths:
+        return None
+    name = str((raw.get("metadata") or {}).get("name") or kind.base_name)
+    template = kind.make(name, [])[0]
+    out = copy.deepcopy(raw)
+    for path in paths:
+        value = get_path(template, path)
+        if value is None:
+            return None
+        try:
+            set_path(out, path, copy.deepcopy(value))
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+            return None
+    return out
 
 
 def _drop_field(raw: dict, path: str) -> bool:

@@ -197,3 +197,36 @@ def test_ctrl_z_in_a_field_after_enter_undoes_the_document(editor_window, qtbot)
     field = w.inspector.findChild(QLineEdit, "field:spec.replicas")
     qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert w.session.document.get(web)["spec"]["replicas"] == 5
+
+
+def test_a_file_opened_with_a_required_field_out_of_range_draws_the_object(editor_window, tmp_path):
+    """Opened (or restored after a crash) with port: 70000 there is no last good version: the Service is drawn
+    with the palette template's port (80) rather than left off the canvas; the file keeps 70000."""
+    path = tmp_path / "bad-port.yaml"
+    path.write_text("""\
+apiVersion: v1
+kind: Node
+metadata:
+  name: node-1
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: shop
+spec:
+  type: NodePort
+  selector: {app: shop}
+  ports:
+  - port: 70000
+    targetPort: 8080
+""", encoding="utf-8")
+    w = editor_window
+    assert w.open_path(path, ask=False)
+    assert w.session.model is None
+    shop = ObjectRef("Service", "default", "shop")
+    box = w.scene.picture.boxes.get(shop)
+    assert box is not None and box.title == "shop"
+    assert any("80→8080" in line for line in box.lines), box.lines
+    assert w.scene.item_for_ref(shop) is not None
+    assert w.session.document.get(shop)["spec"]["ports"][0]["port"] == 70000
+    assert "spec.ports[0].port" in [r[3] for r in rows(w.problems)]  # beside the selector's warning
