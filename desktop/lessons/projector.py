@@ -7,7 +7,8 @@ cells above ~100 pods with labels only for the selection and the packet path). L
 
 Keys while projecting: Space play/pause, → / Page Down next step or reveal, ← / Page Up previous step (a
 presenter remote sends Page Up/Down), F fail the selected node, R recover it, 1 iptables, 2 IPVS, 3 nftables,
-S next IPVS scheduler, K the kernel's rules beside the canvas, T lesson 6's comparison table shown or hidden (the
+S next IPVS scheduler, K the kernel's rules beside the canvas, C the charts beside the canvas (the captions
+point at the drop and fairness charts), T lesson 6's comparison table shown or hidden (the
 cluster gets the whole height), + / − speed, D light/dark, Esc leave.
 """
 
@@ -52,7 +53,7 @@ class ProjectorMode(QObject):
             ("F", lessons.fail_selected_node), ("R", lessons.recover_selected_node), ("S", lessons.next_scheduler),
             ("+", lambda: lessons.change_speed(2.0)), ("=", lambda: lessons.change_speed(2.0)),
             ("-", lambda: lessons.change_speed(0.5)), ("D", self.toggle_theme), ("K", self.toggle_rules),
-            ("T", self.toggle_table),
+            ("T", self.toggle_table), ("C", self.toggle_charts),
         ]
         bindings += [(key, lambda m=mode: lessons.set_proxy_mode(m)) for key, mode in PROXY_KEYS.items()]
         for key, slot in bindings:
@@ -161,6 +162,21 @@ class ProjectorMode(QObject):
         dock.widget().setStyleSheet(f"font-size: {round(15 * self.scale())}px;")
         dock.show()
         self.window.resizeDocks([dock], [round(self.window.width() * 0.42)], Qt.Orientation.Horizontal)
+        QTimer.singleShot(60, self.fit)
+
+    def toggle_charts(self) -> None:
+        """C: the live charts (requests/s per pod, drops by reason, latency, fairness) beside the canvas, or
+        hidden; lessons 2-5 ask students to read them."""
+        dock = self.window.docks.get("live-charts") if hasattr(self.window, "docks") else None
+        if dock is None or not self.active:
+            return
+        if dock.isVisible():
+            dock.hide()
+        else:
+            self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.show()
+            dock.raise_()
+            self.window.resizeDocks([dock], [round(self.window.width() * 0.45)], Qt.Orientation.Horizontal)
         QTimer.singleShot(60, self.fit)
 
     def toggle_table(self) -> None:

@@ -5,7 +5,7 @@ leaves no text in the other language."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from desktop.lessons.model import builtin_lessons
 from tests.desktop.test_i18n_runtime import qm_dir, stale, visible_texts  # noqa: F401 (fixture)
@@ -96,3 +96,24 @@ def test_projector_mode_scales_the_legend_and_labels_the_selection(qtbot, window
     assert window.scene.renderer.labelled == set(window.scene.selected_refs())
     les.projector.leave()
     assert legend.scale == 1.0 and window.scene.renderer.labelled == set()
+
+
+def test_projector_c_shows_the_charts_beside_the_canvas(qtbot, window):
+    """Lesson captions send students to the drop and fairness charts: C shows them beside the canvas in
+    projector mode (they are hidden with the rest of the chrome), C again hides them; Esc restores the layout."""
+    les = window.extensions["lessons"]
+    les.open_lesson(builtin_lessons()[3])
+    qtbot.waitUntil(lambda: les.player is not None, timeout=10000)
+    window.resize(1280, 720)
+    charts = window.docks["live-charts"]
+    les.projector.enter()
+    assert not charts.isVisible()
+    width = window.view.width()
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    qtbot.wait(50)
+    assert charts.isVisible() and charts.width() > 400 and window.view.width() < width - 400
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    assert not charts.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_C)
+    les.projector.leave()
+    assert not les.projector.active
