@@ -14,6 +14,11 @@ import sys
 from core.cli.options import OneLineParser
 
 SUBCOMMANDS = ("validate", "info", "export", "run", "route", "rules", "snapshot")
+APP_OPTIONS = ("--quit-after",)  # the desktop app's own options (desktop/app.py), given before or without a FILE
+
+
+def _is_app_option(arg: str) -> bool:
+    return arg.split("=", 1)[0] in APP_OPTIONS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     try:
-        if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+        if not argv or _is_app_option(argv[0]) or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
             from core.cli.app import launch_default  # the desktop app: `podpath` or `podpath FILE`
 
             return launch_default(argv)

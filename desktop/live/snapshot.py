@@ -240,7 +240,8 @@ def paint_slide(painter, view, w: int, h: int, title: str) -> dict:
         for ev in view.events.visible_events():
             where = ev.where.split("/")[-1].split(" ")[-1]
             alarm = ev.kind == "drop" or any(w_ in ev.text for w_ in ("NotReady", "Failed", "Killing", "Evict"))
-            lines.append((format_time(ev.time), f"{where}: {ev.text}", "#B84A00" if alarm else "#222222"))
+            text = view.events.display_text(ev)[0]  # in words and in the snapshot's language, as the panel shows it
+            lines.append((format_time(ev.time), f"{where}: {text}", "#B84A00" if alarm else "#222222"))
         room = max(0, int((inner.height() - row * 1.3) // (row * 2)))
         shown = lines[-room:] if room else []  # the newest, newest last (as the Events panel follows them)
         y = inner.top() + row * 1.3

@@ -56,3 +56,14 @@ def test_info_columns_stay_in_line_with_argocds_longest_service_name(capsys):
     assert "  default/argocd-notifications-controller-metrics  ClusterIP  " in [r[:62] for r in rows]
     starts = {r.index(" ClusterIP ") for r in rows}
     assert len(rows) == 9 and len(starts) == 1, rows  # default/kubernetes and argo-cd's eight Services
+
+
+def test_app_option_before_any_file_opens_the_app(monkeypatch):
+    """`podpath --quit-after 2` is the desktop app's option, not an unknown subcommand (found driving the app)."""
+    import core.cli.app as app
+
+    seen = []
+    monkeypatch.setattr(app, "launch_default", lambda argv: seen.append(list(argv)) or 0)
+    assert main(["--quit-after", "2"]) == 0
+    assert main(["--quit-after=2", "demo.yaml"]) == 0
+    assert seen == [["--quit-after", "2"], ["--quit-after=2", "demo.yaml"]]
