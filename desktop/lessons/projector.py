@@ -7,8 +7,8 @@ cells above ~100 pods with labels only for the selection and the packet path). L
 
 Keys while projecting: Space play/pause, → / Page Down next step or reveal, ← / Page Up previous step (a
 presenter remote sends Page Up/Down), F fail the selected node, R recover it, 1 iptables, 2 IPVS, 3 nftables,
-S next IPVS scheduler, K the kernel's rules beside the canvas, C the charts beside the canvas (the captions
-point at the drop and fairness charts), T lesson 6's comparison table shown or hidden (the
+S next IPVS scheduler, K the kernel's rules beside the canvas, C the charts beside the canvas, C again their
+second page (the captions point at the drop and fairness charts), C again hidden, T lesson 6's comparison table shown or hidden (the
 cluster gets the whole height), + / − speed, D light/dark, Esc leave.
 """
 
@@ -165,18 +165,24 @@ class ProjectorMode(QObject):
         QTimer.singleShot(60, self.fit)
 
     def toggle_charts(self) -> None:
-        """C: the live charts (requests/s per pod, drops by reason, latency, fairness) beside the canvas, or
-        hidden; lessons 2-5 ask students to read them."""
+        """C: the live charts beside the canvas — first page (requests per pod, fairness), C again the second
+        (drops by reason, latency), C again hidden; lessons 2-5 ask students to read them."""
         dock = self.window.docks.get("live-charts") if hasattr(self.window, "docks") else None
         if dock is None or not self.active:
             return
+        tabs = getattr(dock.widget(), "tabs", None)
         if dock.isVisible():
+            if tabs is not None and tabs.currentIndex() < tabs.count() - 1:
+                tabs.setCurrentIndex(tabs.currentIndex() + 1)
+                return
             dock.hide()
         else:
+            if tabs is not None:
+                tabs.setCurrentIndex(0)
             self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.show()
             dock.raise_()
-            self.window.resizeDocks([dock], [round(self.window.width() * 0.45)], Qt.Orientation.Horizontal)
+            self.window.resizeDocks([dock], [round(self.window.width() * 0.5)], Qt.Orientation.Horizontal)
         QTimer.singleShot(60, self.fit)
 
     def toggle_table(self) -> None:

@@ -112,6 +112,10 @@ def test_projector_c_shows_the_charts_beside_the_canvas(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_C)
     qtbot.wait(50)
     assert charts.isVisible() and charts.width() > 400 and window.view.width() < width - 400
+    tabs = window.extensions["live"].charts.tabs
+    assert tabs.currentIndex() == 0
+    qtbot.keyClick(window, Qt.Key.Key_C)  # the second page: drops by reason, latency
+    assert charts.isVisible() and tabs.currentIndex() == 1
     qtbot.keyClick(window, Qt.Key.Key_C)
     assert not charts.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_C)
