@@ -194,8 +194,9 @@ class ProjectorMode(QObject):
         if dock.isVisible():
             dock.hide()
             # the caption bar would take the freed height: it keeps its own, the canvas gets the rest
-            self.window.resizeDocks([self.dock], [max(self.caption.minimumHeight(), self.caption.sizeHint().height())],
-                                    Qt.Orientation.Vertical)
+            need = self.caption.minimumHeight()
+            self.window.resizeDocks([self.dock], [need], Qt.Orientation.Vertical)
+            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.dock], [need], Qt.Orientation.Vertical))
         else:
             self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.window.splitDockWidget(dock, self.dock, Qt.Orientation.Vertical)
