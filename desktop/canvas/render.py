@@ -296,8 +296,9 @@ class Renderer:
                 # keeps its last digits ("10.101.75.110", not "10.101.75.…")
                 per_px = QFontMetricsF(font(base, bold)).horizontalAdvance(text) / base
                 if per_px * size > width:  # names stop at the detail size (then elide), details at the minimum
-                    floor = self.least_px("min") if detail_row else self.least_px("detail")
-                    size = max(min(size, width / max(per_px, 1e-6)), min(size, floor))
+                    # a short name ("browser", "node-2") elided says nothing: down to the minimum before eliding
+                    floor = self.least_px("min") if detail_row or len(text) <= 10 else self.least_px("detail")
+                    size = max(min(size, 0.98 * width / max(per_px, 1e-6)), min(size, floor))  # (2 %: rounding)
             if text and not self._label(p, QPointF(rx, y), text, base, lod, colour, bold, width, elide=elide,
                                         size_px=size):
                 break

@@ -247,3 +247,37 @@ def test_ingress_and_load_balancer_boxes_are_named_in_projector_mode(qtbot):
         for b in boxes:
             inside = [(t, s) for t, x, y, s in drawn if b.rect.contains(QPointF(x, y))]
             assert inside and inside[0][1] >= 16.0, (lod, b.title, inside)
+
+
+def test_short_box_names_shrink_before_they_are_elided(qtbot):
+    """Lesson 5 at 1280x720 (zoom 0.41) showed the client 'browser' as 'br…er' and the nodes as 'node…': a
+    name of up to 10 characters is set smaller (never below the 13 px minimum) rather than elided — an elided
+    short name says nothing. The texts checked are those the painter really drew (after eliding)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from desktop.mainwindow import MainWindow
+
+    class Recording(QPainter):
+        def __init__(self, device):
+            super().__init__(device)
+            self.texts = []
+
+        def drawText(self, *args):  # noqa: N802 (Qt override)
+            self.texts.append(args[-1])
+            return super().drawText(*args)
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(ROOT / "resources/lessons/05-ingress.yaml")
+    picture = w.scene.picture
+    short = {b.title for b in picture.boxes.values() if b.kind in ("client", "node", "service") and len(b.title) <= 10}
+    assert {"browser", "node-1", "node-2", "cart"} <= short
+    for lod in (0.41, 0.45, 0.5, 0.55):
+        renderer = Renderer(LIGHT)
+        renderer.text_scale = 1.5
+        image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)
+        painter = Recording(image)
+        painter.scale(lod, lod)
+        renderer.draw(painter, picture, picture.bounds, lod)
+        painter.end()
+        assert short <= set(painter.texts), (lod, short - set(painter.texts))
