@@ -206,6 +206,22 @@ class MainWindow(QMainWindow):
         if screen is not None:
             self.setGeometry(screen.availableGeometry())
 
+    def _fits_screen(self, saved_for: object = None) -> bool:
+        """The window fits this screen, and was not arranged for a larger one (``saved_for``: "WxH" of the
+        screen it was saved on; some platforms shrink a restored window to the screen themselves)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return True
+        avail = screen.availableGeometry()
+        if isinstance(saved_for, str) and "x" in saved_for:
+            try:
+                w, h = (int(v) for v in saved_for.split("x", 1))
+            except ValueError:
+                w, h = 0, 0
+            if w > avail.width() or h > avail.height():
+                return False
+        return self.width() <= avail.width() and self.height() <= avail.height()
+
     def balance_docks(self) -> None:
         """The default arrangement: the canvas keeps most of the window (docks a quarter of the height at the
         bottom, about a fifth of the width at each side), however many panels the extensions added."""
@@ -767,14 +783,22 @@ class MainWindow(QMainWindow):
 
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue("window/geometry", self.saveGeometry())
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:  # the screen it was arranged for (restore_layout compares)
+            avail = screen.availableGeometry()
+            settings.setValue("window/screen", f"{avail.width()}x{avail.height()}")
         settings.setValue("window/state", self.saveState())
 
     def restore_layout(self, settings: QSettings) -> None:
         geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
+        saved = isinstance(geometry, QByteArray)
+        if not saved or not self.restoreGeometry(geometry) or not self._fits_screen(settings.value("window/screen")):
+            # first start, or a window saved on a larger screen (a 1920x1080 monitor at home, the class's
+            # 1280x720 projector today: it came back 1280x800 with its status bar off screen, and the docks
+            # sized for 1920 px left the canvas ~640x240 px): this screen's default arrangement
             self.fit_to_screen()
+            if saved:
+                return
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self._layout_restored = bool(self.restoreState(state))
