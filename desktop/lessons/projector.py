@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QTabBar, QWidget
 
 from desktop.lessons.panel import CaptionBar
 from desktop.style import DARK, LIGHT
@@ -101,6 +101,11 @@ class ProjectorMode(QObject):
         }
         for d in self._saved["hidden"]:
             d.hide()
+        # the dock groups' tab bars: after a restoreState (leaving projector mode) Qt keeps the old ones around,
+        # still shown; without their docks they stayed painted over the caption bar and the table
+        for bar in w.findChildren(QTabBar):
+            if bar.parent() is w and bar.isVisible():
+                bar.hide()
         for t in self._saved["toolbars"]:
             t.hide()
         w.menuBar().hide()
