@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from core.scenario import ScenarioError
 from desktop import export, i18n
@@ -112,7 +112,15 @@ class Lessons(QObject):
         # menus are hidden in projector mode, so the window must own the action for F5 to keep working
         w.addAction(self.projector_action)
         self.extra_actions: dict[str, QAction] = {}
-        self.export_menu = w.menu("file").addMenu("")
+        file_menu = w.menu("file")
+        entries = file_menu.actions()
+        export = w.actions_by_name.get("export")
+        after = entries.index(export) + 1 if export in entries else len(entries)
+        self.export_menu = QMenu(file_menu)  # beside Export Manifests…, above Quit (Quit stays the last item)
+        if after < len(entries):
+            file_menu.insertMenu(entries[after], self.export_menu)
+        else:
+            file_menu.addMenu(self.export_menu)
         self.export_menu.setObjectName("menu-export")
         self.export_actions: dict[str, QAction] = {}
         for key, slot in (("canvas", self.export_canvas), ("charts", self.export_charts),

@@ -118,3 +118,15 @@ def test_lesson_folder_has_the_canvas_at_each_step(qtbot, window, tmp_path):
     assert QImage(str(folder / "step-2.png")).width() == 1600
     assert 'src="step-3.png"' in (folder / "index.html").read_text(encoding="utf-8")
     assert les.clock.time == pytest.approx(t) and les.player.index == 0  # put back where the teacher was
+
+
+def test_file_menu_keeps_quit_last_with_the_export_submenu_beside_export_manifests(window):
+    """Seen under Xvfb: the lessons' 'Export as' submenu was appended after Quit."""
+    from desktop.lessons.controller import install
+
+    les = window.install_late("lessons", install)
+    entries = [a for a in window.menu("file").actions() if not a.isSeparator()]
+    assert entries[-1] is window.actions_by_name["quit"]
+    names = [a.menu().objectName() if a.menu() else a for a in entries]
+    assert names.index("menu-export") == names.index(window.actions_by_name["export"]) + 1
+    assert les.export_menu.title() != ""
