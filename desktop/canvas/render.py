@@ -481,6 +481,9 @@ class Renderer:
         per_px_of = QFontMetricsF(font(BODY_PX))
         out: dict = {}
         placed: list[QRectF] = []
+        # a node's name (its header's first line) is never covered by a label moved aside
+        names = [QRectF(b.rect.left(), b.rect.top(), b.rect.width(), min(NODE_HEADER, b.rect.height()) * 0.5)
+                 for b in pic.boxes.values() if b.kind == "node"]
         for b in traffic:
             per_px = per_px_of.horizontalAdvance(b.title) / BODY_PX
             size = max(BODY_PX * lod, self.least_px("detail"))
@@ -490,13 +493,13 @@ class Renderer:
             found = None
             # where the layout put it, else a little above or below it (seen in lesson 3: two labels on one
             # edge left two empty boxes a student cannot read); only when no place is free, the box alone
-            for dy in (0.0, 1.1, -1.1, 2.2, -2.2):
+            for dy in (0.0, 1.1, -1.1, 2.2, -2.2, 3.3, -3.3):
                 r = QRectF(b.rect.center().x() - w / 2, b.rect.center().y() - h / 2 + dy * h, w, h)
                 if not bounds.isEmpty():  # kept inside the picture (the view shows no more than that)
                     r.moveLeft(max(bounds.left(), min(r.left(), bounds.right() - r.width())))
                     if r.top() < bounds.top() or r.bottom() > bounds.bottom():
                         continue
-                if not any(r.intersects(q) for q in placed):
+                if not any(r.intersects(q) for q in placed) and not any(r.intersects(q) for q in names):
                     found = r
                     break
             if found is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from desktop.canvas import render
@@ -228,6 +228,12 @@ def test_crowded_traffic_labels_move_aside_instead_of_going_blank(qtbot):
         for i, a in enumerate(drawn):
             assert not any(a.intersects(b) for b in drawn[i + 1:]), lod
             assert picture.bounds.contains(a), lod
+        # and none covers a node's name (the NodePort lesson is told by node names)
+        from desktop.canvas.picture import NODE_HEADER
+
+        for b in (b for b in picture.boxes.values() if b.kind == "node"):
+            name = QRectF(b.rect.left(), b.rect.top(), b.rect.width(), NODE_HEADER * 0.5)
+            assert not any(name.intersects(a) for a in drawn), (lod, b.title)
 
 
 def test_ingress_and_load_balancer_boxes_are_named_in_projector_mode(qtbot):
