@@ -142,14 +142,12 @@ class ProjectorMode(QObject):
         w.restoreGeometry(self._saved["geometry"])
         w.menuBar().setVisible(self._saved["menubar"])
         w.statusBar().setVisible(self._saved["statusbar"])
-        for d in self._saved["hidden"]:
-            d.show()
         self._apply_theme()
-        for t in self._saved["toolbars"]:
-            t.show()
         rules = w.docks.get("live-rules") if hasattr(w, "docks") else None
         if rules is not None and "rules-style" in self._saved:
             rules.widget().setStyleSheet(self._saved.pop("rules-style"))
+        # the saved state shows the docks and toolbars that were open, in their tab groups; showing them one by
+        # one first made Qt build each group's tab bar twice, and the stale copies stayed painted in the window
         w.restoreState(self._saved["state"])
         self.left.emit()
 

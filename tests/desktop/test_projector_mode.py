@@ -198,3 +198,27 @@ def test_each_step_selects_what_it_is_about(window, qtbot):
     lessons.next_step()
     lessons.next_step()  # step 2: focus Node/node-2
     assert window.selected_refs() == [ObjectRef("Node", "", "node-2")]
+
+
+def test_leaving_projector_mode_leaves_one_tab_bar_per_dock_group(window, qtbot):
+    """Seen in a script over lessons 1-4: every F5/Esc left a second copy of each dock group's tab bar painted in the
+    window (the docks were shown one by one before the saved state was restored)."""
+    from PySide6.QtWidgets import QApplication, QTabBar, QToolBar
+
+    def groups() -> list[tuple[str, ...]]:
+        QApplication.processEvents()
+        return sorted(tuple(bar.tabText(i) for i in range(bar.count())) for bar in window.findChildren(QTabBar)
+                      if bar.parent() is window and bar.isVisible() and bar.count())
+
+    lessons = window.extensions["lessons"]
+    lessons.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: lessons.player is not None, timeout=5000)
+    before = groups()
+    assert before and len(set(before)) == len(before)
+    toolbars = {t.objectName() for t in window.findChildren(QToolBar) if t.isVisible()}
+    for _ in range(3):
+        lessons.projector.enter()
+        assert groups() == []
+        lessons.projector.leave()
+        assert groups() == before
+        assert {t.objectName() for t in window.findChildren(QToolBar) if t.isVisible()} == toolbars
