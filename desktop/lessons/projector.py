@@ -87,7 +87,9 @@ class ProjectorMode(QObject):
             # moved out of any tab group first: a group's tab bar left behind stays painted over the table
             w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, table)
         self._saved = {
-            "geometry": w.saveGeometry(),
+            # the client rectangle, not saveGeometry(): restoring that without a window manager (a kiosk, Xvfb)
+            # put the window 25 px lower on every F5/Esc, its status bar below the screen's edge
+            "geometry": w.normalGeometry() if w.isMaximized() else w.geometry(),
             "state": w.saveState(),  # docks, their tabs and sizes, toolbars: restored exactly on leaving
             "menubar": w.menuBar().isVisible(),
             "statusbar": w.statusBar().isVisible(),
@@ -137,9 +139,9 @@ class ProjectorMode(QObject):
         self.lessons.table_dock.setTitleBarWidget(None)
         self._canvas(False)
         w.showNormal()
+        w.setGeometry(self._saved["geometry"])
         if self._saved.get("maximized"):
             w.showMaximized()
-        w.restoreGeometry(self._saved["geometry"])
         w.menuBar().setVisible(self._saved["menubar"])
         w.statusBar().setVisible(self._saved["statusbar"])
         self._apply_theme()
