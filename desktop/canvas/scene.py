@@ -94,6 +94,7 @@ class ClusterScene(QGraphicsScene):
     moved = Signal(object, bool)  # {ObjectRef: (x, y)} new top-left corners, nudge (arrow keys)
     pod_dropped_on_node = Signal(object, str)  # (Pod ref, node name)
     refused = Signal(str)  # an interaction that could not be done, and why (for the status bar)
+    theme_changed = Signal(object)  # the desktop.style.Theme now drawn (overlays such as the legend follow it)
 
     def __init__(self, session=None, parent=None, theme: Theme = LIGHT):
         super().__init__(parent)
@@ -139,6 +140,7 @@ class ClusterScene(QGraphicsScene):
         for item in self._items.values():
             item.highlight = QColor(theme.selection)
         self.layer.invalidate()
+        self.theme_changed.emit(theme)
 
     # -- following the document --------------------------------------------------------------------------
     def _on_document_replaced(self) -> None:

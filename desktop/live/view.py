@@ -84,6 +84,9 @@ class LiveView(QObject):
                            Qt.Orientation.Vertical)
         QTimer.singleShot(0, self._raise_docks)  # after the window has laid out its tabs
         self.legend = LegendOverlay(window.view)
+        if hasattr(window.scene, "theme_changed"):
+            self.legend.set_theme(window.scene.renderer.theme)
+            window.scene.theme_changed.connect(self.legend.set_theme)
         self.legend.show()
         window.view.installEventFilter(self)
         self._place_legend()

@@ -29,7 +29,19 @@ class LegendOverlay(QWidget):
         self.font_.setPixelSize(12)
         self._rows: list[tuple[str, str, str]] = []
         self._cache: QPixmap | None = None
+        # the canvas's theme (``set_theme``): in the dark theme a white strip glared under a dark cluster
+        self._paper, self._ink, self._rule = QColor(255, 255, 255, 240), QColor("#111111"), QColor("#5B6770")
         self.retranslate()
+
+    def set_theme(self, theme) -> None:
+        """Draw on the theme's background in its text colour (a ``desktop.style.Theme``)."""
+        paper = QColor(theme.node_fill)
+        paper.setAlpha(240)
+        colours = (paper, QColor(theme.text), QColor(theme.node_border))
+        if colours != (self._paper, self._ink, self._rule):
+            self._paper, self._ink, self._rule = colours
+            self._cache = None
+            self.update()
 
     def retranslate(self) -> None:
         self.title = self.tr("Packets by destination pod:")
@@ -113,8 +125,8 @@ class LegendOverlay(QWidget):
     def _draw(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.scale(self.scale, self.scale)
-        p.setPen(QPen(QColor("#5B6770"), 1))
-        p.setBrush(QBrush(QColor(255, 255, 255, 240)))
+        p.setPen(QPen(self._rule, 1))
+        p.setBrush(QBrush(self._paper))
         p.drawRect(QRectF(0, 0, self.width() / self.scale, self.height() / self.scale).adjusted(0.5, 0.5, -0.5, -0.5))
         bold = QFont(self.font_)
         bold.setBold(True)
@@ -122,7 +134,7 @@ class LegendOverlay(QWidget):
             c = QPointF(x + 10, y + ROW / 2)
             if kind == "title":
                 p.setFont(bold)
-                p.setPen(QColor("#111111"))
+                p.setPen(self._ink)
                 p.drawText(QRectF(x, y, 1000, ROW), Qt.AlignmentFlag.AlignVCenter, text)
                 continue
             if kind == "pod":
@@ -141,6 +153,6 @@ class LegendOverlay(QWidget):
             elif kind != "text":
                 draw_status_mark(p, c, 7.5, kind)
             p.setFont(self.font_)
-            p.setPen(QColor("#111111"))
+            p.setPen(self._ink)
             p.drawText(QRectF(x + (0 if kind == "text" else 22), y, 1000, ROW), Qt.AlignmentFlag.AlignVCenter, text)
         p.end()

@@ -130,3 +130,26 @@ def test_file_menu_keeps_quit_last_with_the_export_submenu_beside_export_manifes
     names = [a.menu().objectName() if a.menu() else a for a in entries]
     assert names.index("menu-export") == names.index(window.actions_by_name["export"]) + 1
     assert les.export_menu.title() != ""
+
+
+def test_the_legend_follows_the_canvas_into_the_dark_theme_and_back(window, qtbot):
+    """Seen under Xvfb: projector mode's D turned the cluster dark and left the legend a white strip under it."""
+    from PySide6.QtGui import QColor
+
+    from desktop.lessons.controller import install
+    from desktop.style import DARK
+
+    les = window.install_late("lessons", install)
+    legend = window.extensions["live"].legend
+
+    def paper() -> QColor:
+        legend.repaint()
+        return legend.grab().toImage().pixelColor(legend.width() - 4, legend.height() - 4)
+
+    assert paper().lightness() > 200
+    les.projector.enter()
+    les.projector.toggle_theme()
+    assert les.projector.theme is DARK
+    assert paper().lightness() < 80 and legend._ink == QColor(DARK.text)
+    les.projector.leave()
+    assert paper().lightness() > 200
