@@ -8,8 +8,11 @@ pending) when the test ends fails it, because a timer that outlives its test fir
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +111,17 @@ def editor_window(org, qtbot, tmp_path):
     window.answers = [QMessageBox.StandardButton.Discard]
     window.close()
     window.session.stop()
+
+
+@pytest.fixture
+def qm_dir(tmp_path, monkeypatch):
+    """The .qm files compiled from the committed .ts sources, as tools/setup.sh builds them, with the .ts
+    catalogues of the runtime retranslation beside them (as the bundle ships them)."""
+    root = Path(__file__).resolve().parents[2]
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    for lang in ("ko", "en"):
+        ts = root / f"resources/translations/podpath_{lang}.ts"
+        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(tmp_path / f"podpath_{lang}.qm")], check=True)
+        (tmp_path / f"podpath_{lang}.ts").write_bytes(ts.read_bytes())
+    monkeypatch.setenv("PODPATH_TRANSLATIONS", str(tmp_path))
+    return tmp_path

@@ -4,8 +4,6 @@ words (English and Korean), never their code names (``timeout_dead_endpoint``)."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,13 +19,7 @@ LESSONS = {p.stem: p for p in builtin_lessons()}
 
 
 @pytest.fixture
-def languages(qtbot, tmp_path, monkeypatch):
-    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
-    for lang in ("ko", "en"):
-        subprocess.run([str(lrelease), "-silent", str(ROOT / f"resources/translations/podpath_{lang}.ts"),
-                        "-qm", str(tmp_path / f"podpath_{lang}.qm")], check=True)
-        (tmp_path / f"podpath_{lang}.ts").write_bytes((ROOT / f"resources/translations/podpath_{lang}.ts").read_bytes())
-    monkeypatch.setenv("PODPATH_TRANSLATIONS", str(tmp_path))
+def languages(qtbot, qm_dir):
     from desktop.i18n import Languages
 
     lang = Languages()

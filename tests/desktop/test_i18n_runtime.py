@@ -11,8 +11,6 @@ Korean differs.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -127,18 +125,6 @@ def stale(texts: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
         return [(w, t) for w, t in texts if HANGUL.search(t)]
     patterns = _english_patterns()
     return [(w, t) for w, t in texts if not HANGUL.search(t) and any(p.fullmatch(t.strip()) for p in patterns)]
-
-
-@pytest.fixture
-def qm_dir(tmp_path, monkeypatch):
-    """The .qm files compiled from the committed .ts sources, as tools/setup.sh builds them."""
-    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
-    for lang in ("ko", "en"):
-        subprocess.run([str(lrelease), "-silent", str(ROOT / f"resources/translations/podpath_{lang}.ts"),
-                        "-qm", str(tmp_path / f"podpath_{lang}.qm")], check=True)
-        (tmp_path / f"podpath_{lang}.ts").write_bytes((ROOT / f"resources/translations/podpath_{lang}.ts").read_bytes())
-    monkeypatch.setenv("PODPATH_TRANSLATIONS", str(tmp_path))
-    return tmp_path
 
 
 # -- the safety net for formatted texts, worked by hand from ko.yaml --------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,6 @@ from PySide6.QtWidgets import QDockWidget
 from desktop.lessons.model import builtin_lessons
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def qm_dir(tmp_path, monkeypatch):
-    """The .qm files compiled from the committed .ts sources, as tools/setup.sh builds them."""
-    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
-    for lang in ("ko", "en"):
-        subprocess.run([str(lrelease), "-silent", str(ROOT / f"resources/translations/podpath_{lang}.ts"),
-                        "-qm", str(tmp_path / f"podpath_{lang}.qm")], check=True)
-        # the catalogue of the runtime retranslation, shipped beside the .qm files as the bundle does
-        (tmp_path / f"podpath_{lang}.ts").write_bytes((ROOT / f"resources/translations/podpath_{lang}.ts").read_bytes())
-    monkeypatch.setenv("PODPATH_TRANSLATIONS", str(tmp_path))
-    return tmp_path
 
 
 @pytest.fixture
