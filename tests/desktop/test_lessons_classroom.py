@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from desktop.lessons.model import builtin_lessons
-from tests.desktop.test_i18n_runtime import qm_dir, stale, visible_texts  # noqa: F401 (fixture)
+from tests.desktop.test_i18n_runtime import stale, visible_texts
 
 
 @pytest.fixture
-def window(qtbot, qm_dir, tmp_path):  # noqa: F811 (the fixture imported above)
+def window(qtbot, qm_dir, tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     from desktop import i18n
