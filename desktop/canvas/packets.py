@@ -112,6 +112,7 @@ class PacketLayer(QGraphicsObject):
         self.setFlag(QGraphicsObject.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
         self._rect = QRectF(-1e5, -1e5, 2e5, 2e5)
         self.clock = 0.0
+        self.painted_clock: float | None = None  # the clock of the last paint (what is on screen and clickable)
         self.selected: int | None = None
         self._atlases: dict[tuple[float, int], _Atlas] = {}
         self._frag = np.zeros((0, 10))
@@ -282,6 +283,7 @@ class PacketLayer(QGraphicsObject):
         self._paint_scale = max(abs(m.m11()), 1e-6) / (atlas.dpr or 1.0)
         self._hit_pos = xy
         self._hit_uid = uid
+        self.painted_clock = self.clock
         painter.save()
         painter.resetTransform()
         dpr = atlas.dpr

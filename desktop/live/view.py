@@ -129,6 +129,7 @@ class LiveView(QObject):
         d.text_refreshed.connect(self.refresh_text)
         d.time_changed.connect(self.controls.on_time_changed)
         d.playing_changed.connect(self.controls.on_playing_changed)
+        d.playing_changed.connect(self._on_playing_changed)
         self.colours.reset(self.run.state)
         self.rules.set_nodes(list(self.run.state.nodes))
         self.controls.set_enabled(True)
@@ -305,6 +306,12 @@ class LiveView(QObject):
         if paused_at is None:
             self._anim_paused_at = paused_at = wall
         return paused_at - lag
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        """Paused: the packets stop where they are at this instant (not at the next paint tick, up to a frame
+        or, on a loaded machine, much longer later)."""
+        if not playing and self.driver is not None and self.driver.mode == "realtime":
+            self.layer.set_clock(self._anim_now())
 
     def _run_animation_through_new_packets(self) -> None:
         layer = self.layer

@@ -258,22 +258,30 @@ def test_pods_on_the_canvas_wear_the_colour_of_the_packets_that_reach_them(live)
 
 def test_pausing_freezes_packets_in_flight_so_they_can_be_clicked(live, qtbot):
     """Paused in realtime mode, the packets' clock stands still: they stay where they are (they used to fly on
-    and vanish within a second, so a click on a paused packet found nothing)."""
+    and vanish within a second, so a click on a paused packet found nothing).
+
+    What is compared is what was painted (the click targets are the last paint's positions): the test waits
+    for the first paint at the paused clock instead of a fixed 100 ms, which a loaded machine could pass
+    without painting (the positions then came from a paint before the pause and the next paint moved them)."""
     import numpy as np
 
     d = live.driver
+    layer = live.layer
     d.play()
-    qtbot.waitUntil(lambda: live.layer.uid.size > 0, timeout=5000)
+    qtbot.waitUntil(lambda: layer.uid.size > 0, timeout=5000)
     d.pause()
-    qtbot.wait(100)
-    before = (live.layer.uid.copy(), live.layer._hit_pos.copy())
+    frozen = layer.clock  # the clock stops at the pause itself
+    assert frozen == live._anim_now()
+    qtbot.waitUntil(lambda: layer.painted_clock == frozen, timeout=5000)
+    before = (layer.uid.copy(), layer._hit_pos.copy())
     qtbot.wait(2500)  # longer than a packet's flight and linger
-    assert live.layer.uid.size == before[0].size > 0
-    assert np.array_equal(live.layer.uid, before[0])
-    assert np.allclose(live.layer._hit_pos, before[1])
+    assert layer.clock == frozen and layer.painted_clock == frozen
+    assert layer.uid.size == before[0].size > 0
+    assert np.array_equal(layer.uid, before[0])
+    assert np.allclose(layer._hit_pos, before[1])
     d.play()  # and they move on when played again
-    qtbot.wait(1500)
-    assert not np.array_equal(live.layer.uid, before[0]) or not np.allclose(live.layer._hit_pos, before[1])
+    qtbot.waitUntil(lambda: layer.painted_clock is not None and layer.painted_clock > frozen + 0.5, timeout=10000)
+    assert not np.array_equal(layer.uid, before[0]) or not np.allclose(layer._hit_pos, before[1])
     d.pause()
 
 
