@@ -166,6 +166,156 @@ def frame_bench(frames: int, quick: bool) -> dict[str, list[float]]:
     return times, cpu
 
 
+# ------------------------------------------------------------------------------------------------ playing
+def _intervals_ms(stamps: list[float]) -> list[float]:
+    return [(b - a) * 1000.0 for a, b in zip(stamps, stamps[1:])]
+
+
+def cadence_line(name: str, vals: list[float]) -> str:
+    """median, p95, share of intervals later than one (16.7 ms) and two (33.3 ms) frames of a 60 Hz screen."""
+    if not vals:
+        return f"{name:<26}(no frames)"
+    late1 = sum(v > 16.7 for v in vals) / len(vals)
+    late2 = sum(v > 33.3 for v in vals) / len(vals)
+    return (f"{name:<26}{len(vals):>6}{statistics.median(vals):>8.1f}{pctl(vals, 95):>8.1f}{max(vals):>8.0f}"
+            f"{late1:>8.0%}{late2:>8.0%}")
+
+
+def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick: bool, profile: bool) -> None:
+    """What a user gets WHILE PLAYING: the real timers and event loop, the driver playing at each speed in
+    turn (interleaved rounds), on the canvas and both charts of ``frame_bench``. Reports the intervals between
+    consecutive paint-timer shots (``LiveDriver.painted``) and between the canvas viewport's paint events,
+    and each simulation step split into the core (``Simulation.step``), the adapter (the rest of
+    ``LiveRun.step``) and the GUI thread's handling of the frame (``frame_stepped``'s slots)."""
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["bench"])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "/tmp/podpath-bench-settings")
+    from core.model import ObjectRef
+    from desktop.live import install
+    from desktop.mainwindow import MainWindow
+
+    window = MainWindow()
+    window.resize(1920, 1080)
+    window.show()
+    window.session.open_text(big_scenario(20 if quick else 100, 4 if quick else 20, 50 if quick else 100), "big.yaml")
+    for _ in range(5):
+        app.processEvents()
+    view = window.install_late("live", install)
+    d = view.driver
+    run = view.run
+    d.seek(20.0)
+    print(f"\nplaying: {'quick' if quick else '100-node / 2,000-pod'} canvas, {len(run.state.pods)} pods, charts live")
+    view.charts.set_services(run.balanced_services(), prefer=ObjectRef("Service", "default", "svc-0"))
+    window.docks["live-charts"].raise_()
+    if callable(getattr(window.view, "fit", None)):
+        window.view.fit()
+    for _ in range(10):
+        app.processEvents()
+
+    if profile:
+        import cProfile
+        import pstats
+
+        pr = cProfile.Profile()
+        pr.enable()
+        for _ in range(30):
+            run.step()
+        pr.disable()
+        print("cProfile of 30 LiveRun.step (0.1 s ticks) from t = 20 s, by cumulative time:")
+        pstats.Stats(pr).sort_stats("cumulative").print_stats(18)
+        d.seek(20.0)
+
+    paints: list[float] = []
+    canvas: list[float] = []
+    core_ms: list[float] = []
+    total_ms: list[float] = []
+    gui_ms: list[float] = []
+    d.painted.connect(lambda _w: paints.append(time.perf_counter()))
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                canvas.append(time.perf_counter())
+            return False
+
+    spy = Paints()
+    window.view.viewport().installEventFilter(spy)
+    sim_step = run.sim.step
+
+    def timed_core(dt=None):
+        t = time.perf_counter()
+        out = sim_step(dt)
+        core_ms.append((time.perf_counter() - t) * 1000.0)
+        return out
+
+    run.sim.step = timed_core
+    live_step = run.step
+
+    def timed_step():
+        t = time.perf_counter()
+        out = live_step()
+        total_ms.append((time.perf_counter() - t) * 1000.0)
+        return out
+
+    run.step = timed_step
+    d.frame_stepped.disconnect(view._on_frame)
+
+    def timed_frame(frame):
+        t = time.perf_counter()
+        view._on_frame(frame)
+        gui_ms.append((time.perf_counter() - t) * 1000.0)
+
+    d.frame_stepped.connect(timed_frame)
+    results: dict[float, dict[str, list[float]]] = {s: {"paint": [], "canvas": [], "core": [], "adapter": [],
+                                                        "gui": [], "rate": []} for s in speeds}
+    loads: list[float] = []
+    loop = QEventLoop()
+    for r in range(rounds):
+        for speed in (speeds if r % 2 == 0 else tuple(reversed(speeds))):
+            d.pause()
+            d.seek(20.0)  # every round plays the same stretch of the run (a checkpoint sits at 20 s)
+            for _ in range(5):
+                app.processEvents()
+            paints.clear(), canvas.clear(), core_ms.clear(), total_ms.clear(), gui_ms.clear()
+            loads.append(os.getloadavg()[0])
+            d.set_speed(speed)
+            t0 = run.time
+            w0 = time.perf_counter()
+            d.play()
+            QTimer.singleShot(int(seconds * 1000), loop.quit)
+            loop.exec()
+            d.pause()
+            wall = time.perf_counter() - w0
+            loads.append(os.getloadavg()[0])
+            res = results[speed]
+            res["paint"] += _intervals_ms(paints)
+            res["canvas"] += _intervals_ms(canvas)
+            res["core"] += core_ms
+            res["adapter"] += [a - b for a, b in zip(total_ms, core_ms)]
+            res["gui"] += gui_ms
+            res["rate"].append((run.time - t0) / wall)
+    print(f"\nwhile playing ({rounds} interleaved rounds of {seconds:g} s per speed from t = 20 s); load average "
+          f"{min(loads):.2f}..{max(loads):.2f} on {os.cpu_count()} cores")
+    print(f"{'intervals, ms':<26}{'n':>6}{'median':>8}{'p95':>8}{'max':>8}{'>16.7':>8}{'>33.3':>8}")
+    for speed, res in results.items():
+        print(cadence_line(f"{speed:g}x paint timer", res["paint"]))
+        print(cadence_line(f"{speed:g}x canvas repaints", res["canvas"]))
+    print(f"\n{'one step, ms':<26}{'median':>8}{'p95':>8}{'max':>8}")
+    for speed, res in results.items():
+        for part in ("core", "adapter", "gui"):
+            vals = res[part]
+            if vals:
+                print(f"{f'{speed:g}x {part}':<26}{statistics.median(vals):>8.2f}{pctl(vals, 95):>8.2f}"
+                      f"{max(vals):>8.1f}")
+        print(f"{f'{speed:g}x achieved speed':<26}{statistics.median(res['rate']):>8.2f}x (simulated s per wall s)")
+    view.shutdown()
+    window.session.undo_stack.setClean()
+    window.close()
+
+
 # ------------------------------------------------------------------------------------------------ startup
 _BARE = r"""
 import sys, time
@@ -261,12 +411,28 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=None)
     ap.add_argument("--pairs", type=int, default=None, help="startup launches of each kind")
     ap.add_argument("--no-startup", action="store_true")
+    ap.add_argument("--no-frames", action="store_true", help="skip the paint-only frame times")
+    ap.add_argument("--playing", action="store_true", help="also measure the paint cadence while playing")
+    ap.add_argument("--play-seconds", type=float, default=None, help="wall seconds per playing round")
+    ap.add_argument("--play-rounds", type=int, default=None, help="interleaved rounds per speed")
+    ap.add_argument("--profile", action="store_true", help="cProfile 30 simulation steps (with --playing)")
     args = ap.parse_args()
     frames = args.frames or (20 if args.quick else 150)
     pairs = args.pairs or (2 if args.quick else 7)
     print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'xcb'} DISPLAY={os.environ.get('DISPLAY', '')}")
+    if args.playing:
+        playing_bench(args.play_seconds or (3.0 if args.quick else 8.0), args.play_rounds or (1 if args.quick else 3),
+                      (1.0, 10.0), args.quick, args.profile)
+    if not args.no_frames:
+        frame_report(frames, args.quick)
+    if not args.no_startup:
+        startup_report(pairs)
+    return 0
+
+
+def frame_report(frames: int, quick: bool) -> None:
     load = os.getloadavg()[0]
-    times, cpu = frame_bench(frames, args.quick)
+    times, cpu = frame_bench(frames, quick)
     load = max(load, os.getloadavg()[0])
     base_med = statistics.median(times["base"])
     print(f"\nframe time, ms (paint timer while playing + the event loop painting canvas and charts); "
@@ -279,23 +445,24 @@ def main() -> int:
         med = statistics.median(vals)
         print(f"{name:<8}{med:>9.2f}{pctl(vals, 95):>9.2f}{med / base_med:>8.2f}"
               f"{statistics.median(cpu[name]):>9.2f}{pctl(cpu[name], 95):>9.2f}  {targets[name]}")
-    if not args.no_startup:
-        load = os.getloadavg()[0]
-        st = startup_bench(pairs)
-        print(f"\nstartup launches: load average {max(load, os.getloadavg()[0]):.2f}")
-        if st["bare"] and st["app"]:
-            ratios = [a / b for a, b in zip(st["app"], st["bare"])]
-            print("\nlaunch to first painted window, s (paired, interleaved launches)")
-            print(f"bare PySide6 QMainWindow: median {statistics.median(st['bare']):.3f}")
-            print(f"podpath on the demo:      median {statistics.median(st['app']):.3f}  "
-                  f"ratio median {statistics.median(ratios):.2f} (target <= 2)")
-        if st["doc"]:
-            print(f"the demo on the canvas (document opened, canvas items made): median "
-                  f"{statistics.median(st['doc']):.3f} s")
-        if st["live"]:
-            print(f"demo fully live (live view + charts installed, playing, packets painted): median "
-                  f"{statistics.median(st['live']):.3f} s (target <= 1 s)")
-    return 0
+
+
+def startup_report(pairs: int) -> None:
+    load = os.getloadavg()[0]
+    st = startup_bench(pairs)
+    print(f"\nstartup launches: load average {max(load, os.getloadavg()[0]):.2f}")
+    if st["bare"] and st["app"]:
+        ratios = [a / b for a, b in zip(st["app"], st["bare"])]
+        print("\nlaunch to first painted window, s (paired, interleaved launches)")
+        print(f"bare PySide6 QMainWindow: median {statistics.median(st['bare']):.3f}")
+        print(f"podpath on the demo:      median {statistics.median(st['app']):.3f}  "
+              f"ratio median {statistics.median(ratios):.2f} (target <= 2)")
+    if st["doc"]:
+        print(f"the demo on the canvas (document opened, canvas items made): median "
+              f"{statistics.median(st['doc']):.3f} s")
+    if st["live"]:
+        print(f"demo fully live (live view + charts installed, playing, packets painted): median "
+              f"{statistics.median(st['live']):.3f} s (target <= 1 s)")
 
 
 if __name__ == "__main__":
