@@ -40,6 +40,11 @@ HANDLE = 18.0
 FANOUT_NODES = 8  # a Service whose pods are on more nodes draws its edges only when selected  # the connection handle at a connectable box's right edge
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+# a top-level box: (width, height, has a connection handle) by document kind
+BOX_SIZES = {"Deployment": (BADGE_W, BADGE_H, False), "StatefulSet": (BADGE_W, BADGE_H, False),
+             "DaemonSet": (BADGE_W, BADGE_H, False), "ReplicaSet": (BADGE_W, BADGE_H, False),
+             "Service": (SERVICE_W, SERVICE_H, True), "Ingress": (INGRESS_W, INGRESS_H, True),
+             "IngressClass": (INGRESS_W, INGRESS_H, False), "Client": (CLIENT_W, CLIENT_H, True)}
 # kinds whose position the user can store (top-level boxes that are document objects)
 MOVABLE_KINDS = ("Node", *WORKLOAD_KINDS, "Service", "Ingress", "IngressClass", "Client", "Pod", "Traffic")
 
@@ -240,6 +245,87 @@ def format_position(point: QPointF) -> str:
     return f"{round(point.x())},{round(point.y())}"
 
 
+FREE_GAP = 12.0  # a box moved out of the way keeps at least this much room around it
+FREE_STEP, FREE_SEARCH = 16.0, 640.0
+NATURAL_GAP = 6.0  # a box the automatic layout placed stays put while this much room is left around it
+
+
+class Occupied:
+    """The top-level boxes placed so far (stored positions first: fixed), as (left, top, right, bottom)
+    tuples in a coarse grid, so asking "is this spot free?" stays quick on a 100-node cluster. ``place``
+    keeps a box the automatic layout put down where it is unless it covers one already placed; then it goes
+    to the nearest free spot. Nothing placed automatically ever covers a box the user put somewhere."""
+
+    CELL = 512.0
+
+    def __init__(self) -> None:
+        self.rects: list[tuple[float, float, float, float]] = []
+        self._grid: dict[tuple[int, int], list[int]] = {}
+
+    def _cells(self, r: tuple[float, float, float, float]):
+        c = self.CELL
+        for i in range(math.floor(r[0] / c), math.floor(r[2] / c) + 1):
+            for j in range(math.floor(r[1] / c), math.floor(r[3] / c) + 1):
+                yield (i, j)
+
+    def add(self, rect: QRectF, handle: bool = False) -> None:
+        r = _extent(rect, handle)
+        index = len(self.rects)
+        self.rects.append(r)
+        for cell in self._cells(r):
+            self._grid.setdefault(cell, []).append(index)
+
+    def hits(self, r: tuple[float, float, float, float], gap: float = 0.0) -> bool:
+        g = (r[0] - gap, r[1] - gap, r[2] + gap, r[3] + gap)
+        seen: set[int] = set()
+        for cell in self._cells(g):
+            for i in self._grid.get(cell, ()):
+                if i in seen:
+                    continue
+                seen.add(i)
+                o = self.rects[i]
+                if o[0] < g[2] and g[0] < o[2] and o[1] < g[3] and g[1] < o[3]:
+                    return True
+        return False
+
+    def near(self, r: tuple[float, float, float, float], reach: float) -> list[tuple[float, float, float, float]]:
+        g = (r[0] - reach, r[1] - reach, r[2] + reach, r[3] + reach)
+        out = {i for cell in self._cells(g) for i in self._grid.get(cell, ())}
+        return [self.rects[i] for i in sorted(out)]
+
+    def free_spot(self, rect: QRectF, handle: bool = False, gap: float = FREE_GAP) -> QPointF:
+        """The top-left nearest ``rect``'s where a box of its size covers nothing placed (``gap`` around)."""
+        x0, y0 = rect.left(), rect.top()
+        r0 = _extent(rect, handle)
+        w, h = r0[2] - r0[0], r0[3] - r0[1]
+        if not self.hits(r0, gap):
+            return QPointF(x0, y0)
+        near = self.near(r0, FREE_SEARCH)
+        # beside each box in the way (left, right, above, below), then on a grid around
+        xs = {x0, *(o[2] + gap for o in near), *(o[0] - gap - w for o in near)}
+        ys = {y0, *(o[3] + gap for o in near), *(o[1] - gap - h for o in near)}
+        steps = range(-int(FREE_SEARCH // FREE_STEP), int(FREE_SEARCH // FREE_STEP) + 1)
+        candidates = [(x, y0) for x in xs] + [(x0, y) for y in ys] + \
+            [(x0 + i * FREE_STEP, y0 + j * FREE_STEP) for i in steps for j in steps]
+        for x, y in sorted(candidates, key=lambda c: ((c[0] - x0) ** 2 + (c[1] - y0) ** 2, c[1], c[0])):
+            if not self.hits((x, y, x + w, y + h), gap):
+                return QPointF(x, y)
+        # a crowded neighbourhood: under everything placed
+        return QPointF(x0, max(o[3] for o in self.rects) + gap)
+
+    def place(self, rect: QRectF, handle: bool = False) -> QRectF:
+        """``rect`` (placed automatically), moved to the nearest free spot if it covers a placed box; added."""
+        if self.hits(_extent(rect, handle), NATURAL_GAP):
+            rect = QRectF(self.free_spot(rect, handle), rect.size())
+        self.add(rect, handle)
+        return rect
+
+
+def _extent(rect: QRectF, handle: bool) -> tuple[float, float, float, float]:
+    """A box's rectangle as a tuple, with its connection handle at the right edge when it has one."""
+    return (rect.left(), rect.top(), rect.right() + (HANDLE / 2 if handle else 0.0), rect.bottom())
+
+
 def _matches(selector: dict[str, str] | None, labels: dict[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
@@ -351,10 +437,25 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     nodes_bottom = y
     width = max(width, est_w)
     lags = proxy_lags(state)
+    # every box the user placed first: what the automatic layout puts down goes around them
+    occupied = Occupied()
+    sizes: dict[ObjectRef, tuple[float, float, bool]] = {n.ref: (node_w, node_h(n.name), False) for n in model.nodes}
+    sizes.update({w.ref: (BADGE_W, BADGE_H, False) for w in model.workloads})
+    sizes.update({s.ref: (SERVICE_W, SERVICE_H, True) for s in model.services if not s.implicit})
+    sizes.update({i.ref: (INGRESS_W, INGRESS_H, True) for i in model.ingresses})
+    sizes.update({ObjectRef("IngressClass", "", c.name): (INGRESS_W, INGRESS_H, False) for c in model.ingress_classes})
+    sizes.update({ObjectRef("Client", "", c.name): (CLIENT_W, CLIENT_H, True) for c in model.clients
+                  if not (c.location == "internal" and c.node in pods_by_node)})
+    for ref, pos in stored.items():
+        if ref in sizes:
+            w_, h_, handle = sizes[ref]
+            occupied.add(QRectF(pos.x(), pos.y(), w_, h_), handle)
     for n in model.nodes:
         rect = node_rects[n.name]
         if n.ref in stored:
             rect.moveTopLeft(stored[n.ref])
+        else:
+            rect = occupied.place(rect)
         ns = state.nodes.get(n.name) if state is not None else None
         ip = ns.ip if ns else (n.internal_ip or "")
         cidr = ns.pod_cidr if ns else (n.pod_cidr or "")
@@ -403,7 +504,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
 
     wl = sorted(model.workloads, key=lambda w: keep(w.ref, mean_x([p.cx for p in pods_of.get(w.ref, [])], 1e9)))
     _row(pic, [(w.ref, BADGE_W, BADGE_H) for w in wl], MARGIN, MARGIN, width, stored, "workload",
-         lambda w: _workload_box(w, model, pods_of))
+         lambda w: _workload_box(w, model, pods_of), occupied)
 
     # -- pending pods (no node) under the nodes -------------------------------------------------------------------
     y = nodes_bottom
@@ -415,6 +516,9 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
             owner = ObjectRef(*p.owner) if p.owner else None
             pic.pods[p.key] = PodBox(p.key, ObjectRef("Pod", p.namespace, p.name), cell, p.name, "", pod_status(p),
                                      p.phase, "", owner, workload_index.get(owner, -1), bare=p.key in bare)
+        block = QRectF(MARGIN, y, min(len(pending), per_row) * (POD_W + POD_GAP) - POD_GAP,
+                       math.ceil(len(pending) / per_row) * (POD_H + POD_GAP) - POD_GAP)
+        occupied.add(block)  # automatic boxes stay off the pending pods too
         y += math.ceil(len(pending) / per_row) * (POD_H + POD_GAP) + ROW_GAP - POD_GAP
         pods_of = {}
         for pb in pic.pods.values():
@@ -442,13 +546,13 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     svc_by_ref = {s.ref: s for s in services}
     svc_top = y
     y = _row(pic, [(s.ref, SERVICE_W, SERVICE_H) for s in services], MARGIN, y, width, stored, "service",
-             lambda r: _service_box(svc_by_ref[r]))
+             lambda r: _service_box(svc_by_ref[r]), occupied)
 
     # -- ingresses and ingress classes ----------------------------------------------------------------------------
     items = [(i.ref, INGRESS_W, INGRESS_H) for i in model.ingresses]
     items += [(ObjectRef("IngressClass", "", c.name), INGRESS_W, INGRESS_H) for c in model.ingress_classes]
     y = _row(pic, items, MARGIN, y + (ROW_GAP - GAP if services else 0), width, stored, "ingress",
-             lambda r: _ingress_box(r, model))
+             lambda r: _ingress_box(r, model), occupied)
     in_cluster = [b.rect for b in pic.boxes.values()] + [p.rect for p in pic.pods.values()] + [z.rect for z in pic.zones]
     cluster = QRectF(0, 0, width + 2 * MARGIN, max(y, nodes_bottom) + MARGIN - GAP)
     for r in in_cluster:
@@ -462,7 +566,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     for i, s in enumerate(lbs):
         svc_rect = pic.boxes[s.ref].rect
         ref = lb_ref(s.namespace, s.name)
-        rect = QRectF(col, svc_top + i * (LB_H + GAP), LB_W, LB_H)
+        rect = occupied.place(QRectF(col, svc_top + i * (LB_H + GAP), LB_W, LB_H))
         ip = s.load_balancer_ip or tr("<pending>")
         ports = ", ".join(str(p.port) for p in s.ports)
         pic.boxes[ref] = Box(ref, "lb", rect, tr("LB %1").replace("%1", s.name), [f"{ip}:{ports}" if ports else ip],
@@ -482,6 +586,8 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         rect = QRectF(col + (max(LB_W, CLIENT_W) - CLIENT_W) / 2, nodes_top + i * (CLIENT_H + 50), CLIENT_W, CLIENT_H)
         if ref in stored:
             rect.moveTopLeft(stored[ref])
+        else:
+            rect = occupied.place(rect, handle=True)
         where = c.ip or (tr("in %1").replace("%1", c.node) if c.node else "")
         pic.boxes[ref] = Box(ref, "client", rect, c.name, [where] if where else [], connectable=True)
 
@@ -576,8 +682,11 @@ def _right(r: QRectF) -> QPointF:
     return QPointF(r.right(), r.center().y())
 
 
-def _row(pic: Picture, items: list, x0: float, y: float, width: float, stored: dict, kind: str, make) -> float:
-    """Place boxes left to right from (x0, y), wrapping at ``width``; returns the y under the row."""
+def _row(pic: Picture, items: list, x0: float, y: float, width: float, stored: dict, kind: str, make,
+         occupied: Occupied | None = None) -> float:
+    """Place boxes left to right from (x0, y), wrapping at ``width``, around the boxes in ``occupied`` (a box
+    in the way of a slot goes to the nearest free spot; the row goes on after it); returns the y under the
+    row."""
     x, row_h = x0, 0.0
     placed_any = False
     for ref, w, h in items:
@@ -585,13 +694,16 @@ def _row(pic: Picture, items: list, x0: float, y: float, width: float, stored: d
             x, y = x0, y + row_h + GAP
             row_h = 0.0
         rect = QRectF(x, y, w, h)
+        box = make(ref)
         if ref in stored:
             rect.moveTopLeft(stored[ref])
         else:
-            x += w + GAP
+            if occupied is not None:
+                rect = occupied.place(rect, box.connectable)
+            # moved along its row (past a box in the way): the row goes on after it
+            x = rect.right() + GAP if rect.top() == y and rect.left() >= x else x + w + GAP
             row_h = max(row_h, h)
             placed_any = True
-        box = make(ref)
         box.rect = rect
         box.kind = box.kind or kind
         pic.boxes[ref] = box

@@ -26,7 +26,7 @@ import json
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QPen
+from PySide6.QtGui import QAction, QColor, QCursor, QKeyEvent, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent, QMenu
 
 from core.model import ClusterModel, ObjectRef
@@ -36,7 +36,7 @@ from core.scenario.errors import ScenarioError
 from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
 from core.state import ClusterState
 from desktop.canvas.items import HitItem, is_movable
-from desktop.canvas.picture import Picture, build_picture
+from desktop.canvas.picture import BOX_SIZES, Occupied, Picture, build_picture
 from desktop.canvas.render import Renderer, status_text
 from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
@@ -44,12 +44,10 @@ from desktop.style import LIGHT, Theme
 SETTLE_LIMIT = 300.0
 SETTLED_KEPT = 2  # the settled state now and the one before (undo / redo of the last placement change; each
 # more kept 2,000-pod state costs ~3 ms of garbage collection on every later edit, a settle ~0.3 s)
-# a box dropped on others moves to the nearest spot at least FREE_GAP away from every box of these kinds
+# a box dropped on others moves to the nearest spot at least picture.FREE_GAP away from every box of these kinds
 OBSTACLE_KINDS = ("node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic")
-FREE_GAP = 12.0
-FREE_STEP = 16.0
-FREE_SEARCH = 640.0
 HANDLE_ROOM = 14.0  # the connection handle sticks out at a box's right edge
+GROUP_GAP = 24.0  # between the boxes of a pasted group laid out in a row
 PLACEMENT_KINDS = ("Node", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Simulation",
                    "KubeSchedulerConfiguration", "ClusterConfiguration", "Client")
 
@@ -118,6 +116,7 @@ class ClusterScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         if session is not None:
             session.placer = self.free_position
+            session.group_placer = self.place_group
             session.document_replaced.connect(self._on_document_replaced)
             session.document_changed.connect(self.rebuild)
 
@@ -261,34 +260,70 @@ class ClusterScene(QGraphicsScene):
     def free_position(self, kind: str, point: tuple[float, float]) -> tuple[float, float]:
         """Where a new box of ``kind`` (a document kind) dropped with its top-left at ``point`` goes: there,
         unless it would cover a box already drawn (a Service, a node, ...); then the nearest free spot, so
-        nothing dropped hides what is under it."""
-        box_kind = {"Service": "service", "Ingress": "ingress", "IngressClass": "ingressclass",
-                    "Client": "client"}.get(kind, "workload")
-        same = [b.rect for b in self.picture.boxes.values() if b.kind == box_kind and not b.rect.isEmpty()]
-        w, h = (same[0].width(), same[0].height()) if same else (200.0, 60.0)
-        w += HANDLE_ROOM
-        obstacles = [(r.left() - FREE_GAP, r.top() - FREE_GAP, r.right() + FREE_GAP + HANDLE_ROOM,
-                      r.bottom() + FREE_GAP)
-                     for r in (b.rect for b in self.picture.boxes.values()
-                               if b.kind in OBSTACLE_KINDS and not b.rect.isEmpty())]
-        x0, y0 = point
+        nothing dropped hides what is under it. The box's own size is its kind's (a first Service dropped on
+        a new canvas was taken for 200 x 60 and covered a badge's corner)."""
+        w, h, handle = BOX_SIZES.get(kind, (200.0, 60.0, False))
+        occupied = self._occupied()
+        spot = occupied.free_spot(QRectF(point[0], point[1], w, h), handle)
+        return point if spot == QPointF(*point) else (spot.x(), spot.y())
 
-        def free(x: float, y: float) -> bool:
-            r, b = x + w, y + h
-            return not any(o[0] < r and x < o[2] and o[1] < b and y < o[3] for o in obstacles)
+    def _occupied(self) -> Occupied:
+        occupied = Occupied()
+        for b in self.picture.boxes.values():
+            if b.kind in OBSTACLE_KINDS and not b.rect.isEmpty():
+                occupied.add(b.rect, b.connectable)
+        return occupied
 
-        if free(x0, y0):
-            return point
-        # candidates: straight beside each box in the way (left, right, above, below), then on a grid around
-        xs = {x0, *(o[2] for o in obstacles), *(o[0] - w for o in obstacles)}
-        ys = {y0, *(o[3] for o in obstacles), *(o[1] - h for o in obstacles)}
-        steps = range(-int(FREE_SEARCH // FREE_STEP), int(FREE_SEARCH // FREE_STEP) + 1)
-        candidates = [(x, y0) for x in xs] + [(x0, y) for y in ys] + \
-            [(x0 + i * FREE_STEP, y0 + j * FREE_STEP) for i in steps for j in steps]
-        for x, y in sorted(candidates, key=lambda c: ((c[0] - x0) ** 2 + (c[1] - y0) ** 2, c[1], c[0])):
-            if free(x, y):
-                return (x, y)
-        return point  # a crowded canvas: where it was dropped
+    def place_group(self, items: list[tuple], mode: str = "paste",
+                    anchor: tuple[float, float] | None = None) -> list[tuple[float, float] | None]:
+        """Where pasted or duplicated objects go, as stored top-left positions (None: the object is not a box
+        of its own, e.g. a Node in its zone row, a Pod in its node, a Traffic on its edge). ``items`` are
+        (document kind or None, source ref or None, wanted top-left or None). The group keeps its sources'
+        arrangement (else a row), starting at ``anchor``: for a paste the mouse over the canvas, else the
+        visible centre; for a duplicate 30 px down-right of its sources. Each box then goes to the nearest
+        spot where it covers no box drawn nor one of the group, so nothing pasted hides anything."""
+        drawn = [self.picture.boxes[src].rect for _k, src, _at in items
+                 if src is not None and src in self.picture.boxes and self.picture.boxes[src].kind != "node"]
+        origin = QPointF(min(r.left() for r in drawn), min(r.top() for r in drawn)) if drawn else None
+        if anchor is None:
+            if mode == "duplicate" and origin is not None:
+                anchor = (origin.x() + 30.0, origin.y() + 30.0)
+            else:
+                anchor = self._paste_anchor()
+        occupied = self._occupied()
+        out: list[tuple[float, float] | None] = []
+        row_x = 0.0
+        for kind, src, at in items:
+            size = BOX_SIZES.get(kind)
+            if size is None:
+                out.append(None)
+                continue
+            w, h, handle = size
+            if at is not None:
+                want = QPointF(*at)
+            elif origin is not None and src in self.picture.boxes and self.picture.boxes[src].kind != "node":
+                want = QPointF(*anchor) + (self.picture.boxes[src].rect.topLeft() - origin)
+            else:
+                want = QPointF(anchor[0] + row_x, anchor[1])
+                row_x += w + HANDLE_ROOM + GROUP_GAP
+            spot = occupied.free_spot(QRectF(want.x(), want.y(), w, h), handle)
+            occupied.add(QRectF(spot.x(), spot.y(), w, h), handle)
+            out.append((round(spot.x()), round(spot.y())))
+        return out
+
+    def _paste_anchor(self) -> tuple[float, float]:
+        """The mouse's scene point when it is over the canvas, else the centre of what the canvas shows."""
+        views = self.views()
+        if not views:
+            r = self.picture.bounds
+            return (r.center().x(), r.center().y()) if not r.isEmpty() else (0.0, 0.0)
+        view = views[0]
+        port = view.viewport()
+        at = port.mapFromGlobal(QCursor.pos())
+        if not port.rect().contains(at) or not port.underMouse():
+            at = port.rect().center()
+        p = view.mapToScene(at)
+        return (p.x(), p.y())
 
     # -- live view contract ---------------------------------------------------------------------------------
     def apply_cluster_state(self, state: ClusterState) -> None:

@@ -121,11 +121,15 @@ class Editor(QObject):
         self.push(tr("Add %1").replace("%1", label), ops)
         return [object_ref(o) for o in objects]
 
-    def add_objects(self, objects: list[dict], text: str, offset: tuple[float, float] | None = None) -> list[ObjectRef]:
-        """Add objects (paste, import), renaming the ones whose identity is taken; returns their refs."""
+    def add_objects(self, objects: list[dict], text: str, offset: tuple[float, float] | None = None,
+                    place: str | None = None) -> list[ObjectRef]:
+        """Add objects (paste, import), renaming the ones whose identity is taken; returns their refs. With
+        ``place`` ("paste" or "duplicate") each new box gets a stored position at a free spot (the session's
+        ``group_placer``), in the same undo step, so it covers nothing and does not move later."""
         taken: dict[tuple[str, str], set[str]] = {}
         ops, refs = [], []
         existing = self.doc.objects()
+        sources = [object_ref(raw) for raw in objects]
         for raw in objects:
             raw = copy.deepcopy(raw)
             ref = object_ref(raw)
@@ -145,6 +149,24 @@ class Editor(QObject):
                         pass
             ops.append(("add", None, raw))
             refs.append(object_ref(raw))
+        placer = getattr(self.session, "group_placer", None)
+        if place and placer is not None:
+            items = []
+            for (_a, _i, raw), src in zip(ops, sources):
+                kind = raw.get("kind")
+                if kind == "Client" and get_path(raw, "spec.location") == "internal":
+                    kind = None  # drawn as a pod of its node
+                at = None
+                pos = get_path(raw, f'metadata.annotations["{ANN_POSITION}"]')
+                if isinstance(pos, str):
+                    try:
+                        at = tuple(float(v) for v in pos.split(","))
+                    except ValueError:
+                        at = None
+                items.append((kind, src if src in self.doc else None, at if at and len(at) == 2 else None))
+            for (_a, _i, raw), spot in zip(ops, placer(items, place)):
+                if spot is not None:
+                    _set_annotation(raw, ANN_POSITION, f"{round(spot[0])},{round(spot[1])}")
         self.push(text, ops)
         return refs
 
@@ -419,13 +441,13 @@ class Editor(QObject):
             text = tr("Paste %n objects").replace("%n", str(n))
         else:
             text = tr("Paste %1").replace("%1", str(object_ref(objects[0])))
-        return self.add_objects(objects, text, offset)
+        return self.add_objects(objects, text, offset, place=None if source else "paste")
 
     def duplicate(self, refs: list[ObjectRef]) -> list[ObjectRef]:
         objs = [self.doc.get(r) for r in sorted((r for r in refs if r in self.doc), key=self.doc.index_of)]
         if not objs:
             return []
-        return self.add_objects(objs, tr("Duplicate"), (30.0, 30.0))
+        return self.add_objects(objs, tr("Duplicate"), (30.0, 30.0), place="duplicate")
 
 
 def _retarget(target: str, addresses: dict[str, str], dns: dict[str, str]) -> str:

@@ -77,6 +77,10 @@ class EditorSession(QObject):
         # ``placer(kind, (x, y)) -> (x, y)``: where a new box of that kind dropped at (x, y) goes so that it
         # covers no other box (the canvas sets it; None: exactly where dropped)
         self.placer = None
+        # ``group_placer(items, mode) -> [(x, y) | None]``: where pasted ("paste") or duplicated ("duplicate")
+        # objects go, items being (kind or None, source ref or None, wanted (x, y) or None) (the canvas sets
+        # it; None: positions as they come, unplaced ones laid out automatically)
+        self.group_placer = None
 
     # -- state ----------------------------------------------------------------------------------------------
     @property

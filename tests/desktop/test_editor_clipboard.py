@@ -65,5 +65,11 @@ def test_duplicate_offsets_a_stored_position(editor_window):
     w.editor.move({WEB: (100, 100)})
     w.select_refs([WEB])
     w.edit_duplicate()
-    raw = w.session.document.get(ObjectRef("Deployment", "default", "web-2"))
-    assert raw["metadata"]["annotations"]["podpath.dev/position"] == "130,130"
+    copy_ref = ObjectRef("Deployment", "default", "web-2")
+    raw = w.session.document.get(copy_ref)
+    # wanted 30 px down-right of the source (130,130), which would cover most of it: the nearest free spot
+    x, y = (float(v) for v in raw["metadata"]["annotations"]["podpath.dev/position"].split(","))
+    src, dup = w.scene.picture.boxes[WEB].rect, w.scene.picture.boxes[copy_ref].rect
+    assert src.topLeft().toTuple() == (100, 100) and dup.topLeft().toTuple() == (x, y)
+    assert not src.intersects(dup)
+    assert abs(x - 130) + abs(y - 130) < 200

@@ -1,0 +1,177 @@
+"""Boxes the automatic layout places never cover boxes with stored positions, and pasted or duplicated objects
+get stored positions at a free spot (issue 9: after File -> New and a few palette drops the node row grew under
+a stored Deployment badge; a pasted LoadBalancer Service was laid out over the existing one)."""
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QRectF
+
+from core.model import ObjectRef
+from core.scenario.build import build_model
+from core.scenario.files import loads_document
+from core.scenario.kinds import ANN_POSITION, object_ref
+from desktop.canvas.picture import build_picture
+from desktop.canvas.scene import ClusterScene, settle
+from desktop.editor.editor import Editor, EditRefused
+from desktop.editor.kinds import PALETTE
+from desktop.editor.session import EditorSession
+
+TOP = ("node", "workload", "service", "ingress", "ingressclass", "client", "lb")
+
+TWO_NODES_AND_A_PLACED_BADGE = """\
+apiVersion: v1
+kind: Node
+metadata: {name: node-1, labels: {topology.kubernetes.io/zone: a}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-2, labels: {topology.kubernetes.io/zone: a}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, annotations: {podpath.dev/position: "300,150"}}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: placed, annotations: {podpath.dev/position: "40,420"}}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: auto}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
+
+
+def overlaps(pic) -> list[tuple[str, str]]:
+    boxes = [b for b in pic.boxes.values() if b.kind in TOP and not b.rect.isEmpty()]
+    return [(str(a.ref), str(b.ref)) for a, b in itertools.combinations(boxes, 2) if a.rect.intersects(b.rect)]
+
+
+def test_automatic_boxes_go_around_stored_ones(qapp):
+    doc = loads_document(TWO_NODES_AND_A_PLACED_BADGE, "placed.yaml")
+    model = build_model(doc)[0]
+    pic = build_picture(doc.objects(), model, settle(model))
+    # the stored boxes are where the file puts them
+    assert pic.boxes[ObjectRef("Deployment", "default", "web")].rect.topLeft().toTuple() == (300, 150)
+    assert pic.boxes[ObjectRef("Service", "default", "placed")].rect.topLeft().toTuple() == (40, 420)
+    # node-2's automatic slot (x 324, under the badge row) overlaps the badge at 300,150: it goes around it
+    assert overlaps(pic) == []
+    # and the rest of the layout stays where it was: node-1 has its automatic place
+    assert pic.boxes[ObjectRef("Node", "", "node-1")].rect.left() == 40
+
+
+def _scene_session(text: str = ""):
+    session = EditorSession()
+    session.open_text(text, "untitled.yaml")
+    scene = ClusterScene(session)
+    scene.rebuild()
+    return session, scene, Editor(session)
+
+
+def test_a_paste_gets_stored_positions_at_a_free_spot_in_the_same_step(qapp):
+    session, scene, editor = _scene_session(TWO_NODES_AND_A_PLACED_BADGE)
+    src = ObjectRef("Service", "default", "placed")
+    rect = scene.picture.boxes[src].rect
+    text = editor.to_yaml([src, ObjectRef("Service", "default", "auto")])
+    assert ANN_POSITION not in text  # the clipboard holds plain Kubernetes YAML
+    scene_anchor = (rect.left() + 10, rect.top() + 10)  # pasted with the mouse over the source
+    session.group_placer = lambda items, mode: scene.place_group(items, mode, anchor=scene_anchor)
+    refs = editor.paste_yaml(text)
+    assert [r.name for r in refs] == ["placed-2", "auto-2"]
+    assert session.undo_stack.count() == 1
+    for ref in refs:
+        pos = session.document.get(ref)["metadata"]["annotations"][ANN_POSITION]
+        assert scene.picture.boxes[ref].rect.topLeft().toTuple() == tuple(float(v) for v in pos.split(","))
+    assert overlaps(scene.picture) == []
+    # near where it was pasted, not somewhere far off
+    new = scene.picture.boxes[refs[0]].rect
+    assert abs(new.left() - scene_anchor[0]) + abs(new.top() - scene_anchor[1]) < 600
+    # the pasted LoadBalancer Service's load balancer is drawn (placed automatically, covering nothing)
+    lb = scene.picture.boxes[ObjectRef("LoadBalancer", "default", "placed-2")].rect
+    assert not lb.isEmpty()
+    session.undo_stack.undo()
+    assert all(r not in session.document for r in refs)
+    session.stop()
+
+
+def test_duplicate_goes_beside_its_source_not_over_it(qapp):
+    session, scene, editor = _scene_session(TWO_NODES_AND_A_PLACED_BADGE)
+    src = ObjectRef("Deployment", "default", "web")
+    (ref,) = editor.duplicate([src])
+    a, b = scene.picture.boxes[src].rect, scene.picture.boxes[ref].rect
+    assert a.topLeft().toTuple() == (300, 150)  # the source does not move
+    assert not a.intersects(b)
+    assert (b.center() - a.center()).manhattanLength() < 400
+    assert overlaps(scene.picture) == []
+    session.stop()
+
+
+KIND_IDS = [k.id for k in PALETTE]
+step = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(KIND_IDS), st.integers(0, 900), st.integers(0, 600)),
+    st.tuples(st.just("paste"), st.integers(0, 50), st.integers(1, 3)),
+    st.tuples(st.just("duplicate"), st.integers(0, 50)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(step, min_size=1, max_size=10))
+def test_no_two_top_level_boxes_overlap_after_drops_and_pastes(qapp, steps):
+    session, scene, editor = _scene_session()  # File -> New
+    try:
+        _run(session, scene, editor, steps)
+    finally:
+        session.stop()
+
+
+def _run(session, scene, editor, steps) -> None:
+    for s in steps:
+        objects = [r for r in session.document.objects() if r.get("kind") != "Traffic"]
+        refs = [object_ref(o) for o in objects]
+        try:
+            if s[0] == "drop":
+                x, y = float(s[2]), float(s[3])
+                editor.create(s[1], (x, y), node=scene.node_at(QRectF(x, y, 1, 1).center()))
+            elif s[0] == "paste" and refs:
+                chosen = [refs[(s[1] + i) % len(refs)] for i in range(s[2])]
+                text = editor.to_yaml(chosen)
+                if text:
+                    editor.paste_yaml(text)
+            elif s[0] == "duplicate" and refs:
+                editor.duplicate([refs[s[1] % len(refs)]])
+        except EditRefused:
+            pass
+        assert overlaps(scene.picture) == [], s
+
+
+def test_edit_paste_in_the_window_puts_the_copy_at_a_free_spot(editor_window):
+    """Edit -> Copy, Edit -> Paste of the demo's LoadBalancer Service: the copy (and its load balancer) covers
+    nothing, its position is stored, and one undo removes it."""
+    w = editor_window
+    src = ObjectRef("Service", "default", "web-lb")
+    w.select_refs([src])
+    w.edit_copy()
+    w.edit_paste()
+    ref = ObjectRef("Service", "default", "web-lb-2")
+    assert ref in w.session.document
+    assert ANN_POSITION in w.session.document.get(ref)["metadata"]["annotations"]
+    assert overlaps(w.scene.picture) == []
+    # on the part of the canvas the window shows (the mouse is not over it)
+    seen = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    assert seen.intersects(w.scene.picture.boxes[ref].rect)
+    w.session.undo_stack.undo()
+    assert ref not in w.session.document
