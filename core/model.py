@@ -114,6 +114,16 @@ class Container:
 
 
 @dataclass(frozen=True)
+class InitContainer:
+    """An init container as the scheduler counts it (PodPath does not run it): its requests, and whether it
+    is a sidecar (``restartPolicy: Always``, keeps running beside the app containers)."""
+
+    name: str
+    requests: Resources = field(default_factory=Resources)
+    sidecar: bool = False
+
+
+@dataclass(frozen=True)
 class PreferredTerm:
     """One preferredDuringSchedulingIgnoredDuringExecution node-affinity term (matchExpressions only)."""
 
@@ -162,10 +172,33 @@ class PodTemplate:
     subdomain: str = ""  # spec.subdomain (a headless Service's name)
     required_pod_affinity: tuple[PodAffinityTerm, ...] = ()
     required_pod_anti_affinity: tuple[PodAffinityTerm, ...] = ()
+    init_containers: tuple[InitContainer, ...] = ()
+
+    def pod_requests(self, default_cpu: int = 0, default_memory: int = 0) -> tuple[int, int]:
+        """(milli-CPU, memory bytes) the scheduler charges for this pod: kube's ``resourcehelper.PodRequests``.
+
+        The app containers' sum plus every sidecar's (init containers with ``restartPolicy: Always``), or the
+        largest init container if more: a plain init container runs alone beside the sidecars started before
+        it (its own requests + theirs), a sidecar's own entry is the sidecars so far. Per resource separately.
+        ``default_*`` stand for a missing request (the scorers' non-zero defaults, 100m / 200 MiB, applied
+        per container as ``NonMissingContainerRequests`` does); 0 keeps requests as they are (the Fit filter).
+        """
+        cpu = sum(c.requests.cpu_milli or default_cpu for c in self.containers)
+        mem = sum(c.requests.memory_bytes or default_memory for c in self.containers)
+        side_cpu = side_mem = init_cpu = init_mem = 0
+        for ic in self.init_containers:
+            c, m = ic.requests.cpu_milli or default_cpu, ic.requests.memory_bytes or default_memory
+            if ic.sidecar:
+                cpu, mem = cpu + c, mem + m
+                side_cpu, side_mem = side_cpu + c, side_mem + m
+                c, m = side_cpu, side_mem
+            else:
+                c, m = c + side_cpu, m + side_mem
+            init_cpu, init_mem = max(init_cpu, c), max(init_mem, m)
+        return max(cpu, init_cpu), max(mem, init_mem)
 
     def total_requests(self) -> Resources:
-        cpu = sum(c.requests.cpu_milli for c in self.containers)
-        mem = sum(c.requests.memory_bytes for c in self.containers)
+        cpu, mem = self.pod_requests()
         return Resources(cpu, mem, 1)
 
 

@@ -315,11 +315,9 @@ class Scheduler:
     def pod_class(self, namespace: str, template: PodTemplate, owner, tolerations: tuple[Toleration, ...],
                   pin_node: str | None, spread: bool, spread_selector: dict[str, str]) -> PodClass:
         tab = self.table
-        cpu = sum(c.requests.cpu_milli for c in template.containers)
-        mem = sum(c.requests.memory_bytes for c in template.containers)
-        containers = template.containers or ()
-        nz_cpu = sum(c.requests.cpu_milli or DEFAULT_MILLI_CPU_REQUEST for c in containers) or DEFAULT_MILLI_CPU_REQUEST
-        nz_mem = sum(c.requests.memory_bytes or DEFAULT_MEMORY_REQUEST for c in containers) or DEFAULT_MEMORY_REQUEST
+        cpu, mem = template.pod_requests()
+        nz_cpu, nz_mem = template.pod_requests(DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMORY_REQUEST)
+        nz_cpu, nz_mem = nz_cpu or DEFAULT_MILLI_CPU_REQUEST, nz_mem or DEFAULT_MEMORY_REQUEST
         sig = (tuple(sorted(template.node_selector.items())), template.required_node_affinity,
                template.preferred_node_affinity)
         cached = tab.affinity_cache.get(sig)

@@ -17,6 +17,7 @@ from core.model import (
     IngressPath,
     IngressRule,
     IngressSpec,
+    InitContainer,
     LabelSelector,
     NodeSpec,
     PodAffinityTerm,
@@ -179,22 +180,17 @@ def readiness_probe_delay(spec: dict, pod_startup: float) -> float:
     return worst
 
 
-def _init_requests_not_counted(spec: dict, containers: list[Container], report: Report, base: PathKey) -> None:
-    """Init containers are kept, not run (docs/kubernetes-model.md §10): warn where that changes the scheduler's
-    answer. Upstream's pod request is the larger of the app containers' sum and each init container's own (plus the
-    sidecars, init containers with ``restartPolicy: Always``, which keep running) — resourcehelper.PodRequests."""
-    app = (sum(c.requests.cpu_milli for c in containers), sum(c.requests.memory_bytes for c in containers))
+def _init_containers(spec: dict, report: Report, base: PathKey) -> tuple[InitContainer, ...]:
+    """Init containers as the scheduler counts them (their requests; ``restartPolicy: Always`` = a sidecar).
+    PodPath does not run them (docs/kubernetes-model.md §10): they add no start-up time."""
+    out = []
     for i, c in enumerate(lst(spec.get("initContainers"))):
         c = d(c)
         path = (*base, "spec", "initContainers", i, "resources", "requests")
-        req = resources_of(lambda *a, **k: None, path, d(d(c.get("resources")).get("requests")), Resources())
-        sidecar = c.get("restartPolicy") == "Always"
-        if (sidecar and (req.cpu_milli or req.memory_bytes)) or req.cpu_milli > app[0] or req.memory_bytes > app[1]:
-            what = "a sidecar's requests add to the pod's" if sidecar else "an init container's requests above the " \
-                "app containers' sum become the pod's"
-            report(path, f"PodPath approximates: init containers are not run and their requests are not counted, "
-                   f"but the scheduler counts them ({what}): this pod may fit where a real cluster would leave it "
-                   "Pending", severity="warning")
+        req = resources_of(report, path, d(d(c.get("resources")).get("requests")), Resources())
+        out.append(InitContainer(str(c.get("name") or ""), Resources(req.cpu_milli, req.memory_bytes, 0),
+                                 c.get("restartPolicy") == "Always"))
+    return tuple(out)
 
 
 def build_template(meta: dict, spec: dict, report: Report, base: PathKey, pod_startup: float = 2.0) -> PodTemplate:
@@ -224,7 +220,7 @@ def build_template(meta: dict, spec: dict, report: Report, base: PathKey, pod_st
                                     Resources(requests.cpu_milli, requests.memory_bytes, 0)))
     if not containers:
         report((*base, "spec", "containers"), "Required value: a pod needs at least one container")
-    _init_requests_not_counted(spec, containers, report, base)
+    init_containers = _init_containers(spec, report, base)
     tolerations = []
     for t in lst(spec.get("tolerations")):
         t = d(t)
@@ -277,6 +273,7 @@ def build_template(meta: dict, spec: dict, report: Report, base: PathKey, pod_st
         required_pod_anti_affinity=_pod_affinity_terms(
             pod_anti.get("requiredDuringSchedulingIgnoredDuringExecution"), report,
             (*aff_path, "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution")),
+        init_containers=init_containers,
     )
 
 
