@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,6 +158,96 @@ class LatencyHistogram:
         return round(float(np.searchsorted(cum, rank)) * self.RESOLUTION_MS, 6)
 
 
+class _Columns:
+    """Per-tick series of many keys on one shared time axis (``Metrics.throughput``'s rows): one column per
+    key in a 2-D ring, so a tick costs one row write whatever the number of keys (one ring per key cost a
+    Python call per endpoint per tick: ~5 ms a tick at 2,000 pods). Rows grow up to ``capacity``; columns
+    grow as keys arrive; a key evicted frees its column for the next (an all-zero column is a fresh one)."""
+
+    def __init__(self, capacity: int):
+        self.capacity = int(capacity)
+        self.col: dict = {}  # key -> column, in order of first sight (re-seen after eviction: at the end)
+        self._free: list[int] = []
+        self._v = np.zeros((min(self.capacity, 64), 8), dtype=np.int64)
+
+    def record(self, row: int, counts: dict | None) -> None:
+        """Write ring row ``row`` (the throughput ring's index): each key's count, 0 for every other key."""
+        if row >= self._v.shape[0]:  # rows grow (doubling) until the ring is full
+            grown = np.zeros((min(self.capacity, max(2 * self._v.shape[0], row + 1)), self._v.shape[1]),
+                             dtype=self._v.dtype)
+            grown[: self._v.shape[0]] = self._v
+            self._v = grown
+        self._v[row] = 0
+        if not counts:
+            return
+        cols = []
+        for key in counts:
+            c = self.col.get(key)
+            if c is None:
+                c = self._free.pop() if self._free else len(self.col)
+                if c >= self._v.shape[1]:
+                    grown = np.zeros((self._v.shape[0], max(2 * self._v.shape[1], c + 1)), dtype=self._v.dtype)
+                    grown[:, : self._v.shape[1]] = self._v
+                    self._v = grown
+                self.col[key] = c
+            cols.append(c)
+        self._v[row, cols] = list(counts.values())
+
+    def evict_idle(self) -> None:
+        """Forget keys whose column is zero in every row kept."""
+        if not self.col:
+            return
+        used = np.array(list(self.col.values()), dtype=np.int64)
+        idle = ~np.any(self._v[:, used], axis=0)
+        if np.any(idle):
+            for key, c in [(k, c) for (k, c), z in zip(self.col.items(), idle.tolist()) if z]:
+                del self.col[key]
+                self._free.append(c)
+
+    def values(self, key, order: np.ndarray | None, n: int) -> np.ndarray:
+        """The key's column over the ``n`` rows kept, chronological (``order``: ring rows when wrapped)."""
+        c = self.col[key]
+        col = self._v[:n, c] if order is None else self._v[order, c]
+        return col.astype(np.float64).reshape(-1, 1)
+
+
+class SeriesView(Mapping):
+    """Read-only ``key -> series`` over a ``_Columns`` store; each series has ``data()`` like a RingBuffer."""
+
+    def __init__(self, metrics: Metrics, store: _Columns):
+        self._metrics = metrics
+        self._store = store
+
+    def __getitem__(self, key) -> _ColumnSeries:
+        if key not in self._store.col:
+            raise KeyError(key)
+        return _ColumnSeries(self._metrics, self._store, key)
+
+    def __iter__(self):
+        return iter(list(self._store.col))
+
+    def __len__(self) -> int:
+        return len(self._store.col)
+
+
+class _ColumnSeries:
+    def __init__(self, metrics: Metrics, store: _Columns, key):
+        self._m, self._store, self._key = metrics, store, key
+
+    def __len__(self) -> int:
+        return len(self._m.throughput)
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Times and values in chronological order (copies), like ``RingBuffer.data``."""
+        ring = self._m.throughput
+        n = len(ring)
+        if ring._n <= ring.capacity:  # noqa: SLF001
+            return ring._t[:n].copy(), self._store.values(self._key, None, n)  # noqa: SLF001
+        i = ring._n % ring.capacity  # noqa: SLF001
+        order = np.r_[i:ring.capacity, 0:i]
+        return ring._t[order], self._store.values(self._key, order, n)  # noqa: SLF001
+
+
 @dataclass
 class Metrics:
     """Totals since the start plus per-tick series, fed by the data plane once per tick."""
@@ -172,39 +263,34 @@ class Metrics:
 
     def __post_init__(self) -> None:
         self.throughput = RingBuffer(self.series_capacity, 3)
-        self.endpoint_series: dict[tuple, RingBuffer] = {}  # endpoint key -> (t, delivered in that tick)
-        self.drop_series: dict[str, RingBuffer] = {}  # reason -> (t, drops in that tick)
+        self._endpoints = _Columns(self.series_capacity)  # endpoint key -> delivered in each tick
+        self._drops = _Columns(self.series_capacity)  # reason -> drops in each tick
+
+    @property
+    def endpoint_series(self) -> SeriesView:
+        """Endpoint key -> its series (t, delivered in that tick): zeros at ticks before it was first seen."""
+        return SeriesView(self, self._endpoints)
+
+    @property
+    def drop_series(self) -> SeriesView:
+        """Drop reason -> its series (t, drops in that tick)."""
+        return SeriesView(self, self._drops)
 
     def record_tick(self, t: float, sent: int, delivered: int, dropped: int,
                     endpoint_counts: dict | None = None, drops: dict | None = None) -> None:
         """One row per tick in every series; endpoints and reasons seen before get a 0 when idle."""
+        row = self.throughput._n % self.throughput.capacity  # noqa: SLF001
         self.throughput.append(t, (sent, delivered, dropped))
-        for key, _n in (endpoint_counts or {}).items():
-            if key not in self.endpoint_series:
-                self.endpoint_series[key] = self._new_series()
-        for key, buf in self.endpoint_series.items():
-            buf.append(t, (endpoint_counts or {}).get(key, 0))
-        for reason in drops or {}:
-            if reason not in self.drop_series:
-                self.drop_series[reason] = self._new_series()
-        for reason, buf in self.drop_series.items():
-            buf.append(t, (drops or {}).get(reason, 0))
+        self._endpoints.record(row, endpoint_counts)
+        self._drops.record(row, drops)
         if self.throughput._n % max(1, self.series_capacity // 4) == 0 and self.throughput._n >= self.series_capacity:
             self._evict_idle()
 
     def _evict_idle(self) -> None:
         """Forget series that stayed at zero for a whole ring (pods long gone): memory stays bounded over hours
         of churn. A key seen again later starts a fresh series (zeros before, like any new one)."""
-        for series in (self.endpoint_series, self.drop_series):
-            for key in [k for k, buf in series.items() if not np.any(buf._v)]:
-                del series[key]
-
-    def _new_series(self) -> RingBuffer:
-        """A series that starts with zeros at every earlier tick, so all series share one time axis."""
-        buf = RingBuffer(self.series_capacity, 1)
-        for t_prev in self.throughput.data()[0][:-1]:
-            buf.append(float(t_prev), 0)
-        return buf
+        self._endpoints.evict_idle()
+        self._drops.evict_idle()
 
     def share_series(self, service: str, window: int = 10) -> tuple[np.ndarray, dict[tuple, np.ndarray]]:
         """Per-endpoint share of a service's delivered requests over a moving window of ``window`` ticks."""

@@ -23,6 +23,7 @@ request's latency (rounded to the nanosecond); for a dropped one it is the time 
 
 from __future__ import annotations
 
+import functools
 import zlib
 from dataclasses import dataclass, field
 
@@ -67,9 +68,41 @@ def sampled_indices(seed: int, flow_key: str, first: int, n: int, block: int) ->
     if block <= 1:
         return np.arange(first, first + n, dtype=np.int64)
     j0, j1 = first // block, (first + n - 1) // block
+    if j1 - j0 < _FEW_BLOCKS:
+        return np.array(_sampled_few(seed, flow_key, first, n, block, j0, j1), dtype=np.int64)
     u = sample_uniforms(seed, flow_key, j0, j1 - j0 + 1)
     k = np.arange(j0, j1 + 1, dtype=np.int64) * block + (u * block).astype(np.int64)
     return k[(k >= first) & (k < first + n)]
+
+
+_FEW_BLOCKS = 8  # up to this many blocks (a GUI step's piece of a flow): plain integers, no array passes
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _splitmix64_int(z: int) -> int:
+    """``_splitmix64`` of one value, in Python integers (the same bits)."""
+    z = (z + 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mixed_base(seed: int, flow_key: str) -> int:
+    return _splitmix64_int(int(_flow_base(seed, flow_key)))
+
+
+def _sampled_few(seed: int, flow_key: str, first: int, n: int, block: int, j0: int, j1: int) -> list[int]:
+    """``sampled_indices`` for blocks ``j0 .. j1`` (few) as a list: the same hashes and the same float
+    arithmetic (``(z >> 11) * 2**-53`` is exact, ``int()`` truncates like ``astype(int64)``)."""
+    base = _mixed_base(seed, flow_key)
+    out = []
+    for j in range(j0, j1 + 1):
+        u = (_splitmix64_int((base + j) & _MASK64) >> 11) * (1.0 / (1 << 53))
+        k = j * block + int(u * block)
+        if first <= k < first + n:
+            out.append(k)
+    return out
 
 
 def flow_key(flow) -> str:
@@ -141,9 +174,13 @@ class PacketSampler:
         room = self.max_per_step - len(self._new)
         if n == 0 or room <= 0 or self.per_second <= 0:
             return
-        picked = sampled_indices(self.seed, flow_key(flow), int(flow.sent), n, self.block(flow)) - int(flow.sent)
-        for i in picked[:room].tolist():
-            self._new.append(self.describe(flow, times, out, i))
+        first, block = int(flow.sent), self.block(flow)
+        if block > 1 and (first + n - 1) // block - first // block < _FEW_BLOCKS:  # most GUI pieces: no arrays
+            picked = _sampled_few(self.seed, flow_key(flow), first, n, block, first // block, (first + n - 1) // block)
+        else:
+            picked = sampled_indices(self.seed, flow_key(flow), first, n, block).tolist()
+        for k in picked[:room]:
+            self._new.append(self.describe(flow, times, out, k - first))
 
     # ---------------------------------------------------------------------------------------- hops
     def describe(self, flow, times, out, i: int) -> Sample:

@@ -21,6 +21,7 @@ import bisect
 import copyreg
 import io
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 
@@ -101,7 +102,24 @@ def _dispatch() -> dict:
     return table
 
 
+_live = threading.local()  # the Simulation being restored into (set by restore_into for the load)
+
+
+def _live_ref(name: str):
+    """Unpickled in place of a reference to the live simulation (or its placements): see ``_Pickler``."""
+    sim = _live.sim
+    return sim if name == "sim" else sim.control.placements
+
+
 class _Pickler(pickle.Pickler):
+    """The data plane points back at the Simulation: that stays a reference to the live one. The scheduler's
+    placement explanations ("why node-2?", thousands of per-node score tables) are a display cache, not
+    state: a restored simulation keeps the live one (re-placed pods overwrite their entries).
+
+    Both are caught in ``reducer_override``, which the C pickler consults only for objects that are not of an
+    exact built-in type (about 6 % of them here), rather than in ``persistent_id``, which it calls for every
+    object: at 2,000 pods (350,000 objects) that halved a snapshot (~80 -> ~30 ms)."""
+
     _table: dict | None = None
 
     def __init__(self, file, sim):
@@ -112,28 +130,12 @@ class _Pickler(pickle.Pickler):
             _Pickler._table = _dispatch()
         self.dispatch_table = _Pickler._table
 
-    def persistent_id(self, obj):
-        # the data plane points back at the Simulation: keep that a reference. The scheduler's placement
-        # explanations ("why node-2?", thousands of per-node score tables) are a display cache, not state:
-        # a restored simulation keeps the live one (re-placed pods overwrite their entries).
+    def reducer_override(self, obj):
         if obj is self._sim:
-            return "sim"
-        if obj is self._placements:
-            return "placements"
-        return None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, sim):
-        super().__init__(file)
-        self._sim = sim
-
-    def persistent_load(self, pid):
-        if pid == "sim":
-            return self._sim
-        if pid == "placements":
-            return self._sim.control.placements
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+            return _live_ref, ("sim",)
+        if obj is self._placements and obj is not None:  # an OrderedDict: not an exact dict, so it gets here
+            return _live_ref, ("placements",)
+        return NotImplemented
 
 
 def take_snapshot(sim) -> Snapshot:
@@ -145,7 +147,12 @@ def take_snapshot(sim) -> Snapshot:
 def restore_into(sim, snap: Snapshot) -> None:
     if snap.actions_applied > len(sim.actions):
         raise ValueError("restore: the snapshot is from a future whose actions were discarded")
-    fields = _Unpickler(io.BytesIO(snap.data), sim).load()
+    previous = getattr(_live, "sim", None)
+    _live.sim = sim
+    try:
+        fields = pickle.loads(snap.data)
+    finally:
+        _live.sim = previous
     for k, v in fields.items():
         setattr(sim, k, v)
 

@@ -1,0 +1,76 @@
+"""The per-step bookkeeping made cheaper keeps its answers: Metrics' per-endpoint series as one column store
+(checked against the one-ring-per-key version it replaced), snapshots without a per-object hook."""
+
+import random
+
+import numpy as np
+
+from core.metrics import Metrics, RingBuffer
+
+
+class _RingPerKey:
+    """The replaced implementation, kept here as the reference: one RingBuffer per key."""
+
+    def __init__(self, capacity):
+        self.capacity = capacity
+        self.throughput = RingBuffer(capacity, 3)
+        self.endpoint_series: dict = {}
+        self.drop_series: dict = {}
+
+    def _new(self):
+        buf = RingBuffer(self.capacity, 1)
+        for t_prev in self.throughput.data()[0][:-1]:
+            buf.append(float(t_prev), 0)
+        return buf
+
+    def record_tick(self, t, sent, delivered, dropped, counts, drops):
+        self.throughput.append(t, (sent, delivered, dropped))
+        for series, values in ((self.endpoint_series, counts), (self.drop_series, drops)):
+            for key in values:
+                if key not in series:
+                    series[key] = self._new()
+            for key, buf in series.items():
+                buf.append(t, values.get(key, 0))
+        if self.throughput._n % max(1, self.capacity // 4) == 0 and self.throughput._n >= self.capacity:
+            for series in (self.endpoint_series, self.drop_series):
+                for key in [k for k, buf in series.items() if not np.any(buf._v)]:
+                    del series[key]
+
+
+def test_metrics_column_store_matches_one_ring_per_key():
+    rnd = random.Random(3)
+    for capacity in (1, 5, 8, 64):
+        new, ref = Metrics(series_capacity=capacity), _RingPerKey(capacity)
+        keys = [("svc", f"pod-{i}", f"10.0.0.{i}", 80, "node-1") for i in range(40)]
+        for tick in range(300):
+            live = keys[(tick // 20) % 30:(tick // 20) % 30 + rnd.randint(0, 10)]  # churn: keys come and go
+            counts = {k: rnd.randint(1, 5) for k in live if rnd.random() < 0.6}
+            drops = {r: rnd.randint(1, 3) for r in ("node_down", "timeout") if rnd.random() < 0.2}
+            args = (tick * 0.05, sum(counts.values()) + 1, sum(counts.values()), 1)
+            new.record_tick(*args, counts, drops)
+            ref.record_tick(*args, counts, drops)
+            for mine, theirs in ((new.endpoint_series, ref.endpoint_series), (new.drop_series, ref.drop_series)):
+                assert list(mine) == list(theirs)  # same keys, same order
+                for k in theirs:
+                    t1, v1 = mine[k].data()
+                    t2, v2 = theirs[k].data()
+                    assert np.array_equal(t1, t2) and np.array_equal(v1, v2) and v1.dtype == v2.dtype, (capacity, tick, k)
+        assert np.array_equal(new.throughput.data()[1], ref.throughput.data()[1])
+        if capacity <= 64:
+            assert len(ref.endpoint_series) < len({k for k in keys}) - 5  # idle keys were forgotten
+
+
+def test_sampled_indices_few_blocks_in_integers_match_the_array_path():
+    from core.dataplane import samples as S
+
+    rnd = random.Random(5)
+    for _ in range(3000):
+        seed, key = rnd.randrange(2**32), f"flow-{rnd.randrange(50)}/client"
+        block = rnd.choice([2, 3, 7, 50, 1000, 2**40])
+        first, n = rnd.randrange(10**12) if rnd.random() < 0.3 else rnd.randrange(5000), rnd.randint(1, 40)
+        j0, j1 = first // block, (first + n - 1) // block
+        u = S.sample_uniforms(seed, key, j0, j1 - j0 + 1)  # the array path, written out
+        k = np.arange(j0, j1 + 1, dtype=np.int64) * block + (u * block).astype(np.int64)
+        want = k[(k >= first) & (k < first + n)].tolist()
+        assert S._sampled_few(seed, key, first, n, block, j0, j1) == want
+        assert S.sampled_indices(seed, key, first, n, block).tolist() == want
