@@ -184,17 +184,26 @@ class Renderer:
                     self._label(p, z.rect.topLeft() + QPointF(14, 4), tr("zone %1").replace("%1", z.title), BODY_PX, lod,
                                 t.muted_text, bold=True)
                 else:  # zoomed out: the zone's name runs up its bar, at a readable size
+                    text = tr("zone %1").replace("%1", z.title)
+                    per_px = QFontMetricsF(font(BODY_PX, True)).horizontalAdvance(text) / BODY_PX
+                    if per_px * self.least_px("name") > z.rect.height() * lod:
+                        text = z.title  # a short bar (6 % zoom): "zone-b", not "zone zon…"
                     p.save()
                     p.translate(z.rect.left() - 2.0 / lod, z.rect.bottom())
                     p.rotate(-90)
-                    self._label(p, QPointF(0, -self.least_px("name") * 1.4 / lod), tr("zone %1").replace("%1", z.title), BODY_PX, lod,
+                    self._label(p, QPointF(0, -self.least_px("name") * 1.4 / lod), text, BODY_PX, lod,
                                 t.text, bold=True, max_width=z.rect.height() * lod, fixed=True)
                     p.restore()
         nodes = [b for b in pic.boxes.values() if b.kind == "node" and b.rect.intersects(clip)]
-        for b in nodes:
-            self._node(p, b, lod)
+        plates = [(b, self._node(p, b, lod)) for b in nodes]
         self._edges(p, pic, clip, lod, under=True)
         self._pods(p, pic, clip, lod)
+        wanted = [(b, w) for b, w in plates if w is not None]
+        if wanted:  # over the pod cells: names the headers had no room for, all at one size
+            fm = QFontMetricsF(font(TITLE_PX, True))
+            widest = max(fm.horizontalAdvance(b.title) for b, _w in wanted) / TITLE_PX
+            for b, width_px in wanted:
+                self._name_plate(p, b, lod, width_px, widest)
         self._edges(p, pic, clip, lod, under=False)
         for b in pic.boxes.values():
             if b.kind != "node" and (b.rect.intersects(clip) or b.kind == "traffic"):
@@ -306,7 +315,9 @@ class Renderer:
             y += size * LINE / lod
         return drawn
 
-    def _node(self, p: QPainter, b: Box, lod: float) -> None:
+    def _node(self, p: QPainter, b: Box, lod: float) -> float | None:
+        """A node's box and header; returns None, or the on-screen width for its name plate (``_name_plate``,
+        drawn over the pods) when the header is too short on screen for its name."""
         t = self.theme
         border = QColor(STATUS["not_ready"]) if b.status == "not_ready" else QColor(t.node_border)
         pen = QPen(border, max(2.0, 1.5 / max(lod, 0.05)))
@@ -329,12 +340,50 @@ class Renderer:
         address = f"{ip}  ·  {state}" if state else ip
         if state and QFontMetricsF(font(BODY_PX)).horizontalAdvance(address) / BODY_PX * self.least_px("min") > width_px:
             address = ip  # too narrow for both: the address whole (the mark at the name shows the state)
-        self._stack(p, r.left() + 12, r.top() + pad, r.top() + NODE_HEADER - 2, lod, width_px, [
+        if self._header_too_short(lod):  # the name on a plate over the pods, at a readable size
+            return (r.width() - 2 * mark_r - 2 * pad) * lod
+        drawn = self._stack(p, r.left() + 12, r.top() + pad, r.top() + NODE_HEADER - 2, lod, width_px, [
             (b.title, TITLE_PX, self.least_px("name"), True, t.text, Qt.TextElideMode.ElideRight),
             (address, BODY_PX, self.least_px("detail"), False, t.muted_text, Qt.TextElideMode.ElideRight),
             (tr("podCIDR %1").replace("%1", cidr), BODY_PX, self.least_px("detail"), False, t.muted_text,
              Qt.TextElideMode.ElideRight),
         ], first_width_px=(r.width() - 12 - pad - 2 * mark_r - 6) * lod)
+        return None if drawn else (r.width() - 2 * mark_r - 2 * pad) * lod
+
+    def _header_too_short(self, lod: float) -> bool:
+        """A node's header would set its name below the detail size on screen (13 % zoom: 8 px)."""
+        return (NODE_HEADER - 10) * lod / FIT < self.least_px("detail")
+
+    def _name_plate(self, p: QPainter, b: Box, lod: float, width_px: float, widest: float) -> None:
+        """Zoomed out so far that a node's header is too short for its name (a 100-node cluster fitted to a
+        1280x720 window: 6-9 %): the name on an opaque plate over the top of the node, at the name size, set
+        smaller down to the detail size to fit the box's width, then shortened at the left (node names differ
+        at the end: "…-45"); nothing when the box is narrower than that. ``widest`` (width per px of size of the
+        longest name drawn so) sets one size for all. The plate lets the pod cells show through a little."""
+        t = self.theme
+        r = b.rect
+        f = font(TITLE_PX, True)
+        fm = QFontMetricsF(f)
+        per_px = fm.horizontalAdvance(b.title) / TITLE_PX
+        pad_px = 3.0
+        room = width_px - 2 * pad_px
+        size = min(self.least_px("name"), max(room / max(widest, per_px, 1e-6), self.least_px("detail")))
+        if size * FIT + 2 * pad_px > r.height() * lod:
+            return
+        text = b.title
+        if per_px * size > room:
+            text = fm.elidedText(b.title, Qt.TextElideMode.ElideLeft, room * TITLE_PX / size)
+            if text in ("", "…"):
+                return
+        w = fm.horizontalAdvance(text) * size / TITLE_PX + 2 * pad_px
+        plate = QRectF(r.left() + 2 / lod, r.top() + 2 / lod, w / lod, (size * FIT + 2 * pad_px) / lod)
+        fill = QColor(t.node_fill)
+        fill.setAlpha(225)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        p.drawRect(plate)
+        self._text_px(p, plate.topLeft() + QPointF(pad_px / lod, pad_px / lod), text, TITLE_PX, size, lod, t.text,
+                      True)
 
     def pod_name_px(self, lod: float) -> float:
         """On-screen size of a pod's name (its least size grows in projector mode)."""
@@ -475,15 +524,15 @@ class Renderer:
         to its text at a readable size, unless it would then cover another label (decided over the whole
         picture in a fixed order, so every tile of the static layer agrees)."""
         traffic = sorted((b for b in pic.boxes.values() if b.kind == "traffic"), key=lambda b: (b.rect.top(), b.rect.left()))
-        key = (tuple((b.ref, b.title, b.rect.getRect()) for b in traffic), round(lod, 4), self.text_scale)
+        key = (tuple((b.ref, b.title, b.rect.getRect()) for b in traffic), round(lod, 4), self.text_scale,
+               tuple((z.title, z.rect.getRect()) for z in pic.zones))
         if getattr(self, "_bubble_key", None) == key:
             return self._bubble_cache
         per_px_of = QFontMetricsF(font(BODY_PX))
         out: dict = {}
         placed: list[QRectF] = []
         # a node's name (its header's first line) is never covered by a label moved aside
-        names = [QRectF(b.rect.left(), b.rect.top(), b.rect.width(), min(NODE_HEADER, b.rect.height()) * 0.5)
-                 for b in pic.boxes.values() if b.kind == "node"]
+        names = self._names(pic, lod)
         for b in traffic:
             per_px = per_px_of.horizontalAdvance(b.title) / BODY_PX
             size = max(BODY_PX * lod, self.least_px("detail"))
@@ -511,6 +560,28 @@ class Renderer:
         self._bubble_key, self._bubble_cache = key, out
         return out
 
+    def _names(self, pic: Picture, lod: float) -> list[QRectF]:
+        """Where the nodes' and zones' names are drawn: no Traffic label covers them."""
+        return [self.node_name_rect(b, lod) for b in pic.boxes.values() if b.kind == "node"] + \
+            [self.zone_label_rect(z, lod) for z in pic.zones]
+
+    def node_name_rect(self, b: Box, lod: float) -> QRectF:
+        """Where a node's name is drawn (scene units): its header's first line, or its name plate over the
+        pods when the header is too short on screen."""
+        r = b.rect
+        if not self._header_too_short(lod):
+            return QRectF(r.left(), r.top(), r.width(), min(NODE_HEADER, r.height()) * 0.5)
+        return QRectF(r.left(), r.top(), r.width(), min(r.height(), (self.least_px("name") * FIT + 8) / lod))
+
+    def zone_label_rect(self, z: Box, lod: float) -> QRectF:
+        """Where a zone's name is drawn (scene units): over its bar's top, or up its left side when zoomed out."""
+        text = tr("zone %1").replace("%1", z.title)
+        if BODY_PX * lod >= MIN_TEXT_PX or z.status != "stacked":
+            w = QFontMetricsF(font(BODY_PX, True)).horizontalAdvance(text)
+            return QRectF(z.rect.left() + 14, z.rect.top() + 4, w, BODY_PX * FIT)
+        least = self.least_px("name")
+        return QRectF(z.rect.left() - (2 + least * 1.4) / lod, z.rect.top(), least * 1.4 / lod, z.rect.height())
+
     def _traffic(self, p: QPainter, b: Box, lod: float, pic: Picture) -> None:
         """A Traffic's label ("static-route · 10/s") as a bubble sized to its text at a readable size, centred
         where the layout put it (the layout's box is too small for projector type when zoomed out)."""
@@ -518,8 +589,10 @@ class Renderer:
         p.setPen(QPen(QColor(t.node_border), max(1.5, 1.0 / max(lod, 0.05))))
         p.setBrush(self.fill("traffic"))
         bubble = self._bubbles(pic, lod).get(b.ref)
-        if bubble is None:  # it would cover another label: the box alone (hover and the inspector name it)
-            p.drawRoundedRect(b.rect, 6, 6)
+        if bubble is None:  # it would cover another label: the box alone (hover and the inspector name it),
+            # unless even that covers a node's or a zone's name (zoomed out on 100 nodes: "zone zone-b")
+            if not any(b.rect.intersects(q) for q in self._names(pic, lod)):
+                p.drawRoundedRect(b.rect, 6, 6)
             return
         r, size = bubble
         p.drawRoundedRect(r, 6 / max(lod, 0.2), 6 / max(lod, 0.2))
