@@ -74,3 +74,44 @@ def test_sampled_indices_few_blocks_in_integers_match_the_array_path():
         want = k[(k >= first) & (k < first + n)].tolist()
         assert S._sampled_few(seed, key, first, n, block, j0, j1) == want
         assert S.sampled_indices(seed, key, first, n, block).tolist() == want
+
+
+def _same_state(a, b):
+    assert a.__dict__.keys() == b.__dict__.keys()
+    for k, v in a.__dict__.items():
+        w = b.__dict__[k]
+        if hasattr(v, "a"):  # a ring
+            assert np.array_equal(v.a, w.a, equal_nan=True) and v.a.dtype == w.a.dtype, k
+            assert v.fill == w.fill or (v.fill != v.fill and w.fill != w.fill), k  # nan fill
+        elif isinstance(v, np.ndarray):
+            assert np.array_equal(v, w, equal_nan=True), k
+        else:
+            assert v == w, k
+
+
+def test_chart_series_pickle_keeps_only_written_rows_and_restores_both_copies():
+    import pickle
+
+    from core.model import ObjectRef
+    from core.series import ChartSeries
+
+    rnd = np.random.default_rng(2)
+    svc = ObjectRef("Service", "default", "web")
+    pods = [ObjectRef("Pod", "default", f"web-{i}") for i in range(5)]
+    node = ObjectRef("Node", "", "node-1")
+    for bins_run in (0, 7, 30, 95):  # before any bin, part of the ring, just wrapped, wrapped three times
+        s = ChartSeries(resolution=0.1, capacity=30)
+        for b in range(bins_run):
+            n = int(rnd.integers(0, 40))
+            times = np.sort(rnd.uniform(b * 0.1, (b + 1) * 0.1, n))
+            keys = rnd.integers(0, 6, n)
+            outcome = np.where(rnd.random(n) < 0.9, 0, 3)
+            s.add(times, outcome, [None, *[svc] * 5], [None, *pods], keys, rnd.uniform(0.1, 2.0, n))
+            s.close((b + 1) * 0.1)
+            s.set_connections((b + 1) * 0.1, {(node, pods[b % 5]): (b, 2 * b)})
+        data = pickle.dumps(s)
+        back = pickle.loads(data)
+        _same_state(s, back)
+        if bins_run == 7:
+            assert len(data) < s.nbytes() / 3  # rows not yet written and the second copy are not stored
+        assert np.array_equal(back.jain(svc, 1.0)[1], s.jain(svc, 1.0)[1], equal_nan=True)
