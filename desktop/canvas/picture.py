@@ -252,9 +252,9 @@ NATURAL_GAP = 6.0  # a box the automatic layout placed stays put while this much
 
 class Occupied:
     """The top-level boxes placed so far (stored positions first: fixed), as (left, top, right, bottom)
-    tuples in a coarse grid, so asking "is this spot free?" stays quick on a 100-node cluster. ``place``
-    keeps a box the automatic layout put down where it is unless it covers one already placed; then it goes
-    to the nearest free spot. Nothing placed automatically ever covers a box the user put somewhere."""
+    tuples in a coarse grid, so asking "is this spot free?" stays quick on a 100-node cluster. The automatic
+    layout flows around them (``flow``, ``push_down``, ``column``): nothing it places covers a box the user
+    put somewhere, and its rows stay rows."""
 
     CELL = 512.0
 
@@ -275,7 +275,8 @@ class Occupied:
         for cell in self._cells(r):
             self._grid.setdefault(cell, []).append(index)
 
-    def hits(self, r: tuple[float, float, float, float], gap: float = 0.0) -> bool:
+    def first_hit(self, r: tuple[float, float, float, float], gap: float = 0.0) -> tuple | None:
+        """A placed box that ``r`` (grown by ``gap`` all round) covers, or None."""
         g = (r[0] - gap, r[1] - gap, r[2] + gap, r[3] + gap)
         seen: set[int] = set()
         for cell in self._cells(g):
@@ -285,8 +286,11 @@ class Occupied:
                 seen.add(i)
                 o = self.rects[i]
                 if o[0] < g[2] and g[0] < o[2] and o[1] < g[3] and g[1] < o[3]:
-                    return True
-        return False
+                    return o
+        return None
+
+    def hits(self, r: tuple[float, float, float, float], gap: float = 0.0) -> bool:
+        return self.first_hit(r, gap) is not None
 
     def near(self, r: tuple[float, float, float, float], reach: float) -> list[tuple[float, float, float, float]]:
         g = (r[0] - reach, r[1] - reach, r[2] + reach, r[3] + reach)
@@ -313,10 +317,50 @@ class Occupied:
         # a crowded neighbourhood: under everything placed
         return QPointF(x0, max(o[3] for o in self.rects) + gap)
 
-    def place(self, rect: QRectF, handle: bool = False) -> QRectF:
-        """``rect`` (placed automatically), moved to the nearest free spot if it covers a placed box; added."""
-        if self.hits(_extent(rect, handle), NATURAL_GAP):
-            rect = QRectF(self.free_spot(rect, handle), rect.size())
+    def push_down(self, rects: list[QRectF]) -> float:
+        """How far down (>= 0) a row of boxes must go, all together, so that none covers a placed box."""
+        dy = 0.0
+        for _ in range(10000):
+            for r in rects:
+                hit = self.first_hit((r.left(), r.top() + dy, r.right(), r.bottom() + dy), NATURAL_GAP)
+                if hit is not None:
+                    dy = hit[3] + FREE_GAP - r.top()  # grows every time: the loop ends
+                    break
+            else:
+                return dy
+        return dy
+
+    def flow(self, sizes: list[tuple[float, float, bool]], x0: float, y: float, width: float) -> tuple[list, float]:
+        """Boxes of ``sizes`` (width, height, handle) laid left to right from (x0, y) and wrapped at ``width``,
+        as text flows around pictures: a slot that covers a placed box moves on past it. Returns their
+        rectangles (added) and the y under the last line."""
+        x, row_h, blocked = x0, 0.0, y
+        out = []
+        for w, h, handle in sizes:
+            for _ in range(10000):
+                if x > x0 and x + w > x0 + width:  # next line: under this one, or under what blocked it
+                    y = y + row_h + GAP if row_h else max(y + GAP, blocked + FREE_GAP)
+                    x, row_h, blocked = x0, 0.0, y
+                hit = self.first_hit(_extent(QRectF(x, y, w, h), handle), NATURAL_GAP)
+                if hit is None:
+                    break
+                x = hit[2] + FREE_GAP
+                blocked = max(blocked, hit[3])
+            rect = QRectF(x, y, w, h)
+            self.add(rect, handle)
+            out.append(rect)
+            x += w + GAP
+            row_h = max(row_h, h)
+        return out, y + row_h
+
+    def column(self, rect: QRectF, handle: bool = False) -> QRectF:
+        """``rect`` moved down past every placed box it covers (the load balancers' and Clients' column)."""
+        rect = QRectF(rect)
+        for _ in range(10000):
+            hit = self.first_hit(_extent(rect, handle), NATURAL_GAP)
+            if hit is None:
+                break
+            rect.moveTop(hit[3] + FREE_GAP)
         self.add(rect, handle)
         return rect
 
@@ -409,10 +453,13 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     width = 0.0
     side_by_side = len(model.nodes) <= NODES_PER_ROW  # a small cluster: zones next to each other
     band_top, band_h, x = y, 0.0, x0
+    nodes_top = y  # where the node rows start when nothing is in their way
+    node_rows: list[list[str]] = [[]] if side_by_side else []  # top to bottom (a small cluster: one band)
     for zone in order:
         members = zones[zone]
         if side_by_side:
             zy = band_top + ZONE_LABEL_H
+            node_rows[0] += [n.name for n in members]
             for i, n in enumerate(members):
                 node_rects[n.name] = QRectF(x + i * (node_w + NODE_GAP), zy, node_w, node_h(n.name))
             band_h = max(band_h, ZONE_LABEL_H + max(node_h(n.name) for n in members))
@@ -422,6 +469,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         y += ZONE_LABEL_H
         for start in range(0, len(members), per_row):
             row = members[start:start + per_row]
+            node_rows.append([n.name for n in row])
             h = max(node_h(n.name) for n in row)
             for i, n in enumerate(row):
                 node_rects[n.name] = QRectF(x0 + i * (node_w + NODE_GAP), y, node_w, node_h(n.name))
@@ -434,7 +482,6 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         for zone in order:  # status "stacked": zones in rows, room for a name up the bar when zoomed out
             pic.zones.append(Box(ObjectRef("Zone", "", zone), "zone", QRectF(), zone or tr("(no zone)"),
                                  status="" if side_by_side else "stacked"))
-    nodes_bottom = y
     width = max(width, est_w)
     lags = proxy_lags(state)
     # every box the user placed first: what the automatic layout puts down goes around them
@@ -450,12 +497,24 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         if ref in sizes:
             w_, h_, handle = sizes[ref]
             occupied.add(QRectF(pos.x(), pos.y(), w_, h_), handle)
+    # the badges' slots first (all one size: their order, known later, does not change where the lines go)
+    auto_badges = [w for w in model.workloads if w.ref not in stored]
+    badge_slots, badges_bottom = occupied.flow([(BADGE_W, BADGE_H, False)] * len(auto_badges), MARGIN, MARGIN, width)
+    # then the node rows, each pushed down as far as something placed is in its way (the rows under it too)
+    shift = max(0.0, badges_bottom + ROW_GAP - nodes_top) if badge_slots else 0.0
+    for row in node_rows:
+        rects = [node_rects[name].translated(0, shift) for name in row if ObjectRef("Node", "", name) not in stored]
+        shift += occupied.push_down(rects)
+        for name in row:
+            node_rects[name].translate(0, shift)
+            if ObjectRef("Node", "", name) not in stored:
+                occupied.add(node_rects[name])
+    y += shift
+    nodes_bottom = y
     for n in model.nodes:
         rect = node_rects[n.name]
         if n.ref in stored:
             rect.moveTopLeft(stored[n.ref])
-        else:
-            rect = occupied.place(rect)
         ns = state.nodes.get(n.name) if state is not None else None
         ip = ns.ip if ns else (n.internal_ip or "")
         cidr = ns.pod_cidr if ns else (n.pod_cidr or "")
@@ -503,8 +562,11 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         return (0, rank[ref]) if rank and ref in rank else (1 if rank else 0, by_pods)
 
     wl = sorted(model.workloads, key=lambda w: keep(w.ref, mean_x([p.cx for p in pods_of.get(w.ref, [])], 1e9)))
-    _row(pic, [(w.ref, BADGE_W, BADGE_H) for w in wl], MARGIN, MARGIN, width, stored, "workload",
-         lambda w: _workload_box(w, model, pods_of), occupied)
+    slots = iter(badge_slots)
+    for w in wl:
+        box = _workload_box(w.ref, model, pods_of)
+        box.rect = QRectF(stored[w.ref].x(), stored[w.ref].y(), BADGE_W, BADGE_H) if w.ref in stored else next(slots)
+        pic.boxes[w.ref] = box
 
     # -- pending pods (no node) under the nodes -------------------------------------------------------------------
     y = nodes_bottom
@@ -566,7 +628,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     for i, s in enumerate(lbs):
         svc_rect = pic.boxes[s.ref].rect
         ref = lb_ref(s.namespace, s.name)
-        rect = occupied.place(QRectF(col, svc_top + i * (LB_H + GAP), LB_W, LB_H))
+        rect = occupied.column(QRectF(col, svc_top + i * (LB_H + GAP), LB_W, LB_H))
         ip = s.load_balancer_ip or tr("<pending>")
         ports = ", ".join(str(p.port) for p in s.ports)
         pic.boxes[ref] = Box(ref, "lb", rect, tr("LB %1").replace("%1", s.name), [f"{ip}:{ports}" if ports else ip],
@@ -587,7 +649,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         if ref in stored:
             rect.moveTopLeft(stored[ref])
         else:
-            rect = occupied.place(rect, handle=True)
+            rect = occupied.column(rect, handle=True)
         where = c.ip or (tr("in %1").replace("%1", c.node) if c.node else "")
         pic.boxes[ref] = Box(ref, "client", rect, c.name, [where] if where else [], connectable=True)
 
@@ -683,31 +745,19 @@ def _right(r: QRectF) -> QPointF:
 
 
 def _row(pic: Picture, items: list, x0: float, y: float, width: float, stored: dict, kind: str, make,
-         occupied: Occupied | None = None) -> float:
-    """Place boxes left to right from (x0, y), wrapping at ``width``, around the boxes in ``occupied`` (a box
-    in the way of a slot goes to the nearest free spot; the row goes on after it); returns the y under the
-    row."""
-    x, row_h = x0, 0.0
-    placed_any = False
+         occupied: Occupied) -> float:
+    """Place boxes left to right from (x0, y), wrapping at ``width`` and flowing around the boxes already in
+    ``occupied`` (stored ones keep their place); returns the y under the row."""
+    boxes = {ref: make(ref) for ref, _w, _h in items}
+    auto = [(ref, w, h) for ref, w, h in items if ref not in stored]
+    rects, bottom = occupied.flow([(w, h, boxes[ref].connectable) for ref, w, h in auto], x0, y, width)
+    placed = dict(zip((ref for ref, _w, _h in auto), rects))
     for ref, w, h in items:
-        if x > x0 and x + w > x0 + width:
-            x, y = x0, y + row_h + GAP
-            row_h = 0.0
-        rect = QRectF(x, y, w, h)
-        box = make(ref)
-        if ref in stored:
-            rect.moveTopLeft(stored[ref])
-        else:
-            if occupied is not None:
-                rect = occupied.place(rect, box.connectable)
-            # moved along its row (past a box in the way): the row goes on after it
-            x = rect.right() + GAP if rect.top() == y and rect.left() >= x else x + w + GAP
-            row_h = max(row_h, h)
-            placed_any = True
-        box.rect = rect
+        box = boxes[ref]
+        box.rect = placed[ref] if ref in placed else QRectF(stored[ref].x(), stored[ref].y(), w, h)
         box.kind = box.kind or kind
         pic.boxes[ref] = box
-    return y + row_h + (ROW_GAP if placed_any else 0.0)
+    return bottom + ROW_GAP if auto else y
 
 
 def _workload_box(ref: ObjectRef, model: ClusterModel, pods_of: dict) -> Box:
