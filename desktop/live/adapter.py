@@ -6,6 +6,13 @@ runtime actions (``Simulation.apply``), the data plane's packet samples (``core.
 chart series (``core.series.ChartSeries``) and the rule sets with ids (``core.proxy.ruleset``). This module
 only reshapes them for the view: packet hops into event-list lines, ObjectRefs into the keys the panels use.
 
+Steps can run in a worker thread (``step_in_background``: the live driver does it while playing, so a 20 ms
+core step at 2,000 pods does not hold up the 16 ms paint timer). The core objects are then the worker's until
+the step is done: every accessor here (``sim``, ``state``, ``series``, ``rules`` ...) called from another thread
+waits for it first, and every change (``seek``, ``apply``, ``edit`` ...) also marks the job's frames stale
+(they describe a run that was replaced). The worker steps whole ticks exactly as ``step`` does, so the
+states are those of a synchronous run; ``time`` does not wait (it is the time the job started from).
+
 When the core in this checkout predates the live API (no ``Simulation.apply``/``seek``), the same behaviour
 is obtained the slow way: runtime actions re-run the scenario with the action log appended to its timeline,
 and seeking back re-runs from the start.
@@ -15,6 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from core.engine import Simulation
@@ -57,6 +67,34 @@ class Frame:
 
     def packet_events(self) -> list[PacketEvent]:
         return frame_events(self)
+
+
+class StepJob:
+    """Ticks stepped in the run's worker thread: ``frames`` grow as they are simulated; ``done()`` when the
+    worker has stopped (all ``ticks`` stepped, ``cancel()`` asked it to stop after the current tick, or
+    ``max_wall`` seconds went by: ``hit_wall``); ``error`` is what the core raised, if anything."""
+
+    def __init__(self, ticks: int, max_wall: float | None):
+        self.ticks = int(ticks)
+        self.max_wall = max_wall
+        self.frames: list[Frame] = []
+        self.error: BaseException | None = None
+        self.hit_wall = False
+        self.stale = False  # the run was changed (seek, action, edit) after these ticks: do not show them
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
 
 
 def ref_text(ref: ObjectRef) -> str:
@@ -146,7 +184,14 @@ class LiveRun:
         self.samples_per_second = samples_per_second
         self._fallback_actions: list[TimelineEvent] = []
         self._expected_cache: dict = {}
+        self._rules_cache: dict = {}
         self._uids: dict[tuple[str, int], int] = {}  # (flow, request index) -> packet id, kept across seeks
+        self._idle = threading.Event()  # no step in the worker: the core objects may be read
+        self._idle.set()
+        self._job: StepJob | None = None  # the last background job, until ``take_job``
+        self._executor: ThreadPoolExecutor | None = None
+        self._worker_ident: int | None = None
+        self._time_before = 0.0
         self._start()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -162,16 +207,108 @@ class LiveRun:
         model = self.base_model
         if not self.live_api and self._fallback_actions:
             model = dataclasses.replace(model, timeline=list(model.timeline) + list(self._fallback_actions))
-        self.sim = Simulation(model, self.seed)
+        self._sim = Simulation(model, self.seed)
         self.track(self.document)
-        plane = self.sim.dataplane
+        plane = self._sim.dataplane
         if plane is not None and self.samples_per_second is not None and hasattr(plane, "samples"):
             plane.samples.per_second = float(self.samples_per_second)
 
+    # -- the worker -----------------------------------------------------------------------------------
+    def _wait(self) -> None:
+        """Called from any thread but the worker's: wait until the core objects are not being stepped."""
+        if not self._idle.is_set() and threading.get_ident() != self._worker_ident:
+            self._idle.wait()
+
+    def _changing(self, *, future: bool = True) -> None:
+        """The run is about to change under the frames of the last background job: they are stale.
+        ``future``: a seek, an action, an edit or a reset may give an old state version other contents, so
+        what is cached by version is dropped."""
+        self._wait()
+        if self._job is not None:
+            self._job.stale = True
+        if future:
+            self._rules_cache.clear()
+            self._expected_cache.clear()
+
+    @property
+    def busy(self) -> bool:
+        """A background job is stepping the core now."""
+        return not self._idle.is_set()
+
+    def step_in_background(self, ticks: int, max_wall: float | None = None) -> StepJob:
+        """Step ``ticks`` whole ticks in the worker thread (as ``step`` would, one after the other). The caller
+        polls ``job.done()`` and takes the frames with ``take_job``; until then the job is the run's."""
+        self._wait()
+        if self._job is not None:
+            raise RuntimeError("the last background job was not taken (take_job) yet")
+        job = StepJob(max(1, int(ticks)), max_wall)
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="podpath-step")
+        self._job = job
+        self._time_before = self._sim.time
+        self._idle.clear()
+        try:
+            self._executor.submit(self._run_job, job)
+        except BaseException:
+            self._idle.set()
+            job._done.set()
+            raise
+        return job
+
+    def _run_job(self, job: StepJob) -> None:
+        self._worker_ident = threading.get_ident()
+        started = time.perf_counter()
+        try:
+            for _ in range(job.ticks):
+                if job.cancelled():
+                    break
+                job.frames.append(self._step_frame())
+                if job.max_wall is not None and len(job.frames) < job.ticks \
+                        and time.perf_counter() - started > job.max_wall:
+                    job.hit_wall = True
+                    break
+        except BaseException as exc:  # handed to the caller's thread (take_job's caller re-raises it)
+            job.error = exc
+        finally:
+            self._idle.set()
+            job._done.set()
+
+    def take_job(self, wait: bool = False) -> StepJob | None:
+        """The last background job once it is done (``wait``: cancel it after its current tick and wait for
+        it), and the run is free for the next. None when there is none (or it is still running)."""
+        job = self._job
+        if job is None:
+            return None
+        if not job.done():
+            if not wait:
+                return None
+            job.cancel()
+            job.wait()
+        self._job = None
+        return job
+
+    def close(self) -> None:
+        """Stop the worker thread (after its current tick); a later background step starts a new one."""
+        job = self._job
+        if job is not None:
+            job.cancel()
+            job.wait()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
     # -- time -----------------------------------------------------------------------------------------
     @property
+    def sim(self) -> Simulation:
+        self._wait()
+        return self._sim
+
+    @property
     def time(self) -> float:
-        return self.sim.time
+        """Simulated time now (while a background job runs: the time it started from; this does not wait)."""
+        if not self._idle.is_set() and threading.get_ident() != self._worker_ident:
+            return self._time_before
+        return self._sim.time
 
     @property
     def state(self):
@@ -184,7 +321,11 @@ class LiveRun:
 
     def step(self) -> Frame:
         """Advance one scenario tick."""
-        tick = self.sim.step(self.tick)
+        self._changing(future=False)
+        return self._step_frame()
+
+    def _step_frame(self) -> Frame:
+        tick = self._sim.step(self.tick)
         traffic = tick.traffic
         samples = list(getattr(traffic, "samples", []) or []) if traffic is not None else []
         uids = [self.packet_uid(s) for s in samples]
@@ -211,6 +352,7 @@ class LiveRun:
 
     def seek(self, t: float) -> None:
         """Stand at simulated time ``t`` (rounded down to a whole tick): through the core's checkpoints."""
+        self._changing()
         t = max(0.0, math.floor(t / self.tick + 1e-7) * self.tick)
         t = round(t, 9)
         if abs(t - self.time) < 1e-9:
@@ -231,6 +373,7 @@ class LiveRun:
 
     def reset(self) -> None:
         """Back to t = 0 with no runtime actions."""
+        self._changing()
         self._fallback_actions.clear()
         self._start()
 
@@ -239,6 +382,7 @@ class LiveRun:
         """A runtime action now (recorded in the action log); raises ValueError naming what is wrong."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
+        self._changing()
         now = round(self.time, 9)
         event = TimelineEvent(now, action, target, value)  # type: ignore[arg-type]
         if self.live_api:
@@ -267,6 +411,7 @@ class LiveRun:
         """The scenario changed (an edit in the editor): carry on with it. Returns "live" when the core applied
         it at the current time (``Simulation.edit``), "replayed" when the run was re-simulated from t = 0 with
         the new scenario and the same runtime actions (the core cannot apply this edit live)."""
+        self._changing()
         now = self.time
         if self.live_api and hasattr(self.sim, "edit"):
             try:
@@ -334,10 +479,24 @@ class LiveRun:
         return cfg.mode, cfg.ipvs_scheduler
 
     def rules(self, node: str, mode: str | None = None):
-        """``core.proxy.ruleset.RuleSet`` of ``node`` now."""
+        """``core.proxy.ruleset.RuleSet`` of ``node`` now. Kept while nothing it is made of changed: at 2,000
+        pods a node's iptables rules take ~0.25 s to render and parse, and the panels ask every second."""
         from core.proxy.ruleset import render_rules
 
-        return render_rules(self.sim.model, self.sim.state, node, mode)
+        sim = self.sim
+        state = sim.state
+        view = state.proxy_views.get(node)
+        key = (id(sim), id(sim.model), state.version, getattr(state, "proxy_views_version", 0),
+               view.version if view is not None else -1, repr(view.config) if view is not None else None,
+               repr(state.proxy_config))  # repr: the configs are mutable dataclasses
+        cached = self._rules_cache.get((node, mode))
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        ruleset = render_rules(sim.model, state, node, mode)
+        if len(self._rules_cache) >= 16:
+            self._rules_cache.clear()
+        self._rules_cache[(node, mode)] = (key, ruleset)
+        return ruleset
 
     def expected_shares(self, service: ObjectRef) -> dict[ObjectRef, float]:
         """Each pod's expected share of ``service``'s new connections in the current mode."""

@@ -8,6 +8,17 @@ Three timers, as friture and pyqtgraph's scrolling plots do it:
 * the **paint timer** (16 ms) moves the packets and redraws the charts from data already computed;
 * the **text timer** (1 s) refreshes the readouts and the panels' text.
 
+While playing in realtime the core steps in a **worker thread** (``LiveRun.step_in_background``): at
+2,000 pods one tick costs ~20 ms of core time, more than a frame, and stepping on the GUI thread made every
+frame that met a step late. A job of whole ticks starts right after a paint tick (so that tick read the
+core's state first) and is landed by a later timer shot: its frames are emitted on the GUI thread exactly as
+synchronous steps emit them. While a job runs (``busy``) the core is the worker's: ``LiveRun``'s accessors
+wait for it, and everything here that changes or reads the run (pause, step, step back, seek, reset,
+actions, mode) first ``settle()``s -- the job stops after its current tick and its frames land -- so every
+state shown is a whole tick of the same sequence of steps ``podpath run`` takes. The GIL's switch interval
+is shortened while a job runs (the core is mostly pure Python; the paint timer waits for the GIL at most
+that long each time it needs it).
+
 Step-by-step mode: time advances one *packet event* at a time (a DNS answer, a DNAT, a drop, a
 control-plane event...): ``step()`` reveals the next event of the current tick, simulating the next tick when
 the current one has no event left. ``step_back()`` goes back one tick through the core's checkpoints.
@@ -15,17 +26,19 @@ the current one has no event left. ``step_back()`` goes back one tick through th
 
 from __future__ import annotations
 
+import sys
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.live.adapter import Frame, LiveRun, PacketEvent
+from desktop.live.adapter import Frame, LiveRun, PacketEvent, StepJob
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
 SIM_INTERVAL_MS = 50
 PAINT_INTERVAL_MS = 16
 TEXT_INTERVAL_MS = 1000
 MAX_STEP_WALL = 0.04  # seconds of stepping per simulation timer shot before the rest is dropped (slow machine)
+SWITCH_INTERVAL = 0.001  # the GIL's switch interval while a worker job runs (Python's default: 0.005)
 
 
 class LiveDriver(QObject):
@@ -56,9 +69,12 @@ class LiveDriver(QObject):
     speed_changed = Signal(float)
     target_reached = Signal(float)
 
-    def __init__(self, run: LiveRun, parent: QObject | None = None):
+    def __init__(self, run: LiveRun, parent: QObject | None = None, *, threaded: bool = True):
         super().__init__(parent)
         self.run = run
+        self.threaded = threaded  # realtime play steps the core in the run's worker thread
+        self._job: StepJob | None = None
+        self._switch_saved: float | None = None
         self.speed = 1.0
         self.mode = "realtime"  # or "step"
         self.playing = False
@@ -77,7 +93,8 @@ class LiveDriver(QObject):
         self.paint_timer.timeout.connect(self._on_paint_timer)
         self.text_timer = QTimer(self)
         self.text_timer.setInterval(TEXT_INTERVAL_MS)
-        self.text_timer.timeout.connect(self.text_refreshed.emit)
+        self.text_timer.timeout.connect(self._on_text_timer)
+        self._text_due = False
 
     # -- lifecycle --------------------------------------------------------------------------------------
     def start_display(self) -> None:
@@ -86,9 +103,26 @@ class LiveDriver(QObject):
         self.text_timer.start()
 
     def stop(self) -> None:
+        """Stop the timers and the worker (a job in flight lands first); the run can be used synchronously."""
         for t in (self.sim_timer, self.paint_timer, self.text_timer):
             t.stop()
         self.playing = False
+        job = self.run.take_job(wait=True) if self._job is not None else None
+        if job is not None:  # stopped (a new run, the window closing): its frames are for no one
+            job.stale = True
+            self._land(job)
+        self.run.close()
+        self._restore_switch()
+
+    @property
+    def busy(self) -> bool:
+        """A worker job is stepping the core: the view must not read the core's objects now."""
+        return self._job is not None
+
+    def settle(self) -> None:
+        """Stop the job in flight after its current tick and land its frames (no-op when none)."""
+        if self._job is not None:
+            self._land(self.run.take_job(wait=True))
 
     @property
     def time(self) -> float:
@@ -112,10 +146,14 @@ class LiveDriver(QObject):
             self._on_sim_timer()
 
     def pause(self) -> None:
+        # the job in flight lands first, as frames played (the time shown while paused is a whole tick, the
+        # last one stepped); landing may reach run_to's target, which pauses
+        self.settle()
         if not self.playing:
             return
         self.playing = False
         self.sim_timer.stop()
+        self._restore_switch()
         self.playing_changed.emit(False)
 
     def toggle(self) -> None:
@@ -140,6 +178,7 @@ class LiveDriver(QObject):
 
     def step(self) -> None:
         """Realtime mode: one tick. Step mode: the next packet or control-plane event."""
+        self.settle()
         if self.mode == "realtime":
             self._step_tick()
             return
@@ -159,6 +198,7 @@ class LiveDriver(QObject):
         off the list and the one before it is current again; when that one belongs to an earlier tick, the
         run goes back to the end of that tick (through the core's checkpoints) and re-simulates it, so the
         cluster, the packets in flight and the events still to come are what they were when it was shown."""
+        self.settle()
         if self.mode == "step":
             self._step_back_event()
             return
@@ -237,6 +277,7 @@ class LiveDriver(QObject):
 
     def reset(self) -> None:
         self.pause()
+        self.settle()
         self.pending = []
         self.revealed = []
         self.revealed_at = []
@@ -247,6 +288,7 @@ class LiveDriver(QObject):
 
     def seek(self, t: float) -> None:
         """Scrub to simulated time ``t`` (through the core's checkpoints)."""
+        self.settle()
         self.pending = []
         self.run.seek(t)
         self.last_frame = None
@@ -256,6 +298,7 @@ class LiveDriver(QObject):
 
     def run_to(self, t: float) -> None:
         """Play until simulated time ``t``, then pause and emit ``target_reached``."""
+        self.settle()
         self.target = float(t)
         if self.run.time >= t - 1e-9:
             self.target = None
@@ -265,6 +308,7 @@ class LiveDriver(QObject):
 
     def apply(self, action: str, target: str = "", value=None):
         """A live action now (raises ValueError with the reason when it is refused)."""
+        self.settle()
         event = self.run.apply(action, target, value)
         self.pending = []
         self.run_replaced.emit()
@@ -279,10 +323,19 @@ class LiveDriver(QObject):
         self.time_changed.emit(frame.time)
         return frame
 
-    def _on_sim_timer(self) -> None:
+    def _accrue(self) -> None:
         now = time.monotonic()
         self._budget += (now - self._last_wall) * self.speed
         self._last_wall = now
+
+    def _on_sim_timer(self) -> None:
+        if self.threaded and self.mode == "realtime":
+            self._poll()
+            self._accrue()
+            if not self.paint_timer.isActive():  # no paint ticks to start jobs after (a test, a snapshot)
+                self._submit()
+            return
+        self._accrue()
         if self.mode == "step":
             # step mode plays as a slide show: one event per timer shot, slower at low speed
             self._budget = min(self._budget, 1.0)
@@ -306,5 +359,68 @@ class LiveDriver(QObject):
             self.pause()
             self.target_reached.emit(reached)
 
+    # -- the worker ----------------------------------------------------------------------------------------
+    def _poll(self) -> None:
+        """Land the job in flight if it is done."""
+        if self._job is not None and self._job.done():
+            self._land(self.run.take_job())
+
+    def _submit(self) -> None:
+        """Start a job of the ticks due (whole ticks; not past the target) when none is in flight."""
+        if self._job is not None or not self.playing or self.mode != "realtime":
+            return
+        tick = self.run.tick
+        n = int(self._budget / tick + 1e-9)
+        if self.target is not None:
+            n = min(n, max(0, round((self.target - self.run.time) / tick + 0.4999999)))
+        if n <= 0:
+            return
+        if self._switch_saved is None and sys.getswitchinterval() > SWITCH_INTERVAL:
+            self._switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
+        self._job = self.run.step_in_background(n, max_wall=MAX_STEP_WALL)
+
+    def _restore_switch(self) -> None:
+        if self._switch_saved is not None:
+            sys.setswitchinterval(self._switch_saved)
+            self._switch_saved = None
+
+    def _land(self, job: StepJob | None) -> None:
+        """Emit a finished job's frames on the GUI thread as synchronous steps do; stop at the target."""
+        self._job = None
+        if job is None:
+            return
+        tick = self.run.tick
+        if not job.stale:
+            self._budget -= len(job.frames) * tick
+            if job.hit_wall:
+                self._budget = min(self._budget, tick)  # cannot keep up: slow down rather than fall behind
+            for frame in job.frames:
+                self.last_frame = frame
+                self.frame_stepped.emit(frame)
+                self.time_changed.emit(frame.time)
+        if job.error is not None:
+            self.pause()
+            raise job.error
+        if self.target is not None and self.run.time >= self.target - 1e-9:
+            reached = self.run.time
+            self.target = None
+            self.pause()
+            self.target_reached.emit(reached)
+        if self._text_due and self._job is None:
+            self._text_due = False
+            self.text_refreshed.emit()
+
+    def _on_text_timer(self) -> None:
+        if self._job is not None:  # the panels read the core: after the job has landed
+            self._text_due = True
+            return
+        self.text_refreshed.emit()
+
     def _on_paint_timer(self) -> None:
+        self._poll()
         self.painted.emit(time.monotonic())
+        if self.threaded and self.playing and self.mode == "realtime":
+            # right after the paint tick's slots read the core: the next job starts now
+            self._accrue()
+            self._submit()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+import threading
+
 import pytest
 
+from core.model import TimelineEvent
 from desktop.live.adapter import LiveRun
 from desktop.live.driver import LiveDriver
 from tests.desktop.live_helpers import demo_model, fingerprint, headless
@@ -66,3 +71,141 @@ def test_speed_is_clamped_to_the_documented_range(driver):
     assert driver.speed == 50.0
     driver.set_speed(0.0)
     assert driver.speed == 0.1
+
+
+# -- the worker thread: realtime play steps the core off the GUI thread ------------------------------------------
+def _hold_first_tick(driver, ticks: int = 5):
+    """Start a worker job of ``ticks`` ticks whose first tick is held inside the core until the job is told to
+    stop (what ``settle`` does): the job is certainly in flight when the test acts, and exactly one tick lands."""
+    run = driver.run
+    real = run._sim.step
+    entered = threading.Event()
+
+    def held(dt=None):
+        run._sim.step = real
+        entered.set()
+        assert run._job._cancel.wait(20), "the job was never cancelled"
+        return real(dt)
+
+    run._sim.step = held
+    driver.playing = True
+    driver._budget = ticks * run.tick + 1e-9
+    driver._submit()
+    assert entered.wait(20)
+    assert driver.busy and run.busy
+    return driver._job
+
+
+def _headless_with(model, actions, until):
+    timeline = list(model.timeline) + [TimelineEvent(at, a, target, value) for at, a, target, value in actions]
+    return headless(dataclasses.replace(model, timeline=timeline), until)
+
+
+def test_an_action_while_a_worker_step_is_in_flight_lands_on_the_headless_state(driver):
+    driver.seek(3.0)
+    frames = []
+    driver.frame_stepped.connect(frames.append)
+    _hold_first_tick(driver)
+    driver.apply("failNode", "node-3")  # waits for the tick in flight, lands it, then acts at its end
+    assert not driver.busy
+    assert [f.time for f in frames] == [pytest.approx(3.1)]
+    assert driver.time == pytest.approx(3.1)
+    for _ in range(9):
+        driver.step()
+    expected = _headless_with(demo_model(), [(3.1, "failNode", "node-3", None)], 4.0)
+    assert fingerprint(driver.run.sim) == fingerprint(expected)
+
+
+def test_a_seek_and_a_step_back_while_a_worker_step_is_in_flight_land_on_the_headless_state(driver):
+    driver.seek(5.0)
+    _hold_first_tick(driver)
+    driver.seek(2.0)
+    assert fingerprint(driver.run.sim) == fingerprint(headless(demo_model(), 2.0))
+    _hold_first_tick(driver)
+    driver.step_back()  # the tick in flight lands (2.1), then one tick back
+    assert driver.time == pytest.approx(2.0)
+    assert fingerprint(driver.run.sim) == fingerprint(headless(demo_model(), 2.0))
+
+
+def test_pause_while_a_worker_step_is_in_flight_stops_on_a_whole_tick(driver):
+    driver.seek(1.0)
+    _hold_first_tick(driver)
+    driver.playing = True
+    driver.pause()
+    assert not driver.busy and not driver.playing
+    assert driver.time == pytest.approx(1.1)
+    assert fingerprint(driver.run.sim) == fingerprint(headless(demo_model(), 1.1))
+
+
+def test_frames_played_in_the_worker_are_the_frames_of_a_synchronous_run(driver, qtbot):
+    """Jobs of however many ticks the wall clock allowed: the same ticks, the same traffic, in order."""
+    frames = []
+    driver.frame_stepped.connect(frames.append)
+    driver.set_speed(50.0)
+    with qtbot.waitSignal(driver.target_reached, timeout=30000):
+        driver.run_to(4.0)
+    sync = LiveRun(demo_model())
+    expected = [sync.step() for _ in range(40)]
+    assert [round(f.time, 9) for f in frames] == [round(f.time, 9) for f in expected]
+    assert [(f.sent, f.delivered, f.dropped, len(f.samples), f.uids) for f in frames] == \
+        [(f.sent, f.delivered, f.dropped, len(f.samples), f.uids) for f in expected]
+    assert [e.as_dict() for f in frames for e in f.events] == [e.as_dict() for f in expected for e in f.events]
+
+
+def test_a_change_to_the_run_itself_drops_the_frames_of_the_job_in_flight(driver):
+    """A caller that changes the run without the driver (the view applying an edit) waits for the job; its
+    frames describe a run that was replaced, so they are not shown."""
+    run = driver.run
+    real = run._sim.step
+    go = threading.Event()
+
+    def gated(dt=None):
+        assert go.wait(20)
+        return real(dt)
+
+    run._sim.step = gated
+    driver.playing = True
+    driver._budget = 3 * run.tick + 1e-9
+    driver._submit()
+    frames = []
+    driver.frame_stepped.connect(frames.append)
+    go.set()
+    run.seek(1.0)  # waits for the job, marks it stale, seeks
+    run._sim.step = real
+    driver.pause()
+    assert frames == []
+    assert not driver.busy
+    assert fingerprint(run.sim) == fingerprint(headless(demo_model(), 1.0))
+
+
+def test_an_error_in_the_worker_is_raised_on_the_gui_thread_and_play_stops(driver):
+    run = driver.run
+
+    def broken(dt=None):
+        raise RuntimeError("core failed")
+
+    run._sim.step = broken
+    driver.playing = True
+    driver._budget = run.tick + 1e-9
+    driver._submit()
+    with pytest.raises(RuntimeError, match="core failed"):
+        driver.settle()
+    assert not driver.playing and not driver.busy
+
+
+def test_stop_leaves_no_worker_thread_and_no_timer_running(qtbot):
+    before = {t.ident for t in threading.enumerate()}
+    d = LiveDriver(LiveRun(demo_model()))
+    d.start_display()
+    d.set_speed(50.0)
+    with qtbot.waitSignal(d.target_reached, timeout=30000):
+        d.run_to(1.0)
+    assert d.run._executor is not None  # the steps were the worker's
+    d.play()
+    d.stop()
+    assert not d.busy and not d.playing
+    assert not any(t.isActive() for t in (d.sim_timer, d.paint_timer, d.text_timer))
+    assert d.run._executor is None
+    assert {t.ident for t in threading.enumerate() if t.is_alive()} <= before
+    assert sys.getswitchinterval() == pytest.approx(0.005)
+    assert fingerprint(d.run.sim) == fingerprint(headless(demo_model(), d.time))
