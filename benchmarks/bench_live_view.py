@@ -181,14 +181,21 @@ def cadence_line(name: str, vals: list[float]) -> str:
             f"{late1:>8.0%}{late2:>8.0%}")
 
 
-def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick: bool, profile: bool) -> None:
+def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick: bool, profile: bool,
+                  modes: tuple[str, ...] = ("worker", "gui")) -> None:
     """What a user gets WHILE PLAYING: the real timers and event loop, the driver playing at each speed in
     turn (interleaved rounds), on the canvas and both charts of ``frame_bench``. Reports the intervals between
     consecutive paint-timer shots (``LiveDriver.painted``) and between the canvas viewport's paint events,
     and each simulation step split into the core (``Simulation.step``), the adapter (the rest of
-    ``LiveRun.step``) and the GUI thread's handling of the frame (``frame_stepped``'s slots)."""
+    ``LiveRun.step``) and the GUI thread's handling of the frame (``frame_stepped``'s slots). ``modes``: the
+    driver stepping the core in its worker thread (``worker``, the default; ``worker-5ms`` with Python's
+    default GIL switch interval instead of the driver's), on the GUI thread (``gui``, ``LiveDriver(threaded=
+    False)``: the synchronous driver as it was), and ``paused`` (the same frames with nothing simulated: what
+    the machine's load alone does to the cadence), interleaved round by round."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
+
+    import desktop.live.driver as driver_module
 
     app = QApplication.instance() or QApplication(["bench"])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -252,7 +259,7 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         return out
 
     run.sim.step = timed_core
-    live_step = run.step
+    live_step = run._step_frame  # what LiveRun.step and the worker's jobs run for each tick
 
     def timed_step():
         t = time.perf_counter()
@@ -260,7 +267,7 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         total_ms.append((time.perf_counter() - t) * 1000.0)
         return out
 
-    run.step = timed_step
+    run._step_frame = timed_step
     d.frame_stepped.disconnect(view._on_frame)
 
     def timed_frame(frame):
@@ -269,13 +276,19 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         gui_ms.append((time.perf_counter() - t) * 1000.0)
 
     d.frame_stepped.connect(timed_frame)
-    results: dict[float, dict[str, list[float]]] = {s: {"paint": [], "canvas": [], "core": [], "adapter": [],
-                                                        "gui": [], "rate": []} for s in speeds}
+    configs = [(speed, mode) for speed in speeds for mode in modes if mode != "paused"]
+    if "paused" in modes:
+        configs.append((0.0, "paused"))
+    switch = driver_module.SWITCH_INTERVAL
+    results: dict[tuple, dict[str, list[float]]] = {c: {"paint": [], "canvas": [], "core": [], "adapter": [],
+                                                        "gui": [], "rate": []} for c in configs}
     loads: list[float] = []
     loop = QEventLoop()
     for r in range(rounds):
-        for speed in (speeds if r % 2 == 0 else tuple(reversed(speeds))):
+        for speed, mode in (configs if r % 2 == 0 else list(reversed(configs))):
             d.pause()
+            d.threaded = mode.startswith("worker")
+            driver_module.SWITCH_INTERVAL = 0.005 if mode == "worker-5ms" else switch
             d.seek(20.0)  # every round plays the same stretch of the run (a checkpoint sits at 20 s)
             for _ in range(5):
                 app.processEvents()
@@ -284,33 +297,38 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             d.set_speed(speed)
             t0 = run.time
             w0 = time.perf_counter()
-            d.play()
+            if mode != "paused":
+                d.play()
             QTimer.singleShot(int(seconds * 1000), loop.quit)
             loop.exec()
             d.pause()
             wall = time.perf_counter() - w0
             loads.append(os.getloadavg()[0])
-            res = results[speed]
+            res = results[(speed, mode)]
             res["paint"] += _intervals_ms(paints)
             res["canvas"] += _intervals_ms(canvas)
             res["core"] += core_ms
             res["adapter"] += [a - b for a, b in zip(total_ms, core_ms)]
             res["gui"] += gui_ms
             res["rate"].append((run.time - t0) / wall)
+    driver_module.SWITCH_INTERVAL = switch
     print(f"\nwhile playing ({rounds} interleaved rounds of {seconds:g} s per speed from t = 20 s); load average "
           f"{min(loads):.2f}..{max(loads):.2f} on {os.cpu_count()} cores")
     print(f"{'intervals, ms':<26}{'n':>6}{'median':>8}{'p95':>8}{'max':>8}{'>16.7':>8}{'>33.3':>8}")
-    for speed, res in results.items():
-        print(cadence_line(f"{speed:g}x paint timer", res["paint"]))
-        print(cadence_line(f"{speed:g}x canvas repaints", res["canvas"]))
+    for (speed, mode), res in results.items():
+        name = mode if mode == "paused" else f"{speed:g}x {mode}"
+        print(cadence_line(f"{name} paint timer", res["paint"]))
+        print(cadence_line(f"{name} canvas paints", res["canvas"]))
     print(f"\n{'one step, ms':<26}{'median':>8}{'p95':>8}{'max':>8}")
-    for speed, res in results.items():
+    for (speed, mode), res in results.items():
+        if mode == "paused":
+            continue
         for part in ("core", "adapter", "gui"):
             vals = res[part]
             if vals:
-                print(f"{f'{speed:g}x {part}':<26}{statistics.median(vals):>8.2f}{pctl(vals, 95):>8.2f}"
+                print(f"{f'{speed:g}x {mode} {part}':<26}{statistics.median(vals):>8.2f}{pctl(vals, 95):>8.2f}"
                       f"{max(vals):>8.1f}")
-        print(f"{f'{speed:g}x achieved speed':<26}{statistics.median(res['rate']):>8.2f}x (simulated s per wall s)")
+        print(f"{f'{speed:g}x {mode} speed':<26}{statistics.median(res['rate']):>8.2f}x (simulated s per wall s)")
     view.shutdown()
     window.session.undo_stack.setClean()
     window.close()
@@ -416,13 +434,15 @@ def main() -> int:
     ap.add_argument("--play-seconds", type=float, default=None, help="wall seconds per playing round")
     ap.add_argument("--play-rounds", type=int, default=None, help="interleaved rounds per speed")
     ap.add_argument("--profile", action="store_true", help="cProfile 30 simulation steps (with --playing)")
+    ap.add_argument("--play-modes", default="worker,gui,paused",
+                    help="what to interleave: worker (core in a thread), worker-5ms, gui (synchronous), paused")
     args = ap.parse_args()
     frames = args.frames or (20 if args.quick else 150)
     pairs = args.pairs or (2 if args.quick else 7)
     print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'xcb'} DISPLAY={os.environ.get('DISPLAY', '')}")
     if args.playing:
         playing_bench(args.play_seconds or (3.0 if args.quick else 8.0), args.play_rounds or (1 if args.quick else 3),
-                      (1.0, 10.0), args.quick, args.profile)
+                      (1.0, 10.0), args.quick, args.profile, tuple(args.play_modes.split(",")))
     if not args.no_frames:
         frame_report(frames, args.quick)
     if not args.no_startup:
