@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import math
 import os
 import sys
 import time
@@ -127,6 +128,71 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
         f"{rss1:.0f} MB after")
     return {"compile_s": compile_s, "tick_s": tick, "floor_s": floor, "ratio": ratio, "pass": ratio <= target,
             "delivered": delivered, "tables": tables, "mode": label}
+
+
+def _requests(sim, rng, requests: int) -> tuple:
+    """``requests`` new connections from a pod address (the 250th of its node's podCIDR) on a random node
+    to a random Service: (node index, virtual service, source address, source port)."""
+    plane = sim.dataplane
+    nodes = len(plane.node_names)
+    cidr_base = np.array([int(ipaddress.IPv4Network(sim.state.nodes[n].pod_cidr).network_address)
+                          for n in plane.node_names], dtype=np.int64)
+    node_idx = rng.integers(nodes, size=requests)
+    vs = rng.integers(plane.services.size, size=requests)
+    return node_idx, vs, (cidr_base[node_idx] + 250).astype(np.uint32), rng.integers(32768, 61000, size=requests)
+
+
+def tick_digest(sim, scheduler: str, ticks: int, requests: int, *, compiled: bool, seed: int = 11,
+                stats: dict | None = None) -> str:
+    """sha256 over ``ticks`` IPVS ticks of ``requests`` connections under ``scheduler``, decided by the
+    store's compiled loops (``compiled``) or its numpy path: per tick the outcome, endpoint and latency
+    class of every request and the delivered counts per endpoint, then every node's connection totals and
+    the metrics (totals, drops by reason, the latency histogram). Between ticks time moves on 50 s (closed
+    connections expire after 120 s); before the second tick a pod is deleted, so the pairs of its Service
+    leave the store for objects. The simulation is put back as it was afterwards. ``stats`` (a dict) gets
+    ``taken_out``: the store pairs moved out to objects by then."""
+    import hashlib
+
+    from core.dataplane.ipvs_store import IpvsStore
+
+    base = sim.snapshot()
+    IpvsStore.use_compiled = None if compiled else False
+    plane = sim.dataplane
+
+    def control(dt: float) -> None:
+        """The control plane alone moves on (the ticks are route_batch's; no chart rows are recorded)."""
+        due = plane.series.connections_due
+        plane.enabled, plane.series.connections_due = False, math.inf
+        sim.run(sim.time + dt)
+        plane.enabled, plane.series.connections_due = True, due
+
+    try:
+        sim.set_ipvs_scheduler(scheduler)
+        control(1.0)  # kube-proxy applies the scheduler at its next sync
+        h = hashlib.sha256()
+        t0 = sim.time
+        for k in range(ticks):
+            batch = _requests(sim, np.random.default_rng([seed, k]), requests)
+            if k == 1:
+                sim.delete_pod(next(iter(sorted(f"{ns}/{name}" for ns, name in sim.state.pods))))
+                control(2.0)  # the endpoint change reaches every kube-proxy
+            now = max(sim.time, t0 + 50.0 * k)
+            plane.proxies.expire(now)
+            r = plane.route_batch(*batch, now=now)
+            for arr in (r.outcome, r.eid, r.latency_key, r.counts):
+                h.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
+        for arr in plane.proxies.connection_totals():
+            h.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
+        if stats is not None:
+            store = plane.proxies.store
+            stats["taken_out"] = int(store.p_out[: store.n].sum())
+        m = plane.metrics
+        h.update(repr((m.sent, m.delivered, m.new_connections, sorted(m.dropped.items()))).encode())
+        h.update(m.latency.bins.tobytes())
+        return h.hexdigest()
+    finally:
+        IpvsStore.use_compiled = None
+        sim.restore(base)
 
 
 def measure_route(requests: int = 1_000_000, repeats: int = 5, out=print, mode: str | None = None) -> dict:

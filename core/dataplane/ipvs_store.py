@@ -26,10 +26,16 @@ from collections import deque
 
 import numpy as np
 
+from core.dataplane import ipvs_kernels as K
+
 STORE_SCHEDULERS = {"rr": 0, "lc": 1, "wlc": 1, "sed": 2, "nq": 2}
 SMALL_GROUP = 64  # a pair with more requests than this in one batch is merged per pair (least_merge)
 DENSE_LIMIT = 1 << 27  # pair keys up to this use a direct map (4 bytes per key, pages touched on use)
 INT32_SAFE = (1 << 31) // 512  # active counts below this keep active * 256 + inactive inside int32
+# ``mult`` of a recorded batch whose cells may repeat (one connection per entry): the compiled path records
+# its picks in arrival order without merging them; counter updates add entry by entry
+REPEATED = "repeated"
+_NO_MULT = np.zeros(0, np.int64)
 
 
 class _Width:
@@ -63,9 +69,17 @@ def _grow(arr: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _add_cells(counts: np.ndarray, cells: np.ndarray, mult: np.ndarray | None, sign: int) -> None:
-    """``counts.flat[cells] += sign * mult`` for distinct ``cells`` (``mult`` None: 1 each)."""
+def _add_cells(counts: np.ndarray, cells: np.ndarray, mult, sign: int) -> None:
+    """``counts.flat[cells] += sign * mult`` for distinct ``cells`` (``mult`` None: 1 each; ``REPEATED``:
+    1 each, ``cells`` may repeat)."""
     view = counts.reshape(-1)
+    compiled = K.add.get()
+    if compiled is not None:
+        compiled(view, cells, _NO_MULT if mult is None or isinstance(mult, str) else mult, sign)
+        return
+    if isinstance(mult, str):  # recorded by the compiled path, replayed without it (a restored checkpoint)
+        np.add.at(view, cells.astype(np.intp), sign)
+        return
     if cells.dtype != np.intp:
         # numpy's fancy indexing converts other index types per access (twice for ``+=``); once here is
         # about 40 % cheaper on a million cells
@@ -139,6 +153,9 @@ class IpvsStore:
     """The IPVS state of every (node, virtual service) pair that has not been taken out to an object."""
 
     force_sorted = False  # tests: decide every batch by the sort of the whole batch (the reference path)
+    # None: decide through the compiled loops (``ipvs_kernels``) when numba is there (``core.jit``);
+    # False: always the numpy path (tests compare the two)
+    use_compiled: bool | None = None
 
     def __init__(self, n_vs: int, n_nodes: int = 0) -> None:
         self.nv = n_vs + 1
@@ -301,8 +318,9 @@ class IpvsStore:
                 for p in np.unique(who[hit]).tolist():
                     mine = who == p
                     cols = (flat[mine] % w).astype(np.int64)
-                    moved.append((t, p, cols if mult is None else np.repeat(cols, mult[mine])))
-                flat, mult = flat[~hit], (mult[~hit] if mult is not None else None)
+                    moved.append((t, p, cols if mult is None or isinstance(mult, str)
+                                  else np.repeat(cols, mult[mine])))
+                flat, mult = flat[~hit], (mult[~hit] if mult is not None and not isinstance(mult, str) else mult)
             if flat.size:
                 keep.append((t, w, flat, mult))
         self.expiry = keep
@@ -327,10 +345,84 @@ class IpvsStore:
         else:
             lo, hi = int(sched.min()), int(sched.max())
             code = lo if lo == hi else None
+        if self._compiled():
+            return self._decide_compiled(key, sched, code, width, per_vs)
         if (code is not None and self.dense is not None and not self.force_sorted
                 and int(key.max()) < self.dense.size):
             return self._decide_direct(key, code, width, per_vs)
         return self._decide_sorted(key, sched, width, per_vs)
+
+    def _compiled(self) -> bool:
+        if self.force_sorted or self.use_compiled is False or not K.available():
+            return False
+        if self.n == 0 and self.dense is not None:
+            # the compiled lookup walks the sorted keys: the direct map (200 MB of address space at 5,000
+            # nodes, a page touched per pair) is not needed; the numpy paths search the sorted keys too
+            self.dense = None
+        return True
+
+    def _decide_compiled(self, key: np.ndarray, sched, code: int | None, width: np.ndarray, per_vs: bool) -> tuple:
+        """``decide`` through the compiled loops (``ipvs_kernels``): the batch sorted per (pair, arrival),
+        one pass finds the pairs, one pass per list width picks. Same pairs, picks, pointers and counters
+        as the numpy paths; the batch is recorded cell per connection (``REPEATED``), in pair order."""
+        n = key.size
+        shift = max(1, int(n - 1).bit_length())
+        if int(key.max()) >= 1 << (62 - shift):  # pragma: no cover - beyond 2^40 pairs and requests
+            return self._decide_sorted(key, sched, width, per_vs)
+        comp = key  # a work array (decide's): sorted in place
+        comp <<= shift
+        comp |= self._arange32(n)
+        comp.sort()
+        mask = (1 << shift) - 1
+        pid = self._tmp("pid", n, np.int64)
+        lookup = K.lookup.get()
+        t = lookup(comp, shift, self.keys, self.key_pid, pid, 0)
+        if t < n:  # pairs seen for the first time: created in key order (as the numpy paths do)
+            rest = comp[t:]
+            rk = rest >> shift
+            at = np.minimum(np.searchsorted(self.keys, rk), max(self.keys.size - 1, 0))
+            new = (self.keys[at] != rk) if self.keys.size else np.ones(rk.size, bool)
+            ukey, first_i = np.unique(rk[new], return_index=True)
+            gw = width[ukey % self.nv] if per_vs else width[rest[new][first_i] & mask]
+            self._create(ukey, gw)
+            lookup(comp, shift, self.keys, self.key_pid, pid, t)
+        if code is None:
+            codes = np.ascontiguousarray(sched, dtype=np.int8)
+            code = 0
+        else:
+            codes = np.zeros(0, np.int8)
+        pick = K.pick.get()
+        one = len(self.widths) == 1  # one list width ever: rows were allocated in pair order, row = pair id
+        col = np.empty(n, np.int64)
+        w_one = next(iter(self.widths)) if one else -1
+        if one and w_one > 0 and not self.p_out[: self.n].any():
+            c = self.widths[w_one]
+            cells = np.empty(n, self._cell_dtype(c))
+            pick(comp, mask, n, pid, pid, code, codes, self.p_row, True, self.p_ptr, c.active, c.inactive, col,
+                 cells)
+            self.opened.append([w_one, cells, REPEATED, False])
+            return np.ones(n, bool), col
+        out = np.take(self.p_out, pid)
+        w_req = np.take(self.p_w, pid)
+        live = ~out & (w_req > 0)
+        handled = np.ones(n, bool)
+        if out.any():
+            handled[comp[out] & mask] = False
+        col.fill(-1)
+        widths = _distinct(w_req[live])
+        whole = len(widths) == 1 and bool(live.all())
+        for w in widths:
+            sel = None if whole else np.flatnonzero(live & (w_req == w))
+            c = self.widths[w]
+            cells = np.empty(n if sel is None else sel.size, self._cell_dtype(c))
+            pick(comp, mask, n if sel is None else -1, pid if sel is None else sel, pid, code, codes, self.p_row,
+                 one, self.p_ptr, c.active, c.inactive, col, cells)
+            self.opened.append([w, cells, REPEATED, False])
+        return handled, col
+
+    @staticmethod
+    def _cell_dtype(c: _Width):
+        return np.int32 if c.active.size < 1 << 31 else np.int64
 
     def _decide_sorted(self, key: np.ndarray, sched, width: np.ndarray, per_vs: bool) -> tuple:
         """``decide`` by one sort of the batch per (pair, arrival): any mix of schedulers, any key."""
@@ -720,11 +812,16 @@ class IpvsStore:
     # ------------------------------------------------------------------------------ lifecycle
     def close(self, expires_at: float) -> None:
         """This tick's connections answered and closed: active -> inactive until ``expires_at``."""
+        compiled = K.close.get()
         for w, cells, mult, counted in self.opened:
             c = self.widths[w]
-            if counted:
-                _add_cells(c.active, cells, mult, -1)
-            _add_cells(c.inactive, cells, mult, 1)
+            if compiled is not None:  # both counters in one pass
+                compiled(c.active.reshape(-1), c.inactive.reshape(-1), cells,
+                         _NO_MULT if mult is None or isinstance(mult, str) else mult, counted)
+            else:
+                if counted:
+                    _add_cells(c.active, cells, mult, -1)
+                _add_cells(c.inactive, cells, mult, 1)
             self.expiry.append((expires_at, w, cells, mult))
         self.opened.clear()
 
