@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import math
 
+from core.state import BigMap
+
 INITIAL_BACKOFF = 1.0  # podInitialBackoffSeconds
 MAX_BACKOFF = 10.0  # podMaxBackoffSeconds
 MAX_IN_UNSCHEDULABLE = 300.0  # podMaxInUnschedulablePodsDuration
@@ -55,8 +57,8 @@ class SchedulingQueue:
         self.active: dict[tuple[str, str], tuple[float, int]] = {}  # key -> (timestamp, uid)
         self.backoff: dict[tuple[str, str], float] = {}  # key -> when its backoff ends
         self.unschedulable: dict[tuple[str, str], tuple[float, frozenset[int]]] = {}  # key -> (since, codes)
-        self.attempts: dict[tuple[str, str], int] = {}
-        self.timestamp: dict[tuple[str, str], tuple[float, int]] = {}
+        self.attempts: dict[tuple[str, str], int] = BigMap()  # one entry per pod ever queued
+        self.timestamp: dict[tuple[str, str], tuple[float, int]] = BigMap()
         self._backoff_timers: set[float] = set()
         self._leftover_due: float | None = None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from core.control import events as ev
 from core.control.scheduler import PodClass, daemonset_tolerations, default_tolerations, match_expression
 from core.model import Taint, WorkloadSpec
-from core.state import PodState
+from core.state import BigMap, PodState
 
 SPREAD_OWNER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet")
 STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
@@ -50,7 +50,7 @@ class WorkloadMixin:
         self.rs_names: dict[tuple[str, str, str], str] = {}
         self.owned: dict[tuple[str, str, str], dict[tuple[str, str], None]] = {}
         self.dirty_workloads: set[tuple[str, str, str]] = set()
-        self._pin: dict[tuple[str, str], str | None] = {}
+        self._pin: dict[tuple[str, str], str | None] = BigMap()  # one entry per pod
         self._bare_ip: dict[tuple[str, str], str] = {}
         self._classes: dict[tuple, PodClass] = {}
         self._name_seq: dict[tuple[str, str, str], int] = {}  # generated names so far, per owner

@@ -35,6 +35,7 @@ from core.dataplane.trace import TraceBuilder
 from core.metrics import Metrics
 from core.model import ClientSpec, TrafficSpec
 from core.series import ChartSeries
+from core.state import BigMap
 
 LB_HEALTH_INTERVAL = 5.0  # s between the external load balancer's health checks of each node
 LB_UNHEALTHY_THRESHOLD = 2  # consecutive failed checks before a node is taken out
@@ -158,8 +159,8 @@ class DataPlane:
 
     def _rebuild_alive(self, control, node_up: np.ndarray) -> None:
         state = self.sim.state
-        pods_by_ip: dict[str, tuple] = {}
-        ip_of_pod: dict[tuple, str] = {}
+        pods_by_ip: dict[str, tuple] = BigMap()  # one entry per running pod: see BigMap
+        ip_of_pod: dict[tuple, str] = BigMap()
         for pod in state.pods.values():
             ip = self._pod_alive_ip(pod)
             if ip is not None:

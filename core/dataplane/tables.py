@@ -17,7 +17,7 @@ import numpy as np
 
 from core.model import ClusterModel, ServicePort, ServiceSpec
 from core.proxy.render_common import categorize_endpoints
-from core.state import Endpoint
+from core.state import BigMap, Endpoint
 
 try:  # the kernel-quantised iptables shares live with the iptables balancer
     from core.proxy.iptables import quantised_shares as _iptables_shares
@@ -104,7 +104,7 @@ class ServiceIndex:
 class EndpointRegistry:
     """Stable integer ids for endpoint addresses ``ip:port`` (ids are never reused within a run)."""
 
-    ids: dict[tuple[str, int], int] = field(default_factory=dict)
+    ids: dict[tuple[str, int], int] = field(default_factory=BigMap)  # one per address: see BigMap
     ip: list[str] = field(default_factory=list)
     port: list[int] = field(default_factory=list)
     node: list[str] = field(default_factory=list)

@@ -115,3 +115,23 @@ def test_chart_series_pickle_keeps_only_written_rows_and_restores_both_copies():
         if bins_run == 7:
             assert len(data) < s.nbytes() / 3  # rows not yet written and the second copy are not stored
         assert np.array_equal(back.jain(svc, 1.0)[1], s.jain(svc, 1.0)[1], equal_nan=True)
+
+
+def test_big_maps_stay_tracked_so_young_collections_do_not_rescan_them():
+    # a dict of atomic keys and values is untracked by a full collection and re-tracked into the youngest
+    # generation by the next fresh tuple key; BigMap never is (it stays in the oldest generation)
+    import gc
+
+    from core.state import BigMap
+
+    plain, big = {}, BigMap()
+    for m in (plain, big):
+        for i in range(100):
+            m[("default", f"pod-{i}")] = f"10.0.0.{i}"
+    gc.collect()
+    assert not gc.is_tracked(plain) and gc.is_tracked(big)
+    for m in (plain, big):
+        m[("default", "".join(["new-", "pod"]))] = "10.0.1.1"  # a fresh (tracked) tuple key
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    assert id(plain) in young and id(big) not in young
+    assert big == plain and repr(big) == repr(plain)  # otherwise just a dict
