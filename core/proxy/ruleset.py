@@ -119,6 +119,24 @@ def iptables_rule_id(table: str, chain: str, args: list[str]) -> tuple[str, str 
     return f"iptables/{table}/{chain}/{' '.join(keep)}", target
 
 
+# one token of an iptables-save rule line: a double-quoted word standing alone (kube-proxy's comments) or a
+# plain word; anything else (backslashes, single quotes, quotes inside a word) goes to shlex
+_IPT_TOKEN = re.compile(r'"([^"\\]*)"(?=\s|$)|([^\s"\'\\]+)(?=\s|$)|(\S)')
+
+
+def split_rule(line: str) -> list[str]:
+    """``shlex.split(line)`` for the lines iptables-save prints, about ten times faster: a node's rules at
+    2,000 pods are ~6,000 lines, and shlex alone took 0.25 s of every render."""
+    if "\\" in line or "'" in line:
+        return shlex.split(line)
+    out = []
+    for m in _IPT_TOKEN.finditer(line):
+        if m.group(3) is not None:
+            return shlex.split(line)
+        out.append(m.group(1) if m.group(1) is not None else m.group(2))
+    return out
+
+
 def parse_iptables(text: str) -> list[RuleLine]:
     out: list[RuleLine] = []
     table = ""
@@ -130,7 +148,7 @@ def parse_iptables(text: str) -> list[RuleLine]:
             chain = line[1:].split(" ", 1)[0]
             out.append(RuleLine(n, line, f"iptables/{table}/{chain}", chain))
         elif line.startswith("-A "):
-            parts = shlex.split(line)
+            parts = split_rule(line)
             chain = parts[1]
             rid, target = iptables_rule_id(table, chain, parts[2:])
             out.append(RuleLine(n, line, rid, chain, target))
