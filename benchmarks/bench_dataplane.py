@@ -78,8 +78,9 @@ def paired(ticks: list[float], floors: list[float]) -> tuple[float, float, float
     return float(np.median(t)), float(np.median(f)), float(np.median(t / f))
 
 
-def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, out=print, *,
-            scheduler: str = "rr", repeats: int = 9) -> dict:
+def build(nodes: int, services: int, replicas: int, mode: str, out=print, *, scheduler: str = "rr"):
+    """The cluster at steady state (every pod Ready, every kube-proxy synced), traffic off, tables compiled;
+    returns (simulation, compile seconds)."""
     t0 = time.perf_counter()
     model = scale_model(nodes, services, replicas, mode)
     model.proxy.ipvs_scheduler = scheduler
@@ -96,28 +97,36 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
     c0 = time.perf_counter()
     plane.proxies.sync()
     compile_s = time.perf_counter() - c0
-    tables = len(plane.proxies.table_list)
-    out(f"compile: {compile_s:.3f}s for {nodes} kube-proxy views -> {tables} distinct routing table(s) "
-        f"of {sum(len(t.eids) for t in plane.proxies.table_list)} endpoint entries")
-    rng = np.random.default_rng(2)
-    node_idx = rng.integers(nodes, size=requests)
-    vs = rng.integers(services, size=requests)
-    # each request comes from a pod address on its node (the 250th address of the node's podCIDR)
-    cidr_base = np.array([int(ipaddress.IPv4Network(sim.state.nodes[n.name].pod_cidr).network_address)
-                          for n in model.nodes], dtype=np.int64)
-    src_ip = (cidr_base[node_idx] + 250).astype(np.uint32)
-    src_port = rng.integers(32768, 61000, size=requests)
-    plane.route_batch(node_idx[:1000], vs[:1000], src_ip[:1000], src_port[:1000])  # warm-up
+    out(f"compile: {compile_s:.3f}s for {nodes} kube-proxy views -> {len(plane.proxies.table_list)} distinct "
+        f"routing table(s) of {sum(len(t.eids) for t in plane.proxies.table_list)} endpoint entries")
+    return sim, compile_s
+
+
+def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, out=print, *,
+            scheduler: str = "rr", repeats: int = 9) -> dict:
+    sim, compile_s = build(nodes, services, replicas, mode, out, scheduler=scheduler)
+    result = measure_tick(sim, requests, out, repeats=repeats)
+    result["compile_s"] = compile_s
+    return result
+
+
+def measure_tick(sim, requests: int, out=print, *, repeats: int = 9, label: str | None = None) -> dict:
+    """Paired (floor, tick) runs of one ``route_batch`` of ``requests`` connections on ``sim``."""
+    plane = sim.dataplane
+    mode = sim.state.proxy_config.mode
+    batch = _requests(sim, np.random.default_rng(2), requests)
+    plane.route_batch(*(a[:1000] for a in batch))  # warm-up (and the compiled loops' first call)
     rss0 = rss_mb()
     ticks, floors = [], []
     for _ in range(repeats):  # interleaved, so both see the same machine; the machine is shared and noisy
         floors.append(_floor(len(plane.registry), requests))
         k0 = time.perf_counter()
-        result = plane.route_batch(node_idx, vs, src_ip, src_port)
+        result = plane.route_batch(*batch)
         ticks.append(time.perf_counter() - k0)
     tick, floor, ratio = paired(ticks, floors)
     delivered = int((result.outcome == 0).sum())
-    label = f"ipvs {scheduler}" if mode == "ipvs" else mode
+    if label is None:
+        label = f"ipvs {sim.state.proxy_config.ipvs_scheduler or 'rr'}" if mode == "ipvs" else mode
     target = TICK_TARGET[mode]
     out(f"tick ({label}): {requests:,} requests in {tick * 1e3:.1f} ms ({tick / requests * 1e9:.0f} ns/request), "
         f"{delivered:,} delivered; floor (rng.integers + np.bincount) {floor * 1e3:.1f} ms "
@@ -126,8 +135,8 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
     out(f"tick / floor = {ratio:.2f}x median of paired ratios (target <= {target:g}x: "
         f"{'PASS' if ratio <= target else 'MISS'}); resident memory {rss0:.0f} MB before the ticks, "
         f"{rss1:.0f} MB after")
-    return {"compile_s": compile_s, "tick_s": tick, "floor_s": floor, "ratio": ratio, "pass": ratio <= target,
-            "delivered": delivered, "tables": tables, "mode": label}
+    return {"tick_s": tick, "floor_s": floor, "ratio": ratio, "pass": ratio <= target,
+            "delivered": delivered, "tables": len(plane.proxies.table_list), "mode": label}
 
 
 def _requests(sim, rng, requests: int) -> tuple:
@@ -230,7 +239,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="1/10 scale: 500 nodes, 1,000 Services, 15,000 pods")
     ap.add_argument("--scale", type=float, default=None, help="fraction of the documented limits")
     ap.add_argument("--mode", default="iptables", choices=["iptables", "nftables", "ipvs"])
-    ap.add_argument("--scheduler", default="rr", help="IPVS scheduler with --mode ipvs (default rr)")
+    ap.add_argument("--scheduler", default="rr",
+                    help="IPVS scheduler(s) with --mode ipvs, comma-separated: one cluster, measured in turn "
+                         "(default rr)")
+    ap.add_argument("--numpy", action="store_true",
+                    help="IPVS: measure the store's numpy path too (the compiled loops switched off), in turn")
+    ap.add_argument("--digest", type=int, default=0, metavar="TICKS",
+                    help="IPVS: sha256 over TICKS ticks, compiled loops vs numpy path, per scheduler")
     ap.add_argument("--requests", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=9, help="interleaved (floor, tick) pairs")
     ap.add_argument("--route-only", action="store_true", help="only podpath route end to end on the demo")
@@ -239,7 +254,32 @@ def main(argv: list[str] | None = None) -> int:
     scale = args.scale if args.scale is not None else (0.1 if args.quick else 1.0)
     nodes, services = max(3, int(5000 * scale)), max(1, int(10000 * scale))
     if not args.route_only:
-        measure(nodes, services, 15, args.requests, args.mode, scheduler=args.scheduler, repeats=args.repeats)
+        scheds = args.scheduler.split(",")
+        sim, _ = build(nodes, services, 15, args.mode, scheduler=scheds[0])
+        base = sim.snapshot()
+        for sched in scheds:
+            if args.digest and args.mode == "ipvs":
+                t0 = time.perf_counter()
+                a = tick_digest(sim, sched, args.digest, args.requests, compiled=True)
+                b = tick_digest(sim, sched, args.digest, args.requests, compiled=False)
+                print(f"digest ({sched}, {args.digest} ticks of {args.requests:,}): compiled {a[:16]} numpy {b[:16]} "
+                      f"-> {'IDENTICAL' if a == b else 'DIFFERENT'} ({time.perf_counter() - t0:.0f} s)")
+            for numpy_path in (False, True) if args.numpy and args.mode == "ipvs" else (False,):
+                sim.restore(base)
+                if sched != scheds[0]:
+                    sim.set_ipvs_scheduler(sched)
+                    sim.dataplane.enabled = False
+                    sim.run(sim.time + 1.0)  # kube-proxy applies the scheduler at its next sync
+                    sim.dataplane.enabled = True
+                from core.dataplane.ipvs_store import IpvsStore
+
+                IpvsStore.use_compiled = False if numpy_path else None
+                try:
+                    measure_tick(sim, args.requests, repeats=args.repeats,
+                                 label=f"ipvs {sched}{', numpy path' if numpy_path else ''}"
+                                 if args.mode == "ipvs" else None)
+                finally:
+                    IpvsStore.use_compiled = None
     if not args.no_route:
         measure_route(1_000_000, repeats=5 if not args.quick else 3)
     return 0

@@ -66,7 +66,9 @@ def _pick_loop(comp, mask, n_all, sel, pid, code, codes, p_row, rows_are_pids, p
                col, cells):  # pragma: no cover - compiled
     """Picks for the sorted requests ``sel`` (``n_all`` >= 0: the first ``n_all``), each pair's requests
     adjacent and in arrival order; ``col[comp[t] & mask]`` gets the column, ``cells[j]`` the counter cell
-    of the j-th pick. Nothing is written to the counters (the caller records ``cells``).
+    of the j-th pick. Nothing is written to the counters (the caller records ``cells``). ``codes`` (per
+    request, by arrival index) or ``code``: the store scheduler family; a pair's requests share one (its
+    node's).
 
     An lc/sed pair's later requests in the batch see its earlier picks counted in activeconns: they are
     decided in a second pass (pairs asked more than once per batch are few), so the first pass -- one

@@ -14,6 +14,13 @@ arrays and decides a whole batch with a handful of numpy passes:
   ``activeconns * 256 + inactconns``, sed/nq the least ``activeconns`` (with equal weights wlc = lc and
   nq = sed), earliest in the list on ties -- exactly ``core.proxy.ipvs_sched`` one connection at a time.
 
+When numba is available (``core.jit``) a batch is decided by the compiled loops of
+``core.dataplane.ipvs_kernels`` instead: one sort of the batch per (pair, arrival), then a pass that finds
+the pairs by merging with the sorted keys and a pass that picks connection by connection, as the kernel
+does. A batch's connections are then recorded one cell per connection (``REPEATED``: cells may repeat)
+and counted by compiled loops. The numpy paths below stay for ``PODPATH_JIT=0`` and platforms without
+numba; tests pin both to the same picks, pointers and counters.
+
 Anything else -- a Service whose endpoints change in a node's view, a switch to another scheduler --
 moves the affected pairs out into ordinary ``IpvsBalancer`` objects with their list, pointer and counters
 (``take_out``); from then on the per-object path (graceful termination, dest trash, every scheduler)
