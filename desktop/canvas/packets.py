@@ -7,6 +7,13 @@ charts). Nothing here is a QGraphicsItem per packet. On top of the sprites, a fe
 address is rewritten (``DNAT → 10.244.1.2:8080`` at the node that does it), a dropped packet leaves a mark
 where it died (the reason on hover), and the selected packet is ringed and followed.
 
+Captions and status notes are placed, not just drawn at a point: a caption stands still beside the hop it
+names (a leader line and a dot point at the hop), in the nearest spot on screen that covers no text of the
+canvas — node headers, pods, Services, load balancers, clients, … (``set_obstacles``) — nor another caption
+or note; a caption that finds no such spot is left out (the Packet trace panel says it all). Before, a
+caption rode with its packet up and to the right of it and covered the node headers it passed (at 1280x720
+``DNAT → …`` hid node-1's and node-3's names and addresses).
+
 Clocks: in realtime mode key times are wall-clock seconds (each hop takes a fixed, readable time on a
 projector); in step-by-step mode they are simulated seconds and the clock is the selected event's time.
 """
@@ -28,6 +35,8 @@ DROP_PX = 17
 CROWD = 5000  # more packets than this on screen: smaller sprites (they overlap anyway; fill rate is the cost)
 CROWD_PX = 11
 MAX_CAPTIONS = 3
+CAPTION_GAPS = (6.0, 16.0, 30.0, 48.0, 72.0, 104.0, 144.0)  # px from the hop to a caption tried, nearest first
+NOTE_GAPS = (2.0, 10.0, 22.0, 40.0)  # px from a node's edge to its status note tried
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
 DONE_LINGER = 0.25  # a delivered packet rests this long on its pod
 N_STYLES = len(OKABE_ITO) * len(SHAPES)
@@ -128,6 +137,10 @@ class PacketLayer(QGraphicsObject):
         self.caption_font = QFont()
         self.caption_font.setPixelSize(13)
         self.caption_font.setBold(True)
+        self.obstacles = np.zeros((0, 4))  # scene rects (left, top, right, bottom) of the canvas's text
+        self._placed: dict[tuple, QRectF | None] = {}  # (hop, text, size, transform) -> caption box (device)
+        self.caption_boxes: list[tuple[QRectF, QPointF, str]] = []  # last paint: (box, hop point, text), device
+        self.label_boxes: list[tuple[QRectF, str]] = []  # last paint: the status notes' boxes, device
 
     # -- data ----------------------------------------------------------------------------------------
     def _clear_arrays(self) -> None:
@@ -320,9 +333,13 @@ class PacketLayer(QGraphicsObject):
             first = shiboken6.wrapInstance(f.ctypes.data, QPainter.PixmapFragment)
             painter.drawPixmapFragments(first, int(count), atlas.pixmap)
             dev = f[:, 0:2]
-        self._paint_overlays(painter, idx, uid, dev, reached, is_drop)
         painter.restore()
-        self._paint_labels(painter)
+        notes = self._place_labels(painter)
+        painter.save()
+        painter.resetTransform()
+        self._paint_overlays(painter, idx, uid, dev, reached, is_drop, m, [b for b, _t, _c in notes])
+        painter.restore()
+        self._paint_labels(painter, notes)
 
     def set_labels(self, labels: list[tuple[float, float, str, str]]) -> None:
         """Status notes drawn over the canvas at scene points (e.g. "NotReady · evicting in 7 s" on a node)."""
@@ -330,20 +347,86 @@ class PacketLayer(QGraphicsObject):
             self.labels = list(labels)
             self.update()
 
-    def _paint_labels(self, painter: QPainter) -> None:
-        if not self.labels:
+    def set_obstacles(self, rects) -> None:
+        """Scene rectangles holding the canvas's text (``(left, top, right, bottom)`` rows, or QRectFs): captions
+        and status notes are placed off them."""
+        a = np.array([(r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
+                      for r in rects], float).reshape(-1, 4)
+        if a.shape != self.obstacles.shape or not np.array_equal(a, self.obstacles):
+            self.obstacles = a
+            self._placed.clear()
+            self.update()
+
+    def _near_obstacles(self, m, cx: float, cy: float, reach: float) -> np.ndarray:
+        """The obstacles within ``reach`` device px of the device point (cx, cy), in device coordinates."""
+        ob = self.obstacles
+        if ob.size == 0:
+            return ob
+        sx, sy = m.m11() or 1e-9, m.m22() or 1e-9
+        dev = np.empty_like(ob)
+        dev[:, 0] = ob[:, 0] * sx + m.dx()
+        dev[:, 2] = ob[:, 2] * sx + m.dx()
+        dev[:, 1] = ob[:, 1] * sy + m.dy()
+        dev[:, 3] = ob[:, 3] * sy + m.dy()
+        lo = np.minimum(dev[:, [0, 1]], dev[:, [2, 3]])
+        hi = np.maximum(dev[:, [0, 1]], dev[:, [2, 3]])
+        near = (lo[:, 0] < cx + reach) & (hi[:, 0] > cx - reach) & (lo[:, 1] < cy + reach) & (hi[:, 1] > cy - reach)
+        return np.c_[lo[near], hi[near]]
+
+    @staticmethod
+    def _free(box: QRectF, near: np.ndarray, taken: list[QRectF], bounds: QRectF | None) -> bool:
+        if bounds is not None and not bounds.contains(box):
+            return False
+        if any(box.intersects(b) for b in taken):
+            return False
+        if near.size == 0:
+            return True
+        pad = 2.0
+        hit = ((near[:, 0] < box.right() + pad) & (near[:, 2] > box.left() - pad)
+               & (near[:, 1] < box.bottom() + pad) & (near[:, 3] > box.top() - pad))
+        return not bool(hit.any())
+
+    def _place(self, m, point: QPointF, w: float, h: float, gaps, taken: list[QRectF], bounds: QRectF | None,
+               order: str = "caption") -> QRectF | None:
+        """The nearest free box of w x h device px around the device point: beside it (right, left), above,
+        below, then the corners, each at the gaps in turn; None if every spot covers text or leaves the view."""
+        x, y = point.x(), point.y()
+        near = self._near_obstacles(m, x, y, max(gaps) + w + h)
+        for g in gaps:
+            spots = {
+                "right": (x + g, y - h / 2), "left": (x - g - w, y - h / 2),
+                "above": (x - w / 2, y - g - h), "below": (x - w / 2, y + g),
+                "above-right": (x + g, y - g - h), "above-left": (x - g - w, y - g - h),
+                "below-right": (x + g, y + g), "below-left": (x - g - w, y + g),
+            }
+            names = (("above", "below", "above-right", "above-left", "below-right", "below-left", "right", "left")
+                     if order == "note" else
+                     ("right", "above-right", "below-right", "left", "above-left", "below-left", "above", "below"))
+            for name in names:
+                bx, by = spots[name]
+                box = QRectF(bx, by, w, h)
+                if self._free(box, near, taken, bounds):
+                    return box
+        return None
+
+    @staticmethod
+    def _device_bounds(painter: QPainter) -> QRectF | None:
+        dev = painter.device()
+        if dev is None:
+            return None
+        dpr = dev.devicePixelRatioF() if hasattr(dev, "devicePixelRatioF") else 1.0
+        return QRectF(0, 0, dev.width() / max(dpr, 1e-6), dev.height() / max(dpr, 1e-6))
+
+    def _paint_labels(self, painter: QPainter, boxes: list[tuple[QRectF, str, str]] | None = None) -> None:
+        """The status notes (``_place_labels`` decided where)."""
+        if boxes is None:
+            boxes = self._place_labels(painter)
+        if not boxes:
             return
-        m = painter.worldTransform()
         painter.save()
         painter.resetTransform()
         painter.setFont(self.caption_font)
-        fm = QFontMetricsF(self.caption_font)
-        for x, y, text, colour in self.labels:
-            dx = m.m11() * x + m.m21() * y + m.dx()
-            dy = m.m12() * x + m.m22() * y + m.dy()
-            w = fm.horizontalAdvance(text) + 14
-            h = fm.height() + 6
-            box = QRectF(dx - w / 2, dy - h - 2, w, h)
+        for box, text, colour in boxes:
             painter.setPen(QPen(QColor(colour), 2))
             painter.setBrush(QBrush(QColor(colour)))
             painter.drawRoundedRect(box, 5, 5)
@@ -351,10 +434,37 @@ class PacketLayer(QGraphicsObject):
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
+    def _place_labels(self, painter: QPainter) -> list[tuple[QRectF, str, str]]:
+        """Each status note above its point (a node's top edge; a kube-proxy lag note: its foot), or the
+        nearest spot that covers no text; where there is none, above it all the same (a node's state must
+        be seen)."""
+        self.label_boxes = []
+        if not self.labels:
+            return []
+        m = painter.worldTransform()
+        fm = QFontMetricsF(self.caption_font)
+        bounds = self._device_bounds(painter)
+        out: list[tuple[QRectF, str, str]] = []
+        taken: list[QRectF] = []
+        for x, y, text, colour in self.labels:
+            dx = m.m11() * x + m.m21() * y + m.dx()
+            dy = m.m12() * x + m.m22() * y + m.dy()
+            w = fm.horizontalAdvance(text) + 14
+            h = fm.height() + 6
+            box = self._place(m, QPointF(dx, dy), w, h, NOTE_GAPS, taken, bounds, order="note")
+            if box is None:
+                box = QRectF(dx - w / 2, dy - h - 2, w, h)
+            taken.append(box)
+            out.append((box, text, colour))
+        self.label_boxes = [(b, t) for b, t, _c in out]
+        return out
+
     def _paint_overlays(self, painter: QPainter, idx: np.ndarray | None, uid: np.ndarray, dev: np.ndarray,
-                        reached: np.ndarray, is_drop: np.ndarray) -> None:
-        """The selected packet's ring and at most ``MAX_CAPTIONS`` captions (the selected packet's first);
-        ``idx`` maps the drawn packets to the layer's rows (None: all rows, in order)."""
+                        reached: np.ndarray, is_drop: np.ndarray, m=None, notes: list[QRectF] | None = None) -> None:
+        """The selected packet's ring and at most ``MAX_CAPTIONS`` captions (the selected packet's first), one
+        per hop, each beside its hop off the canvas's text (``_place``); ``idx`` maps the drawn packets to the
+        layer's rows (None: all rows, in order)."""
+        self.caption_boxes = []
         sel = np.zeros(0, np.intp)
         if self.selected is not None:
             sel = np.flatnonzero(uid == self.selected)
@@ -364,7 +474,7 @@ class PacketLayer(QGraphicsObject):
                 painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(QPointF(x, y), SPRITE_PX, SPRITE_PX)
-        if not self.show_captions or not self._captions:
+        if not self.show_captions or not self._captions or m is None:
             return
         # only packets that have a caption are looked at (a Python loop over 20,000 packets cost 3 ms a frame)
         has = self.has_caption if idx is None else self.has_caption[idx]
@@ -373,11 +483,15 @@ class PacketLayer(QGraphicsObject):
             return
         painter.setFont(self.caption_font)
         fm = QFontMetricsF(self.caption_font)
-        shown = 0
-        taken: list[QRectF] = []
+        bounds = self._device_bounds(painter)
+        key_m = (round(m.m11(), 6), round(m.m22(), 6), round(m.dx(), 1), round(m.dy(), 1))
+        if len(self._placed) > 512:
+            self._placed.clear()
+        taken: list[QRectF] = list(notes or [])
+        hops: set[tuple[float, float]] = set()
         done: set[int] = set()
         for j in order:
-            if shown >= MAX_CAPTIONS:
+            if len(self.caption_boxes) >= MAX_CAPTIONS:
                 break
             u = int(uid[j])
             if u in done:
@@ -386,23 +500,39 @@ class PacketLayer(QGraphicsObject):
             caps = self._captions.get(u)
             if not caps:
                 continue
-            r = int(reached[j if idx is None else idx[j]])
-            text = next((c for w, c in caps if w == r or (w == r - 1 and u == self.selected)), None)
-            if text is None:
+            row = j if idx is None else int(idx[j])
+            r = int(reached[row])
+            # from the hop that rewrites until the packet has reached the next one
+            hit = next(((w, c) for w, c in caps if w == r or w == r - 1), None)
+            if hit is None:
                 continue
-            x, y = dev[j]
+            w_i, text = hit
+            hx, hy = (float(v) for v in self.points[row, w_i])
+            hop = (round(hx, 1), round(hy, 1))
+            if hop in hops:
+                continue  # one caption per hop: the first packet's stays until it has passed
+            point = QPointF(m.m11() * hx + m.m21() * hy + m.dx(), m.m12() * hx + m.m22() * hy + m.dy())
             w = fm.horizontalAdvance(text) + 12
             h = fm.height() + 6
-            box = QRectF(x + SPRITE_PX * 0.8, y - h - 4, w, h)
-            if any(box.intersects(b) for b in taken) and u != self.selected:
+            key = (hop, text, key_m, tuple((round(b.x()), round(b.y())) for b in taken))
+            if key in self._placed:
+                box = self._placed[key]
+            else:
+                box = self._placed[key] = self._place(m, point, w, h, CAPTION_GAPS, taken, bounds)
+            if box is None:
                 continue
+            hops.add(hop)
             taken.append(box)
-            painter.setPen(QPen(QColor("#0072B2"), 1.5))
-            painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
+            self.caption_boxes.append((QRectF(box), point, text))
+            blue = QColor("#0072B2")
+            painter.setPen(QPen(blue, 1.5))
+            painter.drawLine(point, _nearest_on(box, point))
+            painter.setBrush(QBrush(blue))
+            painter.drawEllipse(point, 3.0, 3.0)
+            painter.setBrush(QBrush(QColor(255, 255, 255, 240)))
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(QColor("#111111"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-            shown += 1
 
     # -- interaction ------------------------------------------------------------------------------------
     def _nearest(self, p: QPointF) -> int | None:
@@ -430,6 +560,11 @@ class PacketLayer(QGraphicsObject):
             QToolTip.showText(event.screenPos(), text)
         else:
             QToolTip.hideText()
+
+
+def _nearest_on(box: QRectF, p: QPointF) -> QPointF:
+    """The point of ``box`` nearest to ``p`` (where a leader line from ``p`` meets it)."""
+    return QPointF(min(max(p.x(), box.left()), box.right()), min(max(p.y(), box.top()), box.bottom()))
 
 
 def _pad_points(a: np.ndarray, k: int) -> np.ndarray:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.model import ObjectRef
 from desktop.canvas.packets import PacketLayer
-from desktop.canvas.picture import proxy_lags
+from desktop.canvas.picture import NODE_HEADER, proxy_lags
 from desktop.live.adapter import LiveRun, frame_events, hop_is_dnat
 from desktop.live.controls import LiveControls
 from desktop.live.driver import LiveDriver
@@ -27,6 +27,7 @@ from desktop.panels.rules import RulesPanel
 from desktop.panels.trace import TracePanel
 
 CHART_INTERVAL_S = 0.1  # charts redraw at most 10 times a second (the simulation steps at 20 Hz)
+ZONE_NAME_W, ZONE_NAME_H = 220.0, 34.0  # scene units a zone's name takes at its top left (and beside its bar)
 STATE_REFRESH_S = 1.0  # at most this often the canvas re-lays out for a changed cluster state
 
 
@@ -139,6 +140,7 @@ class LiveView(QObject):
         self._state_version = -1
         self._fill_events()
         self.show_state(force=True)
+        self.update_obstacles()
         self.refresh_text()
         d.start_display()
         self.rebuilt.emit()
@@ -328,6 +330,11 @@ class LiveView(QObject):
             self.layer.set_clock(self._anim_now(wall))
         self.layer.expire()
         self.feed.forget_gone()
+        if getattr(d, "busy", False):
+            # the core is stepping in the driver's worker thread: reading the run now would wait for it, so
+            # charts, cluster state and node notes are left to a free frame (the packets moved above)
+            self._follow()
+            return
         if (self.charts is not None and self.charts.isVisible() and (self._charts_due or self._chart_part)
                 and wall - self._charts_at >= CHART_INTERVAL_S / 3):
             # one of the page's three charts per frame: each is redrawn ~10 times a second, and no frame pays
@@ -492,7 +499,31 @@ class LiveView(QObject):
                 self.placement.show_placement(f"{ref.namespace}/{ref.name}", self.run.placement(ref))
 
     def _on_picture_changed(self) -> None:
+        self.update_obstacles()
         self.layer.update()
+
+    def update_obstacles(self) -> None:
+        """Tell the packet layer where the canvas has text (captions and notes are placed off it): each node's
+        header (name, IP, podCIDR, state), every pod, every other box (Services, LBs, clients, workloads,
+        ingresses, traffic labels) and each zone's name."""
+        pic = getattr(self.window.scene, "picture", None)
+        if pic is None:
+            return
+        rects = []
+        for box in pic.boxes.values():
+            r = box.rect
+            if box.kind == "node":
+                rects.append((r.left(), r.top(), r.right(), r.top() + min(NODE_HEADER, r.height())))
+            elif box.kind != "zone":
+                rects.append((r.left(), r.top(), r.right(), r.bottom()))
+        for pod in pic.pods.values():
+            r = pod.rect
+            rects.append((r.left(), r.top(), r.right(), r.bottom()))
+        for z in getattr(pic, "zones", ()):
+            r = z.rect  # its name: at the top left, or up its bar when zoomed out
+            rects.append((r.left(), r.top(), min(r.right(), r.left() + ZONE_NAME_W), r.top() + ZONE_NAME_H))
+            rects.append((r.left() - ZONE_NAME_H, r.top(), r.left() + 8, r.bottom()))
+        self.layer.set_obstacles(rects)
 
     # -- actions ----------------------------------------------------------------------------------------------
     def apply(self, action: str, target: str = "", value=None) -> bool:

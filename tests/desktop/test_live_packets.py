@@ -55,3 +55,84 @@ def test_the_fragment_buffer_stays_bounded_when_the_sprite_size_changes(qapp):
         p.end()
         assert layer._hit_uid.size == n
     assert layer._frag.shape[0] <= 12000
+
+
+def _paint(layer, w: int = 400, h: int = 300) -> None:
+    img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0)
+    p = QPainter(img)
+    layer.paint(p, None, None)
+    p.end()
+
+
+def _caption_packet(layer) -> None:
+    """One packet (50,150) -> hop (200,150) -> (350,150) at t = 0, 1, 2, rewritten at the hop."""
+    pts = np.array([[[50, 150], [200, 150], [350, 150]]], float)
+    layer.add(np.array([1]), np.array([0]), pts, np.array([[0.0, 1.0, 2.0]]), np.array([3]), np.array([False]),
+              0.5, captions={1: [(1, "DNAT → 10.244.1.2:8080")]})
+
+
+def test_a_caption_stands_beside_its_hop_off_the_canvas_text(qapp):
+    """The caption names the hop that rewrites: it stays beside that hop while the packet travels on (it rode
+    with the packet and covered the node headers it passed), and never covers a rectangle of text."""
+    from PySide6.QtCore import QRectF
+
+    from desktop.canvas.packets import CAPTION_GAPS
+
+    layer = _layer(qapp)
+    _caption_packet(layer)
+    # text around the hop: a node header above it, pods on it and to its right (where the caption used to go)
+    text = [QRectF(140, 100, 120, 30), QRectF(170, 140, 60, 20), QRectF(240, 120, 150, 28)]
+    layer.set_obstacles(text)
+    boxes = []
+    for clock in (1.1, 1.5, 1.9):
+        layer.set_clock(clock)
+        _paint(layer)
+        assert len(layer.caption_boxes) == 1
+        box, hop, caption = layer.caption_boxes[0]
+        assert caption == "DNAT → 10.244.1.2:8080" and (hop.x(), hop.y()) == (200.0, 150.0)
+        for r in text:
+            assert not box.intersects(r), (box, r)
+        assert QRectF(0, 0, 400, 300).contains(box)
+        reach = max(CAPTION_GAPS) + 1
+        assert box.adjusted(-reach, -reach, reach, reach).contains(hop)  # beside the hop
+        boxes.append(box)
+    assert boxes[0] == boxes[1] == boxes[2]  # it stays put while the packet moves on
+    layer.set_clock(2.2)  # the packet has reached the next hop: the caption stays until then
+    _paint(layer)
+    assert len(layer.caption_boxes) == 1
+    layer.set_clock(0.5)  # not rewritten yet
+    _paint(layer)
+    assert layer.caption_boxes == []
+
+
+def test_a_caption_with_no_free_spot_is_left_out(qapp):
+    from PySide6.QtCore import QRectF
+
+    layer = _layer(qapp)
+    _caption_packet(layer)
+    layer.set_obstacles([QRectF(0, 0, 400, 300)])  # text everywhere (a dense cluster zoomed out)
+    layer.set_clock(1.5)
+    _paint(layer)
+    assert layer.caption_boxes == []
+
+
+def test_a_status_note_moves_off_text_above_its_node(qapp):
+    """"NotReady · evicting in 7 s" goes above its node's top edge; where a box of text is there (a
+    workload), the nearest free spot instead; with no free spot it is still drawn (a node's state must
+    be seen)."""
+    from PySide6.QtCore import QRectF
+
+    layer = _layer(qapp)
+    layer.set_labels([(200.0, 150.0, "NotReady · evicting in 7 s", "#D55E00")])
+    _paint(layer)
+    (box, _t), = layer.label_boxes
+    assert box.bottom() <= 150 and abs(box.center().x() - 200) < 1  # above the top edge, centred
+    workload = QRectF(120, 110, 160, 38)
+    layer.set_obstacles([workload])
+    _paint(layer)
+    (box, _t), = layer.label_boxes
+    assert not box.intersects(workload)
+    layer.set_obstacles([QRectF(0, 0, 400, 300)])
+    _paint(layer)
+    assert len(layer.label_boxes) == 1
