@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QPointF, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,6 +70,8 @@ def _import_model() -> None:
 MENU_ORDER = ("file", "edit", "view", "simulation", "help")
 MAX_RECENT = 10
 SMALL_SCREEN_WIDTH = 1600  # px of available screen width below which the palette is a tab on the right
+SHORT_WINDOW_HEIGHT = 900  # px of window height below which the docks give the canvas more (balance_docks)
+BOTTOM_DOCK_SHORT = 150  # px the bottom docks (charts) get at least on a short window
 SIDE_DOCK_MIN_HEIGHT = 90  # px a side panel may shrink to (its contents scroll): the window fits 1280x720
 YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
 
@@ -175,6 +177,10 @@ class MainWindow(QMainWindow):
         """Create an extension (e.g. the live view) after the first paint; kept in ``extensions``."""
         ext = factory(self)
         self.extensions[name] = ext
+        # the docks the extension added are shown by events Qt has posted to them: deliver those now, so
+        # that the arrangement below sees them (it skipped them, and the events list kept 2 rows at 1280x720)
+        for dock in self.docks.values():
+            QCoreApplication.sendPostedEvents(dock, 0)
         self.let_side_docks_shrink()
         if not self._layout_restored:
             self.balance_docks()
@@ -223,21 +229,37 @@ class MainWindow(QMainWindow):
         return self.width() <= avail.width() and self.height() <= avail.height()
 
     def balance_docks(self) -> None:
-        """The default arrangement: the canvas keeps most of the window (docks a quarter of the height at the
-        bottom, about a fifth of the width at each side), however many panels the extensions added."""
+        """The default arrangement: the canvas keeps most of the window (docks about a fifth of the height at the
+        bottom, about a fifth of the width at each side), however many panels the extensions added.
+
+        On a short window (a 1280x720 projector) the bottom docks take less (the charts still show bars and
+        curves at ~150 px) and, in the right column, the live view's panels (events, rules) get most of the
+        height: the events list showed 2 rows under an inspector that said "Nothing selected"."""
         w, h = max(self.width(), 800), max(self.height(), 600)
-        bottom = [d for d in self.docks.values() if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+        short = h < SHORT_WINDOW_HEIGHT
+        area = self.dockWidgetArea
+        bottom = [d for d in self.docks.values() if area(d) == Qt.DockWidgetArea.BottomDockWidgetArea
                   and d.isVisible()]
-        sides = [d for d in self.docks.values() if self.dockWidgetArea(d) in (
+        sides = [d for d in self.docks.values() if area(d) in (
             Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea) and d.isVisible()]
         if bottom:
-            # the charts need ~210 px to say anything; beyond that, the canvas gets the height
-            self.resizeDocks(bottom, [max(215, int(h * 0.24))] * len(bottom), Qt.Orientation.Vertical)
+            # the charts need ~210 px to say everything on a tall screen, ~150 px on a short one; beyond that,
+            # the canvas gets the height
+            least, share = (BOTTOM_DOCK_SHORT, 0.22) if short else (215, 0.24)
+            self.resizeDocks(bottom, [max(least, int(h * share))] * len(bottom), Qt.Orientation.Vertical)
         if sides:
             right = 0.2 if w >= SMALL_SCREEN_WIDTH else 0.22  # the palette shares the right column then
-            widths = [int(w * (0.12 if self.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea else right))
+            widths = [int(w * (0.12 if area(d) == Qt.DockWidgetArea.LeftDockWidgetArea else right))
                       for d in sides]
             self.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
+        column = [d for d in sides if area(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+        live = [d for d in column if d.objectName() in ("dock-live-events", "dock-live-rules", "dock-live-placement")]
+        rest = [d for d in column if d not in live]
+        if live and rest:
+            # one dock of each group stands for its group (the others are tabs behind it); Qt shares the
+            # column's height out in these proportions
+            live_share = 55 if short else 50
+            self.resizeDocks([rest[0], live[0]], [100 - live_share, live_share], Qt.Orientation.Vertical)
 
     # -- selection ------------------------------------------------------------------------------------------
     def selected_refs(self) -> list:

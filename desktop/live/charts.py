@@ -29,6 +29,7 @@ MAX_MARKERS = 12
 PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
 WIDE_PODS = 12  # up to this many pods in a chart: 2 px lines
 RPS_POINTS = 12000  # at most this many points on the requests/s chart (all pods together)
+CHARTS_MIN_HEIGHT = 150  # px of the chart pages at least
 
 
 def tr(text: str) -> str:
@@ -68,7 +69,9 @@ class LiveCharts(QWidget):
         self.glw2 = pg.GraphicsLayoutWidget()
         for g in (self.glw, self.glw2):
             g.ci.setContentsMargins(2, 2, 2, 2)
-        self.tabs.setMinimumHeight(170)  # a chart squashed to a sliver says nothing to the back row
+        # a chart squashed to a sliver says nothing to the back row; 150 px still shows bars and curves ~80 px
+        # high (a 1280x720 window gives the canvas what 20 px more would take)
+        self.tabs.setMinimumHeight(CHARTS_MIN_HEIGHT)
         self.tabs.addTab(self.glw, "")
         self.tabs.addTab(self.glw2, "")
         self.tabs.currentChanged.connect(self._on_tab_changed)

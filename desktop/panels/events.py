@@ -19,6 +19,7 @@ from desktop.i18n import drop_reason_label, drop_reason_tooltip
 from desktop.live.adapter import EVENT_KINDS, PacketEvent
 
 MAX_ROWS = 3000
+NARROW_PX = 520  # a panel narrower than this hides the Type column (the line's own words say the type)
 
 
 def format_time(t: float) -> str:
@@ -81,6 +82,7 @@ class EventsPanel(QWidget):
         self.kind_box.blockSignals(False)
         self.search.setPlaceholderText(self.tr("Filter by text (object, address, reason)"))
         self.tree.setHeaderLabels([self.tr("Time"), self.tr("Type"), self.tr("Where"), self.tr("What")])
+        self.fit_columns()
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             ev = item.data(0, Qt.ItemDataRole.UserRole)
@@ -88,6 +90,27 @@ class EventsPanel(QWidget):
             item.setText(1, self.kind_names.get(ev.kind, ev.kind))
             item.setText(3, text)
             item.setToolTip(3, tip)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns for the panel's width: in a narrow side panel (~280 px at 1280x720) the default 100 px
+        columns left "What" -- the line's point -- off to the right behind a scroll bar. There, the Type
+        column goes (a line says "DNAT …", "dropped: …", "NodeNotReady: …"; the filter still picks by type),
+        Time takes what "1234.567 s" needs and Where about a third of the rest."""
+        tree = self.tree
+        narrow = self.width() < NARROW_PX
+        tree.setColumnHidden(1, narrow)
+        fm = tree.fontMetrics()
+        time_w = int(fm.horizontalAdvance("0000.000 s")) + 14
+        type_w = 0 if narrow else int(max(fm.horizontalAdvance(t) for t in self.kind_names.values())) + 14
+        tree.setColumnWidth(0, time_w)
+        if not narrow:
+            tree.setColumnWidth(1, type_w)
+        rest = max(0, tree.viewport().width() - time_w - type_w)
+        tree.setColumnWidth(2, max(70, int(rest * (0.36 if narrow else 0.3))))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:
@@ -184,6 +207,7 @@ class EventsPanel(QWidget):
         item = QTreeWidgetItem([format_time(ev.time), self.kind_names.get(ev.kind, ev.kind), ev.where, text])
         item.setData(0, Qt.ItemDataRole.UserRole, ev)
         item.setToolTip(3, tip)
+        item.setToolTip(2, ev.where)
         if ev.kind == "drop":
             item.setForeground(1, QColor("#D55E00"))
         return item

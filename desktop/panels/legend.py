@@ -13,6 +13,9 @@ from desktop.style import STATUS, endpoint_style
 
 MAX_PODS = 12
 ROW = 18
+ENTRY_GAP = 8  # px between an entry's text and the next entry's mark
+ENTRY_PAD = 22 + ENTRY_GAP  # the mark (22 px with its gap) and the gap after the text
+GROUP_GAP = 14  # extra px between the pods and the marks on a shared row
 
 
 class LegendOverlay(QWidget):
@@ -79,28 +82,31 @@ class LegendOverlay(QWidget):
         self.update()
 
     def relayout(self, width: int) -> None:
-        """Lay the entries out in rows across ``width`` pixels (pods on the first row(s), marks after)."""
+        """Lay the entries out in rows across ``width`` pixels: the pods first, then the marks, flowing on
+        (a row of its own for the marks made the strip 3 rows, 62 px, under a 1280x720 canvas of ~330 px; a
+        wider gap sets the marks apart from the pods when they share a row)."""
         fm = QFontMetricsF(self.font_)
         bold = QFont(self.font_)
         bold.setBold(True)
         fb = QFontMetricsF(bold)
-        items: list[tuple[str, object, str, float]] = [("title", None, self.title, fb.horizontalAdvance(self.title) + 12)]
+        items: list[tuple[str, object, str, float]] = [("title", None, self.title, fb.horizontalAdvance(self.title) + 10)]
         for label, idx in self.pods:
-            items.append(("pod", idx, label, fm.horizontalAdvance(label) + 32))
+            items.append(("pod", idx, label, fm.horizontalAdvance(label) + ENTRY_PAD))
         if self.more:
             text = self.tr("… and {0} more pods").format(self.more)
-            items.append(("text", None, text, fm.horizontalAdvance(text) + 16))
-        items.append(("break", None, "", 0))
+            items.append(("text", None, text, fm.horizontalAdvance(text) + 12))
+        items.append(("gap", None, "", GROUP_GAP))
         for glyph, colour, text in self._rows:
-            items.append((glyph, colour, text, fm.horizontalAdvance(text) + 34))
+            items.append((glyph, colour, text, fm.horizontalAdvance(text) + ENTRY_PAD))
         self._placed: list[tuple[str, object, str, float, float]] = []
         pixels, width = width, width / self.scale  # laid out at the usual size, drawn scaled
         x, y = 8.0, 4.0
         for kind, extra, text, w in items:
-            if kind == "break" or x + w > width - 8 and x > 8:
+            if kind == "gap":
+                x += w
+                continue
+            if x + w - ENTRY_GAP > width - 8 and x > 8:
                 x, y = 8.0, y + ROW
-                if kind == "break":
-                    continue
             self._placed.append((kind, extra, text, x, y))
             x += w
         self._cache = None
