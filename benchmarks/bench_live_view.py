@@ -189,7 +189,7 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
     and each simulation step split into the core (``Simulation.step``), the adapter (the rest of
     ``LiveRun.step``) and the GUI thread's handling of the frame (``frame_stepped``'s slots). ``modes``: the
     driver stepping the core in its worker thread (``worker``, the default; ``worker-5ms`` with Python's
-    default GIL switch interval instead of the driver's), on the GUI thread (``gui``, ``LiveDriver(threaded=
+    default GIL switch interval instead of the driver's, ``worker-0.5ms`` ...), on the GUI thread (``gui``, ``LiveDriver(threaded=
     False)``: the synchronous driver as it was), and ``paused`` (the same frames with nothing simulated: what
     the machine's load alone does to the cadence), interleaved round by round."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
@@ -288,7 +288,8 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         for speed, mode in (configs if r % 2 == 0 else list(reversed(configs))):
             d.pause()
             d.threaded = mode.startswith("worker")
-            driver_module.SWITCH_INTERVAL = 0.005 if mode == "worker-5ms" else switch
+            # worker-Nms: the GIL switch interval N ms instead of the driver's while a job runs
+            driver_module.SWITCH_INTERVAL = float(mode[7:-2]) / 1000 if mode.startswith("worker-") else switch
             d.seek(20.0)  # every round plays the same stretch of the run (a checkpoint sits at 20 s)
             for _ in range(5):
                 app.processEvents()
