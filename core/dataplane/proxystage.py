@@ -166,6 +166,16 @@ class NodeProxies:
                  else tuple(v.version for v in state.proxy_views.values()))
         if stamp == self._stamp:
             return
+        if (views_version is not None and self._stamp is not None and self._stamp[1] == views_version
+                and getattr(self, "_synced_views", None) is state.proxy_views
+                and getattr(self, "_synced_default", None) is state.proxy_config):
+            # only the cluster moved (a pod's phase, a node's condition): no kube-proxy view changed, so no
+            # table, balancer or mode did either -- only node addresses are read again. (Each view change
+            # bumps proxy_views_version; the fallback config of a node without a view is replaced, never
+            # edited in place.) At 5,000 nodes this skips a 5,000-node pass on every state change.
+            self._node_ips(state)
+            self._stamp = stamp
+            return
         live_tables: dict[tuple, ViewTable] = {}
         for i, node in enumerate(self.node_names):
             view = state.proxy_views.get(node)
@@ -203,12 +213,15 @@ class NodeProxies:
                         del self.slots[key]
             self._seen_version[node] = view.version
             self._seen_mode[node] = mode_key
-            for key, slot in list(self.slots.items()):
-                if key[0] == i:
-                    self._load_slot(slot, i)
+            if self.slots:
+                for key, slot in list(self.slots.items()):
+                    if key[0] == i:
+                        self._load_slot(slot, i)
         self._table_cache = live_tables
         self._node_arrays()
         self._stamp = stamp
+        self._synced_views = state.proxy_views
+        self._synced_default = state.proxy_config
 
     def _changed_services(self, old: ViewTable, new: ViewTable) -> np.ndarray:
         """Per virtual service: does its cluster endpoint list differ between two compiled views?"""
@@ -329,36 +342,61 @@ class NodeProxies:
         return (src_ip - np.uint32(self._cidr_lo)) <= np.uint32(self._cidr_hi - self._cidr_lo)
 
     def _node_arrays(self) -> None:
-        """Per-node mode code, masqueradeAll and compiled table, refreshed at each sync."""
-        cfgs = [self.config(n) for n in self.node_names]
-        self.node_mode = np.array([MODE_CODES[c.mode] for c in cfgs], dtype=np.int8)
-        self.node_masq_all = np.array([c.masquerade_all for c in cfgs], dtype=bool)
-        nodes = self.sim.state.nodes
+        """Per-node mode code, masqueradeAll and compiled table, refreshed at each sync.
+
+        One pass over the nodes; the values derived from a config are computed once per config object
+        (5,000 nodes mostly hold equal configs), not once per node."""
+        state = self.sim.state
+        views, default = state.proxy_views, state.proxy_config
+        tables_of = self.tables
+        derived: dict[int, tuple] = {}
+        rows = []
+        tid_list = []
+        tables: list[ViewTable] = []
+        ids: dict[int, int] = {}
+        cfgs = []  # keeps every config alive during the pass, so id() names one object
+        for n in self.node_names:
+            view = views.get(n)
+            c = view.config if view is not None else default
+            cfgs.append(c)
+            d = derived.get(id(c))
+            if d is None:
+                sched = c.ipvs_scheduler or "rr"
+                d = derived[id(c)] = (MODE_CODES[c.mode], bool(c.masquerade_all),
+                                      STORE_SCHEDULERS.get(sched, -1) if c.mode == "ipvs" else -1, sched)
+            rows.append(d)
+            t = tables_of.get(n)
+            if t is None:
+                tid_list.append(-1)
+            else:
+                k = ids.get(id(t))
+                if k is None:
+                    k = ids[id(t)] = len(tables)
+                    tables.append(t)
+                tid_list.append(k)
+        n_nodes = len(self.node_names)
+        self.node_mode = np.array([r[0] for r in rows], dtype=np.int8).reshape(n_nodes)
+        self.node_masq_all = np.array([r[1] for r in rows], dtype=bool).reshape(n_nodes)
+        self._node_ips(state)
+        self.node_table = np.array(tid_list, dtype=np.int64).reshape(n_nodes)
+        self.table_list = tables
+        self.node_store_sched = np.array([r[2] for r in rows], dtype=np.int8).reshape(n_nodes)
+        self.node_sched_name = [r[3] for r in rows]
+        codes = np.unique(self.node_store_sched[self.node_store_sched >= 0])
+        self.store_sched_one = int(codes[0]) if codes.size == 1 else None  # every store node, one scheduler
+        # every node decides in the IPVS store from one compiled view: no per-request eligibility masks
+        self.every_node_store = bool(len(tables) == 1 and np.all(self.node_store_sched >= 0)
+                                     and np.all(self.node_table >= 0))
+        self.vs_special_any = bool(self.vs_special.any())
+        self.all_stateless = bool(np.all(self.node_mode <= 1))
+        self.any_masq_all = bool(self.node_masq_all.any())
+
+    def _node_ips(self, state) -> None:
+        nodes = state.nodes
         ips = [nodes[n].ip if n in nodes else None for n in self.node_names]
         if ips != getattr(self, "_ips_seen", None):  # node addresses rarely change: convert them once
             self.node_ip_u32 = np.array([ip_to_u32(ip) if ip else 0 for ip in ips], dtype=np.uint32)
             self._ips_seen = ips
-        tables: list[ViewTable] = []
-        ids: dict[int, int] = {}
-        tid = np.full(len(self.node_names), -1, np.int64)
-        for i, n in enumerate(self.node_names):
-            t = self.tables.get(n)
-            if t is not None:
-                tid[i] = ids.setdefault(id(t), len(tables))
-                if tid[i] == len(tables):
-                    tables.append(t)
-        self.node_table = tid
-        self.table_list = tables
-        self.node_store_sched = np.array([STORE_SCHEDULERS.get(c.ipvs_scheduler or "rr", -1) if c.mode == "ipvs"
-                                          else -1 for c in cfgs], dtype=np.int8)
-        self.node_sched_name = [c.ipvs_scheduler or "rr" for c in cfgs]
-        codes = np.unique(self.node_store_sched[self.node_store_sched >= 0])
-        self.store_sched_one = int(codes[0]) if codes.size == 1 else None  # every store node, one scheduler
-        # every node decides in the IPVS store from one compiled view: no per-request eligibility masks
-        self.every_node_store = bool(len(tables) == 1 and np.all(self.node_store_sched >= 0) and np.all(tid >= 0))
-        self.vs_special_any = bool(self.vs_special.any())
-        self.all_stateless = bool(np.all(self.node_mode <= 1))
-        self.any_masq_all = bool(self.node_masq_all.any())
 
     def decide(self, node_idx: np.ndarray, vs: np.ndarray, src_ip: np.ndarray, src_port: np.ndarray,
                external_entry: bool, now: float) -> ProxyResult:

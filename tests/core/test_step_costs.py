@@ -135,3 +135,40 @@ def test_big_maps_stay_tracked_so_young_collections_do_not_rescan_them():
     young = {id(o) for o in gc.get_objects(generation=0)}
     assert id(plain) in young and id(big) not in young
     assert big == plain and repr(big) == repr(plain)  # otherwise just a dict
+
+
+def test_proxy_sync_skipping_unchanged_views_matches_a_full_pass():
+    # state-only changes (pods starting, a node failing, evictions) skip NodeProxies' per-node pass; what
+    # the data plane then holds must be what a full pass over every node computes at the same moment
+    from core.engine import Simulation
+    from core.model import TimelineEvent, Timing
+    from core.scenario import load_model
+
+    sim = Simulation(load_model("resources/scenarios/demo.yaml"), seed=3, checkpoint_interval=None,
+                     timing=Timing.preset("classroom"))  # NotReady 5 s after the failure, evictions after
+    sim.schedule(TimelineEvent(1.0, "failNode", "node-2"))
+    sim.schedule(TimelineEvent(9.0, "setProxyMode", "", "ipvs"))
+    victim = sorted(k for k, p in sim.state.pods.items() if p.owner is not None)[0]
+    sim.schedule(TimelineEvent(2.0, "deletePod", "/".join(victim)))
+    px = sim.dataplane.proxies
+    calls = {"ips": 0, "arrays": 0}
+    for name in calls:
+        method = getattr(px, f"_node_{name}")
+        setattr(px, f"_node_{name}", lambda *a, _m=method, _n=name: (calls.__setitem__(_n, calls[_n] + 1), _m(*a))[1])
+    for _ in range(240):
+        sim.step(0.05)
+        assert sim.dataplane.proxies is px
+        px.sync()  # what the next routed piece does first (views synced at the step's end are adopted here)
+        held = (px.node_mode.copy(), px.node_masq_all.copy(), [px.table_list[t] if t >= 0 else None for t in px.node_table],
+                px.node_ip_u32.copy(), px.node_store_sched.copy(), list(px.node_sched_name), px.every_node_store)
+        counted = dict(calls)
+        px._stamp = None
+        px.sync()
+        calls.update(counted)  # the forced full pass is not counted
+        full = (px.node_mode, px.node_masq_all, [px.table_list[t] if t >= 0 else None for t in px.node_table],
+                px.node_ip_u32, px.node_store_sched, px.node_sched_name, px.every_node_store)
+        for what, a, b in zip("mode masq tables ips sched names store".split(), held, full):
+            assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else
+                    all(x is y for x, y in zip(a, b)) if isinstance(a, list) and a and not isinstance(a[0], str)
+                    else a == b), (what, sim.time, a, b)
+    assert calls["ips"] - calls["arrays"] >= 3  # the short cut was taken
