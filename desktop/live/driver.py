@@ -374,12 +374,13 @@ class LiveDriver(QObject):
         n = int(self._budget / tick + 1e-9)
         if self.target is not None:
             n = min(n, max(0, round((self.target - self.run.time) / tick + 0.4999999)))
-        if n <= 0:
+        prepare = self._text_due  # the panels refresh after this job: their rules are rendered in it
+        if n <= 0 and not prepare:
             return
         if self._switch_saved is None and sys.getswitchinterval() > SWITCH_INTERVAL:
             self._switch_saved = sys.getswitchinterval()
             sys.setswitchinterval(SWITCH_INTERVAL)
-        self._job = self.run.step_in_background(n, max_wall=MAX_STEP_WALL)
+        self._job = self.run.step_in_background(n, max_wall=MAX_STEP_WALL, prepare=prepare)
 
     def _restore_switch(self) -> None:
         if self._switch_saved is not None:
@@ -408,12 +409,16 @@ class LiveDriver(QObject):
             self.target = None
             self.pause()
             self.target_reached.emit(reached)
-        if self._text_due and self._job is None:
+        if self._text_due and self._job is None and (job.prepare or not self._playing_threaded()):
             self._text_due = False
             self.text_refreshed.emit()
 
+    def _playing_threaded(self) -> bool:
+        return self.threaded and self.playing and self.mode == "realtime"
+
     def _on_text_timer(self) -> None:
-        if self._job is not None:  # the panels read the core: after the job has landed
+        if self._job is not None or self._playing_threaded():
+            # the panels read the core: after a job has landed, the next one preparing their rules
             self._text_due = True
             return
         self.text_refreshed.emit()
@@ -421,7 +426,7 @@ class LiveDriver(QObject):
     def _on_paint_timer(self) -> None:
         self._poll()
         self.painted.emit(time.monotonic())
-        if self.threaded and self.playing and self.mode == "realtime":
+        if self._playing_threaded():
             # right after the paint tick's slots read the core: the next job starts now
             self._accrue()
             self._submit()

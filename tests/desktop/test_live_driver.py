@@ -209,3 +209,14 @@ def test_stop_leaves_no_worker_thread_and_no_timer_running(qtbot):
     assert {t.ident for t in threading.enumerate() if t.is_alive()} <= before
     assert sys.getswitchinterval() == pytest.approx(0.005)
     assert fingerprint(d.run.sim) == fingerprint(headless(demo_model(), d.time))
+
+
+def test_the_panels_refresh_while_playing_in_the_worker(driver, qtbot):
+    """The 1 s text refresh comes after a job that prepared the panels' rules, with no job in flight."""
+    seen = []
+    driver.text_refreshed.connect(lambda: seen.append((driver.busy, driver.run.busy)))
+    driver.start_display()
+    driver.play()
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=10000)
+    driver.pause()
+    assert all(s == (False, False) for s in seen)

@@ -37,3 +37,28 @@ def test_cached_rules_equal_a_fresh_render_through_a_failure_an_action_and_a_see
     for _ in range(30):
         run.step()
         assert run.rules("node-3").text == _fresh(run, "node-3").text
+
+
+def test_a_background_job_prepares_the_rules_last_asked_for():
+    """While playing, the panels' rules are rendered in the worker after the ticks (not in a frame): the next
+    ``rules()`` finds them, equal to a fresh render of the state the job left."""
+    run = LiveRun(demo_model())
+    run.seek(19.5)
+    run.rules("node-1")  # what the panel shows
+    job = run.step_in_background(15, prepare=True)  # across node-2's failure at 20 s: node-1's rules change
+    assert job.wait(60)
+    assert run.take_job() is job and job.error is None and len(job.frames) == 15
+    cached = run._rules_cache[("node-1", None)][1]
+    assert run.rules("node-1") is cached  # no render on the GUI thread
+    assert cached.text == _fresh(run, "node-1").text
+    run.close()
+
+
+def test_a_prepare_only_job_steps_nothing():
+    run = LiveRun(demo_model())
+    run.run_to(1.0)
+    run.rules("node-3")
+    job = run.step_in_background(0, prepare=True)
+    assert job.wait(60) and run.take_job() is job
+    assert job.frames == [] and run.time == 1.0
+    run.close()
