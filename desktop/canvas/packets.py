@@ -137,7 +137,7 @@ class PacketLayer(QGraphicsObject):
         self.caption_font = QFont()
         self.caption_font.setPixelSize(13)
         self.caption_font.setBold(True)
-        self.obstacles = np.zeros((0, 4))  # scene rects (left, top, right, bottom) of the canvas's text
+        self.obstacles = np.zeros((0, 5))  # scene rects (left, top, right, bottom, least scale) of the canvas's text
         self._placed: dict[tuple, QRectF | None] = {}  # (hop, text, size, transform) -> caption box (device)
         self.caption_boxes: list[tuple[QRectF, QPointF, str]] = []  # last paint: (box, hop point, text), device
         self.label_boxes: list[tuple[QRectF, str]] = []  # last paint: the status notes' boxes, device
@@ -348,10 +348,14 @@ class PacketLayer(QGraphicsObject):
             self.update()
 
     def set_obstacles(self, rects) -> None:
-        """Scene rectangles holding the canvas's text (``(left, top, right, bottom)`` rows, or QRectFs): captions
-        and status notes are placed off them."""
-        a = np.array([(r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
-                      for r in rects], float).reshape(-1, 4)
+        """Scene rectangles holding the canvas's text (``(left, top, right, bottom[, least scale])`` rows, or
+        QRectFs): captions and status notes are placed off them. A row with a least scale counts only at that
+        zoom or more (a label the canvas leaves out when it would be too small to read)."""
+        rows = []
+        for r in rects:
+            row = (r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
+            rows.append(row if len(row) == 5 else (*row, 0.0))
+        a = np.array(rows, float).reshape(-1, 5)
         if a.shape != self.obstacles.shape or not np.array_equal(a, self.obstacles):
             self.obstacles = a
             self._placed.clear()
@@ -361,8 +365,9 @@ class PacketLayer(QGraphicsObject):
         """The obstacles within ``reach`` device px of the device point (cx, cy), in device coordinates."""
         ob = self.obstacles
         if ob.size == 0:
-            return ob
+            return ob[:, :4]
         sx, sy = m.m11() or 1e-9, m.m22() or 1e-9
+        ob = ob[ob[:, 4] <= abs(sx) + 1e-9, :4]
         dev = np.empty_like(ob)
         dev[:, 0] = ob[:, 0] * sx + m.dx()
         dev[:, 2] = ob[:, 2] * sx + m.dx()
@@ -381,25 +386,29 @@ class PacketLayer(QGraphicsObject):
             return False
         if near.size == 0:
             return True
-        pad = 2.0
+        pad = 1.0
         hit = ((near[:, 0] < box.right() + pad) & (near[:, 2] > box.left() - pad)
                & (near[:, 1] < box.bottom() + pad) & (near[:, 3] > box.top() - pad))
         return not bool(hit.any())
 
     def _place(self, m, point: QPointF, w: float, h: float, gaps, taken: list[QRectF], bounds: QRectF | None,
-               order: str = "caption") -> QRectF | None:
+               order: str = "caption", text: bool = True) -> QRectF | None:
         """The nearest free box of w x h device px around the device point: beside it (right, left), above,
-        below, then the corners, each at the gaps in turn; None if every spot covers text or leaves the view."""
+        below, then the corners, each at the gaps in turn; None if every spot covers text (``text``: the
+        obstacles count) or another box in ``taken``, or leaves the view."""
         x, y = point.x(), point.y()
-        near = self._near_obstacles(m, x, y, max(gaps) + w + h)
+        near = self._near_obstacles(m, x, y, max(gaps) + w + h) if text else np.zeros((0, 4))
         for g in gaps:
             spots = {
                 "right": (x + g, y - h / 2), "left": (x - g - w, y - h / 2),
                 "above": (x - w / 2, y - g - h), "below": (x - w / 2, y + g),
                 "above-right": (x + g, y - g - h), "above-left": (x - g - w, y - g - h),
                 "below-right": (x + g, y + g), "below-left": (x - g - w, y + g),
+                # a note beside a neighbour's note, in the free row above the nodes
+                "above-next": (x + w / 2 + g, y - 2 - h), "above-prev": (x - 1.5 * w - g, y - 2 - h),
             }
-            names = (("above", "below", "above-right", "above-left", "below-right", "below-left", "right", "left")
+            names = (("above", "above-right", "above-left", "above-next", "above-prev", "below", "below-right",
+                      "below-left", "right", "left")
                      if order == "note" else
                      ("right", "above-right", "below-right", "left", "above-left", "below-left", "above", "below"))
             for name in names:
@@ -436,8 +445,8 @@ class PacketLayer(QGraphicsObject):
 
     def _place_labels(self, painter: QPainter) -> list[tuple[QRectF, str, str]]:
         """Each status note above its point (a node's top edge; a kube-proxy lag note: its foot), or the
-        nearest spot that covers no text; where there is none, above it all the same (a node's state must
-        be seen)."""
+        nearest spot that covers no text; where there is none, the nearest that covers no other note (a
+        node's state must be seen)."""
         self.label_boxes = []
         if not self.labels:
             return []
@@ -451,7 +460,10 @@ class PacketLayer(QGraphicsObject):
             dy = m.m12() * x + m.m22() * y + m.dy()
             w = fm.horizontalAdvance(text) + 14
             h = fm.height() + 6
-            box = self._place(m, QPointF(dx, dy), w, h, NOTE_GAPS, taken, bounds, order="note")
+            at = QPointF(dx, dy)
+            box = self._place(m, at, w, h, NOTE_GAPS, taken, bounds, order="note")
+            if box is None:  # over text rather than over another node's note (two failed neighbours)
+                box = self._place(m, at, w, h, NOTE_GAPS + (64.0, 96.0), taken, bounds, order="note", text=False)
             if box is None:
                 box = QRectF(dx - w / 2, dy - h - 2, w, h)
             taken.append(box)

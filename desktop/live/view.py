@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from core.model import ObjectRef
 from desktop.canvas.packets import PacketLayer
 from desktop.canvas.picture import NODE_HEADER, proxy_lags
+from desktop.canvas.render import BODY_PX, MIN_TEXT_PX
 from desktop.live.adapter import LiveRun, frame_events, hop_is_dnat
 from desktop.live.controls import LiveControls
 from desktop.live.driver import LiveDriver
@@ -27,7 +28,7 @@ from desktop.panels.rules import RulesPanel
 from desktop.panels.trace import TracePanel
 
 CHART_INTERVAL_S = 0.1  # charts redraw at most 10 times a second (the simulation steps at 20 Hz)
-ZONE_NAME_W, ZONE_NAME_H = 220.0, 34.0  # scene units a zone's name takes at its top left (and beside its bar)
+ZONE_NAME_W, ZONE_NAME_H = 220.0, 26.0  # scene units a zone's name takes at its top left (and beside its bar)
 STATE_REFRESH_S = 1.0  # at most this often the canvas re-lays out for a changed cluster state
 
 
@@ -520,9 +521,11 @@ class LiveView(QObject):
             r = pod.rect
             rects.append((r.left(), r.top(), r.right(), r.bottom()))
         for z in getattr(pic, "zones", ()):
-            r = z.rect  # its name: at the top left, or up its bar when zoomed out
-            rects.append((r.left(), r.top(), min(r.right(), r.left() + ZONE_NAME_W), r.top() + ZONE_NAME_H))
-            rects.append((r.left() - ZONE_NAME_H, r.top(), r.left() + 8, r.bottom()))
+            r = z.rect  # the zone's bar; its name beside the bar's top, or (stacked zones) up the bar
+            if z.status == "stacked":
+                rects.append((r.left() - ZONE_NAME_H, r.top(), r.left() + 8, r.bottom()))
+            # the name at the top is drawn only where readable (the renderer's least size)
+            rects.append((r.left(), r.top(), r.left() + ZONE_NAME_W, r.top() + ZONE_NAME_H, MIN_TEXT_PX / BODY_PX))
         self.layer.set_obstacles(rects)
 
     # -- actions ----------------------------------------------------------------------------------------------

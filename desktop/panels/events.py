@@ -110,7 +110,7 @@ class EventsPanel(QWidget):
         if not narrow:
             tree.setColumnWidth(1, type_w)
         rest = max(0, tree.viewport().width() - time_w - type_w)
-        tree.setColumnWidth(2, max(70, int(rest * (0.36 if narrow else 0.3))))
+        tree.setColumnWidth(2, max(70, int(rest * (0.3 if narrow else 0.28))))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:
