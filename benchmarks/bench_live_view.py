@@ -182,7 +182,7 @@ def cadence_line(name: str, vals: list[float]) -> str:
 
 
 def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick: bool, profile: bool,
-                  modes: tuple[str, ...] = ("worker", "gui")) -> None:
+                  modes: tuple[str, ...] = ("worker", "gui"), fail: str | None = None) -> None:
     """What a user gets WHILE PLAYING: the real timers and event loop, the driver playing at each speed in
     turn (interleaved rounds), on the canvas and both charts of ``frame_bench``. Reports the intervals between
     consecutive paint-timer shots (``LiveDriver.painted``) and between the canvas viewport's paint events,
@@ -191,7 +191,9 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
     driver stepping the core in its worker thread (``worker``, the default; ``worker-5ms`` with Python's
     default GIL switch interval instead of the driver's, ``worker-0.5ms`` ...), on the GUI thread (``gui``, ``LiveDriver(threaded=
     False)``: the synchronous driver as it was), and ``paused`` (the same frames with nothing simulated: what
-    the machine's load alone does to the cadence), interleaved round by round."""
+    the machine's load alone does to the cadence), interleaved round by round. ``fail``: a node fails at
+    16 s, so every round (from 20 s) plays its NotReady, the endpoints leaving each node's rules, the eviction
+    and the pods re-created elsewhere (classroom timing): the cluster state changes every second."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -213,6 +215,9 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
     view = window.install_late("live", install)
     d = view.driver
     run = view.run
+    if fail:
+        d.seek(16.0)
+        d.apply("failNode", fail)
     d.seek(20.0)
     print(f"\nplaying: {'quick' if quick else '100-node / 2,000-pod'} canvas, {len(run.state.pods)} pods, charts live")
     view.charts.set_services(run.balanced_services(), prefer=ObjectRef("Service", "default", "svc-0"))
@@ -313,7 +318,8 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             res["gui"] += gui_ms
             res["rate"].append((run.time - t0) / wall)
     driver_module.SWITCH_INTERVAL = switch
-    print(f"\nwhile playing ({rounds} interleaved rounds of {seconds:g} s per speed from t = 20 s); load average "
+    print(f"\nwhile playing ({rounds} interleaved rounds of {seconds:g} s per speed from t = 20 s"
+          f"{f'; {fail} failed at 16 s' if fail else ''}); load average "
           f"{min(loads):.2f}..{max(loads):.2f} on {os.cpu_count()} cores")
     print(f"{'intervals, ms':<26}{'n':>6}{'median':>8}{'p95':>8}{'max':>8}{'>16.7':>8}{'>33.3':>8}")
     for (speed, mode), res in results.items():
@@ -435,6 +441,7 @@ def main() -> int:
     ap.add_argument("--play-seconds", type=float, default=None, help="wall seconds per playing round")
     ap.add_argument("--play-rounds", type=int, default=None, help="interleaved rounds per speed")
     ap.add_argument("--profile", action="store_true", help="cProfile 30 simulation steps (with --playing)")
+    ap.add_argument("--play-fail", default=None, metavar="NODE", help="NODE fails at 16 s (rounds play from 20 s)")
     ap.add_argument("--play-modes", default="worker,gui,paused",
                     help="what to interleave: worker (core in a thread), worker-5ms, gui (synchronous), paused")
     args = ap.parse_args()
@@ -443,7 +450,8 @@ def main() -> int:
     print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'xcb'} DISPLAY={os.environ.get('DISPLAY', '')}")
     if args.playing:
         playing_bench(args.play_seconds or (3.0 if args.quick else 8.0), args.play_rounds or (1 if args.quick else 3),
-                      (1.0, 10.0), args.quick, args.profile, tuple(args.play_modes.split(",")))
+                      (1.0, 10.0), args.quick, args.profile, tuple(args.play_modes.split(",")),
+                      args.play_fail)
     if not args.no_frames:
         frame_report(frames, args.quick)
     if not args.no_startup:
