@@ -9,6 +9,7 @@ wide enough to hold them. Colours come from desktop.style (Okabe–Ito, paired w
 from __future__ import annotations
 
 import math
+import os
 
 from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
@@ -18,6 +19,7 @@ from desktop.style import STATUS, Theme, endpoint_style
 
 MIN_TEXT_PX = 7.0
 TITLE_PX, BODY_PX, POD_PX = 17.0, 13.0, 12.0
+PLATE_PAD_PX = 3.0  # room around a node's name on its plate (zoomed out)
 FIXED_LABEL_PX = 12.0  # on-screen size of node/Service names when zoomed out
 DETAIL_PX = 10.0  # the least on-screen size of a box's detail lines (IP, ports) while its box has room
 # Projector mode (any text_scale above 1): the least on-screen sizes for the back of a room at 1280×720. A
@@ -200,10 +202,16 @@ class Renderer:
         self._pods(p, pic, clip, lod)
         wanted = [(b, w) for b, w in plates if w is not None]
         if wanted:  # over the pod cells: names the headers had no room for, all at one size
-            fm = QFontMetricsF(font(TITLE_PX, True))
-            widest = max(fm.horizontalAdvance(b.title) for b, _w in wanted) / TITLE_PX
+            full, short, short_text = self._plate_names(pic)
+            room = min(w for _b, w in wanted) - 2 * PLATE_PAD_PX
+            # each name whole where it fits at the detail size, else its short form ("…-100" beside node-99);
+            # when most do not fit, every one short ("…-1" beside "…-37", not "…e-1")
+            fits = {t for t, w in full.items() if w * self.least_px("detail") <= room}
+            use_short = bool(short) and len(fits) < 0.9 * len(full)
+            texts = {t: (short_text[t] if use_short or (t not in fits and t in short_text) else t) for t in full}
+            widest = max((short if texts[t] != t else full)[t] for t in full)
             for b, width_px in wanted:
-                self._name_plate(p, b, lod, width_px, widest)
+                self._name_plate(p, b, lod, width_px, texts.get(b.title, b.title), widest)
         self._edges(p, pic, clip, lod, under=False)
         for b in pic.boxes.values():
             if b.kind != "node" and (b.rect.intersects(clip) or b.kind == "traffic"):
@@ -354,25 +362,40 @@ class Renderer:
         """A node's header would set its name below the detail size on screen (13 % zoom: 8 px)."""
         return (NODE_HEADER - 10) * lod / FIT < self.least_px("detail")
 
-    def _name_plate(self, p: QPainter, b: Box, lod: float, width_px: float, widest: float) -> None:
+    def _plate_names(self, pic: Picture) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
+        """Every node's name with its width per px of size, and (when the names share a prefix up to a "-",
+        "." or "_", as node-1 … node-100 do) their short forms "…-1" … "…-100", for the whole picture (every
+        tile of the static layer must choose alike)."""
+        titles = tuple(b.title for b in pic.boxes.values() if b.kind == "node")
+        if getattr(self, "_plate_key", None) == titles:
+            return self._plate_cache
+        fm = QFontMetricsF(font(TITLE_PX, True))
+        full = {t: fm.horizontalAdvance(t) / TITLE_PX for t in titles}
+        prefix = os.path.commonprefix(list(titles)) if len(titles) > 1 else ""
+        cut = max(prefix.rfind("-"), prefix.rfind("."), prefix.rfind("_"))
+        texts = {t: "…" + t[cut:] for t in titles} if cut > 0 else {}
+        short = {t: fm.horizontalAdvance(s) / TITLE_PX for t, s in texts.items()}
+        self._plate_key, self._plate_cache = titles, (full, short, texts)
+        return self._plate_cache
+
+    def _name_plate(self, p: QPainter, b: Box, lod: float, width_px: float, text: str, widest: float) -> None:
         """Zoomed out so far that a node's header is too short for its name (a 100-node cluster fitted to a
-        1280x720 window: 6-9 %): the name on an opaque plate over the top of the node, at the name size, set
-        smaller down to the detail size to fit the box's width, then shortened at the left (node names differ
-        at the end: "…-45"); nothing when the box is narrower than that. ``widest`` (width per px of size of the
-        longest name drawn so) sets one size for all. The plate lets the pod cells show through a little."""
+        1280x720 window: 6-9 %): ``text`` (its name, or its short form "…-45") on a plate over the top of the
+        node, at the name size, set smaller down to the detail size to fit the box's width, then shortened at
+        the left; nothing when the box is narrower than that. ``widest`` (width per px of size of the longest
+        text drawn so) sets one size for all. The plate lets the pod cells show through a little."""
         t = self.theme
         r = b.rect
         f = font(TITLE_PX, True)
         fm = QFontMetricsF(f)
-        per_px = fm.horizontalAdvance(b.title) / TITLE_PX
-        pad_px = 3.0
+        per_px = fm.horizontalAdvance(text) / TITLE_PX
+        pad_px = PLATE_PAD_PX
         room = width_px - 2 * pad_px
         size = min(self.least_px("name"), max(room / max(widest, per_px, 1e-6), self.least_px("detail")))
         if size * FIT + 2 * pad_px > r.height() * lod:
             return
-        text = b.title
         if per_px * size > room:
-            text = fm.elidedText(b.title, Qt.TextElideMode.ElideLeft, room * TITLE_PX / size)
+            text = fm.elidedText(text, Qt.TextElideMode.ElideLeft, room * TITLE_PX / size)
             if text in ("", "…"):
                 return
         w = fm.horizontalAdvance(text) * size / TITLE_PX + 2 * pad_px

@@ -47,12 +47,12 @@ class Recording(QPainter):
         return super().drawText(*args)
 
 
-def draw(picture, lod: float) -> list[tuple[str, float]]:
+def draw(picture, lod: float, clip=None) -> list[tuple[str, float]]:
     renderer = Renderer(LIGHT)
     image = QImage(200, 100, QImage.Format.Format_ARGB32_Premultiplied)
     painter = Recording(image)
     painter.scale(lod, lod)
-    renderer.draw(painter, picture, picture.bounds, lod)
+    renderer.draw(painter, picture, picture.bounds if clip is None else clip, lod)
     painter.end()
     return painter.texts
 
@@ -66,12 +66,17 @@ def test_every_node_and_zone_is_named_when_fitted(big, lod):
     for text, size in drawn:
         for name in nodes:
             # whole, or shortened at the left where the box is too narrow ("…de-100": names differ at the end)
-            if text == name or (text.startswith("…") and len(text) > 3 and name.endswith(text[1:])):
+            if text == name or (text.startswith("…-") and name.endswith(text[1:])):
                 sizes.setdefault(name, size)
     assert set(sizes) == set(nodes), (lod, sorted(set(nodes) - set(sizes))[:5])
     assert min(sizes.values()) >= 10.0 - 1e-6, lod  # the detail size at least: read from a desk
-    if lod >= 0.08:  # nearly all whole (at 6.5 % a 49 px wide node holds "…-45" at 10 px)
+    if lod >= 0.08:  # nearly all whole; the longest one short ("…-100", not "…de-100")
         assert sum(1 for n in nodes if n in {t for t, _s in drawn}) >= 90, lod
+        assert "…de-100" not in {t for t, _s in drawn}
+    else:  # a 49 px wide node holds "node-45" only below 10 px: all in the short form, "…-1" as "…-45"
+        texts = {t for t, _s in drawn}
+        assert {"…-1", "…-45", "…-100"} <= texts and not texts & {"…e-1", "…de-100"}, lod
+    assert len({round(s, 3) for s in sizes.values()}) == 1  # one size for all
     # "zone zone-a", or the zone's name alone where its bar is too short for both words (6.5 %)
     zones = {t.removeprefix("zone "): s for t, s in drawn if t.startswith("zone")}
     assert set(zones) == {"zone-a", "zone-b", "zone-c"}, lod
@@ -102,3 +107,13 @@ def test_the_name_plate_sits_over_the_node_it_names(big):
     assert plate.topLeft() == node.rect.topLeft()
     assert plate.height() == pytest.approx((12 * 1.08 + 8) / lod)
     assert node.rect.contains(plate.center() + QPointF(0, 0))
+
+
+@pytest.mark.parametrize("lod", FITTED)
+def test_a_tile_draws_the_names_as_the_whole_picture_does(big, lod):
+    """The static layer paints in tiles: a tile holding only node-1 names it as the whole picture does."""
+    whole = dict(draw(big, lod))
+    node = next(b for b in big.boxes.values() if b.title == "node-1")
+    tile = dict(draw(big, lod, node.rect.adjusted(1, 1, -1, -1)))
+    named = [t for t in tile if t == "node-1" or t == "…-1"]
+    assert named and tile[named[0]] == pytest.approx(whole[named[0]])
