@@ -36,7 +36,7 @@ from core.scenario.errors import ScenarioError
 from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
 from core.state import ClusterState
 from desktop.canvas.items import HitItem, is_movable
-from desktop.canvas.picture import BOX_SIZES, Occupied, Picture, build_picture
+from desktop.canvas.picture import BOX_SIZES, SERVICE_H, SERVICE_W, Occupied, Picture, build_picture
 from desktop.canvas.render import Renderer, status_text
 from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
@@ -47,7 +47,8 @@ SETTLED_KEPT = 2  # the settled state now and the one before (undo / redo of the
 # a box dropped on others moves to the nearest spot at least picture.FREE_GAP away from every box of these kinds
 OBSTACLE_KINDS = ("node", "workload", "service", "ingress", "ingressclass", "client", "lb", "traffic")
 HANDLE_ROOM = 14.0  # the connection handle sticks out at a box's right edge
-GROUP_GAP = 24.0  # between the boxes of a pasted group laid out in a row
+GROUP_GAP = 24.0  # between the boxes of a pasted group laid out in a grid
+GROUP_COLUMNS = 4  # a pasted manifest of 20 boxes is a block near the mouse, not one row 5,000 units long
 PLACEMENT_KINDS = ("Node", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Simulation",
                    "KubeSchedulerConfiguration", "ClusterConfiguration", "Client")
 
@@ -279,7 +280,7 @@ class ClusterScene(QGraphicsScene):
         """Where pasted or duplicated objects go, as stored top-left positions (None: the object is not a box
         of its own, e.g. a Node in its zone row, a Pod in its node, a Traffic on its edge). ``items`` are
         (document kind or None, source ref or None, wanted top-left or None). The group keeps its sources'
-        arrangement (else a row), starting at ``anchor``: for a paste the mouse over the canvas, else the
+        arrangement (else a grid, 4 wide), starting at ``anchor``: for a paste the mouse over the canvas, else the
         visible centre; for a duplicate 30 px down-right of its sources. Each box then goes to the nearest
         spot where it covers no box drawn nor one of the group, so nothing pasted hides anything."""
         drawn = [self.picture.boxes[src].rect for _k, src, _at in items
@@ -292,7 +293,7 @@ class ClusterScene(QGraphicsScene):
                 anchor = self._paste_anchor()
         occupied = self._occupied()
         out: list[tuple[float, float] | None] = []
-        row_x = 0.0
+        cell = 0  # the next place in the group's grid (GROUP_COLUMNS wide) for boxes without a drawn source
         for kind, src, at in items:
             size = BOX_SIZES.get(kind)
             if size is None:
@@ -304,8 +305,10 @@ class ClusterScene(QGraphicsScene):
             elif origin is not None and src in self.picture.boxes and self.picture.boxes[src].kind != "node":
                 want = QPointF(*anchor) + (self.picture.boxes[src].rect.topLeft() - origin)
             else:
-                want = QPointF(anchor[0] + row_x, anchor[1])
-                row_x += w + HANDLE_ROOM + GROUP_GAP
+                row, col = divmod(cell, GROUP_COLUMNS)
+                want = QPointF(anchor[0] + col * (SERVICE_W + HANDLE_ROOM + GROUP_GAP),
+                               anchor[1] + row * (SERVICE_H + GROUP_GAP))
+                cell += 1
             spot = occupied.free_spot(QRectF(want.x(), want.y(), w, h), handle)
             occupied.add(QRectF(spot.x(), spot.y(), w, h), handle)
             out.append((round(spot.x()), round(spot.y())))

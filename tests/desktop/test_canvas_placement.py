@@ -180,3 +180,19 @@ def test_edit_paste_in_the_window_puts_the_copy_at_a_free_spot(editor_window):
     assert seen.intersects(w.scene.picture.boxes[ref].rect)
     w.session.undo_stack.undo()
     assert ref not in w.session.document
+
+
+def test_a_pasted_manifest_is_a_block_near_the_mouse_not_one_long_row(qapp):
+    """Ten Services pasted from a manifest (no source on the canvas): a grid four boxes wide at the paste
+    point, covering nothing."""
+    session, scene, editor = _scene_session(TWO_NODES_AND_A_PLACED_BADGE)
+    text = "".join(f"---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec:\n  ports: [{{port: 80}}]\n"
+                   for i in range(10))
+    anchor = (2000.0, 2000.0)  # an empty part of the canvas
+    session.group_placer = lambda items, mode: scene.place_group(items, mode, anchor=anchor)
+    refs = editor.paste_yaml(text)
+    rects = [scene.picture.boxes[r].rect for r in refs]
+    assert {r.left() for r in rects} == {2000 + i * (236 + 14 + 24) for i in range(4)}  # worked: SERVICE_W, handle, gap
+    assert {r.top() for r in rects} == {2000 + j * (82 + 24) for j in range(3)}  # 4 + 4 + 2
+    assert overlaps(scene.picture) == []
+    session.stop()
