@@ -337,7 +337,7 @@ class PacketLayer(QGraphicsObject):
         notes = self._place_labels(painter)
         painter.save()
         painter.resetTransform()
-        self._paint_overlays(painter, idx, uid, dev, reached, is_drop, m, [b for b, _t, _c in notes])
+        self._paint_overlays(painter, idx, uid, dev, reached, is_drop, m, [n[0] for n in notes])
         painter.restore()
         self._paint_labels(painter, notes)
 
@@ -393,29 +393,28 @@ class PacketLayer(QGraphicsObject):
 
     def _place(self, m, point: QPointF, w: float, h: float, gaps, taken: list[QRectF], bounds: QRectF | None,
                order: str = "caption", text: bool = True) -> QRectF | None:
-        """The nearest free box of w x h device px around the device point: beside it (right, left), above,
-        below, then the corners, each at the gaps in turn; None if every spot covers text (``text``: the
-        obstacles count) or another box in ``taken``, or leaves the view."""
+        """The nearest free box of w x h device px around the device point, None if every spot covers text
+        (``text``: the obstacles count) or another box in ``taken``, or leaves the view.
+
+        A caption: beside the point (right, left), above, below, then the corners, each at the gaps in turn.
+        A note (``order="note"``): above the point (a node's top edge), slid sideways by up to half its width
+        -- always over the point's column, so it is read as that node's (placed beside a neighbour's note it
+        was read as the neighbour's) -- then below it likewise."""
         x, y = point.x(), point.y()
         near = self._near_obstacles(m, x, y, max(gaps) + w + h) if text else np.zeros((0, 4))
-        for g in gaps:
-            spots = {
-                "right": (x + g, y - h / 2), "left": (x - g - w, y - h / 2),
-                "above": (x - w / 2, y - g - h), "below": (x - w / 2, y + g),
-                "above-right": (x + g, y - g - h), "above-left": (x - g - w, y - g - h),
-                "below-right": (x + g, y + g), "below-left": (x - g - w, y + g),
-                # a note beside a neighbour's note, in the free row above the nodes
-                "above-next": (x + w / 2 + g, y - 2 - h), "above-prev": (x - 1.5 * w - g, y - 2 - h),
-            }
-            names = (("above", "above-right", "above-left", "above-next", "above-prev", "below", "below-right",
-                      "below-left", "right", "left")
-                     if order == "note" else
-                     ("right", "above-right", "below-right", "left", "above-left", "below-left", "above", "below"))
-            for name in names:
-                bx, by = spots[name]
-                box = QRectF(bx, by, w, h)
-                if self._free(box, near, taken, bounds):
-                    return box
+        if order == "note":
+            slides = [0.0] + [sign * k * w / 8 for k in range(1, 5) for sign in (1, -1)]
+            spots = [(x - w / 2 + sl, y - g - h) for g in gaps for sl in slides]
+            spots += [(x - w / 2 + sl, y + g) for g in gaps for sl in slides]
+        else:
+            spots = []
+            for g in gaps:
+                spots += [(x + g, y - h / 2), (x + g, y - g - h), (x + g, y + g), (x - g - w, y - h / 2),
+                          (x - g - w, y - g - h), (x - g - w, y + g), (x - w / 2, y - g - h), (x - w / 2, y + g)]
+        for bx, by in spots:
+            box = QRectF(bx, by, w, h)
+            if self._free(box, near, taken, bounds):
+                return box
         return None
 
     @staticmethod
@@ -426,8 +425,8 @@ class PacketLayer(QGraphicsObject):
         dpr = dev.devicePixelRatioF() if hasattr(dev, "devicePixelRatioF") else 1.0
         return QRectF(0, 0, dev.width() / max(dpr, 1e-6), dev.height() / max(dpr, 1e-6))
 
-    def _paint_labels(self, painter: QPainter, boxes: list[tuple[QRectF, str, str]] | None = None) -> None:
-        """The status notes (``_place_labels`` decided where)."""
+    def _paint_labels(self, painter: QPainter, boxes: list[tuple] | None = None) -> None:
+        """The status notes (``_place_labels`` decided where), each tied to its point by a short stem."""
         if boxes is None:
             boxes = self._place_labels(painter)
         if not boxes:
@@ -435,15 +434,18 @@ class PacketLayer(QGraphicsObject):
         painter.save()
         painter.resetTransform()
         painter.setFont(self.caption_font)
-        for box, text, colour in boxes:
+        for box, text, colour, at in boxes:
             painter.setPen(QPen(QColor(colour), 2))
+            edge = _nearest_on(box, at)
+            if abs(edge.y() - at.y()) + abs(edge.x() - at.x()) > 3:
+                painter.drawLine(edge, at)
             painter.setBrush(QBrush(QColor(colour)))
             painter.drawRoundedRect(box, 5, 5)
             painter.setPen(QColor("#FFFFFF"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
-    def _place_labels(self, painter: QPainter) -> list[tuple[QRectF, str, str]]:
+    def _place_labels(self, painter: QPainter) -> list[tuple[QRectF, str, str, QPointF]]:
         """Each status note above its point (a node's top edge; a kube-proxy lag note: its foot), or the
         nearest spot that covers no text; where there is none, the nearest that covers no other note (a
         node's state must be seen)."""
@@ -467,8 +469,8 @@ class PacketLayer(QGraphicsObject):
             if box is None:
                 box = QRectF(dx - w / 2, dy - h - 2, w, h)
             taken.append(box)
-            out.append((box, text, colour))
-        self.label_boxes = [(b, t) for b, t, _c in out]
+            out.append((box, text, colour, at))
+        self.label_boxes = [(b, t) for b, t, _c, _a in out]
         return out
 
     def _paint_overlays(self, painter: QPainter, idx: np.ndarray | None, uid: np.ndarray, dev: np.ndarray,

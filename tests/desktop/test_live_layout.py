@@ -111,3 +111,5 @@ def test_failed_nodes_notes_cover_no_text_nor_each_other(small, qtbot):
     for i, (box, text) in enumerate(boxes):
         assert not [r for r in texts if box.intersects(r)], text
         assert not [t for b, t in boxes[i + 1:] if box.intersects(b)], text
+        node = w.view.mapFromScene(*notes[i][:2])
+        assert box.left() <= node.x() <= box.right(), text  # over its own node (read as that node's)

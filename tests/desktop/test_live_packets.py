@@ -149,11 +149,27 @@ def test_two_neighbouring_nodes_notes_do_not_cover_each_other(qapp):
     workloads = [QRectF(120, 90, 70, 18), QRectF(210, 90, 70, 18)]
     headers = [QRectF(110, 150, 100, 25), QRectF(215, 150, 100, 25)]
     layer.set_obstacles(workloads + headers)
-    _paint(layer)
+    _paint(layer, 600, 300)
     (a, _), (b, _) = layer.label_boxes
     assert not a.intersects(b)
-    for box in (a, b):
+    for box, x in ((a, 160.0), (b, 265.0)):
         assert not any(box.intersects(r) for r in workloads + headers), box
+        assert box.left() <= x <= box.right() and box.bottom() <= 150  # over its own node, above it
+
+
+def test_a_note_slides_off_a_zone_name_but_stays_over_its_node(qapp):
+    """At 1920x1080 the demo's "zone zone-a" sits just above node-1's top left: node-1's note went beside the
+    neighbour's note space, over node-2, and was read as node-2's."""
+    from PySide6.QtCore import QRectF
+
+    layer = _layer(qapp)
+    layer.set_labels([(200.0, 150.0, "NotReady · pods evicted", "#D55E00")])
+    zone_name = QRectF(110, 128, 50, 12)  # above the node's left part
+    layer.set_obstacles([zone_name, QRectF(140, 150, 120, 30)])  # and the node's header
+    _paint(layer)
+    (box, _t), = layer.label_boxes
+    assert not box.intersects(zone_name)
+    assert box.left() <= 200 <= box.right() and box.bottom() <= 150
 
 
 def test_an_obstacle_counts_only_from_the_zoom_its_text_is_drawn_at(qapp):
