@@ -18,7 +18,9 @@ bounded by that wall time instead.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copyreg
+import gc
 import io
 import pickle
 import threading
@@ -138,9 +140,24 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """No garbage collection while a snapshot is written or read: unpickling a big cluster creates millions of
+    objects, which trigger collections that walk them over and over (15,000 pods: restore 2-3 s -> 0.5-0.7 s,
+    snapshot 1.1-3 s -> 0.7-1.2 s). Nothing is freed meanwhile that would not be freed anyway afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def take_snapshot(sim) -> Snapshot:
     buf = io.BytesIO()
-    _Pickler(buf, sim).dump({k: getattr(sim, k) for k in STATE_FIELDS})
+    with _no_gc():
+        _Pickler(buf, sim).dump({k: getattr(sim, k) for k in STATE_FIELDS})
     return Snapshot(sim.state.time, sim._next_action, buf.getvalue())  # noqa: SLF001
 
 
@@ -150,7 +167,8 @@ def restore_into(sim, snap: Snapshot) -> None:
     previous = getattr(_live, "sim", None)
     _live.sim = sim
     try:
-        fields = pickle.loads(snap.data)
+        with _no_gc():
+            fields = pickle.loads(snap.data)
     finally:
         _live.sim = previous
     for k, v in fields.items():

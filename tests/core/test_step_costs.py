@@ -172,3 +172,21 @@ def test_proxy_sync_skipping_unchanged_views_matches_a_full_pass():
                     all(x is y for x, y in zip(a, b)) if isinstance(a, list) and a and not isinstance(a[0], str)
                     else a == b), (what, sim.time, a, b)
     assert calls["ips"] - calls["arrays"] >= 3  # the short cut was taken
+
+
+def test_snapshots_leave_garbage_collection_as_they_found_it():
+    import gc
+
+    from core.engine import Simulation
+    from core.scenario import load_model
+
+    sim = Simulation(load_model("resources/scenarios/demo.yaml"), seed=1, checkpoint_interval=None)
+    sim.step(1.0)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            snap = sim.snapshot()
+            sim.restore(snap)
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
