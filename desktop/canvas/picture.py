@@ -334,16 +334,19 @@ class Occupied:
         """Boxes of ``sizes`` (width, height, handle) laid left to right from (x0, y) and wrapped at ``width``,
         as text flows around pictures: a slot that covers a placed box moves on past it. Returns their
         rectangles (added) and the y under the last line."""
-        x, row_h, blocked = x0, 0.0, y
+        x, row_h, blocked, skipped = x0, 0.0, y, 0.0
         out = []
         for w, h, handle in sizes:
             for _ in range(10000):
-                if x > x0 and x + w > x0 + width:  # next line: under this one, or under what blocked it
+                # a line is as long as the width plus what it skipped: a box put in it moves the rest of the
+                # line along, not every line below (and the node rows) down
+                if x > x0 and x + w > x0 + width + skipped:  # next line: under this one, or what blocked it
                     y = y + row_h + GAP if row_h else max(y + GAP, blocked + FREE_GAP)
-                    x, row_h, blocked = x0, 0.0, y
+                    x, row_h, blocked, skipped = x0, 0.0, y, 0.0
                 hit = self.first_hit(_extent(QRectF(x, y, w, h), handle), NATURAL_GAP)
                 if hit is None:
                     break
+                skipped += hit[2] + FREE_GAP - x
                 x = hit[2] + FREE_GAP
                 blocked = max(blocked, hit[3])
             rect = QRectF(x, y, w, h)
