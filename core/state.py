@@ -27,6 +27,23 @@ class BigMap(dict):
     __slots__ = ()
 
 
+class ViewSlices(dict):
+    """A kube-proxy view's slices (Service key -> endpoints) that knows which keys it changed from the view it
+    was copied from (``base``): the data plane then recompiles those Services without comparing all 10,000
+    keys of the two views. Only one step of history is kept (a newer copy drops its base's own base, so old
+    views are not kept alive), and none in snapshots (a restored view is compared key by key once)."""
+
+    __slots__ = ("base", "changed")
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.base: dict | None = None
+        self.changed: set = set()
+
+    def __reduce__(self):
+        return ViewSlices, (), None, None, iter(self.items())
+
+
 NodeCondition = Literal["True", "False", "Unknown"]
 PodPhase = Literal["Pending", "Running", "Succeeded", "Failed", "Unknown"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from core.model import ServiceSpec
-from core.state import ClusterState, Endpoint, EndpointSlice, PodState, ProxyView
+from core.state import ClusterState, Endpoint, EndpointSlice, PodState, ProxyView, ViewSlices
 
 CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
 APISERVER_PORT = 6443
@@ -187,8 +187,12 @@ class ProxyViews:
                 eps = sl.endpoints if sl is not None else ()
                 if new.get(key) != eps:
                     if new is old:
-                        new = dict(old)
+                        new = ViewSlices(old)
+                        new.base = old
+                        if isinstance(old, ViewSlices):
+                            old.base = None  # one step of history: older views are not kept alive
                     new[key] = eps
+                    new.changed.add(key)
             config = self.state.proxy_config
             for node in members:
                 view = self.state.proxy_views[node]

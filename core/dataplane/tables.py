@@ -254,8 +254,11 @@ class ViewTable:
         if prev.mode != mode or prev.count.size != services.size or getattr(prev, "_services", None) is not services:
             return cls(services, slices, registry, mode)
         old = prev.source
-        keys = {k for k, v in slices.items() if old.get(k) is not v}
-        keys.update(k for k in old if k not in slices)
+        if getattr(slices, "base", None) is old:  # a ViewSlices copied from the table's view: it lists its changes
+            keys = slices.changed
+        else:
+            keys = {k for k, v in slices.items() if old.get(k) is not v}
+            keys.update(k for k in old if k not in slices)
         of_key = prev._vs_of_key
         changed = sorted(v for k in keys for v in of_key.get(k, ()))
         if len(changed) > max(64, services.size // 8):

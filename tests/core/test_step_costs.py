@@ -190,3 +190,31 @@ def test_snapshots_leave_garbage_collection_as_they_found_it():
             assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_view_slices_list_exactly_the_keys_that_differ_from_their_base():
+    import pickle
+
+    from core.engine import Simulation
+    from core.model import TimelineEvent, Timing
+    from core.scenario import load_model
+    from core.state import ViewSlices
+
+    sim = Simulation(load_model("resources/scenarios/demo.yaml"), seed=5, checkpoint_interval=None,
+                     timing=Timing.preset("classroom"))
+    sim.schedule(TimelineEvent(0.5, "failNode", "node-1"))
+    sim.schedule(TimelineEvent(9.0, "recoverNode", "node-1"))
+    checked = 0
+    for _ in range(60):
+        sim.step(0.25)
+        for view in sim.state.proxy_views.values():
+            sl = view.slices
+            if isinstance(sl, ViewSlices) and sl.base is not None:
+                base = sl.base
+                diff = {k for k, v in sl.items() if base.get(k) is not v} | {k for k in base if k not in sl}
+                assert sl.changed == diff
+                assert not isinstance(base, ViewSlices) or base.base is None  # one step of history
+                checked += 1
+    assert checked > 0
+    back = pickle.loads(pickle.dumps(sl))
+    assert back == sl and back.base is None and back.changed == set()
