@@ -281,12 +281,20 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         gui_ms.append((time.perf_counter() - t) * 1000.0)
 
     d.frame_stepped.connect(timed_frame)
+    chart_parts = [0]  # chart redraws (one of the page's three charts each): the charts stay live
+    update_from = view.charts.update_from
+
+    def counted_update(*a, **k):
+        chart_parts[0] += 1
+        return update_from(*a, **k)
+
+    view.charts.update_from = counted_update
     configs = [(speed, mode) for speed in speeds for mode in modes if mode != "paused"]
     if "paused" in modes:
         configs.append((0.0, "paused"))
     switch = driver_module.SWITCH_INTERVAL
     results: dict[tuple, dict[str, list[float]]] = {c: {"paint": [], "canvas": [], "core": [], "adapter": [],
-                                                        "gui": [], "rate": []} for c in configs}
+                                                        "gui": [], "rate": [], "charts": []} for c in configs}
     loads: list[float] = []
     loop = QEventLoop()
     for r in range(rounds):
@@ -299,6 +307,7 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             for _ in range(5):
                 app.processEvents()
             paints.clear(), canvas.clear(), core_ms.clear(), total_ms.clear(), gui_ms.clear()
+            chart_parts[0] = 0
             loads.append(os.getloadavg()[0])
             d.set_speed(speed)
             t0 = run.time
@@ -317,6 +326,7 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             res["adapter"] += [a - b for a, b in zip(total_ms, core_ms)]
             res["gui"] += gui_ms
             res["rate"].append((run.time - t0) / wall)
+            res["charts"].append(chart_parts[0] / wall)
     driver_module.SWITCH_INTERVAL = switch
     print(f"\nwhile playing ({rounds} interleaved rounds of {seconds:g} s per speed from t = 20 s"
           f"{f'; {fail} failed at 16 s' if fail else ''}); load average "
@@ -335,7 +345,8 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             if vals:
                 print(f"{f'{speed:g}x {mode} {part}':<26}{statistics.median(vals):>8.2f}{pctl(vals, 95):>8.2f}"
                       f"{max(vals):>8.1f}")
-        print(f"{f'{speed:g}x {mode} speed':<26}{statistics.median(res['rate']):>8.2f}x (simulated s per wall s)")
+        print(f"{f'{speed:g}x {mode} speed':<26}{statistics.median(res['rate']):>8.2f}x (simulated s per wall s), "
+              f"{statistics.median(res['charts']):.0f} chart redraws/s (each one chart of three)")
     view.shutdown()
     window.session.undo_stack.setClean()
     window.close()
