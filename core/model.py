@@ -172,7 +172,14 @@ class PodTemplate:
     subdomain: str = ""  # spec.subdomain (a headless Service's name)
     required_pod_affinity: tuple[PodAffinityTerm, ...] = ()
     required_pod_anti_affinity: tuple[PodAffinityTerm, ...] = ()
-    init_containers: tuple[InitContainer, ...] = ()
+    # left out of repr(): hash_text() adds it only when there are init containers, so the pod-template-hash
+    # (ReplicaSet and pod names, hence the seeded pod IPs) of every template without them stays what it was
+    init_containers: tuple[InitContainer, ...] = field(default=(), repr=False)
+
+    def hash_text(self) -> str:
+        """The text the ReplicaSet's pod-template-hash is taken from: every field that shapes the pods."""
+        text = repr(self)
+        return f"{text}+init_containers={self.init_containers!r}" if self.init_containers else text
 
     def pod_requests(self, default_cpu: int = 0, default_memory: int = 0) -> tuple[int, int]:
         """(milli-CPU, memory bytes) the scheduler charges for this pod: kube's ``resourcehelper.PodRequests``.

@@ -20,7 +20,7 @@ STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 
 def replicaset_name(w: WorkloadSpec) -> str:
     """The ReplicaSet a Deployment creates: ``<name>-<pod-template-hash>``."""
-    return f"{w.name}-{ev.template_hash(repr(w.template))}"
+    return f"{w.name}-{ev.template_hash(w.template.hash_text())}"
 
 
 def pod_labels(w: WorkloadSpec, ordinal: int | None = None) -> dict[str, str]:

@@ -89,3 +89,20 @@ def test_real_manifests_init_containers_request_nothing():
         inits = [ic for t in templates for ic in t.init_containers]
         assert inits, name
         assert all(ic.requests.cpu_milli == 0 and ic.requests.memory_bytes == 0 for ic in inits), name
+
+
+def test_init_containers_change_the_pod_template_hash_only_when_present():
+    """The ReplicaSet name (and so the seeded pod names and IPs of every saved scenario and lesson) of a
+    template without init containers is what it was before init containers were modelled; adding one rolls
+    a new ReplicaSet, as a template change does in Kubernetes."""
+    from core.control.events import template_hash
+    from core.control.workloads import replicaset_name
+    from core.model import WorkloadSpec
+
+    plain = _template([(100, 0)], [])
+    with_init = _template([(100, 0)], [(500, 0, False)])
+    assert plain.hash_text() == repr(plain) and "init_containers" not in repr(plain)
+    w = WorkloadSpec("Deployment", "default", "web", 1, {"app": "web"}, plain)
+    assert replicaset_name(w) == "web-" + template_hash(repr(plain))
+    w2 = WorkloadSpec("Deployment", "default", "web", 1, {"app": "web"}, with_init)
+    assert replicaset_name(w2) != replicaset_name(w)
