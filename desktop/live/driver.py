@@ -354,11 +354,17 @@ class LiveDriver(QObject):
             if time.monotonic() - started > MAX_STEP_WALL:
                 self._budget = min(self._budget, tick)  # cannot keep up: slow down rather than freeze
                 break
+        self._check_target()
+
+    def _check_target(self) -> bool:
+        """``run_to``'s target is reached (or passed: a seek went beyond it): pause and say so."""
         if self.target is not None and self.run.time >= self.target - 1e-9:
             reached = self.run.time
             self.target = None
             self.pause()
             self.target_reached.emit(reached)
+            return True
+        return False
 
     # -- the worker ----------------------------------------------------------------------------------------
     def _poll(self) -> None:
@@ -368,7 +374,7 @@ class LiveDriver(QObject):
 
     def _submit(self) -> None:
         """Start a job of the ticks due (whole ticks; not past the target) when none is in flight."""
-        if self._job is not None or not self.playing or self.mode != "realtime":
+        if self._job is not None or not self.playing or self.mode != "realtime" or self._check_target():
             return
         tick = self.run.tick
         n = int(self._budget / tick + 1e-9)
@@ -404,11 +410,7 @@ class LiveDriver(QObject):
         if job.error is not None:
             self.pause()
             raise job.error
-        if self.target is not None and self.run.time >= self.target - 1e-9:
-            reached = self.run.time
-            self.target = None
-            self.pause()
-            self.target_reached.emit(reached)
+        self._check_target()
         if self._text_due and self._job is None and (job.prepare or not self._playing_threaded()):
             self._text_due = False
             self.text_refreshed.emit()

@@ -220,3 +220,14 @@ def test_the_panels_refresh_while_playing_in_the_worker(driver, qtbot):
     qtbot.waitUntil(lambda: len(seen) >= 2, timeout=10000)
     driver.pause()
     assert all(s == (False, False) for s in seen)
+
+
+def test_a_seek_past_run_tos_target_while_playing_in_the_worker_still_ends_it(driver, qtbot):
+    driver.set_speed(0.1)  # the target is not reached by playing before the seek
+    driver.run_to(2.0)
+    assert driver.playing
+    driver.seek(3.0)
+    with qtbot.waitSignal(driver.target_reached, timeout=10000) as blocker:
+        pass
+    assert blocker.args[0] == pytest.approx(3.0)
+    assert not driver.playing and not driver.busy
