@@ -16,6 +16,12 @@ ROW = 18
 ENTRY_GAP = 8  # px between an entry's text and the next entry's mark
 ENTRY_PAD = 22 + ENTRY_GAP  # the mark (22 px with its gap) and the gap after the text
 GROUP_GAP = 14  # extra px between the pods and the marks on a shared row
+COMPACT_ROWS = 2  # more rows than this with full pod names: the names as the charts write them
+
+
+def short_label(name: str) -> str:
+    """A pod as the charts' bars name it: its last characters ("…-fcgz8"), the part that tells replicas apart."""
+    return name if len(name) <= 10 else "…" + name[-6:]
 
 
 class LegendOverlay(QWidget):
@@ -27,6 +33,7 @@ class LegendOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.pods: list[tuple[str, int]] = []
         self.more = 0
+        self.rows = 1
         self.scale = 1.0  # projector mode: larger text and rows (``set_scale``)
         self.font_ = QFont()
         self.font_.setPixelSize(12)
@@ -84,13 +91,21 @@ class LegendOverlay(QWidget):
     def relayout(self, width: int) -> None:
         """Lay the entries out in rows across ``width`` pixels: the pods first, then the marks, flowing on
         (a row of its own for the marks made the strip 3 rows, 62 px, under a 1280x720 canvas of ~330 px; a
-        wider gap sets the marks apart from the pods when they share a row)."""
+        wider gap sets the marks apart from the pods when they share a row). When the pods' full names would
+        take more than ``COMPACT_ROWS`` rows (a 4th pod after a node failure did at 1280x720, and the canvas
+        shrank), they are named as the charts' bars name them ("…-fcgz8")."""
+        self._layout(width, short=False)
+        if self.rows > COMPACT_ROWS:
+            self._layout(width, short=True)
+
+    def _layout(self, width: int, short: bool) -> None:
         fm = QFontMetricsF(self.font_)
         bold = QFont(self.font_)
         bold.setBold(True)
         fb = QFontMetricsF(bold)
         items: list[tuple[str, object, str, float]] = [("title", None, self.title, fb.horizontalAdvance(self.title) + 10)]
         for label, idx in self.pods:
+            label = short_label(label) if short else label
             items.append(("pod", idx, label, fm.horizontalAdvance(label) + ENTRY_PAD))
         if self.more:
             text = self.tr("… and {0} more pods").format(self.more)
@@ -109,6 +124,7 @@ class LegendOverlay(QWidget):
                 x, y = 8.0, y + ROW
             self._placed.append((kind, extra, text, x, y))
             x += w
+        self.rows = round((y - 4.0) / ROW) + 1
         self._cache = None
         self.resize(QSize(int(pixels), int((y + ROW + 4) * self.scale)))
         self.update()

@@ -51,3 +51,25 @@ def test_state_marks_are_drawn_in_their_colours_and_the_strip_scales(qtbot):
     x, y = next((x, y) for kind, _e, _t, x, y in legend._placed if kind == "terminating")
     assert _has_colour_near(img, (x + 10) * 1.5, (y + ROW / 2) * 1.5, STATUS["terminating"])
     assert rows1 >= 1
+
+
+def test_the_strip_keeps_two_rows_at_1280x720_naming_pods_as_the_charts_do_when_they_crowd(qtbot):
+    """Under a 1280x720 canvas (~993 px): 3 pods with full names and the marks fit 2 rows (they took 3 with the
+    marks on a row of their own); a 4th pod after a node failure made it 3 rows again and the canvas shrank:
+    then the pods are named as the chart bars name them."""
+    from desktop.panels.legend import ROW, LegendOverlay
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    legend = LegendOverlay(host)
+    names = ["web-hgh9hklrmj-fcgz8", "web-hgh9hklrmj-fspkf", "web-hgh9hklrmj-lpgsr", "web-hgh9hklrmj-wjtxd"]
+    legend.set_pods([(n, i) for i, n in enumerate(names[:3])])
+    legend.relayout(993)
+    assert legend.height() == 2 * ROW + 8
+    assert [t for k, _e, t, _x, _y in legend._placed if k == "pod"] == names[:3]  # full names while they fit
+    legend.set_pods([(n, i) for i, n in enumerate(names)])
+    legend.relayout(993)
+    assert legend.height() == 2 * ROW + 8
+    assert [t for k, _e, t, _x, _y in legend._placed if k == "pod"] == ["…-fcgz8", "…-fspkf", "…-lpgsr", "…-wjtxd"]
+    legend.relayout(1900)  # room: full names again
+    assert [t for k, _e, t, _x, _y in legend._placed if k == "pod"] == names
