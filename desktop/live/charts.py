@@ -86,6 +86,9 @@ class LiveCharts(QWidget):
         # demo is live, for a page most lessons open later if at all
         self._page2: tuple | None = None
         self.share_plot.setYRange(0, 1, padding=0)
+        # half and whole, with a grid line at each quarter (0.2, 0.4, 0.6, 0.8 were squeezed into ~70 px on a
+        # 1280x720 screen; the expected share is the black mark over each bar anyway)
+        self.share_plot.getAxis("left").setTicks([[(0.5, "0.5"), (1.0, "1")], [(0.25, ""), (0.75, "")]])
         self.share_plot.getAxis("bottom").setStyle(tickTextOffset=2)
         self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
         self.share_plot.addItem(self.bars)

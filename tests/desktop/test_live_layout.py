@@ -44,6 +44,8 @@ def test_at_1280x720_the_canvas_gets_the_room_and_the_events_list_shows_lines(sm
     row = tree.sizeHintForRow(0) if tree.topLevelItemCount() else 18
     assert tree.viewport().height() >= 7 * row, (tree.viewport().height(), row)
     assert small.charts.share_plot.getViewBox().height() >= 60  # the bars still say something
+    # ~70 px of share axis carry 2 labels (0.5, 1), not 4 squeezed ones (0.2 ... 0.8)
+    assert [v for v, _t in small.charts.share_plot.getAxis("left")._tickLevels[0]] == [0.5, 1.0]
     # the events list shows what happened, not the first two columns of it
     assert tree.isColumnHidden(1)
     assert tree.header().sectionViewportPosition(3) <= tree.viewport().width() - 100
