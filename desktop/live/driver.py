@@ -29,7 +29,7 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from desktop.live.adapter import Frame, LiveRun, PacketEvent, StepJob
 
@@ -96,6 +96,9 @@ class LiveDriver(QObject):
         self.text_timer.setInterval(TEXT_INTERVAL_MS)
         self.text_timer.timeout.connect(self._on_text_timer)
         self._text_due = False
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting while playing: the worker stops after its tick, before Qt goes
+            app.aboutToQuit.connect(self.stop)
 
     # -- lifecycle --------------------------------------------------------------------------------------
     def start_display(self) -> None:
