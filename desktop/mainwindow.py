@@ -31,8 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QPointF, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QPointF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -74,6 +74,16 @@ SHORT_WINDOW_HEIGHT = 900  # px of window height below which the docks give the 
 BOTTOM_DOCK_SHORT = 150  # px the bottom docks (charts) get at least on a short window
 SIDE_DOCK_MIN_HEIGHT = 90  # px a side panel may shrink to (its contents scroll): the window fits 1280x720
 YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
+
+
+def system_is_dark() -> bool:
+    """The desktop's colour scheme; where the platform does not say (X11 without a theme plugin: Unknown even
+    under a dark palette, HC saw it under Xvfb), the application palette's window colour decides."""
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
+    if scheme != Qt.ColorScheme.Unknown:
+        return scheme == Qt.ColorScheme.Dark
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 class MainWindow(QMainWindow):
@@ -459,9 +469,16 @@ class MainWindow(QMainWindow):
 
     # -- theme and title ----------------------------------------------------------------------------------------
     def _apply_theme(self) -> None:
-        hints = QGuiApplication.styleHints()
-        dark = hasattr(hints, "colorScheme") and hints.colorScheme() == Qt.ColorScheme.Dark
-        self.scene.set_theme(DARK if dark else LIGHT)
+        self._system_dark = system_is_dark()
+        self.scene.set_theme(DARK if self._system_dark else LIGHT)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # a dark palette set without a colour scheme (X11 desktops without a theme plugin) changes the theme
+        # too -- only when it turns the desktop dark or light (projector mode's own theme is left alone)
+        if (event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange) and self.ready
+                and system_is_dark() != getattr(self, "_system_dark", None)):
+            self._apply_theme()
+        super().changeEvent(event)
 
     def _update_title(self) -> None:
         self.setWindowModified(self.session.modified)

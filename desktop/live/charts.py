@@ -20,7 +20,7 @@ from core.dataplane.outcomes import CODE_NAMES
 from core.model import ObjectRef
 from desktop.i18n import drop_reason_label
 from desktop.live.feed import PodColours
-from desktop.style import OKABE_ITO, endpoint_style
+from desktop.style import LIGHT, OKABE_ITO, endpoint_style
 
 WINDOW = 5.0  # seconds: the moving window of the share and fairness charts
 SPAN = 60.0  # seconds of history on the time charts
@@ -51,6 +51,7 @@ class LiveCharts(QWidget):
     def __init__(self, colours: PodColours, parent: QWidget | None = None):
         super().__init__(parent)
         self.colours = colours
+        self._theme = LIGHT  # pyqtgraph's configured white background and dark ink (``set_theme``)
         self.service_box = QComboBox()
         self.service_box.setMinimumContentsLength(28)
         self.service_box.currentIndexChanged.connect(self._on_service_changed)
@@ -157,9 +158,10 @@ class LiveCharts(QWidget):
 
     def _retitle_second_page(self) -> None:
         drop, lat, fair = self._page2
-        drop.setTitle(tr("Drops/s by reason"), size="10pt")
-        lat.setTitle(tr("Latency ms: p50, p90, p99 (1 s average)"), size="10pt")
-        fair.setTitle(tr("Fairness (Jain index)"), size="10pt")
+        ink = self._theme.text
+        drop.setTitle(tr("Drops/s by reason"), size="10pt", color=ink)
+        lat.setTitle(tr("Latency ms: p50, p90, p99 (1 s average)"), size="10pt", color=ink)
+        fair.setTitle(tr("Fairness (Jain index)"), size="10pt", color=ink)
         legend = drop.legend
         if legend is not None:
             for name, curve in self.drop_curves.items():
@@ -175,7 +177,7 @@ class LiveCharts(QWidget):
                 (self.share_plot, tr("Share of requests (last {0:g} s); — expected").format(WINDOW)),
                 (self.rps_plot, tr("Requests/s per pod")),
                 (self.conn_plot, tr("IPVS connections per pod: active —, inactive - -"))):
-            plot.setTitle(title, size="10pt")
+            plot.setTitle(title, size="10pt", color=self._theme.text)
         if self._page2 is not None:
             self._retitle_second_page()
         self.conn_note.setText(tr("no IPVS connections to these pods\n(iptables/nftables mode, or no client\n"
@@ -199,6 +201,31 @@ class LiveCharts(QWidget):
     def _force(self) -> None:
         self._last_t = -1.0
 
+    def set_theme(self, theme) -> None:
+        """Draw on the canvas's theme (a ``desktop.style.Theme``): under projector mode's dark theme or a dark
+        system palette the charts stayed white beside a dark cluster, their black marks invisible after."""
+        if theme == self._theme:
+            return
+        self._theme = theme
+        for g in (self.glw, self.glw2):
+            g.setBackground(theme.background)
+        for p in self._plots():
+            self._style_axes(p)
+        self.expected.setPen(pg.mkPen(theme.text, width=2))
+        self._bar_pen = pg.mkPen(theme.text, width=1)
+        self.bars.setOpts(pen=self._bar_pen)
+        self.conn_note.setColor(theme.muted_text)
+        self.retranslate()  # the titles, in the theme's text colour
+
+    def _plots(self) -> list:
+        return [self.share_plot, self.rps_plot, self.conn_plot] + list(self._page2 or ())
+
+    def _style_axes(self, p) -> None:
+        for name in ("left", "bottom"):
+            axis = p.getAxis(name)
+            axis.setPen(self._theme.text)
+            axis.setTextPen(self._theme.text)
+
     def _plot(self, glw, col: int):
         p = glw.addPlot(row=0, col=col, title=" ")
         p.setMenuEnabled(False)
@@ -212,6 +239,8 @@ class LiveCharts(QWidget):
             # an axis (with its grid, the whole plot's size) re-plays its tick texts on every repaint of any
             # curve under it; cached as a pixmap it is blitted until its range or size changes
             p.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        if self._theme is not LIGHT:
+            self._style_axes(p)
         return p
 
     # -- choices --------------------------------------------------------------------------------------------

@@ -89,6 +89,9 @@ class LiveView(QObject):
         if hasattr(window.scene, "theme_changed"):
             self.legend.set_theme(window.scene.renderer.theme)
             window.scene.theme_changed.connect(self.legend.set_theme)
+            if self.charts is not None:  # the charts beside the canvas wear its theme too
+                self.charts.set_theme(window.scene.renderer.theme)
+                window.scene.theme_changed.connect(self.charts.set_theme)
         self.legend.show()
         window.view.installEventFilter(self)
         self._place_legend()
