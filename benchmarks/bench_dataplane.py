@@ -259,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         base = sim.snapshot()
         for sched in scheds:
             if args.digest and args.mode == "ipvs":
+                sim.restore(base)  # every scheduler's digest from the same state
                 t0 = time.perf_counter()
                 a = tick_digest(sim, sched, args.digest, args.requests, compiled=True)
                 b = tick_digest(sim, sched, args.digest, args.requests, compiled=False)

@@ -62,13 +62,14 @@ def _lookup_loop(comp, shift, keys, key_pid, pid, start):  # pragma: no cover - 
     return comp.size
 
 
-def _pick_loop(comp, mask, n_all, sel, pid, code, codes, p_row, rows_are_pids, p_ptr, active, inactive,
+def _pick_loop(comp, mask, n_all, sel, pid, code, codes, p_row, rows_are_pids, p_ptr, active, inactive, idle,
                col, cells):  # pragma: no cover - compiled
     """Picks for the sorted requests ``sel`` (``n_all`` >= 0: the first ``n_all``), each pair's requests
     adjacent and in arrival order; ``col[comp[t] & mask]`` gets the column, ``cells[j]`` the counter cell
     of the j-th pick. Nothing is written to the counters (the caller records ``cells``). ``codes`` (per
     request, by arrival index) or ``code``: the store scheduler family; a pair's requests share one (its
-    node's).
+    node's). ``idle``: every activeconns counter is 0 (every earlier connection closed), so only
+    inactconns are read -- and nothing at all for a sed/nq pair's first pick: the list head.
 
     An lc/sed pair's later requests in the batch see its earlier picks counted in activeconns: they are
     decided in a second pass (pairs asked more than once per batch are few), so the first pass -- one
@@ -100,13 +101,20 @@ def _pick_loop(comp, mask, n_all, sel, pid, code, codes, p_row, rows_are_pids, p
         else:  # lc/wlc: least active * 256 + inactive; sed/nq: least active (equal weights)
             # each cost packed above its column: the least packed value names the earliest least
             # column, and the loop has no data-dependent branch
-            lcm = np.int64(8) if cd == 1 else np.int64(0)
-            im = np.int64(-1) if cd == 1 else np.int64(0)
-            a = active[row]
-            b = inactive[row]
             best = np.int64(1) << 62
-            for k in range(w):
-                best = min(best, (((np.int64(a[k]) << lcm) + (b[k] & im)) << shift) | k)
+            if not idle:
+                lcm = np.int64(8) if cd == 1 else np.int64(0)
+                im = np.int64(-1) if cd == 1 else np.int64(0)
+                a = active[row]
+                b = inactive[row]
+                for k in range(w):
+                    best = min(best, (((np.int64(a[k]) << lcm) + (b[k] & im)) << shift) | k)
+            elif cd == 1:  # activeconns all 0: the overhead is inactconns
+                b = inactive[row]
+                for k in range(w):
+                    best = min(best, (np.int64(b[k]) << shift) | k)
+            else:  # sed/nq, every server idle: the list head
+                best = 0
             c = best & low
         prev = p
         cells[j] = row * w + c
@@ -138,9 +146,10 @@ def _pick_loop(comp, mask, n_all, sel, pid, code, codes, p_row, rows_are_pids, p
             im = np.int64(-1) if cd == 1 else np.int64(0)
             a = active[row]
             b = inactive[row]
+            keep = np.int64(0) if idle else np.int64(-1)  # idle: activeconns are 0 (not read)
             best = np.int64(1) << 62
             for k in range(w):
-                best = min(best, ((((np.int64(a[k]) + extra[k]) << lcm) + (b[k] & im)) << shift) | k)
+                best = min(best, (((((np.int64(a[k]) & keep) + extra[k]) << lcm) + (b[k] & im)) << shift) | k)
             c = best & low
             extra[c] += 1
             cells[j] = row * w + c

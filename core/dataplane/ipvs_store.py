@@ -399,14 +399,15 @@ class IpvsStore:
         else:
             codes = np.zeros(0, np.int8)
         pick = K.pick.get()
+        idle = not self.opened  # every connection of earlier batches closed: activeconns are all 0
         one = len(self.widths) == 1  # one list width ever: rows were allocated in pair order, row = pair id
         col = np.empty(n, np.int64)
         w_one = next(iter(self.widths)) if one else -1
         if one and w_one > 0 and not self.p_out[: self.n].any():
             c = self.widths[w_one]
             cells = np.empty(n, self._cell_dtype(c))
-            pick(comp, mask, n, pid, pid, code, codes, self.p_row, True, self.p_ptr, c.active, c.inactive, col,
-                 cells)
+            pick(comp, mask, n, pid, pid, code, codes, self.p_row, True, self.p_ptr, c.active, c.inactive, idle,
+                 col, cells)
             self.opened.append([w_one, cells, REPEATED, False])
             return np.ones(n, bool), col
         out = np.take(self.p_out, pid)
@@ -423,7 +424,7 @@ class IpvsStore:
             c = self.widths[w]
             cells = np.empty(n if sel is None else sel.size, self._cell_dtype(c))
             pick(comp, mask, n if sel is None else -1, pid if sel is None else sel, pid, code, codes, self.p_row,
-                 one, self.p_ptr, c.active, c.inactive, col, cells)
+                 one, self.p_ptr, c.active, c.inactive, idle, col, cells)
             self.opened.append([w, cells, REPEATED, False])
         return handled, col
 
