@@ -41,6 +41,12 @@ class CanvasView(QGraphicsView):
         self._space = False
         self._editor: QLineEdit | None = None
         self.auto_fit = True  # fit the picture until the user zooms or pans
+        # while the user drops things the view keeps its own scene rect (what it showed, and the picture):
+        # following the scene's, a picture smaller than the viewport was centred again after each edit and
+        # the next drop point moved
+        self._pinned = False
+        if scene is not None:
+            scene.sceneRectChanged.connect(self._on_scene_rect_changed)
 
     # -- zoom ----------------------------------------------------------------------------------------------
     @property
@@ -70,8 +76,21 @@ class CanvasView(QGraphicsView):
         self.resetTransform()
         self.zoom_changed.emit(1.0)
 
+    def pin(self) -> None:
+        """Keep what the view shows where it is on screen through the next edits (until ``fit()``)."""
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        self._pinned = True
+        self.setSceneRect(self.sceneRect().united(visible))
+
+    def _on_scene_rect_changed(self, rect: QRectF) -> None:
+        if self._pinned:
+            self.setSceneRect(self.sceneRect().united(rect))
+
     def fit(self, rect: QRectF | None = None) -> None:
         """Fit the picture (or ``rect``) in the view, never magnifying past 1:1 for a small cluster."""
+        if rect is None and self._pinned:  # follow the scene's rect again
+            self._pinned = False
+            self.setSceneRect(QRectF())
         rect = rect if rect is not None else self.sceneRect()
         if rect.isEmpty() or self.viewport().width() < 10:
             return
@@ -167,6 +186,11 @@ class CanvasView(QGraphicsView):
         md = event.mimeData()
         if md.hasFormat(_mime_kind()):
             kind = bytes(md.data(_mime_kind()).data()).decode("utf-8")
+            # the view stays as it is while the user places things: re-fitting after each drop moved the
+            # next drop point (5 Services dropped in a row below the cluster landed as a staircase inside it,
+            # the zoom 57 -> 36 %); Fit to Window fits again
+            self.auto_fit = False
+            self.pin()
             self.kind_dropped.emit(kind, self.mapToScene(event.position().toPoint()))
             event.acceptProposedAction()
             return
