@@ -30,6 +30,7 @@ PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
 WIDE_PODS = 12  # up to this many pods in a chart: 2 px lines
 RPS_POINTS = 12000  # at most this many points on the requests/s chart (all pods together)
 CHARTS_MIN_HEIGHT = 150  # px of the chart pages at least
+STACK_ASPECT = 0.9  # charts taller than this times their width stack their plots
 
 
 def tr(text: str) -> str:
@@ -52,6 +53,7 @@ class LiveCharts(QWidget):
         super().__init__(parent)
         self.colours = colours
         self._theme = LIGHT  # pyqtgraph's configured white background and dark ink (``set_theme``)
+        self.stacked = False  # the charts one above the other (a tall dock), else side by side
         self.service_box = QComboBox()
         self.service_box.setMinimumContentsLength(28)
         self.service_box.currentIndexChanged.connect(self._on_service_changed)
@@ -184,6 +186,25 @@ class LiveCharts(QWidget):
                                   "reaches them through kube-proxy)"))
         self._show_summary()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Three charts side by side in a wide dock (under the canvas), one above the other in a tall one
+        (projector mode's C puts the charts beside the canvas, half the screen wide: side by side the third
+        was cut off and each was ~200 px wide and 550 px tall)."""
+        stacked = self.height() > self.width() * STACK_ASPECT
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        for glw, plots in ((self.glw, [self.share_plot, self.rps_plot, self.conn_plot]),
+                           (self.glw2, list(self._page2 or ()))):
+            for p in plots:
+                glw.ci.removeItem(p)
+            for i, p in enumerate(plots):
+                glw.ci.addItem(p, row=i if stacked else 0, col=0 if stacked else i)
+
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -227,7 +248,7 @@ class LiveCharts(QWidget):
             axis.setTextPen(self._theme.text)
 
     def _plot(self, glw, col: int):
-        p = glw.addPlot(row=0, col=col, title=" ")
+        p = glw.addPlot(row=col if self.stacked else 0, col=0 if self.stacked else col, title=" ")
         p.setMenuEnabled(False)
         p.setMouseEnabled(x=False, y=False)
         p.hideButtons()

@@ -29,6 +29,7 @@ from desktop.panels.trace import TracePanel
 
 CHART_INTERVAL_S = 0.1  # charts redraw at most 10 times a second (the simulation steps at 20 Hz)
 ZONE_NAME_W, ZONE_NAME_H = 220.0, 26.0  # scene units a zone's name takes at its top left (and beside its bar)
+LEGEND_MOST = 0.16  # of the canvas's height the legend strip may take (it is drawn smaller rather than taller)
 STATE_REFRESH_S = 1.0  # at most this often the canvas re-lays out for a changed cluster state
 
 
@@ -163,7 +164,9 @@ class LiveView(QObject):
         """The legend is a strip under the canvas: the view keeps a bottom margin of its height."""
         view = self.window.view
         width = view.width()
-        if self.legend.width() != width or self.legend._cache is None:
+        most = round(view.height() * LEGEND_MOST)
+        if self.legend.width() != width or self.legend._cache is None or self.legend.most_height != most:
+            self.legend.most_height = most
             self.legend.relayout(width)
         h = self.legend.height()
         margins = view.viewportMargins()

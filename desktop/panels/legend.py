@@ -35,6 +35,8 @@ class LegendOverlay(QWidget):
         self.more = 0
         self.rows = 1
         self.scale = 1.0  # projector mode: larger text and rows (``set_scale``)
+        self.drawn_scale = 1.0  # the scale laid out and drawn (smaller than ``scale`` to keep ``most_height``)
+        self.most_height: float | None = None  # px the strip should not exceed (the canvas's share)
         self.font_ = QFont()
         self.font_.setPixelSize(12)
         self._rows: list[tuple[str, str, str]] = []
@@ -93,10 +95,19 @@ class LegendOverlay(QWidget):
         (a row of its own for the marks made the strip 3 rows, 62 px, under a 1280x720 canvas of ~330 px; a
         wider gap sets the marks apart from the pods when they share a row). When the pods' full names would
         take more than ``COMPACT_ROWS`` rows (a 4th pod after a node failure did at 1280x720, and the canvas
-        shrank), they are named as the charts' bars name them ("…-fcgz8")."""
-        self._layout(width, short=False)
-        if self.rows > COMPACT_ROWS:
-            self._layout(width, short=True)
+        shrank), they are named as the charts' bars name them ("…-fcgz8"). With ``most_height`` set, the
+        strip is drawn smaller than ``scale`` (not below 1) when it would be taller."""
+        scale = self.scale
+        while True:
+            self.drawn_scale = scale
+            self._layout(width, short=False)
+            if self.rows > COMPACT_ROWS:
+                self._layout(width, short=True)
+            if self.most_height is None or self.height() <= self.most_height or scale <= 1.0:
+                break
+            # projector mode's 1.5x legend took 6 rows, 150 px, of a half-screen canvas beside the charts
+            # and the cluster shrank to unreadable names: smaller, down to the usual size, until it fits
+            scale = max(1.0, round(scale - 0.1, 2))
 
     def _layout(self, width: int, short: bool) -> None:
         fm = QFontMetricsF(self.font_)
@@ -114,7 +125,7 @@ class LegendOverlay(QWidget):
         for glyph, colour, text in self._rows:
             items.append((glyph, colour, text, fm.horizontalAdvance(text) + ENTRY_PAD))
         self._placed: list[tuple[str, object, str, float, float]] = []
-        pixels, width = width, width / self.scale  # laid out at the usual size, drawn scaled
+        pixels, width = width, width / self.drawn_scale  # laid out at the usual size, drawn scaled
         x, y = 8.0, 4.0
         for kind, extra, text, w in items:
             if kind == "gap":
@@ -126,7 +137,7 @@ class LegendOverlay(QWidget):
             x += w
         self.rows = round((y - 4.0) / ROW) + 1
         self._cache = None
-        self.resize(QSize(int(pixels), int((y + ROW + 4) * self.scale)))
+        self.resize(QSize(int(pixels), int((y + ROW + 4) * self.drawn_scale)))
         self.update()
 
     def _resize(self) -> None:
@@ -146,10 +157,11 @@ class LegendOverlay(QWidget):
 
     def _draw(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.scale(self.scale, self.scale)
+        p.scale(self.drawn_scale, self.drawn_scale)
         p.setPen(QPen(self._rule, 1))
         p.setBrush(QBrush(self._paper))
-        p.drawRect(QRectF(0, 0, self.width() / self.scale, self.height() / self.scale).adjusted(0.5, 0.5, -0.5, -0.5))
+        k = self.drawn_scale
+        p.drawRect(QRectF(0, 0, self.width() / k, self.height() / k).adjusted(0.5, 0.5, -0.5, -0.5))
         bold = QFont(self.font_)
         bold.setBold(True)
         for kind, extra, text, x, y in getattr(self, "_placed", []):

@@ -35,3 +35,30 @@ def test_second_page_made_on_first_show_with_earlier_markers(qtbot):
     assert [line.value() for line in _lines(fair)] == [3.0]
     assert [line.value() for line in _lines(charts.rps_plot)] == [3.0]
     assert len(charts.lat_curves) == 3 and charts.fair_curve is not None
+
+
+def test_a_tall_chart_dock_stacks_its_charts_and_a_wide_one_lines_them_up(qtbot):
+    """Projector mode's C puts the charts beside the canvas, half the screen wide and the whole height: side
+    by side the third chart was cut off (seen under Xvfb at 1280x720)."""
+    from desktop.live.charts import LiveCharts
+    from desktop.live.feed import PodColours
+
+    charts = LiveCharts(PodColours())
+    qtbot.addWidget(charts)
+    charts.resize(1200, 220)
+    charts.show()
+    qtbot.wait(20)
+    page1 = (charts.share_plot, charts.rps_plot, charts.conn_plot)
+    assert [charts.glw.ci.items[p][0] for p in page1] == [(0, 0), (0, 1), (0, 2)]
+    charts.resize(620, 600)
+    qtbot.waitUntil(lambda: charts.stacked, timeout=2000)
+    assert [charts.glw.ci.items[p][0] for p in page1] == [(0, 0), (1, 0), (2, 0)]
+    page2 = (charts.drop_plot, charts.lat_plot, charts.fair_plot)  # made while stacked: stacked too
+    assert [charts.glw2.ci.items[p][0] for p in page2] == [(0, 0), (1, 0), (2, 0)]
+    charts.tabs.setCurrentIndex(1)
+    qtbot.wait(20)
+    right = max(p.sceneBoundingRect().right() for p in page2)
+    assert right <= charts.glw2.width() + 1  # nothing cut off at the right
+    charts.resize(1200, 220)
+    qtbot.waitUntil(lambda: not charts.stacked, timeout=2000)
+    assert [charts.glw2.ci.items[p][0] for p in page2] == [(0, 0), (0, 1), (0, 2)]

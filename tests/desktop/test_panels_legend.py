@@ -73,3 +73,27 @@ def test_the_strip_keeps_two_rows_at_1280x720_naming_pods_as_the_charts_do_when_
     assert [t for k, _e, t, _x, _y in legend._placed if k == "pod"] == ["…-fcgz8", "…-fspkf", "…-lpgsr", "…-wjtxd"]
     legend.relayout(1900)  # room: full names again
     assert [t for k, _e, t, _x, _y in legend._placed if k == "pod"] == names
+
+
+def test_the_projectors_large_legend_is_drawn_smaller_rather_than_taking_the_canvas(qtbot):
+    """Projector mode (1.5x) with the charts beside the canvas: the strip took 6 rows, ~150 px, of a 630 px
+    wide canvas; with a height limit it is drawn at the largest scale that keeps it (not below 1x)."""
+    from desktop.panels.legend import LegendOverlay
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    legend = LegendOverlay(host)
+    legend.set_pods([("web-hgh9hklrmj-fcgz8", 0), ("web-hgh9hklrmj-fspkf", 1), ("web-hgh9hklrmj-lpgsr", 2)])
+    legend.set_scale(1.5)
+    legend.relayout(630)
+    tall = legend.height()
+    assert legend.drawn_scale == 1.5 and tall > 120
+    legend.most_height = 106
+    legend.relayout(630)
+    assert legend.height() <= 106 and 1.0 <= legend.drawn_scale < 1.5
+    assert legend.scale == 1.5  # what projector mode asked for stays asked
+    legend.relayout(1900)  # room: the asked size
+    assert legend.drawn_scale == 1.5
+    legend.most_height = 10  # never below the usual size
+    legend.relayout(630)
+    assert legend.drawn_scale == 1.0
