@@ -18,6 +18,19 @@ def _mime_kind() -> str:
     return MIME_KIND
 
 
+class _NameEdit(QLineEdit):
+    """The rename-in-place line edit: Return renames, Esc leaves the name as it was."""
+
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class CanvasView(QGraphicsView):
     kind_dropped = Signal(str, QPointF)  # palette kind id, scene point
     files_dropped = Signal(list)  # local paths of dropped YAML files
@@ -117,6 +130,8 @@ class CanvasView(QGraphicsView):
 
     # -- pan --------------------------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._editor is not None:  # a click elsewhere on the canvas ends a rename in place (unchanged)
+            self.close_editor()
         if event.button() == Qt.MouseButton.MiddleButton or (self._space and event.button() == Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -208,7 +223,8 @@ class CanvasView(QGraphicsView):
             return None
         self.close_editor()
         rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
-        edit = QLineEdit(item.doc_ref.name, self.viewport())
+        edit = _NameEdit(item.doc_ref.name, self.viewport())
+        edit.cancelled.connect(self.close_editor)
         edit.setObjectName("rename-editor")
         edit.setGeometry(rect.left() + 4, rect.top() + 4, max(160, min(rect.width() - 8, 360)), edit.sizeHint().height())
         edit.selectAll()

@@ -119,3 +119,25 @@ def test_clicking_an_object_after_undo_and_redo_shows_it_in_the_inspector(editor
     item.setSelected(True)
     assert w.selected_refs() == [CLIENT]
     assert w.inspector.ref == CLIENT
+
+
+def test_rename_in_place_is_cancelled_by_esc_and_by_a_click_elsewhere(editor_window, qtbot):
+    """Seen under Xvfb (HG): F2 then Esc left the line edit open, and so did a click or rubber band elsewhere
+    on the canvas. Both close it and leave the name as it was (nothing on the undo stack)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLineEdit
+
+    w = editor_window
+    for finish in ("esc", "click"):
+        w.select_refs([CLIENT])
+        w.actions_by_name["rename"].trigger()
+        edits = [e for e in w.view.viewport().findChildren(QLineEdit, "rename-editor") if e.isVisible()]
+        assert len(edits) == 1, finish  # (the last one closed is only deleted later)
+        edit = edits[0]
+        edit.setText("laptop")
+        if finish == "esc":
+            qtbot.keyClick(edit, Qt.Key.Key_Escape)
+        else:
+            qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+        assert not edit.isVisible(), finish
+        assert CLIENT in w.session.document and w.session.undo_stack.count() == 0, finish
