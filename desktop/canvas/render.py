@@ -150,6 +150,9 @@ class Renderer:
         self.theme = theme
         self.text_scale = 1.0  # projector mode: every on-screen minimum text size grows by this factor
         self.labelled: set = set()  # refs / pod keys labelled even where the others are cells (the selection)
+        # a workload badge shows its pods' marker; not while the pods carry the markers of the packets sent to
+        # them (the live view): a DaemonSet's orange hexagon then read as "packets to web-…fspkf" (HG)
+        self.badge_markers = True
 
     @property
     def projector(self) -> bool:
@@ -644,7 +647,7 @@ class Renderer:
         else:
             p.drawRoundedRect(r, 8, 8)
         x = r.left() + 12
-        if b.kind == "workload" and b.colour >= 0:
+        if b.kind == "workload" and b.colour >= 0 and self.badge_markers:
             colour, shape = endpoint_style(b.colour)
             p.setPen(QPen(QColor(t.text), 1.0 / max(lod, 0.05)))
             p.setBrush(QColor(colour))

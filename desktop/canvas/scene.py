@@ -345,6 +345,7 @@ class ClusterScene(QGraphicsScene):
         if keyed == self.pod_styles:
             return
         self.pod_styles = keyed
+        self.renderer.badge_markers = not keyed  # the markers now mean packets: none on the badges
         self._apply_pod_styles()
         self.layer.invalidate()
 

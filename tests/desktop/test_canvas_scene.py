@@ -228,3 +228,39 @@ def test_undo_of_a_replicas_change_does_not_settle_again(editor_window, monkeypa
     assert len(calls) == 1 and len(w.scene.picture.pods) == len(pods_before) + 2
     w.editor.set_field(web, "spec.replicas", 4)  # new inputs: settled
     assert len(calls) == 2
+
+
+def test_badges_show_no_marker_while_pods_carry_packet_markers(editor_window, monkeypatch):
+    """The live view marks each pod with the colour and shape of the packets sent to it; a workload badge kept
+    its own marker from the same palette, so a DaemonSet's orange hexagon read as 'packets to web-…fspkf'
+    (HG, Xvfb). While packet markers are on, badges have none; without them, they have theirs again."""
+    from desktop.canvas import render
+
+    w = editor_window
+    scene = w.scene
+    centres = []
+    real = render.shape_path
+
+    def spy(shape, center, r):
+        centres.append((round(center.x(), 3), round(center.y(), 3)))
+        return real(shape, center, r)
+
+    monkeypatch.setattr(render, "shape_path", spy)
+    badges = [b.rect for b in scene.picture.boxes.values() if b.kind == "workload"]
+    at = {(round(r.left() + 18, 3), round(r.center().y(), 3)) for r in badges}
+    assert len(badges) >= 3
+
+    def badge_marks() -> set:
+        centres.clear()
+        image = QImage(100, 100, QImage.Format.Format_ARGB32_Premultiplied)
+        p = QPainter(image)
+        scene.renderer.draw(p, scene.picture, scene.picture.bounds, 1.0)
+        p.end()
+        return at & set(centres)
+
+    assert badge_marks() == at
+    pod = next(iter(scene.picture.pods))
+    scene.set_pod_styles({pod: 1})
+    assert badge_marks() == set()
+    scene.set_pod_styles({})
+    assert badge_marks() == at
