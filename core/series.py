@@ -106,7 +106,7 @@ class ChartSeries:
         # latency percentiles per service: column per service, 3 rings (p50, p90, p99)
         self._svc_col: dict[ObjectRef, int] = {}
         self._lat = _Ring(self.capacity, 3 * 4, np.float64, np.nan)
-        self._lat_pending: dict[tuple[int, int], list[np.ndarray]] = {}  # (bin, svc col) -> latencies
+        self._lat_pending: dict[tuple[int, int], list] = {}  # (bin, svc col) -> latency arrays (or floats)
         # IPVS connection levels per (node, pod): 2 columns each (active, inactive)
         self._conn_col: dict[tuple[ObjectRef, ObjectRef], int] = {}
         self._conn = _Ring(self.capacity, 2 * 8, np.float64, np.nan)
@@ -122,6 +122,8 @@ class ChartSeries:
         pods the (Service, pod) counts alone are 6,000 x 2,048 int32 (49 MB) in memory; a checkpoint 20 s
         into a run keeps 200 rows of them (1.6 MB)."""
         state = self.__dict__.copy()
+        state.pop("_memo", None)  # keyed by object identities: meaningless in another process or after a restore
+        state.pop("_feed_refs", None)  # feed_series' reference objects, rebuilt on demand
         used = max(0, min(self._head + 1, self.capacity))
         for name in self._RINGS:
             ring = state[name]
@@ -254,24 +256,35 @@ class ChartSeries:
                     self._lat_pending.setdefault((bb, sc), []).append(l_m[b_m == bb])
 
     def _add_few(self, times, outcome, service, pod, keys, latency_ms) -> None:
-        """``add`` for a handful of requests (a GUI step): plain Python, same result, no numpy call overhead."""
+        """``add`` for a handful of requests (a GUI step): plain Python, same result, no numpy call overhead.
+        Columns are looked up by the identity of the (Service, pod) references first (``feed_series`` hands
+        the same objects every time): hashing two dataclass references per request cost more than the rest."""
         inv = 1.0 / self.resolution
         cap, width = self.capacity, self._outcomes.a.shape[1] - 1
         bins = [max(int(t * inv + 1e-9), self.complete) for t in times.tolist()]
         self._advance(max(bins))
-        outs, cnt = self._outcomes.a, self._counts.a
+        outs = self._outcomes.a
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self._memo = {}
         for b, code, k, lat in zip(bins, outcome.tolist(), keys.tolist(), latency_ms.tolist()):
             r = b % cap
             c = min(code, width)
             outs[r, c] += 1
             outs[r + cap, c] += 1
-            if code != 0 or service[k] is None:
+            svc = service[k]
+            if code != 0 or svc is None:
                 continue
-            sc = self._service_col(service[k])
-            self._lat_pending.setdefault((b, sc), []).append(np.array([lat]))
-            if pod[k] is None:
+            p = pod[k]
+            hit = memo.get((id(svc), id(p)))
+            if hit is None or hit[0] is not svc or hit[1] is not p:
+                sc = self._service_col(svc)
+                col = -2 if p is None else self._column(svc, p)
+                hit = memo[(id(svc), id(p))] = (svc, p, sc, col)
+            sc, col = hit[2], hit[3]
+            self._lat_pending.setdefault((b, sc), []).append(lat)  # a float: close() takes floats and arrays
+            if col == -2:
                 continue
-            col = self._column(service[k], pod[k])
             if col < 0:
                 self.untracked += 1
                 continue
@@ -288,7 +301,11 @@ class ChartSeries:
             return
         self._advance(done - 1)
         for key in [k for k in self._lat_pending if k[0] < done]:
-            vals = np.concatenate(self._lat_pending.pop(key))
+            parts = self._lat_pending.pop(key)
+            floats = [v for v in parts if type(v) is float]
+            if floats:  # single latencies from _add_few
+                parts = [v for v in parts if type(v) is not float] + [np.array(floats)]
+            vals = np.concatenate(parts)
             if key[0] < done - self.capacity:
                 continue
             n = vals.size
@@ -309,6 +326,7 @@ class ChartSeries:
                 del self._col[key]
                 self._col_key[col] = None
                 self._free.append(col)
+                self.__dict__.pop("_memo", None)  # _add_few's column memo: a freed column must be looked up again
 
     def set_connections(self, t: float, levels: dict[tuple[ObjectRef, ObjectRef], tuple[int, int]]) -> None:
         """IPVS (ActiveConn, InActConn) per (node, pod) at time ``t`` (a level, stored in the bin of ``t``)."""

@@ -761,6 +761,8 @@ def source_in_ranges(src: np.ndarray, ranges: tuple[str, ...]) -> np.ndarray:
 
 def _distinct_ids(eid: np.ndarray) -> list[int]:
     """The distinct non-negative endpoint ids of ``eid``, ascending (a bincount: ids are small)."""
+    if eid.size <= _SMALL:
+        return sorted({e for e in eid.tolist() if e >= 0})
     ok = eid[eid >= 0] if eid.size and int(eid.min()) < 0 else eid
     return np.flatnonzero(np.bincount(ok)).tolist() if ok.size else []
 
@@ -771,7 +773,7 @@ class Deciders:
     array per request."""
 
     def __init__(self, n: int) -> None:
-        self.index = np.full(n, -1, np.int32)
+        self.index = np.full(n, -1, np.int32) if n > _SMALL else _minus_one_i32(n).copy()
         self.objects: list = []
 
     def __getitem__(self, i):
@@ -783,6 +785,17 @@ class Deciders:
         self.objects.extend(result.deciders)
         d = result.decider
         self.index[where] = d + base if d.size == 0 or int(d.min()) >= 0 else np.where(d >= 0, d + base, -1)
+
+
+_I32: dict[int, np.ndarray] = {}
+
+
+def _minus_one_i32(n: int) -> np.ndarray:
+    a = _I32.get(n)
+    if a is None:
+        a = _I32[n] = np.full(n, -1, np.int32)
+        a.flags.writeable = False
+    return a
 
 
 def _listens(pod, port: int) -> bool:
@@ -864,11 +877,31 @@ class FlowResult:
 
     @classmethod
     def empty(cls, n: int, res: Resolution) -> FlowResult:
+        if n <= _SMALL:  # a GUI piece's few requests: copies of cached prototypes (a C call each, no np.full)
+            p = _prototypes(n)
+            return cls(p[0].copy(), p[1].copy(), p[1].copy(), p[1].copy(), p[1].copy(), p[2].copy(), p[2].copy(),
+                       Deciders(n), p[1].copy(), p[2].copy(), p[1].copy(), p[3].copy(), p[4].copy(),
+                       p[5].copy(), p[0].copy(), p[0].copy(), res)
         return cls(np.zeros(n, np.int64), np.full(n, -1, np.int64), np.full(n, -1, np.int64),
                    np.full(n, -1, np.int64), np.full(n, -1, np.int64), np.zeros(n, bool), np.zeros(n, bool),
                    Deciders(n), np.full(n, -1, np.int64), np.zeros(n, bool), np.full(n, -1, np.int64),
                    np.zeros(n), np.ones(n, bool),
                    np.zeros(n, np.uint32), np.zeros(n, np.int64), np.zeros(n, np.int64), res)
+
+
+_SMALL = 32
+_PROTOS: dict[int, tuple[np.ndarray, ...]] = {}
+
+
+def _prototypes(n: int) -> tuple[np.ndarray, ...]:
+    """Read-only arrays of length ``n``: int64 zeros, int64 -1, bool False, float zeros, bool True, uint32 zeros."""
+    p = _PROTOS.get(n)
+    if p is None:
+        p = _PROTOS[n] = (np.zeros(n, np.int64), np.full(n, -1, np.int64), np.zeros(n, bool), np.zeros(n),
+                          np.ones(n, bool), np.zeros(n, np.uint32))
+        for a in p:
+            a.flags.writeable = False  # copies are writeable; the prototypes never change
+    return p
 
 
 __all__ = ["DataPlane", "TrafficTick", "BatchResult", "DROP_REASONS", "OUTCOME_CODES"]

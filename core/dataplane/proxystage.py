@@ -31,6 +31,7 @@ from core.proxy.render_common import categorize_endpoints
 
 STATELESS_MODES = ("iptables", "nftables")
 MODE_CODES = {"iptables": 0, "nftables": 1, "ipvs": 2, "userspace": 3}
+MODE_NAMES = {c: m for m, c in MODE_CODES.items()}
 IPVS_RS_CHECK_INTERVAL = 60.0  # s between kube-proxy's checks for drained real servers to delete
 IPVS_TCPFIN_TIMEOUT = 120.0  # s a closed connection stays an inactive IPVS entry (ipvsadm --timeout: 900 120 300)
 
@@ -776,7 +777,7 @@ class NodeProxies:
         if not np.any(has):
             return cost
         codes = self.node_mode  # each node's mode at its last sync (``_node_arrays``)
-        names = {c: m for m, c in MODE_CODES.items()}
+        names = MODE_NAMES
         pos = self.service_positions()
         all_have = bool(has.all())
         idx = None if all_have else np.flatnonzero(has)

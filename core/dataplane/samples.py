@@ -375,15 +375,24 @@ def feed_series(series, plane, flow, times: np.ndarray, out) -> None:
         services_few: list[ObjectRef | None] = [None]
         pods_few: list[ObjectRef | None] = [None]
         keys_few = []
+        # the same reference objects for an endpoint every time (ids are never reused in a run), which the
+        # series' own lookup recognises by identity; kept on the series, so a restored one starts afresh
+        refs = series.__dict__.get("_feed_refs")
+        if refs is None:
+            refs = series._feed_refs = {}
         for e, code in zip(out.eid.tolist(), out.outcome.tolist()):
             if code != 0 or e < 0:
                 keys_few.append(0)
                 continue
             if e not in index:
                 index[e] = len(services_few)
-                services_few.append(service_of_label(out.labels.get(e, "")))
-                p = plane.registry.pod[e]
-                pods_few.append(ObjectRef("Pod", *p) if p[0] else None)
+                label = out.labels.get(e, "")
+                pair = refs.get((e, label))
+                if pair is None:
+                    p = plane.registry.pod[e]
+                    pair = refs[(e, label)] = (service_of_label(label), ObjectRef("Pod", *p) if p[0] else None)
+                services_few.append(pair[0])
+                pods_few.append(pair[1])
             keys_few.append(index[e])
         series.add(times, out.outcome, services_few, pods_few, np.array(keys_few), out.latency)
         return
