@@ -105,7 +105,7 @@ def _ingress_controller(name: str, objects: list[dict]) -> list[dict]:
               "app.kubernetes.io/component": "controller"}
     has_default = any(o.get("kind") == "IngressClass" and ((o.get("metadata") or {}).get("annotations") or {})
                       .get("ingressclass.kubernetes.io/is-default-class") == "true" for o in objects)
-    cls_name = unique_name("nginx" if name == "ingress-nginx-controller" else name,
+    cls_name = unique_name("nginx" if name.startswith("ingress-nginx-controller") else name,
                            names_of_kind(objects, "IngressClass", ""))
     deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": {
         "replicas": 1, "selector": {"matchLabels": dict(labels)},
@@ -142,8 +142,10 @@ class PaletteKind:
     def create(self, objects: list[dict], namespace: str = "default") -> list[dict]:
         """The new objects, named uniquely against ``objects`` (the document's)."""
         taken = names_of_kind(objects, self.kind, namespace)
-        if self.id == "ingress-controller":  # its Service shares the name
-            taken |= names_of_kind(objects, "Service", namespace)
+        if self.id == "ingress-controller":  # its Service shares the name; and a controller of another
+            # namespace (the demo's ingress-nginx/ingress-nginx-controller) must not be drawn with the same name:
+            # two load balancers both 'LB ingress-nginx-controller' (HG)
+            taken |= {object_ref(o).name for o in objects if object_ref(o).kind in ("Deployment", "Service")}
         return [copy.deepcopy(o) for o in self.make(unique_name(self.base_name, taken), objects)]
 
 

@@ -22,7 +22,8 @@ EXPECTED = {  # palette id -> (kind, first free name in the demo, extra objects)
     "service-headless": ("Service", "svc-headless", 0),
     "service-externalname": ("Service", "svc-external", 0),
     "ingress": ("Ingress", "ingress", 0),
-    "ingress-controller": ("Deployment", "ingress-nginx-controller", 2),  # + its Service and IngressClass
+    # + its Service and IngressClass; "-2": the demo's controller (namespace ingress-nginx) has the name
+    "ingress-controller": ("Deployment", "ingress-nginx-controller-2", 2),
     "client": ("Client", "client", 0),
 }
 
@@ -79,7 +80,9 @@ def test_ingress_controller_brings_its_class_and_service(editor_window):
     w = editor_window
     w.editor.create("ingress-controller")
     doc = w.session.document
-    svc = doc.get(ObjectRef("Service", "default", "ingress-nginx-controller"))
+    # named apart from the demo's ingress-nginx/ingress-nginx-controller: two load balancers were both drawn
+    # 'LB ingress-nginx-controller' (HG, Xvfb)
+    svc = doc.get(ObjectRef("Service", "default", "ingress-nginx-controller-2"))
     assert svc["spec"]["type"] == "LoadBalancer"
     assert svc["spec"]["selector"]["app.kubernetes.io/component"] == "controller"
     cls = doc.get(ObjectRef("IngressClass", "", "nginx-2"))  # the demo has "nginx"
