@@ -1,6 +1,6 @@
 """Live view frame time with packets in flight and the charts live; launch to first paint; demo live in 1 s.
 
-    DISPLAY=:56 .venv/bin/python benchmarks/bench_live_view.py [--quick] [--frames N] [--pairs P]
+    DISPLAY=:56 .venv/bin/python benchmarks/bench_live_view.py [--quick] [--frames N] [--pairs P] [--playing]
 
 Frame time (issue 10 targets, median and 95th percentile, on a 100-node / 2,000-pod canvas in a
 1920x1080 window): one frame = what the 16 ms paint timer does while playing (move every packet, redraw the charts at their
@@ -10,6 +10,13 @@ simulation timer's step is timed apart. Configurations, interleaved frame by fra
 * ``base``: the same canvas and live charts, no packets (the ratio's base);
 * ``2k``: 2,000 packets in flight (target <= 6 ms median, <= 10 ms p95);
 * ``20k``: 20,000 packets in flight (target <= 10 ms median, <= 16 ms p95).
+
+While playing (``--playing``; ``--no-frames --no-startup`` for that alone): what a user gets with the real
+timers and event loop -- the intervals between consecutive paint-timer shots and canvas repaints (median,
+p95, share later than 16.7 / 33.3 ms) at 1x and 10x, the driver stepping the core in its worker thread and
+on the GUI thread (the synchronous driver) interleaved, with a paused reference; each step split into core /
+adapter / GUI handling, chart redraws per second, the speed achieved. ``--play-fail node-7`` plays a node
+failure (the cluster state changing every second); ``--profile`` cProfiles 30 steps.
 
 Startup, as separate processes (paired, interleaved): a bare PySide6 QMainWindow to its first paint, against
 ``podpath`` on the demo to its first painted window (target <= 2x: the window's frame — menus, toolbars, the
