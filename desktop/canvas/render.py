@@ -653,9 +653,13 @@ class Renderer:
             p.setBrush(QColor(colour))
             p.drawPath(shape_path(shape, QPointF(r.left() + 18, r.center().y()), 10))
             x = r.left() + 34
+        right = 12.0  # the rows' margin at the right
         if b.kind == "service":
-            self._service_mark(p, QPointF(r.left() + 18, r.top() + 18), lod)
-            x = r.left() + 36
+            if pic is not None and not self._service_icons(pic, lod):
+                x, right = r.left() + 10, 4.0
+            else:
+                self._service_mark(p, QPointF(r.left() + 18, r.top() + 18), lod)
+                x = r.left() + 36
         if b.connectable:
             c = QColor(t.selection)
             p.setPen(QPen(c, 1.5))
@@ -673,8 +677,27 @@ class Renderer:
         if b.kind != "traffic":
             rows += [(line, BODY_PX, self.least_px("detail"), False, t.muted_text, Qt.TextElideMode.ElideRight,
                       x if i == 0 else r.left() + 12) for i, line in enumerate(b.lines[:3])]
-        self._stack(p, x, r.top() + (7 if b.kind == "traffic" else 8), r.bottom() - 2, lod, (r.right() - x - 12) * lod,
+        self._stack(p, x, r.top() + (7 if b.kind == "traffic" else 8), r.bottom() - 2, lod, (r.right() - x - right) * lod,
                     rows)
+
+    def _service_icons(self, pic: Picture, lod: float) -> bool:
+        """Whether the Services show their icon: not when a name elided beside it would be whole without it
+        (1280x720 live view, 37 %: 'web-…erip' beside the icon, 'web-clusterip' in the box's width; HB);
+        decided for all Services of the picture at once, so a row of them looks alike."""
+        services = tuple((b.title, b.rect.width()) for b in pic.boxes.values() if b.kind == "service")
+        key = (services, round(lod, 4), self.text_scale)
+        if getattr(self, "_icons_key", None) == key:
+            return self._icons
+        per_px_of = QFontMetricsF(font(TITLE_PX - 2, True))
+        gains = False
+        for title, w in services:
+            # on-screen width of the name at the least size a name takes before it is elided
+            need = per_px_of.horizontalAdvance(title) / (TITLE_PX - 2) * self.least_px("detail")
+            if (w - 36 - 12) * 0.98 * lod < need <= (w - 10 - 4) * 0.98 * lod:
+                gains = True
+                break
+        self._icons_key, self._icons = key, not gains
+        return self._icons
 
     def _service_mark(self, p: QPainter, c: QPointF, lod: float) -> None:
         """A Service's icon: a hub with three spokes (it spreads traffic)."""

@@ -287,3 +287,31 @@ def test_short_box_names_shrink_before_they_are_elided(qtbot):
         renderer.draw(painter, picture, picture.bounds, lod)
         painter.end()
         assert short <= set(painter.texts), (lod, short - set(painter.texts))
+
+
+def test_a_service_name_takes_the_icons_room_rather_than_be_elided(qtbot):
+    """1280x720 live view at 37 % (HB): 'web-clusterip' was drawn 'web-…erip' beside the Service icon though
+    the box is wide enough for it: 236 x 0.37 = 87 px; beside the icon (236 - 36 - 12) x 0.37 = 69.6 px; the
+    name at 10 px (the least before eliding) needs ~77 px. Without the icon, (236 - 14) x 0.37 = 82 px: whole."""
+    from desktop.mainwindow import MainWindow
+
+    class Recording(QPainter):
+        def __init__(self, device):
+            super().__init__(device)
+            self.texts = []
+
+        def drawText(self, *args):  # noqa: N802 (Qt override)
+            self.texts.append(args[-1])
+            return super().drawText(*args)
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(ROOT / "resources/scenarios/demo.yaml")
+    picture = w.scene.picture
+    renderer = Renderer(LIGHT)
+    image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = Recording(image)
+    painter.scale(0.37, 0.37)
+    renderer.draw(painter, picture, picture.bounds, 0.37)
+    painter.end()
+    assert {"web-clusterip", "web-nodeport", "web-headless"} <= set(painter.texts)
