@@ -160,8 +160,9 @@ class ProxyViews:
         self.state = state
         self.endpoints = endpoints
         self.cursor: dict[str, int] = {}
+        config = replace(state.proxy_config)  # one copy for every view (views never edit it in place)
         for name in state.nodes:
-            state.proxy_views[name] = ProxyView(node=name, config=replace(state.proxy_config))
+            state.proxy_views[name] = ProxyView(node=name, config=config)
             self.cursor[name] = 0
 
     def sync(self, node: str, now: float) -> bool:
@@ -179,6 +180,10 @@ class ProxyViews:
         for node in nodes:
             groups.setdefault((self.cursor[node], id(self.state.proxy_views[node].slices)), []).append(node)
         changed_nodes = []
+        config = self.state.proxy_config
+        shared = None  # one copy of the desired config for every view adopting it in this call
+        same_as_desired: dict[int, bool] = {}  # id(view config) -> equal to ``config`` (a dataclass compare each)
+        kept = []  # the configs compared, alive until the end so their ids stay theirs
         for (cursor, _), members in groups.items():
             old = self.state.proxy_views[members[0]].slices
             new = old
@@ -193,14 +198,21 @@ class ProxyViews:
                             old.base = None  # one step of history: older views are not kept alive
                     new[key] = eps
                     new.changed.add(key)
-            config = self.state.proxy_config
             for node in members:
                 view = self.state.proxy_views[node]
                 changed = new is not old
                 view.slices = new
-                if view.config != config:
-                    view.config = replace(config)
-                    changed = True
+                vc = view.config
+                if vc is not shared:
+                    same = same_as_desired.get(id(vc))
+                    if same is None:
+                        same = same_as_desired[id(vc)] = vc == config
+                        kept.append(vc)
+                    if not same:
+                        if shared is None:
+                            shared = replace(config)
+                        view.config = shared
+                        changed = True
                 self.cursor[node] = end
                 view.synced_at = now
                 if changed:

@@ -345,48 +345,52 @@ class NodeProxies:
     def _node_arrays(self) -> None:
         """Per-node mode code, masqueradeAll and compiled table, refreshed at each sync.
 
-        One pass over the nodes; the values derived from a config are computed once per config object
-        (5,000 nodes mostly hold equal configs), not once per node."""
+        The config-derived arrays are rebuilt only when some node holds another config object (views share
+        one copy of the desired config), with each config's values computed once; the table ids only when
+        some node holds another table. Two list passes over the nodes otherwise."""
         state = self.sim.state
         views, default = state.proxy_views, state.proxy_config
+        names = self.node_names
+        cfgs = [view.config if (view := views.get(n)) is not None else default for n in names]
         tables_of = self.tables
-        derived: dict[int, tuple] = {}
-        rows = []
-        tid_list = []
-        tables: list[ViewTable] = []
-        ids: dict[int, int] = {}
-        cfgs = []  # keeps every config alive during the pass, so id() names one object
-        for n in self.node_names:
-            view = views.get(n)
-            c = view.config if view is not None else default
-            cfgs.append(c)
-            d = derived.get(id(c))
-            if d is None:
-                sched = c.ipvs_scheduler or "rr"
-                d = derived[id(c)] = (MODE_CODES[c.mode], bool(c.masquerade_all),
-                                      STORE_SCHEDULERS.get(sched, -1) if c.mode == "ipvs" else -1, sched)
-            rows.append(d)
-            t = tables_of.get(n)
-            if t is None:
-                tid_list.append(-1)
-            else:
+        tabs = [tables_of.get(n) for n in names]
+        n_nodes = len(names)
+        if cfgs != getattr(self, "_cfgs_seen", None):  # identical objects compare without __eq__
+            derived: dict[int, tuple] = {}
+            rows = []
+            for c in cfgs:
+                d = derived.get(id(c))
+                if d is None:
+                    sched = c.ipvs_scheduler or "rr"
+                    d = derived[id(c)] = (MODE_CODES[c.mode], bool(c.masquerade_all),
+                                          STORE_SCHEDULERS.get(sched, -1) if c.mode == "ipvs" else -1, sched)
+                rows.append(d)
+            self.node_mode = np.array([r[0] for r in rows], dtype=np.int8).reshape(n_nodes)
+            self.node_masq_all = np.array([r[1] for r in rows], dtype=bool).reshape(n_nodes)
+            self.node_store_sched = np.array([r[2] for r in rows], dtype=np.int8).reshape(n_nodes)
+            self.node_sched_name = [r[3] for r in rows]
+            self._cfgs_seen = cfgs
+        if tabs != getattr(self, "_tabs_seen", None) or not hasattr(self, "node_table"):
+            tables: list[ViewTable] = []
+            ids: dict[int, int] = {}
+            tid_list = []
+            for t in tabs:
+                if t is None:
+                    tid_list.append(-1)
+                    continue
                 k = ids.get(id(t))
                 if k is None:
                     k = ids[id(t)] = len(tables)
                     tables.append(t)
                 tid_list.append(k)
-        n_nodes = len(self.node_names)
-        self.node_mode = np.array([r[0] for r in rows], dtype=np.int8).reshape(n_nodes)
-        self.node_masq_all = np.array([r[1] for r in rows], dtype=bool).reshape(n_nodes)
+            self.node_table = np.array(tid_list, dtype=np.int64).reshape(n_nodes)
+            self.table_list = tables
+            self._tabs_seen = tabs
         self._node_ips(state)
-        self.node_table = np.array(tid_list, dtype=np.int64).reshape(n_nodes)
-        self.table_list = tables
-        self.node_store_sched = np.array([r[2] for r in rows], dtype=np.int8).reshape(n_nodes)
-        self.node_sched_name = [r[3] for r in rows]
         codes = np.unique(self.node_store_sched[self.node_store_sched >= 0])
         self.store_sched_one = int(codes[0]) if codes.size == 1 else None  # every store node, one scheduler
         # every node decides in the IPVS store from one compiled view: no per-request eligibility masks
-        self.every_node_store = bool(len(tables) == 1 and np.all(self.node_store_sched >= 0)
+        self.every_node_store = bool(len(self.table_list) == 1 and np.all(self.node_store_sched >= 0)
                                      and np.all(self.node_table >= 0))
         self.vs_special_any = bool(self.vs_special.any())
         self.all_stateless = bool(np.all(self.node_mode <= 1))

@@ -173,6 +173,8 @@ def test_proxy_sync_skipping_unchanged_views_matches_a_full_pass():
                 px.node_ip_u32.copy(), px.node_store_sched.copy(), list(px.node_sched_name), px.every_node_store)
         counted = dict(calls)
         px._stamp = None
+        px.__dict__.pop("_cfgs_seen", None)  # and no per-node array kept from before: everything recomputed
+        px.__dict__.pop("_tabs_seen", None)
         px.sync()
         calls.update(counted)  # the forced full pass is not counted
         full = (px.node_mode, px.node_masq_all, [px.table_list[t] if t >= 0 else None for t in px.node_table],
