@@ -71,6 +71,8 @@ MENU_ORDER = ("file", "edit", "view", "simulation", "help")
 MAX_RECENT = 10
 SMALL_SCREEN_WIDTH = 1600  # px of available screen width below which the palette is a tab on the right
 SHORT_WINDOW_HEIGHT = 900  # px of window height below which the docks give the canvas more (balance_docks)
+SPARE_MIN = 24  # px of empty canvas width kept beside a height-fitted cluster
+SIDE_GROW_MOST = 0.08  # of the window's width the right column may grow into the canvas's spare width
 BOTTOM_DOCK_SHORT = 150  # px the bottom docks (charts) get at least on a short window
 SIDE_DOCK_MIN_HEIGHT = 90  # px a side panel may shrink to (its contents scroll): the window fits 1280x720
 YAML_FILTER = "YAML (*.yaml *.yml);;All files (*)"
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._selected: list = []
         self._layout_restored = False
+        self._side_grown = 0  # px the right column took from the canvas's spare width (widen_side_column)
         self.view = CanvasView(QGraphicsScene(self), self)  # the cluster scene replaces it in complete()
         self.setCentralWidget(self.view)
         titles = {"file": self.tr("&File"), "edit": self.tr("&Edit"), "view": self.tr("&View"),
@@ -259,8 +262,10 @@ class MainWindow(QMainWindow):
             self.resizeDocks(bottom, [max(least, int(h * share))] * len(bottom), Qt.Orientation.Vertical)
         if sides:
             right = 0.2 if w >= SMALL_SCREEN_WIDTH else 0.22  # the palette shares the right column then
-            widths = [int(w * (0.12 if area(d) == Qt.DockWidgetArea.LeftDockWidgetArea else right))
-                      for d in sides]
+            # the right column keeps what it took from the canvas's spare width (widen_side_column): a later
+            # extension (the lessons) balancing again had put it back
+            widths = [int(w * 0.12) if area(d) == Qt.DockWidgetArea.LeftDockWidgetArea
+                      else int(w * right) + self._side_grown for d in sides]
             self.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
         column = [d for d in sides if area(d) == Qt.DockWidgetArea.RightDockWidgetArea]
         live = [d for d in column if d.objectName() in ("dock-live-events", "dock-live-rules", "dock-live-placement")]
@@ -270,6 +275,37 @@ class MainWindow(QMainWindow):
             # column's height out in these proportions
             live_share = 55 if short else 50
             self.resizeDocks([rest[0], live[0]], [100 - live_share, live_share], Qt.Orientation.Vertical)
+
+    def widen_side_column(self) -> None:
+        """On a short window a landscape cluster is fitted by its height: the canvas's width left over beside
+        it goes to the right column (at 1280x720 the events' "What" was cut at ~100 px while ~180 px of canvas
+        beside the demo cluster stayed empty). The cluster keeps its size. Called while the docks settle (the
+        live view does, on its first paint ticks, for the default arrangement); grows by SIDE_GROW_MOST of
+        the window's width in all."""
+        if not self.ready or max(self.height(), 600) >= SHORT_WINDOW_HEIGHT:
+            return
+        column = [d for d in self.docks.values()
+                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea and d.isVisible()]
+        if not column:
+            return
+        budget = int(max(self.width(), 800) * SIDE_GROW_MOST) - self._side_grown  # in all, however often called
+        for _ in range(3):
+            self.layout().activate()
+            grow = min(self._spare_canvas_width() - SPARE_MIN, budget)
+            if grow < 4:
+                break
+            budget -= grow
+            self._side_grown += grow
+            self.resizeDocks([column[0]], [column[0].width() + grow], Qt.Orientation.Horizontal)
+
+    def _spare_canvas_width(self) -> int:
+        """Pixels of the canvas's width the fitted cluster leaves empty (0 when the width limits the fit)."""
+        rect = self.view.sceneRect()
+        vp = self.view.viewport()
+        if rect.isEmpty() or vp.width() < 10 or vp.height() < 10:
+            return 0
+        scale = min(vp.width() / rect.width(), vp.height() / rect.height(), 1.0)
+        return max(0, int(vp.width() - rect.width() * scale))
 
     # -- selection ------------------------------------------------------------------------------------------
     def selected_refs(self) -> list:

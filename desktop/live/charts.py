@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from core.dataplane.outcomes import CODE_NAMES
@@ -204,6 +204,10 @@ class LiveCharts(QWidget):
                 glw.ci.removeItem(p)
             for i, p in enumerate(plots):
                 glw.ci.addItem(p, row=i if stacked else 0, col=0 if stacked else i)
+            # the view sized its layout while it held the other arrangement (clamped to that one's minimum: the
+            # plots stayed 168 px tall in a 124 px dock after going back side by side): size it again
+            glw.ci.layout.invalidate()
+            glw.resizeEvent(QResizeEvent(glw.size(), glw.size()))
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:

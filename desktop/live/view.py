@@ -29,6 +29,7 @@ from desktop.panels.trace import TracePanel
 
 CHART_INTERVAL_S = 0.1  # charts redraw at most 10 times a second (the simulation steps at 20 Hz)
 ZONE_NAME_W, ZONE_NAME_H = 220.0, 26.0  # scene units a zone's name takes at its top left (and beside its bar)
+WIDEN_TICKS = 30  # paint ticks after start in which the right column may take the canvas's spare width
 LEGEND_MOST = 0.16  # of the canvas's height the legend strip may take (it is drawn smaller rather than taller)
 STATE_REFRESH_S = 1.0  # at most this often the canvas re-lays out for a changed cluster state
 
@@ -59,6 +60,8 @@ class LiveView(QObject):
         self._rules_key = None
         self._own_edit = False
         self._notes_at = 0.0
+        # the default arrangement (not a restored one): the right column may take the canvas's spare width
+        self._widen_due = 0 if getattr(window, "_layout_restored", True) else WIDEN_TICKS
         # panels
         self.rules = RulesPanel()
         self.trace = TracePanel()
@@ -351,6 +354,11 @@ class LiveView(QObject):
             if self._chart_part == 0:
                 self._charts_due = False
             self._charts_at = wall
+        if self._widen_due and self.window.isVisible():
+            self._widen_due -= 1  # while the docks settle: the first paint ticks (~0.5 s)
+            widen = getattr(self.window, "widen_side_column", None)
+            if widen is not None:
+                widen()
         self.show_state()  # also while paused: quick steps may have left the last state unshown (throttled)
         if wall - self._notes_at >= 0.25:
             self._notes_at = wall

@@ -59,6 +59,29 @@ def test_a_tall_chart_dock_stacks_its_charts_and_a_wide_one_lines_them_up(qtbot)
     qtbot.wait(20)
     right = max(p.sceneBoundingRect().right() for p in page2)
     assert right <= charts.glw2.width() + 1  # nothing cut off at the right
-    charts.resize(1200, 220)
+    charts.resize(1200, 154)  # the charts' height in a 1280x720 window
     qtbot.waitUntil(lambda: not charts.stacked, timeout=2000)
     assert [charts.glw2.ci.items[p][0] for p in page2] == [(0, 0), (0, 1), (0, 2)]
+    charts.tabs.setCurrentIndex(0)
+    qtbot.wait(50)
+    # back side by side, the charts fit the short dock again (they stayed as tall as stacked, cut off)
+    for p in page1:
+        assert p.geometry().bottom() <= charts.glw.height() + 1, (p.geometry(), charts.glw.height())
+
+
+def test_charts_stacked_at_first_then_docked_wide_and_short_fit_the_dock(qtbot):
+    """A chart widget first laid out tall (stacked), then docked under a 1280x720 canvas (~1276x124 px of
+    plots): the plots were left 168 px tall, their axes cut off (seen under Xvfb)."""
+    from desktop.live.charts import LiveCharts
+    from desktop.live.feed import PodColours
+
+    charts = LiveCharts(PodColours())
+    qtbot.addWidget(charts)
+    charts.resize(300, 600)
+    charts.show()
+    qtbot.waitUntil(lambda: charts.stacked, timeout=2000)
+    charts.resize(1280, 154)
+    qtbot.waitUntil(lambda: not charts.stacked, timeout=2000)
+    qtbot.wait(50)
+    for p in (charts.share_plot, charts.rps_plot, charts.conn_plot):
+        assert p.geometry().bottom() <= charts.glw.height() + 1, (p.geometry(), charts.glw.height())
