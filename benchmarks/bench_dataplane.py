@@ -110,33 +110,55 @@ def measure(nodes: int, services: int, replicas: int, requests: int, mode: str, 
     return result
 
 
-def measure_tick(sim, requests: int, out=print, *, repeats: int = 9, label: str | None = None) -> dict:
-    """Paired (floor, tick) runs of one ``route_batch`` of ``requests`` connections on ``sim``."""
+def measure_tick(sim, requests: int, out=print, *, repeats: int = 9, label: str | None = None,
+                 compare_numpy: bool = False) -> dict:
+    """Paired (floor, tick) runs of one ``route_batch`` of ``requests`` connections on ``sim``. With
+    ``compare_numpy`` (IPVS) every repeat also runs a tick on the store's numpy path, order alternating,
+    each with its own floor: the same machine state for both paths (they leave the same store state)."""
+    from core.dataplane.ipvs_store import IpvsStore
+
     plane = sim.dataplane
     mode = sim.state.proxy_config.mode
     batch = _requests(sim, np.random.default_rng(2), requests)
-    plane.route_batch(*(a[:1000] for a in batch))  # warm-up (and the compiled loops' first call)
+    paths = (None, False) if compare_numpy else (None,)
+    for path in reversed(paths):  # warm-up, numpy first: its direct map then stays (the store has pairs)
+        IpvsStore.use_compiled = path
+        plane.route_batch(*(a[:1000] for a in batch))  # (and the compiled loops' first call)
     rss0 = rss_mb()
-    ticks, floors = [], []
-    for _ in range(repeats):  # interleaved, so both see the same machine; the machine is shared and noisy
-        floors.append(_floor(len(plane.registry), requests))
-        k0 = time.perf_counter()
-        result = plane.route_batch(*batch)
-        ticks.append(time.perf_counter() - k0)
-    tick, floor, ratio = paired(ticks, floors)
+    ticks: dict = {p: [] for p in paths}
+    floors: dict = {p: [] for p in paths}
+    try:
+        for r in range(repeats):  # interleaved, so all see the same machine; the machine is shared and noisy
+            for path in paths if r % 2 == 0 else reversed(paths):
+                IpvsStore.use_compiled = path
+                floors[path].append(_floor(len(plane.registry), requests))
+                k0 = time.perf_counter()
+                result = plane.route_batch(*batch)
+                ticks[path].append(time.perf_counter() - k0)
+    finally:
+        IpvsStore.use_compiled = None
     delivered = int((result.outcome == 0).sum())
     if label is None:
         label = f"ipvs {sim.state.proxy_config.ipvs_scheduler or 'rr'}" if mode == "ipvs" else mode
     target = TICK_TARGET[mode]
-    out(f"tick ({label}): {requests:,} requests in {tick * 1e3:.1f} ms ({tick / requests * 1e9:.0f} ns/request), "
-        f"{delivered:,} delivered; floor (rng.integers + np.bincount) {floor * 1e3:.1f} ms "
-        f"({floor / requests * 1e9:.1f} ns/request); medians of {repeats} interleaved pairs")
-    rss1 = rss_mb()
-    out(f"tick / floor = {ratio:.2f}x median of paired ratios (target <= {target:g}x: "
-        f"{'PASS' if ratio <= target else 'MISS'}); resident memory {rss0:.0f} MB before the ticks, "
-        f"{rss1:.0f} MB after")
-    return {"tick_s": tick, "floor_s": floor, "ratio": ratio, "pass": ratio <= target,
-            "delivered": delivered, "tables": len(plane.proxies.table_list), "mode": label}
+    res: dict = {}
+    for path in paths:
+        tick, floor, ratio = paired(ticks[path], floors[path])
+        name = label + (", store's numpy path" if path is False else "")
+        out(f"tick ({name}): {requests:,} requests in {tick * 1e3:.1f} ms ({tick / requests * 1e9:.0f} ns/request), "
+            f"{delivered:,} delivered; floor (rng.integers + np.bincount) {floor * 1e3:.1f} ms "
+            f"({floor / requests * 1e9:.1f} ns/request); medians of {repeats} interleaved pairs")
+        out(f"tick / floor = {ratio:.2f}x median of paired ratios (target <= {target:g}x: "
+            f"{'PASS' if ratio <= target else 'MISS'})")
+        if path is None:
+            res = {"tick_s": tick, "floor_s": floor, "ratio": ratio, "pass": ratio <= target,
+                   "delivered": delivered, "tables": len(plane.proxies.table_list), "mode": label}
+    if compare_numpy:
+        speed = float(np.median(np.asarray(ticks[False]) / np.asarray(ticks[None])))
+        out(f"numpy path / compiled path = {speed:.2f}x median of per-repeat ratios")
+        res["numpy_over_compiled"] = speed
+    out(f"resident memory {rss0:.0f} MB before the ticks, {rss_mb():.0f} MB after")
+    return res
 
 
 def _requests(sim, rng, requests: int) -> tuple:
@@ -265,22 +287,13 @@ def main(argv: list[str] | None = None) -> int:
                 b = tick_digest(sim, sched, args.digest, args.requests, compiled=False)
                 print(f"digest ({sched}, {args.digest} ticks of {args.requests:,}): compiled {a[:16]} numpy {b[:16]} "
                       f"-> {'IDENTICAL' if a == b else 'DIFFERENT'} ({time.perf_counter() - t0:.0f} s)")
-            for numpy_path in (False, True) if args.numpy and args.mode == "ipvs" else (False,):
-                sim.restore(base)
-                if sched != scheds[0]:
-                    sim.set_ipvs_scheduler(sched)
-                    sim.dataplane.enabled = False
-                    sim.run(sim.time + 1.0)  # kube-proxy applies the scheduler at its next sync
-                    sim.dataplane.enabled = True
-                from core.dataplane.ipvs_store import IpvsStore
-
-                IpvsStore.use_compiled = False if numpy_path else None
-                try:
-                    measure_tick(sim, args.requests, repeats=args.repeats,
-                                 label=f"ipvs {sched}{', numpy path' if numpy_path else ''}"
-                                 if args.mode == "ipvs" else None)
-                finally:
-                    IpvsStore.use_compiled = None
+            sim.restore(base)
+            if sched != scheds[0]:
+                sim.set_ipvs_scheduler(sched)
+                sim.dataplane.enabled = False
+                sim.run(sim.time + 1.0)  # kube-proxy applies the scheduler at its next sync
+                sim.dataplane.enabled = True
+            measure_tick(sim, args.requests, repeats=args.repeats, compare_numpy=args.numpy and args.mode == "ipvs")
     if not args.no_route:
         measure_route(1_000_000, repeats=5 if not args.quick else 3)
     return 0
