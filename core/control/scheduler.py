@@ -241,6 +241,29 @@ class NodeTable:
         self.anti_bound: dict[tuple[str, str], interpod.BoundPod] = {}
         self.topology = interpod.TopologyIndex(self.labels)
 
+    def __getstate__(self) -> dict:
+        """Snapshots keep each owner's per-node pod counts sparse: at 5,000 nodes and 10,000 Deployments the
+        dense arrays are 400 MB, almost all zeros (an owner has its few pods on a few nodes), and every
+        checkpoint copied them whole."""
+        state = self.__dict__.copy()
+        packed = {}
+        for owner, arr in state.pop("owner_counts").items():
+            nz = np.flatnonzero(arr)
+            packed[owner] = (arr.size, nz, arr[nz])
+        state["_owner_counts_sparse"] = packed
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        packed = state.pop("_owner_counts_sparse", None)
+        if packed is not None:
+            counts = {}
+            for owner, (n, idx, vals) in packed.items():
+                arr = np.zeros(n, dtype=np.int64)
+                arr[idx] = vals
+                counts[owner] = arr
+            state["owner_counts"] = counts
+        self.__dict__.update(state)
+
     def __len__(self) -> int:
         return len(self.names)
 

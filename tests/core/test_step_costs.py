@@ -230,3 +230,20 @@ def test_view_slices_list_exactly_the_keys_that_differ_from_their_base():
     assert checked > 0
     back = pickle.loads(pickle.dumps(sl))
     assert back == sl and back.base is None and back.changed == set()
+
+
+def test_scheduler_node_table_pickles_owner_counts_sparse_and_restores_them_dense():
+    import pickle
+
+    from core.engine import Simulation
+    from core.scenario import load_model
+
+    sim = Simulation(load_model("resources/scenarios/demo.yaml"), seed=1, checkpoint_interval=None)
+    sim.step(1.0)
+    tab = sim.control.scheduler.table
+    assert tab.owner_counts and any(np.count_nonzero(a) < a.size for a in tab.owner_counts.values())
+    back = pickle.loads(pickle.dumps(tab))
+    assert list(back.owner_counts) == list(tab.owner_counts)
+    for owner, arr in tab.owner_counts.items():
+        assert back.owner_counts[owner].dtype == arr.dtype and np.array_equal(back.owner_counts[owner], arr)
+    assert "_owner_counts_sparse" not in back.__dict__ and "owner_counts" in tab.__dict__
