@@ -65,8 +65,15 @@ class LiveControls(QObject):
         bar.addWidget(self.speed_box)
         bar.addWidget(self.mode_box)
         bar.addWidget(self.time_label)
-        bar.addWidget(self.slider)
-        bar.addAction(self.save_timeline_action)
+        # Play and Pause take the same width: at 1280 px the row is full, and "Pause" pushed the time slider
+        # into the toolbar's » menu while the other buttons widened (HG saw it under Xvfb)
+        play = bar.widgetForAction(self.play_action)
+        if play is not None:
+            hints = []
+            for text in (self.tr("&Pause"), self.tr("&Play")):
+                self.play_action.setText(text)
+                hints.append(play.sizeHint().width())
+            play.setMinimumWidth(max(hints))
         # live actions
         abar = w.toolbar("live-actions", self.tr("Live actions"))
         w.insertToolBarBreak(abar)  # its own row: on a 1280-pixel projector one row cannot hold both
@@ -74,6 +81,11 @@ class LiveControls(QObject):
         self.ipvs_box = self._combo(abar, self.tr("IPVS:"), IPVS_SCHEDULERS, self._on_ipvs)
         self.sched_box = self._combo(abar, self.tr("Scheduler:"), STRATEGIES + SCORING_STRATEGIES, self._on_sched)
         self.preset_box = self._combo(abar, self.tr("Timing:"), ("realistic", "classroom"), self._on_preset)
+        # the time slider and Save as timeline on this row, which has room for them at 1280 px (on the first
+        # row the slider was ~150 px and Save as timeline was in the » menu)
+        abar.addSeparator()
+        abar.addWidget(self.slider)
+        abar.addAction(self.save_timeline_action)
         self._syncing = False
         self._shown: tuple | None = None  # what the four boxes show (``in_force`` when they were synced)
 

@@ -124,3 +124,24 @@ def test_failed_nodes_notes_cover_no_text_nor_each_other(small, qtbot):
         assert not [t for b, t in boxes[i + 1:] if box.intersects(b)], text
         node = w.view.mapFromScene(*notes[i][:2])
         assert box.left() <= node.x() <= box.right(), text  # over its own node (read as that node's)
+
+
+def test_at_1280x720_the_time_slider_and_save_as_timeline_stay_on_screen_while_playing(small, qtbot):
+    """HG (Xvfb, 1280x720): playing, "Pause" pushed the slider and Save as timeline into the toolbar's »
+    menu and the transport buttons widened: the class could not scrub."""
+    w = small.window
+    c = small.controls
+    bar = w.toolbar("live-actions")
+    sim = w.toolbar("simulation")
+    play = sim.widgetForAction(c.play_action)
+    save = bar.widgetForAction(c.save_timeline_action)
+    widths = []
+    for playing in (False, True, False):
+        small.driver.play() if playing else small.driver.pause()
+        qtbot.wait(60)
+        w.layout().activate()
+        assert c.slider.isVisible() and c.slider.width() >= 300, c.slider.width()
+        assert save is not None and save.isVisible()
+        assert c.slider.mapTo(w, c.slider.rect().topRight()).x() <= w.width()
+        widths.append(play.width())
+    assert len(set(widths)) == 1, widths  # Play and Pause: the same button
