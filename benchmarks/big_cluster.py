@@ -9,6 +9,7 @@ it out. ``python benchmarks/big_cluster.py OUT.yaml`` writes the 100-node / 2,00
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
@@ -52,9 +53,21 @@ def generate(nodes: int = 100, deployments: int = 20, replicas: int = 100) -> st
     return "---\n".join(docs)
 
 
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Write the generated 100-node / 2,000-pod scenario (or another size).")
+    ap.add_argument("out", help="the YAML file to write ('-' for standard output)")
+    ap.add_argument("--nodes", type=int, default=100)
+    ap.add_argument("--deployments", type=int, default=20)
+    ap.add_argument("--replicas", type=int, default=100, help="pods per Deployment")
+    a = ap.parse_args(argv)
+    text = generate(a.nodes, a.deployments, a.replicas)
+    if a.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(a.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("usage: python benchmarks/big_cluster.py OUT.yaml", file=sys.stderr)
-        raise SystemExit(2)
-    with open(sys.argv[1], "w", encoding="utf-8") as f:
-        f.write(generate())
+    raise SystemExit(main())
