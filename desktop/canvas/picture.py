@@ -428,6 +428,9 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     most = max([len(v) + len(internal_clients.get(k, ())) for k, v in pods_by_node.items()] + [1])
     cols = 1 if most <= 4 else 2 if most <= 10 else min(8, math.ceil(math.sqrt(most / 1.6)))
     node_w = max(NODE_MIN_W, cols * (POD_W + POD_GAP) - POD_GAP + 2 * NODE_PAD)
+    # pods fill their node's width (a one-column node is wider than a pod: its pods' names and states had
+    # 40 units of room left unused beside them while elided; HG)
+    pod_w = (node_w - 2 * NODE_PAD - (cols - 1) * POD_GAP) / cols
 
     def node_h(name: str) -> float:
         n = len(pods_by_node.get(name, ())) + len(internal_clients.get(name, ()))
@@ -540,8 +543,8 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
         cells = [("pod", p) for p in plist] + [("client", c) for c in internal_clients.get(name, ())]
         for i, (what, p) in enumerate(cells):
             r, c = divmod(i, cols)
-            cell = QRectF(rect.left() + NODE_PAD + c * (POD_W + POD_GAP), rect.top() + NODE_HEADER + r * (POD_H + POD_GAP),
-                          POD_W, POD_H)
+            cell = QRectF(rect.left() + NODE_PAD + c * (pod_w + POD_GAP), rect.top() + NODE_HEADER + r * (POD_H + POD_GAP),
+                          pod_w, POD_H)
             if what == "client":
                 ref = ObjectRef("Client", "", p.name)
                 pic.pods[("", f"client:{p.name}")] = PodBox(("", f"client:{p.name}"), ref, cell, p.name,

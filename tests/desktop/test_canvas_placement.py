@@ -217,3 +217,16 @@ def test_a_box_moved_into_the_badge_row_moves_the_badges_along_not_the_nodes_dow
     assert {r: b.rect.getRect() for r, b in scene.picture.boxes.items() if b.kind == "node"} == nodes_before
     assert overlaps(scene.picture) == []
     session.stop()
+
+
+def test_pods_fill_their_nodes_width(qapp):
+    """A one-column node (up to 4 pods) is 240 wide and its pods were 176: a pod's name and state were elided
+    beside 40 unused units (HG). Each pod now spans the node between its 12-unit paddings: 240 - 24 = 216."""
+    session, scene, _editor = _scene_session(TWO_NODES_AND_A_PLACED_BADGE)
+    pic = scene.picture
+    assert pic.pods
+    for pb in pic.pods.values():
+        node = pic.boxes[ObjectRef("Node", "", pb.node)].rect
+        assert node.width() == 240
+        assert (pb.rect.left(), pb.rect.width()) == (node.left() + 12, 216), pb.name
+    session.stop()
