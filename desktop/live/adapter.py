@@ -432,7 +432,9 @@ class LiveRun:
                 return "live"
             except (ValueError, NotImplementedError, ImportError):
                 pass
-        actions = [a for a in self.actions if a not in model.timeline]
+        # edits made live so far (applyObject / deleteObject) are part of ``model`` now, from t = 0: only the
+        # runtime actions are replayed (replaying an edit through apply() was refused and left the run half-built)
+        actions = [a for a in self.actions if a not in model.timeline and a.action in ACTIONS]
         self.base_model = model
         self._fallback_actions = []
         self._start()
