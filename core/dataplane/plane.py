@@ -338,20 +338,36 @@ class DataPlane:
             finally:
                 self.rng = self._own_rng
             tick.sent += times.size
-            tick.new_connections += int(out.new_conn.sum())
-            codes = np.bincount(out.outcome, minlength=len(OUTCOME_CODES))
-            tick.delivered += int(codes[0])
-            for code in np.nonzero(codes[1:])[0] + 1:
-                dropped[CODE_NAMES[int(code)]] += int(codes[code])
-            ok = out.outcome == 0
-            if np.any(ok):
-                per_eid = np.bincount(out.eid[ok])  # endpoint ids are small: no sort of the requests
-                eids = np.flatnonzero(per_eid)
-                for e, c in zip(eids.tolist(), per_eid[eids].tolist()):
+            if times.size <= _SMALL:  # a GUI piece: the same tallies, in the same order, in plain Python
+                tick.new_connections += sum(out.new_conn.tolist())
+                per: dict[int, int] = {}
+                bad: dict[int, int] = {}
+                for code, e in zip(out.outcome.tolist(), out.eid.tolist()):
+                    if code == 0:
+                        per[e] = per.get(e, 0) + 1
+                    else:
+                        bad[code] = bad.get(code, 0) + 1
+                tick.delivered += sum(per.values())
+                for code in sorted(bad):
+                    dropped[CODE_NAMES[code]] += bad[code]
+                per_items = [(e, per[e]) for e in sorted(per)]
+            else:
+                tick.new_connections += int(out.new_conn.sum())
+                codes = np.bincount(out.outcome, minlength=len(OUTCOME_CODES))
+                tick.delivered += int(codes[0])
+                for code in np.nonzero(codes[1:])[0] + 1:
+                    dropped[CODE_NAMES[int(code)]] += int(codes[code])
+                per_items = []
+                if codes[0]:
+                    per_eid = np.bincount(out.eid[out.outcome == 0])  # endpoint ids are small: no sort
+                    eids = np.flatnonzero(per_eid)
+                    per_items = list(zip(eids.tolist(), per_eid[eids].tolist()))
+            if per_items:
+                for e, c in per_items:
                     label = out.labels.get(e, "")
                     counts[(label, "/".join(self.registry.pod[e]), self.registry.ip[e], self.registry.port[e],
                             self.registry.node[e])] += c
-                lat_parts.append(out.latency[ok])
+                lat_parts.append(out.latency[out.outcome == 0])
             self.trace.record(flow, times, out)
             self.samples.record(flow, times, out)
             feed_series(self.series, self, flow, times, out)
