@@ -145,6 +145,7 @@ class ClusterScene(QGraphicsScene):
     # -- following the document --------------------------------------------------------------------------
     def _on_document_replaced(self) -> None:
         self._placement = None
+        self._order = {}  # a new document is laid out afresh
         self._last_good = {}
         self.live_state = None
         self.rebuild()
@@ -245,7 +246,10 @@ class ClusterScene(QGraphicsScene):
         if objects is None:
             objects = self.session.document.objects() if self.session is not None else []
         if self.live_state is None:
-            self.picture = build_picture(objects, self.model, self.state)
+            # the order of badges and Services is kept through edits (new ones come after): a replicas change
+            # moved pods, and with them 'api' from 6th to 2nd place in the Service row (HG); a new document
+            # is ordered by where the pods are
+            self.picture = build_picture(objects, self.model, self.state, getattr(self, "_order", None) or None)
             # the settled order of badges and Services, kept while a live run moves pods around
             boxes = sorted((b for b in self.picture.boxes.values() if b.kind in ("workload", "service")),
                            key=lambda b: (b.rect.top(), b.rect.left()))

@@ -230,3 +230,22 @@ def test_pods_fill_their_nodes_width(qapp):
         assert node.width() == 240
         assert (pb.rect.left(), pb.rect.width()) == (node.left() + 12, 216), pb.name
     session.stop()
+
+
+def test_an_edit_keeps_the_order_of_badges_and_services(editor_window):
+    """Seen under Xvfb (HG): the demo's web replicas 3 -> 5 reordered the badges ('api, web, …') and moved
+    'api' from 6th to 2nd place in the Service row, so a class lost its bearings on every edit. The order
+    stays; a new object comes after the others; a newly opened document is ordered afresh."""
+    w = editor_window
+
+    def order(kind):
+        boxes = [b for b in w.scene.picture.boxes.values() if b.kind == kind]
+        return [b.ref.name for b in sorted(boxes, key=lambda b: (b.rect.top(), b.rect.left()))]
+
+    badges, services = order("workload"), order("service")
+    web = ObjectRef("Deployment", "default", "web")
+    for replicas in (5, 1, 7):
+        w.editor.set_field(web, "spec.replicas", replicas)
+        assert order("workload") == badges and order("service") == services, replicas
+    w.editor.create("service-clusterip")  # a new Service (no position: laid out automatically) comes last
+    assert order("service") == [*services, "svc"]
