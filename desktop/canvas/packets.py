@@ -35,6 +35,7 @@ DROP_PX = 17
 CROWD = 5000  # more packets than this on screen: smaller sprites (they overlap anyway; fill rate is the cost)
 CROWD_PX = 11
 MAX_CAPTIONS = 3
+CAPTION_PX = 13  # captions' and notes' text, times the canvas's text scale (projector mode: 1.5)
 CAPTION_GAPS = (6.0, 16.0, 30.0, 48.0, 72.0, 104.0, 144.0)  # px from the hop to a caption tried, nearest first
 NOTE_GAPS = (2.0, 10.0, 22.0, 40.0)  # px from a node's edge to its status note tried
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
@@ -135,7 +136,7 @@ class PacketLayer(QGraphicsObject):
         self.show_captions = True
         self.labels: list[tuple[float, float, str, str]] = []  # (scene x, y, text, colour): node status notes
         self.caption_font = QFont()
-        self.caption_font.setPixelSize(13)
+        self.caption_font.setPixelSize(CAPTION_PX)
         self.caption_font.setBold(True)
         self.obstacles = np.zeros((0, 5))  # scene rects (left, top, right, bottom, least scale) of the canvas's text
         self._placed: dict[tuple, QRectF | None] = {}  # (hop, text, size, transform) -> caption box (device)
@@ -283,6 +284,7 @@ class PacketLayer(QGraphicsObject):
 
     # -- painting --------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        self._sync_font()
         visible, pos, reached = self.positions()
         if visible.all():  # the usual case: no gather at all
             idx, xy, uid = None, pos, self.uid
@@ -349,6 +351,17 @@ class PacketLayer(QGraphicsObject):
         if labels != self.labels:
             self.labels = list(labels)
             self.update()
+
+    def _sync_font(self) -> None:
+        """Captions and notes grow with the canvas's names in projector mode (they stayed ~11 px beside ~22 px
+        node names: the one thing the class must read was the smallest text on screen, HG under Xvfb)."""
+        renderer = getattr(self.scene(), "renderer", None) if self.scene() is not None else None
+        scale = float(getattr(renderer, "text_scale", 1.0) or 1.0)
+        px = max(1, round(CAPTION_PX * scale))
+        if self.caption_font.pixelSize() != px:
+            self.caption_font.setPixelSize(px)
+            self._placed.clear()
+            self._notes_key = None
 
     def set_obstacles(self, rects) -> None:
         """Scene rectangles holding the canvas's text (``(left, top, right, bottom[, least scale])`` rows, or

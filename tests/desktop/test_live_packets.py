@@ -187,3 +187,28 @@ def test_an_obstacle_counts_only_from_the_zoom_its_text_is_drawn_at(qapp):
     _paint(layer)
     (box, _t), = layer.label_boxes
     assert not box.intersects(name)
+
+
+def test_captions_and_notes_grow_with_the_canvas_text_in_projector_mode(qapp):
+    """Projector mode scales the canvas's names 1.5x; the captions stayed 13 px (HG: the smallest text on
+    screen was the one the class must read)."""
+    from types import SimpleNamespace
+
+    from desktop.canvas.packets import CAPTION_PX
+
+    layer = _layer(qapp)
+    _caption_packet(layer)
+    layer.set_labels([(200.0, 100.0, "cordoned", "#0072B2")])
+    layer.set_clock(1.5)
+    _paint(layer, 600, 300)
+    (small_box, _h, _t), = layer.caption_boxes
+    small_note = layer.label_boxes[0][0]
+    layer.scene().renderer = SimpleNamespace(text_scale=1.5)  # what ClusterScene.set_projector sets
+    _paint(layer, 600, 300)
+    assert layer.caption_font.pixelSize() == round(CAPTION_PX * 1.5)
+    (big_box, _h, _t), = layer.caption_boxes
+    assert big_box.height() > small_box.height() * 1.3 and big_box.width() > small_box.width() * 1.3
+    assert layer.label_boxes[0][0].height() > small_note.height() * 1.3
+    layer.scene().renderer = SimpleNamespace(text_scale=1.0)
+    _paint(layer, 600, 300)
+    assert layer.caption_font.pixelSize() == CAPTION_PX
