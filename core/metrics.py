@@ -168,7 +168,23 @@ class _Columns:
         self.capacity = int(capacity)
         self.col: dict = {}  # key -> column, in order of first sight (re-seen after eviction: at the end)
         self._free: list[int] = []
-        self._v = np.zeros((min(self.capacity, 64), 8), dtype=np.int64)
+        # int32 counts (a tick never sends 2**31 requests to one endpoint; a bigger count widens the array):
+        # 2,000 endpoints x 6,000 ticks is 48 MB, in memory and in every checkpoint
+        self._v = np.zeros((min(self.capacity, 64), 8), dtype=np.int32)
+        self._rows = 0  # rows written so far (all of them once the ring wrapped)
+
+    def __getstate__(self) -> dict:
+        """Snapshots keep the rows and columns written so far (rows grow by doubling, columns too)."""
+        state = self.__dict__.copy()
+        state["_v"] = (self._v.shape, self._v[: self._rows, : len(self.col) + len(self._free)])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        shape, head = state["_v"]
+        v = np.zeros(shape, dtype=head.dtype)
+        v[: head.shape[0], : head.shape[1]] = head
+        state["_v"] = v
+        self.__dict__.update(state)
 
     def record(self, row: int, counts: dict | None) -> None:
         """Write ring row ``row`` (the throughput ring's index): each key's count, 0 for every other key."""
@@ -178,6 +194,7 @@ class _Columns:
             grown[: self._v.shape[0]] = self._v
             self._v = grown
         self._v[row] = 0
+        self._rows = max(self._rows, row + 1)
         if not counts:
             return
         cols = []
@@ -191,7 +208,10 @@ class _Columns:
                     self._v = grown
                 self.col[key] = c
             cols.append(c)
-        self._v[row, cols] = list(counts.values())
+        values = list(counts.values())
+        if self._v.dtype != np.int64 and max(values) > np.iinfo(self._v.dtype).max:
+            self._v = self._v.astype(np.int64)
+        self._v[row, cols] = values
 
     def evict_idle(self) -> None:
         """Forget keys whose column is zero in every row kept."""

@@ -247,3 +247,21 @@ def test_scheduler_node_table_pickles_owner_counts_sparse_and_restores_them_dens
     for owner, arr in tab.owner_counts.items():
         assert back.owner_counts[owner].dtype == arr.dtype and np.array_equal(back.owner_counts[owner], arr)
     assert "_owner_counts_sparse" not in back.__dict__ and "owner_counts" in tab.__dict__
+
+
+def test_metrics_column_store_pickles_written_part_and_widens_for_huge_counts():
+    import pickle
+
+    m = Metrics(series_capacity=50)
+    keys = [("svc", f"pod-{i}", "10.0.0.1", 80, "node-1") for i in range(20)]
+    for tick in range(30):
+        m.record_tick(tick * 0.1, 3, 3, 0, {keys[tick % 20]: 3, keys[(tick * 7) % 20]: 1}, {"timeout": 1})
+    back = pickle.loads(pickle.dumps(m))
+    assert list(back.endpoint_series) == list(m.endpoint_series)
+    for k in m.endpoint_series:
+        assert all(np.array_equal(a, b) for a, b in zip(back.endpoint_series[k].data(), m.endpoint_series[k].data()))
+    big = 2**31 + 5
+    for x in (m, back):
+        x.record_tick(3.0, big, big, 0, {keys[0]: big}, {})
+        assert x.endpoint_series[keys[0]].data()[1][-1, 0] == float(big)
+        assert x.endpoint_series[keys[1]].data()[1][-1, 0] == 0.0
