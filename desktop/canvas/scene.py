@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRectF, Qt, Signal
@@ -36,7 +37,7 @@ from core.scenario.errors import ScenarioError
 from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
 from core.state import ClusterState
 from desktop.canvas.items import HitItem, is_movable
-from desktop.canvas.picture import BOX_SIZES, SERVICE_H, SERVICE_W, Occupied, Picture, build_picture
+from desktop.canvas.picture import BOX_SIZES, SERVICE_H, SERVICE_W, Occupied, Picture, build_picture, lb_ref
 from desktop.canvas.render import Renderer, status_text
 from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
@@ -111,6 +112,7 @@ class ClusterScene(QGraphicsScene):
         self._settled: dict[str, ClusterState] = {}
         self._last_good: dict[str, dict] = {}  # object label -> raw object of the last document without errors
         self._items: dict[object, HitItem] = {}
+        self._aliases: dict[ObjectRef, ObjectRef] = {}  # stand-in ref drawn -> the document's (invalid names)
         self.context_actions_provider: Callable[[ObjectRef], list[QAction]] | None = None
         self._connect: _ConnectInteraction | None = None
         self._syncing = False
@@ -151,6 +153,7 @@ class ClusterScene(QGraphicsScene):
         self.rebuild()
 
     def _model_for(self, doc: Document) -> ClusterModel | None:
+        self._aliases = {}
         if self.session is not None and self.session.model is not None:
             return self.session.model
         # errors: draw the objects in error without their bad fields (a Deployment with replicas: -2 stays on
@@ -165,6 +168,10 @@ class ClusterScene(QGraphicsScene):
         # last good version (a file opened or restored in error), with the palette template's value there
         dropped: set[str] = set()
         no_good: set[str] = set()  # last good versions that no longer build with the others
+        # an object whose name itself is invalid ('Bad_Name') is drawn under a valid stand-in name, shown and
+        # edited as itself (``_aliases``): it was left off the canvas, so it could not be seen, moved or
+        # connected until renamed (HG)
+        taken = {(r.kind, r.namespace, r.name) for r in (object_ref(o) for o in doc)}
         no_template: set[str] = set()
 
         def stand_in(label: str, raw: dict) -> dict | None:
@@ -177,11 +184,20 @@ class ClusterScene(QGraphicsScene):
 
         for _attempt in range(4):
             keep = Document(filename=doc.filename)
+            self._aliases = {}
             for raw in doc:
-                label = ref_label(object_ref(raw))
+                real = object_ref(raw)
+                label = ref_label(real)
                 if label not in dropped:
                     trial = copy.deepcopy(raw)
-                    if label not in bad_fields or all(_drop_field(trial, path) for path in bad_fields[label]):
+                    paths = bad_fields.get(label, [])
+                    if "metadata.name" in paths and isinstance(trial.get("metadata"), dict):
+                        name = _drawable_name(real.name, {n for k, ns, n in taken if (k, ns) == (real.kind, real.namespace)})
+                        taken.add((real.kind, real.namespace, name))
+                        trial["metadata"]["name"] = name
+                        self._aliases[ObjectRef(real.kind, real.namespace, name)] = real
+                        paths = [path for path in paths if path != "metadata.name"]
+                    if all(_drop_field(trial, path) for path in paths):
                         keep.entries.append(Entry(trial))
                         continue
                     dropped.add(label)
@@ -221,6 +237,7 @@ class ClusterScene(QGraphicsScene):
         self.live_state = None
         doc = self.session.document
         objects = doc.objects()
+        self._aliases = {}
         model = self._model_for(doc) if len(doc) else ClusterModel()
         if self.session.model is not None:  # objects() are copies: kept as each object's last good version
             self._last_good = {ref_label(object_ref(o)): o for o in objects}
@@ -245,6 +262,11 @@ class ClusterScene(QGraphicsScene):
     def _relayout(self, objects: list[dict] | None = None) -> None:
         if objects is None:
             objects = self.session.document.objects() if self.session is not None else []
+        doc_objects = objects
+        if self._aliases:  # the picture reads stored positions by the names the model has
+            stand_in = {real: fake.name for fake, real in self._aliases.items()}
+            objects = [{**o, "metadata": {**o["metadata"], "name": stand_in[object_ref(o)]}}
+                       if object_ref(o) in stand_in else o for o in objects]
         if self.live_state is None:
             # the order of badges and Services is kept through edits (new ones come after): a replicas change
             # moved pods, and with them 'api' from 6th to 2nd place in the Service row (HG); a new document
@@ -256,9 +278,11 @@ class ClusterScene(QGraphicsScene):
             self._order = {b.ref: float(rank) for rank, b in enumerate(boxes)}
         else:
             self.picture = build_picture(objects, self.model, self.live_state, getattr(self, "_order", None))
+        if self._aliases:
+            _apply_aliases(self.picture, self._aliases)
         self._apply_pod_styles()
         self.layer.set_picture(self.picture)
-        self._sync_items(objects)
+        self._sync_items(doc_objects)
         self.setSceneRect(self.picture.bounds)
         self.picture_changed.emit()
 
@@ -615,6 +639,41 @@ def scene_rect_of(items: list[HitItem]) -> QRectF:
     for it in items:
         rect = rect.united(it.sceneBoundingRect())
     return rect
+
+
+def _drawable_name(name: str, taken: set[str]) -> str:
+    """A valid DNS label standing in for an invalid name ('Bad_Name' -> 'bad-name'), unique among ``taken``."""
+    base = re.sub(r"[^a-z0-9-]+", "-", str(name).lower()).strip("-") or "x"
+    if not base[0].isalpha():
+        base = "x-" + base
+    base = base[:55].rstrip("-")
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}-{n}", n + 1
+    return out
+
+
+def _apply_aliases(pic: Picture, aliases: dict[ObjectRef, ObjectRef]) -> None:
+    """Boxes drawn for stand-in refs become the document's objects again: keyed, titled and edited as them."""
+    def real(ref):
+        return aliases.get(ref, ref) if isinstance(ref, ObjectRef) else ref
+
+    for fake, doc_ref in aliases.items():
+        box = pic.boxes.pop(fake, None)
+        if box is not None:
+            box.ref, box.doc_ref = doc_ref, None
+            box.title = box.title.replace(fake.name, doc_ref.name)
+            pic.boxes[doc_ref] = box
+        lb = pic.boxes.get(lb_ref(fake.namespace, fake.name))
+        if lb is not None:
+            lb.doc_ref = doc_ref
+            lb.title = lb.title.replace(fake.name, doc_ref.name)
+        if fake in pic.fanout:
+            pic.fanout[doc_ref] = pic.fanout.pop(fake)
+    for pb in pic.pods.values():
+        pb.owner = real(pb.owner)
+    for e in pic.edges:
+        e.src, e.dst = real(e.src), real(e.dst)
 
 
 def _with_position(good: dict, now: dict) -> dict:

@@ -249,3 +249,24 @@ def test_an_edit_keeps_the_order_of_badges_and_services(editor_window):
         assert order("workload") == badges and order("service") == services, replicas
     w.editor.create("service-clusterip")  # a new Service (no position: laid out automatically) comes last
     assert order("service") == [*services, "svc"]
+
+
+def test_an_object_with_an_invalid_name_is_drawn_and_edited_as_itself(qapp):
+    """Seen under Xvfb (HG): a Service named 'Bad_Name' was listed in Problems but not drawn, so it could not
+    be seen, moved or connected until renamed. It is drawn (under a valid stand-in name for the model), named
+    'Bad_Name', and a move stores the position on the document's Bad_Name."""
+    text = TWO_NODES_AND_A_PLACED_BADGE.replace("name: auto}", "name: Bad_Name}")
+    session, scene, editor = _scene_session(text)
+    assert session.model is None and any(d.path == "metadata.name" for d in session.diagnostics)
+    ref = ObjectRef("Service", "default", "Bad_Name")
+    box = scene.picture.boxes.get(ref)
+    assert box is not None and box.title == "Bad_Name"
+    assert ObjectRef("Service", "default", "bad-name") not in scene.picture.boxes
+    item = scene.item_for_ref(ref)
+    assert item is not None and item.doc_ref == ref
+    # its selector edges are drawn from it (anchors by the document's ref)
+    assert any(e.src == ref for e in scene.picture.edges)
+    editor.move({ref: (900.0, 40.0)})
+    assert session.document.get(ref)["metadata"]["annotations"][ANN_POSITION] == "900,40"
+    assert scene.picture.boxes[ref].rect.topLeft().toTuple() == (900, 40)
+    session.stop()
