@@ -139,6 +139,8 @@ class LiveView(QObject):
         d.time_changed.connect(self.controls.on_time_changed)
         d.playing_changed.connect(self.controls.on_playing_changed)
         d.playing_changed.connect(self._on_playing_changed)
+        d.mode_changed.connect(lambda mode: self.events.set_packet_events(mode == "step"))
+        self.events.set_packet_events(d.mode == "step")
         self.colours.reset(self.run.state)
         self.rules.set_nodes(list(self.run.state.nodes))
         self.controls.set_enabled(True)

@@ -80,6 +80,8 @@ class EventsPanel(QWidget):
             self.kind_box.addItem(self.kind_names[k], k)
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind or "")))
         self.kind_box.blockSignals(False)
+        if not getattr(self, "packet_events", True):
+            self.set_packet_events(False)
         self.search.setPlaceholderText(self.tr("Filter by text (object, address, reason)"))
         self.tree.setHeaderLabels([self.tr("Time"), self.tr("Type"), self.tr("Where"), self.tr("What")])
         self.fit_columns()
@@ -90,6 +92,20 @@ class EventsPanel(QWidget):
             item.setText(1, self.kind_names.get(ev.kind, ev.kind))
             item.setText(3, text)
             item.setToolTip(3, tip)
+
+    def set_packet_events(self, listed: bool) -> None:
+        """Whether packet events are listed (step-by-step mode) or only the control plane (realtime): in
+        realtime the packet types are greyed out in the filter (choosing 'drop' after a node failure showed an
+        empty list with no hint, HG under Xvfb), and a packet type chosen falls back to all types."""
+        self.packet_events = listed
+        model = self.kind_box.model()
+        for i in range(self.kind_box.count()):
+            kind = self.kind_box.itemData(i)
+            item = model.item(i) if hasattr(model, "item") else None
+            if item is not None and kind not in ("", "control"):
+                item.setEnabled(listed)
+        if not listed and self.kind_box.currentData() not in ("", "control"):
+            self.kind_box.setCurrentIndex(0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)

@@ -145,3 +145,22 @@ def test_at_1280x720_the_time_slider_and_save_as_timeline_stay_on_screen_while_p
         assert c.slider.mapTo(w, c.slider.rect().topRight()).x() <= w.width()
         widths.append(play.width())
     assert len(set(widths)) == 1, widths  # Play and Pause: the same button
+
+
+def test_the_event_filter_greys_out_packet_types_where_only_the_control_plane_is_listed(small):
+    """Realtime lists the control plane only: 'drop' chosen there after a node failure showed an empty list
+    with no hint (HG). Packet types are greyed out in realtime and usable in step-by-step mode."""
+    events = small.events
+    box = events.kind_box
+    model = box.model()
+
+    def enabled(kind: str) -> bool:
+        return model.item(box.findData(kind)).isEnabled()
+
+    assert small.driver.mode == "realtime"
+    assert not enabled("drop") and not enabled("dnat") and enabled("control") and enabled("")
+    small.controls.mode_box.setCurrentIndex(small.controls.mode_box.findData("step"))
+    assert enabled("drop") and enabled("dnat")
+    events.set_kind("drop")
+    small.controls.mode_box.setCurrentIndex(small.controls.mode_box.findData("realtime"))
+    assert box.currentData() == "" and not enabled("drop")
