@@ -313,7 +313,9 @@ class LiveCharts(QWidget):
 
     def _marker_line(self, plot, t: float, label: str, k: int):
         """The dashed vertical marker at ``t`` in ``plot`` (labelled in the first chart of each page)."""
-        labelled = plot is self.rps_plot or (self._page2 is not None and plot is self._page2[0])
+        # the second page labels them on the latency chart: on the drops chart they were printed over its
+        # legend ('timed out: sent to a dead pod' under 'node-2 NotReady', HG at 1280x720)
+        labelled = plot is self.rps_plot or (self._page2 is not None and plot is self._page2[1])
         line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
                                label=label if labelled else None,
                                labelOpts={"position": 0.92 - 0.22 * (k % 3), "color": "#7A3E64",
@@ -358,7 +360,10 @@ class LiveCharts(QWidget):
         if not balance and part in (None, 0):
             self._update_drops(series, t, t >= x0 - series.resolution)
             self._set_top(self.drop_plot, self._drop_top)
-        if service is None or t.size == 0:
+        if t.size == 0:
+            self._clear_page()  # a reset or a seek to t = 0: the old run's bars and curves go
+            return
+        if service is None:
             return
         if not balance:
             vis = t >= x0 - series.resolution
@@ -496,6 +501,23 @@ class LiveCharts(QWidget):
                 self.drop_plot.legend.addItem(self.drop_curves[name], drop_reason_label(name))
             self.drop_curves[name].setData(t[vis], y[vis])
             self._drop_top = max(self._drop_top, float(np.max(y[vis])) if np.any(vis) else 0.0)
+
+    def _clear_page(self) -> None:
+        """No data (t = 0): empty bars, marks and curves (after Reset the old run's 5 bars and its curves
+        stayed, HG under Xvfb)."""
+        self.bars.setOpts(x=np.zeros(0), height=np.zeros(0))
+        self.expected.setData(np.zeros(0), np.zeros(0))
+        self.last_expected = {}
+        self.last_shares = {}
+        self._bar_order = []
+        self.share_plot.getAxis("bottom").setTicks([[]])
+        curves = list(self.rps_curves.values()) + list(self.conn_curves.values()) + list(self.inact_curves.values())
+        curves += list(self.drop_curves.values()) + list(self.lat_curves)
+        if self.fair_curve is not None:
+            curves.append(self.fair_curve)
+        for c in curves:
+            c.setData(np.zeros(0), np.zeros(0))
+        self._pods = []
 
     def reset(self) -> None:
         self.clear_markers_after(-1.0)

@@ -347,14 +347,19 @@ class LiveView(QObject):
             # charts, cluster state and node notes are left to a free frame (the packets moved above)
             self._follow()
             return
-        if (self.charts is not None and self.charts.isVisible() and (self._charts_due or self._chart_part)
+        if (self.charts is not None and self.charts.isVisible()
+                # a page shown anew (its charts forced) is drawn also while paused: the second page opened
+                # after a pause stayed empty until Play (HG)
+                and (self._charts_due or self._chart_part or self.charts._last_t < 0)
                 and wall - self._charts_at >= CHART_INTERVAL_S / 3):
             # one of the page's three charts per frame: each is redrawn ~10 times a second, and no frame pays
-            # for all three
-            self.charts.update_from(self.run, part=self._chart_part)
-            self._chart_part = (self._chart_part + 1) % 3
+            # for all three. A cycle draws what is due when it starts; frames landing during it ask for the
+            # next (clearing the flag at the cycle's end lost them: steps taken while paused mid-cycle left the
+            # share bars undrawn)
             if self._chart_part == 0:
                 self._charts_due = False
+            self.charts.update_from(self.run, part=self._chart_part)
+            self._chart_part = (self._chart_part + 1) % 3
             self._charts_at = wall
         if self._widen_due and self.window.isVisible():
             self._widen_due -= 1  # while the docks settle: the first paint ticks (~0.5 s)

@@ -26,9 +26,10 @@ def test_second_page_made_on_first_show_with_earlier_markers(qtbot):
     drop, lat, fair = charts._page2
     for plot in (charts.rps_plot, charts.conn_plot, drop, lat, fair):
         assert [line.value() for line in _lines(plot)] == [3.0]
-    # the first chart of each page carries the marker's words
-    assert _lines(drop)[0].label.format == "node-2 NotReady"
-    assert getattr(_lines(lat)[0], "label", None) is None
+    # one chart of each page carries the marker's words: requests/s, and latency (the drops chart's legend
+    # is where the words would go)
+    assert _lines(lat)[0].label.format == "node-2 NotReady"
+    assert getattr(_lines(drop)[0], "label", None) is None
     charts.add_marker(7.5, "node-2 Ready")  # after: straight into all five
     assert [line.value() for line in _lines(fair)] == [3.0, 7.5]
     charts.clear_markers_after(5.0)
