@@ -88,6 +88,12 @@ def system_is_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def delete_keys(platform_keys: list[QKeySequence]) -> list[QKeySequence]:
+    """The platform's Delete keys without Ctrl+D (Duplicate's), Del when nothing is left."""
+    keys = [k for k in platform_keys if k != QKeySequence("Ctrl+D")]
+    return keys or [QKeySequence("Del")]
+
+
 class MainWindow(QMainWindow):
     selection_changed = Signal(list)  # list[ObjectRef]: the selection changed (canvas or panel)
 
@@ -402,6 +408,10 @@ class MainWindow(QMainWindow):
         a("duplicate", self.tr("D&uplicate"), self.tr("Copy the selection under new names"), self.edit_duplicate,
           "Ctrl+D", "edit")
         a("delete", self.tr("&Delete"), self.tr("Delete the selection"), self.edit_delete, K.Delete, "edit")
+        # on X11 the platform's Delete keys are [Del, Ctrl+D] (an emacs binding): Duplicate's Ctrl+D was then
+        # ambiguous and never fired by key (HG under Xvfb); Delete keeps the others
+        delete = self.actions_by_name["delete"]
+        delete.setShortcuts(delete_keys(delete.shortcuts()))
         a("rename", self.tr("Re&name"), self.tr("Rename the selected object in place"), self.edit_rename, "F2", "edit")
         self.menu("edit").addSeparator()
         a("select-all", self.tr("Select &All"), self.tr("Select every object on the canvas"), self.edit_select_all,

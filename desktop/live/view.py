@@ -163,7 +163,23 @@ class LiveView(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         if obj is self.window.view and event.type() == QEvent.Type.Resize:
             self._place_legend()
+        elif (obj is self.window.view and event.type() == QEvent.Type.ShortcutOverride
+              and self._canvas_takes_arrow(event)):
+            event.accept()  # the canvas nudges its selection: Step / Step back do not take the arrow
+            return True  # (the view would ignore it again before its scene sees the key)
         return False
+
+    def _canvas_takes_arrow(self, event) -> bool:
+        """An arrow key (Shift allowed) while the canvas has a box selected that it can move: the canvas nudges
+        it. Step (Right) and Step back (Left) own the arrows as window shortcuts and took them first, so a
+        selected Service never moved by key (HG under Xvfb)."""
+        arrows = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+        mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() not in arrows or mods != Qt.KeyboardModifier.NoModifier:
+            return False
+        scene = self.window.scene
+        return any(it.flags() & it.GraphicsItemFlag.ItemIsMovable and getattr(it, "kind", "") != "pod"
+                   and getattr(it, "doc_ref", None) is not None for it in scene.selectedItems())
 
     def _place_legend(self) -> None:
         """The legend is a strip under the canvas: the view keeps a bottom margin of its height."""
