@@ -419,7 +419,10 @@ class LiveRun:
         the new scenario and the same runtime actions (the core cannot apply this edit live)."""
         self._changing()
         now = self.time
-        if self.live_api and hasattr(self.sim, "edit"):
+        # at t = 0 nothing has happened yet: the run starts afresh from the edited scenario (its pods Running
+        # and Ready as a file's are when opened), instead of the controllers acting the edit out (an undone
+        # scale-up left Terminating pods at 0:00.0, HG)
+        if self.live_api and hasattr(self.sim, "edit") and now > 1e-9:
             try:
                 if document is not None and getattr(self.sim, "document", None) is not None:
                     from core.live.edits import edit_document
@@ -436,6 +439,8 @@ class LiveRun:
         # runtime actions are replayed (replaying an edit through apply() was refused and left the run half-built)
         actions = [a for a in self.actions if a not in model.timeline and a.action in ACTIONS]
         self.base_model = model
+        if document is not None:
+            self.document = document  # later edits are diffed against this one
         self._fallback_actions = []
         self._start()
         for a in actions:

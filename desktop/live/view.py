@@ -205,6 +205,9 @@ class LiveView(QObject):
         if self._own_edit:
             self.run.base_model = model
             self.run.track(self.window.session.document)  # our Timeline: part of the source, not an edit
+            # the canvas laid the changed document out again at its t = 0 look: give it the run's state back
+            # (paused after a node failure, Save as timeline showed the failed nodes Ready with their old pods)
+            self.show_state(force=True)
             return
         if model == self.run.base_model:
             return  # a move, a rename of nothing simulated: the run is unchanged
@@ -214,7 +217,7 @@ class LiveView(QObject):
             self.driver.run_replaced.emit()
             self.driver.time_changed.emit(self.run.time)
         self.controls.sync_from_run()
-        if how == "replayed":
+        if how == "replayed" and self.run.time > 0:
             self.window.statusBar().showMessage(self.tr(
                 "The edit was applied from t = 0 and the run replayed to now with the same live actions."), 8000)
 

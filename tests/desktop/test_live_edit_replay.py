@@ -43,3 +43,22 @@ def test_a_node_added_after_a_live_edit_replays_with_the_runtime_actions_only():
     # and a later live edit still works
     doc4, model4 = _doc(base + SERVICE + NODE + SERVICE.replace("extra", "extra-2"))
     assert run.edit(model4, doc4) == "live"
+
+
+def test_edits_and_their_undo_at_t0_start_the_run_afresh_from_the_document():
+    """HG (Xvfb): at 0:00.0, Replicas 3 -> 5 then Ctrl+Z left the two extra pods Terminating, and undoing
+    palette drops left a StatefulSet's and a DaemonSet's pods Terminating: at t = 0 nothing has happened yet,
+    so the run is the edited file's, as if it had just been opened."""
+    base = DEMO.read_text()
+    doc, model = _doc(base)
+    run = LiveRun(model, 1, document=doc)
+    scaled = base.replace("name: web\nspec:\n  replicas: 3", "name: web\nspec:\n  replicas: 5")
+    assert scaled != base
+    doc5, model5 = _doc(scaled)
+    assert run.edit(model5, doc5) == "replayed"
+    assert fingerprint(run.sim) == fingerprint(headless(model5, 0.0, seed=1))
+    assert sum(p.name.startswith("web-") for p in run.sim.state.pods.values()) == 5
+    assert run.edit(model, doc) == "replayed"  # the undo
+    assert fingerprint(run.sim) == fingerprint(headless(model, 0.0, seed=1))
+    assert not [p for p in run.sim.state.pods.values() if p.terminating]
+    assert run.actions == []

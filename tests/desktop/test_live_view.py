@@ -297,3 +297,23 @@ def test_a_scaled_up_pod_gets_its_expected_share_mark(live):
     web_pods = [p for p in expected if p.name.startswith("web-")]
     assert len(web_pods) == 4
     assert all(abs(expected[p] - 0.25) < 1e-9 for p in web_pods)
+
+
+def test_save_as_timeline_while_paused_after_a_node_failure_keeps_the_running_cluster_on_the_canvas(live):
+    """HG (Xvfb): paused at ~40 s after a node failure, one click on Save as timeline redrew the canvas as the
+    document's t = 0 picture (the failed node Ready with its old pods) while the run went on."""
+    _steps(live, 20)
+    live.apply("failNode", "node-2")
+    _steps(live, 300)  # classroom preset: NotReady, then its pods evicted and re-created elsewhere
+    state = live.run.state
+    assert state.nodes["node-2"].ready != "True"
+    scene = live.window.scene
+    live.show_state(force=True)
+    before = {k: (pb.node, pb.ip, pb.status) for k, pb in scene.picture.pods.items()}
+    try:
+        live.save_as_timeline()
+        assert scene.live_state is live.run.state
+        after = {k: (pb.node, pb.ip, pb.status) for k, pb in scene.picture.pods.items()}
+        assert after == before
+    finally:
+        live.window.session.undo_stack.setClean()  # closing the window asks nothing
