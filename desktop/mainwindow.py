@@ -714,12 +714,15 @@ class MainWindow(QMainWindow):
         return True
 
     def file_save(self) -> bool:
-        if self.session.path is None:
+        if self.session.path is None or self.session.builtin:  # the shipped demo/lessons are never saved over
             return self.file_save_as()
         return self._save_to(None)
 
     def file_save_as(self) -> bool:
-        path = self.get_save_path(self.tr("Save Scenario As"), str(self.session.path or "untitled.yaml"))
+        suggestion = self.session.path or Path("untitled.yaml")
+        if self.session.builtin:
+            suggestion = Path.home() / suggestion.name
+        path = self.get_save_path(self.tr("Save Scenario As"), str(suggestion))
         if not path:
             return False
         return self._save_to(path)

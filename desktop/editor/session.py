@@ -48,6 +48,9 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# what PodPath ships: the demo, the lessons (opened from here, never saved over)
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "resources"
+
 class EditorSession(QObject):
     document_replaced = Signal()
     document_changed = Signal()
@@ -86,6 +89,17 @@ class EditorSession(QObject):
     @property
     def modified(self) -> bool:
         return self._recovered or not self.undo_stack.isClean()
+
+    @property
+    def builtin(self) -> bool:
+        """The file is one PodPath ships (the demo, a lesson, under ``resources/``): it is opened to be played
+        and changed, never written back -- Save asks for a name of the user's own, as for an untitled one."""
+        if self.path is None:
+            return False
+        try:
+            return self.path.resolve().is_relative_to(BUILTIN_DIR)
+        except OSError:
+            return False
 
     @property
     def title(self) -> str:
@@ -179,6 +193,8 @@ class EditorSession(QObject):
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name: use Save As")
+        if path is None and self.builtin:
+            raise ValueError(f"{target.name} is one of PodPath's built-in scenarios: use Save As to keep your changes")
         if self.path is not None and target != self.path:
             self._watcher.removePaths(self._watcher.files() or [str(self.path)])
         text = dumps_document(self.document)
