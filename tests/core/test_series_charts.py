@@ -208,3 +208,33 @@ def test_simulation_feeds_the_series():
         reads.append(int(read.sum()))
         assert read.any() and inactive[read][-1] > 0 and (active[read] >= 0).all()
     assert 20 <= max(reads) <= 25  # 12 s read every 0.5 s
+
+
+def test_new_columns_double_the_ring_instead_of_copying_it_per_key():
+    """HE: set_connections grew the IPVS ring two columns per new (node, pod) key, copying all 6,000 rows
+    each time (720 keys: 7-14 s). Growth now doubles the table: 720 keys copy it about ten times, not 720;
+    the values read back are the ones set."""
+    from core.model import ObjectRef
+    from core.series import ChartSeries
+
+    s = ChartSeries()
+    grown = []
+    ring = s._conn
+    original = type(ring).grow
+
+    def counting(self, width):
+        before = self.a.shape[1]
+        original(self, width)
+        if self.a.shape[1] != before:
+            grown.append(self.a.shape[1])
+
+    type(ring).grow = counting
+    try:
+        keys = [(ObjectRef("Node", "", f"node-{i % 12}"), ObjectRef("Pod", "default", f"p-{i}")) for i in range(720)]
+        s.set_connections(1.0, {k: (i, 2 * i) for i, k in enumerate(keys)})
+    finally:
+        type(ring).grow = original
+    assert len(grown) <= 8 and grown == sorted(grown) and grown[-1] >= 2 * 720
+    s.close(2.0)  # the bins up to 2 s are complete
+    _, active, inactive = s.connections(*keys[700])
+    assert 700 in active.tolist() and 1400 in inactive.tolist()
