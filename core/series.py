@@ -260,6 +260,35 @@ class ChartSeries:
                 for bb in np.unique(b_m).tolist():
                     self._lat_pending.setdefault((bb, sc), []).append(l_m[b_m == bb])
 
+    def add_hops(self, times: np.ndarray, service: Sequence[ObjectRef | None], pod: Sequence[ObjectRef | None],
+                 keys: np.ndarray) -> None:
+        """Requests that a Service's rules sent to one of its pods on the way to another Service's pod: an
+        Ingress controller's Service (LoadBalancer / NodePort) picks the controller pod, which then proxies to
+        the backend. They count in the (controller Service, controller pod) columns, so that Service's share
+        chart shows how kube-proxy spread them; their outcome and latency stay the final Service's (``add``).
+        ``keys[i] > 0`` indexes ``service``/``pod``; 0 is no such hop."""
+        keys = np.asarray(keys)
+        hop = keys > 0
+        if not hop.any():
+            return
+        bins = (np.asarray(times)[hop] * (1.0 / self.resolution) + 1e-9).astype(np.int64)
+        bins = np.maximum(bins, self.complete)
+        self._advance(int(bins.max()))
+        k_hop = keys[hop]
+        for k in np.unique(k_hop).tolist():
+            if service[k] is None or pod[k] is None:
+                continue
+            col = self._column(service[k], pod[k])
+            b = bins[k_hop == k]
+            if col < 0:
+                self.untracked += int(b.size)
+                continue
+            rows, n = np.unique(b % self.capacity, return_counts=True)
+            cnt = self._counts.a
+            cnt[rows, col] += n.astype(cnt.dtype)
+            cnt[rows + self.capacity, col] += n.astype(cnt.dtype)
+            self._col_last[col] = max(int(self._col_last[col]), int(b.max()))
+
     def _add_few(self, times, outcome, service, pod, keys, latency_ms) -> None:
         """``add`` for a handful of requests (a GUI step): plain Python, same result, no numpy call overhead.
         Columns are looked up by the identity of the (Service, pod) references first (``feed_series`` hands

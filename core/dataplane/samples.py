@@ -370,6 +370,9 @@ def feed_series(series, plane, flow, times: np.ndarray, out) -> None:
     """Add one routed piece of a flow to ``series`` (a ``core.series.ChartSeries``)."""
     if times.size == 0:
         return
+    ctrl = out.ctrl_eid
+    if ctrl.size and ctrl.max() >= 0:  # through an Ingress: the controller's Service picked a controller pod
+        _feed_hops(series, plane, times, out, ctrl)
     if times.size <= 16:  # a GUI step's handful of requests: plain Python
         index: dict[int, int] = {}
         services_few: list[ObjectRef | None] = [None]
@@ -415,6 +418,24 @@ def feed_series(series, plane, flow, times: np.ndarray, out) -> None:
         pods += [ObjectRef("Pod", *plane.registry.pod[int(e)]) if plane.registry.pod[int(e)][0] else None
                  for e in uniq.tolist()]
     series.add(times, out.outcome, services, pods, keys, out.latency)
+
+
+def _feed_hops(series, plane, times: np.ndarray, out, ctrl: np.ndarray) -> None:
+    """The controller hop of requests that went through an Ingress, counted for the controller's Service
+    (its label is the controller pod's endpoint label: ``ingress-nginx/ingress-nginx-controller:http``)."""
+    uniq = np.unique(ctrl[ctrl >= 0]).tolist()
+    services: list[ObjectRef | None] = [None]
+    pods: list[ObjectRef | None] = [None]
+    index = {}
+    for e in uniq:
+        p = plane.registry.pod[e]
+        index[e] = len(services)
+        services.append(service_of_label(out.labels.get(e, "")))
+        pods.append(ObjectRef("Pod", *p) if p[0] else None)
+    keys = np.zeros(ctrl.size, np.int64)
+    for e, k in index.items():
+        keys[ctrl == e] = k
+    series.add_hops(times, services, pods, keys)
 
 
 def record_connections(series, plane, t: float) -> None:

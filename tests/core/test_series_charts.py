@@ -238,3 +238,29 @@ def test_new_columns_double_the_ring_instead_of_copying_it_per_key():
     s.close(2.0)  # the bins up to 2 s are complete
     _, active, inactive = s.connections(*keys[700])
     assert 700 in active.tolist() and 1400 in inactive.tolist()
+
+
+def test_an_ingress_controller_service_charts_the_requests_its_rules_sent_to_each_controller_pod():
+    """HG (Xvfb): the demo's ingress-nginx-controller Service had an empty share chart though its two pods
+    carry all of browser-shop's 20 requests/s (LB -> NodePort -> controller pod -> web pod). Each request
+    through the Ingress now counts once for the controller Service (at its controller pod) and once for the
+    backend Service (at the web pod); outcome and latency stay the backend's."""
+    from core.engine import Simulation
+    from core.model import ObjectRef
+    from core.scenario import DEMO_SCENARIO, load_model
+
+    sim = Simulation(load_model(DEMO_SCENARIO), seed=1)
+    sim.run(20.0)
+    series = sim.dataplane.series
+    ctrl = ObjectRef("Service", "ingress-nginx", "ingress-nginx-controller")
+    assert ctrl in series.services()
+    per_pod = {p: int(series.counts(ctrl, p).sum()) for p in series.pods() if p.namespace == "ingress-nginx"}
+    assert len(per_pod) == 2  # the controller Deployment's two replicas
+    # browser-shop: Poisson arrivals at 20 a second for 20 s, each one request through the Ingress:
+    # 400 expected, standard deviation 20 -> within three of them
+    delivered_via_ingress = sum(per_pod.values())
+    assert 340 <= delivered_via_ingress <= 460
+    assert min(per_pod.values()) > 0.3 * delivered_via_ingress  # kube-proxy spreads them over both pods
+    # the backend side is unchanged: web-clusterip's pods also receive batch-job's 10 requests/s
+    web = ObjectRef("Service", "default", "web-clusterip")
+    assert int(series.counts(web).sum()) >= delivered_via_ingress
