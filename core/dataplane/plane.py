@@ -408,9 +408,14 @@ class DataPlane:
 
     def expected_shares(self, service_label: str, node: str | None = None) -> dict[str, float]:
         """The share of new connections each endpoint (``ip:port``) should get in the current mode, as seen by
-        ``node``'s kube-proxy (default: the first node): iptables' kernel-quantised statistic chain,
+        ``node``'s kube-proxy (default: the first node that is up -- a failed node's kube-proxy no longer
+        syncs, so its rules keep the pods of before the failure): iptables' kernel-quantised statistic chain,
         nftables' uniform numgen; stateful IPVS schedulers and userspace round robin even out to uniform."""
-        node_i = self.node_index.get(node or self.node_names[0], 0)
+        if node is None:
+            up = np.flatnonzero(self.node_up)
+            node_i = int(up[0]) if up.size else 0
+        else:
+            node_i = self.node_index.get(node, 0)
         table = self.proxies.tables.get(self.node_names[node_i])
         vs = next((v.index for v in self.services.items if v.label == service_label), None)
         if table is None or vs is None or table.count[vs] == 0:
