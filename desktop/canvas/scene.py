@@ -173,6 +173,7 @@ class ClusterScene(QGraphicsScene):
         # connected until renamed (HG)
         taken = {(r.kind, r.namespace, r.name) for r in (object_ref(o) for o in doc)}
         no_template: set[str] = set()
+        alias_of: dict[ObjectRef, str] = {}
 
         def stand_in(label: str, raw: dict) -> dict | None:
             good = self._last_good.get(label)
@@ -192,8 +193,11 @@ class ClusterScene(QGraphicsScene):
                     trial = copy.deepcopy(raw)
                     paths = bad_fields.get(label, [])
                     if "metadata.name" in paths and isinstance(trial.get("metadata"), dict):
-                        name = _drawable_name(real.name, {n for k, ns, n in taken if (k, ns) == (real.kind, real.namespace)})
-                        taken.add((real.kind, real.namespace, name))
+                        name = alias_of.get(real)
+                        if name is None:  # one stand-in name per object over the attempts
+                            name = alias_of[real] = _drawable_name(
+                                real.name, {n for k, ns, n in taken if (k, ns) == (real.kind, real.namespace)})
+                            taken.add((real.kind, real.namespace, name))
                         trial["metadata"]["name"] = name
                         self._aliases[ObjectRef(real.kind, real.namespace, name)] = real
                         paths = [path for path in paths if path != "metadata.name"]
@@ -202,17 +206,24 @@ class ClusterScene(QGraphicsScene):
                         continue
                     dropped.add(label)
                 other = stand_in(label, raw)
+                if other is not None and real in alias_of and isinstance(other.get("metadata"), dict):
+                    other = {**other, "metadata": {**other["metadata"], "name": alias_of[real]}}
+                    self._aliases[ObjectRef(real.kind, real.namespace, alias_of[real])] = real
                 if other is not None:
                     keep.entries.append(Entry(other))
             try:
                 return build_model(keep)[0]
             except ScenarioError as exc:
-                still = {d.object for d in exc.diagnostics if d.is_error and d.object}
+                # errors name a renamed object by its stand-in name: back to the document's label (HG: a
+                # 'Bad_Name' Service with port 70000 took a new stand-in name each attempt and emptied the canvas)
+                back = {ref_label(fake): ref_label(real) for fake, real in self._aliases.items()}
+                errors = [(back.get(d.object, d.object), d.path) for d in exc.diagnostics if d.is_error and d.object]
+                still = {obj for obj, _ in errors}
                 if not still:
                     return self.model
-                for d in exc.diagnostics:
-                    if d.is_error and d.object and d.path and d.path not in bad_fields.get(d.object, []):
-                        bad_fields.setdefault(d.object, []).append(d.path)
+                for obj, path in errors:
+                    if path and path not in bad_fields.get(obj, []):
+                        bad_fields.setdefault(obj, []).append(path)
                 progress = bool(still - dropped)
                 for label in still & dropped:  # its stand-in did not build either: the next one, else leave out
                     if label not in no_good and label in self._last_good:

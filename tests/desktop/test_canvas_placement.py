@@ -270,3 +270,40 @@ def test_an_object_with_an_invalid_name_is_drawn_and_edited_as_itself(qapp):
     assert session.document.get(ref)["metadata"]["annotations"][ANN_POSITION] == "900,40"
     assert scene.picture.boxes[ref].rect.topLeft().toTuple() == (900, 40)
     session.stop()
+
+
+def test_an_object_with_an_invalid_name_and_a_bad_required_field_is_drawn_and_the_rest_too(qapp):
+    """HG (Xvfb): a Service named 'Bad_Name' whose port is 70000 emptied the whole canvas (each attempt gave
+    it a new stand-in name, so its errors never matched it). The cluster is drawn, and the Service too, as
+    itself, with the palette's port in place of 70000."""
+    text = """apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: Bad_Name}
+spec:
+  selector: {app: web}
+  ports: [{port: 70000, targetPort: 8080}]
+"""
+    session, scene, _ = _scene_session(text)
+    assert {d.path for d in session.diagnostics} >= {"metadata.name", "spec.ports[0].port"}
+    boxes = scene.picture.boxes
+    assert ObjectRef("Node", "", "node-1") in boxes and ObjectRef("Deployment", "default", "web") in boxes
+    assert len(scene.picture.pods) == 2
+    ref = ObjectRef("Service", "default", "Bad_Name")
+    assert ref in boxes and boxes[ref].title == "Bad_Name"
+    assert session.document.get(ref)["spec"]["ports"][0]["port"] == 70000  # the file keeps what was typed
+    session.stop()
