@@ -143,7 +143,13 @@ class Lessons(QObject):
         i18n.retranslate_main_window(self.window)
         lang = self.languages.current
         for action, lesson in self._lesson_actions:
-            action.setText(f"{lesson.order}. {lesson.title.get(lang)}")
+            # the menu names the lesson by the part before its dash; the rest goes to the tooltip and status
+            # bar (whole titles ran off a 1280x720 screen, cut mid-word: HG)
+            title = lesson.title.get(lang)
+            head, dash, rest = title.partition(" — ")
+            action.setText(f"{lesson.order}. {head}")
+            action.setToolTip(title)
+            action.setStatusTip(rest if dash else title)
         self.open_action.setText(self.tr("Open lesson file…"))
         self.next_action.setText(self.tr("Next step / reveal"))
         self.previous_action.setText(self.tr("Previous step"))

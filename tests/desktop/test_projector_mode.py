@@ -209,3 +209,24 @@ def test_leaving_projector_mode_leaves_one_tab_bar_per_dock_group(window, qtbot)
         assert groups() == before
         assert {t.objectName() for t in window.findChildren(QToolBar) if t.isVisible()} == toolbars
         assert window.geometry() == geometry  # restoreGeometry() moved it down 25 px a time without a WM
+
+
+def test_the_lessons_menu_names_each_lesson_by_its_short_title_in_both_languages(window):
+    """HG (Xvfb, 1280x720): whole titles ran the Lessons menu off the screen's right edge, cut mid-word.
+    The menu shows the part before the dash; the whole title is the tooltip, the rest the status tip."""
+    from PySide6.QtGui import QFontMetrics
+
+    lang = window.extensions["i18n"]
+    lessons = window.extensions["lessons"]
+    lang.set_language("en", remember=False)
+    texts = [a.text() for a, _ in lessons._lesson_actions]
+    assert texts[:3] == ["1. Why Services", "2. ClusterIP and kube-proxy", "3. NodePort"]
+    action, lesson = lessons._lesson_actions[1]
+    assert action.toolTip() == "ClusterIP and kube-proxy — iptables' random choice and the IPVS schedulers"
+    assert action.statusTip() == "iptables' random choice and the IPVS schedulers"
+    lang.set_language("ko", remember=False)
+    assert lessons._lesson_actions[0][0].text() == "1. 서비스란?"
+    # the widest entry fits in a third of a 1280-px screen
+    metrics = QFontMetrics(lessons.menu.font())
+    assert max(metrics.horizontalAdvance(a.text()) for a, _ in lessons._lesson_actions) < 1280 / 3
+    lang.set_language("en", remember=False)
