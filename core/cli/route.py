@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     sim = Simulation(model, args.seed)
     plane = sim.dataplane
     plane.trace.limit = args.trace  # the first K requests, hop by hop (the documented --json "traces")
+    plane.series = None  # the chart series feed the desktop's charts; this report reads Metrics
     if args.to is not None:
         plane.flows.clear()  # a what-if sends only its own requests
     try:

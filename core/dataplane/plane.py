@@ -87,7 +87,8 @@ class DataPlane:
         self.flows: list[Flow] = []
         self.trace = TraceBuilder(self, trace_limit)
         self.samples = PacketSampler(self)  # packet samples for animation (slice-independent)
-        self.series = ChartSeries()  # chart series over fixed time bins
+        # chart series over fixed time bins (the desktop's charts); None turns them off for headless reports
+        self.series: ChartSeries | None = ChartSeries()
         self.node_names = [n.name for n in self.model.nodes]
         self.node_index = {n: i for i, n in enumerate(self.node_names)}
         self._resolution_cache: dict[int, tuple[int, Resolution]] = {}
@@ -370,14 +371,16 @@ class DataPlane:
                 lat_parts.append(out.latency[out.outcome == 0])
             self.trace.record(flow, times, out)
             self.samples.record(flow, times, out)
-            feed_series(self.series, self, flow, times, out)
+            if self.series is not None:
+                feed_series(self.series, self, flow, times, out)
             flow.sent += times.size
         tick.dropped = dict(dropped)
         tick.endpoint_counts = dict(counts)
         tick.latencies_ms = np.concatenate(lat_parts) if lat_parts else np.zeros(0)
         tick.traces = self.trace.take_new()
         tick.samples = self.samples.take()
-        self.series.close(t1)
+        if self.series is not None:
+            self.series.close(t1)
         self.proxies.close_tick(t1)
         m = self.metrics
         m.sent += tick.sent
@@ -398,7 +401,8 @@ class DataPlane:
         tick = parts[0] if len(parts) == 1 else TrafficTick.merge(parts)
         self.metrics.record_tick(tick.t1, tick.sent, tick.delivered, tick.sent - tick.delivered,
                                  tick.endpoint_counts, tick.dropped)
-        record_connections(self.series, self, tick.t1)
+        if self.series is not None:
+            record_connections(self.series, self, tick.t1)
         return tick
 
     # ---------------------------------------------------------------------------------------- charts

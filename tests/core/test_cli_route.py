@@ -149,3 +149,26 @@ def test_export_to_stdout_and_fail_at_infinity(capsys):
     assert out.startswith("apiVersion: ") and "podpath.dev" not in out
     assert main(["run", str(DEMO_SCENARIO), "--until", "5", "--fail", "node-3@inf"]) == 2
     assert "finite" in capsys.readouterr().err
+
+
+def test_route_reports_the_same_without_the_desktops_chart_series(capsys, monkeypatch):
+    """``podpath route`` turns the chart series off (they feed the desktop's charts; the report reads
+    Metrics): about a third of its time. Its report is the one a run with the series on gives."""
+    from core.dataplane import plane as plane_mod
+
+    args = ["--to", "default/web-clusterip:80", "--from", "node-1", "--requests", "20000", "--rate", "10000"]
+    without = _json(capsys, *args)
+    closed = []
+    real_close = plane_mod.ChartSeries.close
+    monkeypatch.setattr(plane_mod.ChartSeries, "close", lambda self, t: closed.append(t) or real_close(self, t))
+    assert _json(capsys, *args) == without and closed == []  # no series were computed
+    # the same run with the series kept on, as the desktop runs it: setting the attribute to None is ignored
+    real_setattr = plane_mod.DataPlane.__setattr__
+
+    def keep_series(self, name, value):
+        if name == "series" and value is None:
+            return
+        real_setattr(self, name, value)
+
+    monkeypatch.setattr(plane_mod.DataPlane, "__setattr__", keep_series)
+    assert _json(capsys, *args) == without and closed  # series computed this time, same report
