@@ -461,8 +461,21 @@ class LiveRun:
             return [a.event for a in log if getattr(a, "event", None) is not None]
         return list(self._fallback_actions)
 
+    def unsaved_actions(self) -> list[TimelineEvent]:
+        """The runtime actions not in the scenario's Timelines yet (a second "Save as timeline" wrote the first
+        one's events again, so a reload played every one of them twice: HG)."""
+        saved = list(self.base_model.timeline)
+        out = []
+        for a in self.actions:
+            if a in saved:
+                saved.remove(a)  # each saved event accounts for one action
+            else:
+                out.append(a)
+        return out
+
     def timeline_object(self, name: str = "live-actions") -> dict:
-        """The action log as a Timeline object of the scenario format."""
+        """The runtime actions not saved yet as a Timeline object of the scenario format."""
+        unsaved = self.unsaved_actions()
         if self.live_api:
             try:
                 from core.live.actions import timeline_entries
@@ -470,9 +483,9 @@ class LiveRun:
                 timeline_entries = None
             if timeline_entries is not None:
                 return {"apiVersion": "podpath.dev/v1alpha1", "kind": "Timeline", "metadata": {"name": name},
-                        "spec": {"events": timeline_entries(self.sim.actions.timeline_events())}}
+                        "spec": {"events": timeline_entries(unsaved)}}
         events = []
-        for a in self.actions:
+        for a in unsaved:
             e: dict = {"at": _clean_number(a.at), "action": a.action}
             if a.target:
                 e["target"] = a.target

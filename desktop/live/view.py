@@ -594,8 +594,9 @@ class LiveView(QObject):
             return
         obj = self.run.timeline_object(self._timeline_name())
         if not obj["spec"]["events"]:
-            QMessageBox.information(self.window, self.tr("Save as timeline"),
-                                    self.tr("No live actions yet: fail a node or switch a mode first."))
+            text = (self.tr("No new live actions since the last Save as timeline.") if self.run.actions
+                    else self.tr("No live actions yet: fail a node or switch a mode first."))
+            QMessageBox.information(self.window, self.tr("Save as timeline"), text)
             return
         editor = getattr(self.window, "editor", None)
         if editor is None:

@@ -1180,6 +1180,10 @@
             <translation>No live actions yet: fail a node or switch a mode first.</translation>
         </message>
         <message>
+            <source>No new live actions since the last Save as timeline.</source>
+            <translation>No new live actions since the last Save as timeline.</translation>
+        </message>
+        <message>
             <source>Save live actions as timeline</source>
             <translation>Save live actions as timeline</translation>
         </message>

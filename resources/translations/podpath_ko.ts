@@ -1180,6 +1180,10 @@
             <translation>아직 라이브 동작이 없습니다: 먼저 노드 장애를 내거나 모드를 바꾸세요.</translation>
         </message>
         <message>
+            <source>No new live actions since the last Save as timeline.</source>
+            <translation>마지막으로 타임라인으로 저장한 뒤 새 라이브 동작이 없습니다.</translation>
+        </message>
+        <message>
             <source>Save live actions as timeline</source>
             <translation>라이브 동작을 타임라인으로 저장</translation>
         </message>

@@ -317,3 +317,33 @@ def test_save_as_timeline_while_paused_after_a_node_failure_keeps_the_running_cl
         assert after == before
     finally:
         live.window.session.undo_stack.setClean()  # closing the window asks nothing
+
+
+def test_a_second_save_as_timeline_writes_only_the_actions_since_the_first(live):
+    """HG (Xvfb): the second Save as timeline repeated the first one's events in a new Timeline, so the
+    reloaded file failed the node twice. Each Timeline holds only what was not saved yet, and the reloaded
+    file replays the run."""
+    _steps(live, 30)
+    live.apply("cordon", "node-1")
+    _steps(live, 20)
+    try:
+        live.save_as_timeline()
+        _steps(live, 20)
+        live.apply("scale", "default/web", 4)
+        _steps(live, 30)
+        live_fp = fingerprint(live.run.sim)
+        t = live.run.time
+        live.save_as_timeline()
+        doc = live.window.session.document
+        names = sorted(r.name for r in doc.refs() if r.kind == "Timeline" and r.name.startswith("live-actions"))
+        assert names == ["live-actions", "live-actions-2"]
+        events = {n: [(e["at"], e["action"]) for e in doc.get(next(r for r in doc.refs() if r.name == n))["spec"]["events"]]
+                  for n in names}
+        assert events == {"live-actions": [(3, "cordon")], "live-actions-2": [(7, "scale")]}
+        model, _ = build_model(loads_document(dumps_document(doc), "saved.yaml"))
+        sim = Simulation(model)
+        sim.run(t)
+        assert fingerprint(sim) == live_fp
+        assert live.run.unsaved_actions() == []
+    finally:
+        live.window.session.undo_stack.setClean()
