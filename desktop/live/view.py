@@ -59,6 +59,7 @@ class LiveView(QObject):
         self._chart_part = 0
         self._rules_key = None
         self._own_edit = False
+        self._listed_now: set = set()  # control-plane events _fill_events listed at the current time
         self._notes_at = 0.0
         # the default arrangement (not a restored one): the right column may take the canvas's spare width
         self._widen_due = 0 if getattr(window, "_layout_restored", True) else WIDEN_TICKS
@@ -268,10 +269,11 @@ class LiveView(QObject):
         self.feed.add_frame(frame, wall_now=self._anim_now(), speed=d.speed, step_mode=d.mode == "step")
         if not d.playing:
             self._run_animation_through_new_packets()
+        listed, self._listed_now = self._listed_now, set()
         if d.mode == "realtime":
             evs = [e for e in frame_events(frame) if e.kind in ("control", "drop")] if frame.events else []
             if frame.events:
-                self.events.add_events([e for e in evs if e.kind == "control"])
+                self.events.add_events([e for e in evs if e.kind == "control" and e not in listed])
         for e in frame.events:
             if self.charts is not None and e.object.startswith("node/") and e.reason in ("NodeNotReady", "NodeReady"):
                 self.charts.add_marker(e.time, f"{e.object[5:]} {e.reason[4:]}")
@@ -294,6 +296,10 @@ class LiveView(QObject):
             log = [e for e in log if e not in pending] + [e for e in d.revealed if e.kind != "control"]
             log.sort(key=lambda e: e.time)
         self.events.add_events(log)
+        # an action's own events are in this log and also in the next tick's (the core hands out everything
+        # since the previous tick): those listed at the current time are not listed again (HG saw them twice)
+        now = self.run.time - 1e-9
+        self._listed_now = {e for e in log if e.kind == "control" and e.time >= now}
 
     def _on_run_replaced(self) -> None:
         self.controls.follow_run(markers=False)  # a seek or a reset: the markers of that time are kept as they are

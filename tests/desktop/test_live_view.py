@@ -347,3 +347,16 @@ def test_a_second_save_as_timeline_writes_only_the_actions_since_the_first(live)
         assert live.run.unsaved_actions() == []
     finally:
         live.window.session.undo_stack.setClean()
+
+
+def test_a_live_action_lists_its_control_plane_events_once(live):
+    """HG (Xvfb): Delete pod while playing listed 'Killing', 'SuccessfulCreate' and 'Scheduled' twice: the
+    action's re-listing of the log showed them, and the next tick handed them out again."""
+    _steps(live, 50)
+    pod = next(p for p in live.run.state.pods.values() if p.name.startswith("web-") and p.node)
+    live.apply("deletePod", f"{pod.namespace}/{pod.name}")
+    _steps(live, 40)
+    listed = [(e.time, e.where, e.text) for e in live.events.visible_events() if e.kind == "control"]
+    assert len(listed) == len(set(listed))
+    assert any(text.startswith("Killing") and where.endswith(pod.name) for _, where, text in listed)
+    assert len(listed) == len(live.run.state.events)  # every control-plane event of the run, once
