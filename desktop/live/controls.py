@@ -185,7 +185,7 @@ class LiveControls(QObject):
         run = self.view.run
         if run is None:
             return
-        self.time_label.setText(self._fmt(run.time))
+        self.time_label.setText(self._fmt(run.time) + self._pace_text())
         if not self.slider.isSliderDown():
             unit = self._slider_unit()
             span = max(SLIDER_MIN_SPAN, run.time * 1.25)
@@ -194,7 +194,16 @@ class LiveControls(QObject):
         self.play_action.setText(self.tr("&Pause") if self.driver and self.driver.playing else self.tr("&Play"))
 
     def on_time_changed(self, t: float) -> None:
-        self.time_label.setText(self._fmt(t))
+        self.time_label.setText(self._fmt(t) + self._pace_text())
+
+    def _pace_text(self) -> str:
+        """`` (≈24×)`` beside the time when playing delivers under 80 % of the chosen speed (a slow or busy
+        machine: the run slows down rather than freezes), else nothing."""
+        d = self.driver
+        achieved = d.achieved_speed if d is not None and d.playing else None
+        if achieved is None or achieved >= 0.8 * d.speed:
+            return ""
+        return f" (≈{achieved:.2g}×)" if achieved < 10 else f" (≈{achieved:.0f}×)"
 
     def on_playing_changed(self, playing: bool) -> None:
         self.play_action.setText(self.tr("&Pause") if playing else self.tr("&Play"))

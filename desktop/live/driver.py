@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
@@ -85,6 +86,10 @@ class LiveDriver(QObject):
         self.revealed: list[PacketEvent] = []  # step mode: the events shown, in order
         self.revealed_at: list[float] = []  # the end time of the tick each shown event belongs to
         self.last_frame: Frame | None = None
+        self._pace: deque[tuple[float, float]] = deque(maxlen=4)  # (wall, simulated time) once a second
+        self._now = 0.0  # the simulated time last shown (time_changed), read without waiting for a job
+        self.time_changed.connect(self._note_time)
+        self.run_replaced.connect(self._pace.clear)  # a seek, a reset, an action: a jump, not a pace
         self.sim_timer = QTimer(self)
         self.sim_timer.setInterval(SIM_INTERVAL_MS)
         self.sim_timer.timeout.connect(self._on_sim_timer)
@@ -133,10 +138,29 @@ class LiveDriver(QObject):
         return self.run.time
 
     # -- transport ----------------------------------------------------------------------------------------
+    @property
+    def achieved_speed(self) -> float | None:
+        """Simulated seconds per wall second over the last few seconds of realtime play (None: not measured
+        yet). At 50x a loaded machine delivers less (HG saw about 24x): the readout says so."""
+        if len(self._pace) < 3:
+            return None
+        (w0, t0), (w1, t1) = self._pace[0], self._pace[-1]
+        return (t1 - t0) / (w1 - w0) if w1 > w0 else None
+
+    def _note_time(self, t: float) -> None:
+        self._now = t
+
+    def _sample_pace(self) -> None:
+        if self.playing and self.mode == "realtime":
+            self._pace.append((time.monotonic(), self._now))
+        else:
+            self._pace.clear()
+
     def play(self) -> None:
         if self.playing:
             return
         self.playing = True
+        self._pace.clear()
         self._last_wall = time.monotonic()
         # the first tick is due at once: waiting for the budget of one tick (two 50 ms timer shots at 1x)
         # left a class looking at a still canvas for 0.1 s after Play, at any speed for step mode's 0.6 s
@@ -422,6 +446,7 @@ class LiveDriver(QObject):
         return self.threaded and self.playing and self.mode == "realtime"
 
     def _on_text_timer(self) -> None:
+        self._sample_pace()
         if self._job is not None or self._playing_threaded():
             # the panels read the core: after a job has landed, the next one preparing their rules
             self._text_due = True

@@ -231,3 +231,36 @@ def test_a_seek_past_run_tos_target_while_playing_in_the_worker_still_ends_it(dr
         pass
     assert blocker.args[0] == pytest.approx(3.0)
     assert not driver.playing and not driver.busy
+
+
+def test_the_time_readout_says_when_playing_delivers_less_than_the_chosen_speed(qtbot, monkeypatch):
+    """HG (Xvfb, load 5): 50x played at about 24x while the box still said 50x. The driver measures the
+    simulated seconds per wall second once a second; under 80 % of the chosen speed the readout shows it."""
+    from desktop.live import driver as driver_mod
+    from desktop.live.adapter import LiveRun
+    from desktop.live.driver import LiveDriver
+    from tests.desktop.live_helpers import demo_model
+
+    d = LiveDriver(LiveRun(demo_model(), 1))
+    try:
+        d.set_speed(50.0)
+        d.playing, d.mode = True, "realtime"
+        wall = iter([100.0, 101.0, 102.0, 103.0])
+        monkeypatch.setattr(driver_mod.time, "monotonic", lambda: next(wall))
+        for t in (10.0, 34.0, 58.0, 82.0):  # 24 simulated seconds a wall second
+            d.time_changed.emit(t)
+            d._sample_pace()
+        assert d.achieved_speed == 24.0
+
+        class Controls:
+            driver = d
+        from desktop.live.controls import LiveControls
+
+        assert LiveControls._pace_text(Controls()) == " (≈24×)"
+        d.set_speed(20.0)  # 24 >= 0.8 x 20: nothing to say
+        assert LiveControls._pace_text(Controls()) == ""
+        d.run_replaced.emit()  # a seek: the pace is measured afresh
+        assert d.achieved_speed is None
+    finally:
+        d.playing = False
+        d.stop()
