@@ -286,7 +286,17 @@ class ClusterScene(QGraphicsScene):
             # the settled order of badges and Services, kept while a live run moves pods around
             boxes = sorted((b for b in self.picture.boxes.values() if b.kind in ("workload", "service")),
                            key=lambda b: (b.rect.top(), b.rect.left()))
-            self._order = {b.ref: float(rank) for rank, b in enumerate(boxes)}
+            old = getattr(self, "_order", None) or {}
+            if not old:
+                self._order = {b.ref: float(rank) for rank, b in enumerate(boxes)}
+            else:
+                # ranks are kept, also of objects deleted since: an undone delete puts the box back in its
+                # place instead of at the end of its row (HG); new objects rank after every other
+                order, nxt = dict(old), max(old.values()) + 1.0
+                for b in boxes:
+                    if b.ref not in order:
+                        order[b.ref], nxt = nxt, nxt + 1.0
+                self._order = order
         else:
             self.picture = build_picture(objects, self.model, self.live_state, getattr(self, "_order", None))
         if self._aliases:

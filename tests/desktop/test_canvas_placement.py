@@ -307,3 +307,22 @@ spec:
     assert ref in boxes and boxes[ref].title == "Bad_Name"
     assert session.document.get(ref)["spec"]["ports"][0]["port"] == 70000  # the file keeps what was typed
     session.stop()
+
+
+def test_undoing_a_delete_puts_the_box_back_in_its_place(editor_window):
+    """HG (Xvfb): deleting a Service in the middle of the row and undoing it put it back at the row's end."""
+    w = editor_window
+
+    def order(kind):
+        boxes = [b for b in w.scene.picture.boxes.values() if b.kind == kind]
+        return [b.ref.name for b in sorted(boxes, key=lambda b: (b.rect.top(), b.rect.left()))]
+
+    services, badges = order("service"), order("workload")
+    middle = ObjectRef("Service", "default", services[len(services) // 2])
+    w.editor.delete([middle])
+    assert middle.name not in order("service")
+    w.session.undo_stack.undo()
+    assert order("service") == services and order("workload") == badges
+    w.session.undo_stack.redo()
+    w.session.undo_stack.undo()
+    assert order("service") == services
