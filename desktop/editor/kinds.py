@@ -25,11 +25,14 @@ APP_IMAGE = "nginxinc/nginx-unprivileged:1.27"
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:
-    """``base`` if free, else ``base-2``, ``base-3`` … (Kubernetes names: lowercase, at most 63 characters)."""
+    """``base`` if free, else ``base-2``, ``base-3`` … (Kubernetes names: lowercase, at most 63 characters).
+    A numbered series goes on: beside node-1 … node-3 a new Node is node-4, not node (HG)."""
     taken = set(taken)
-    if base not in taken:
+    numbered = [int(n[len(base) + 1:]) for n in taken
+                if n.startswith(base + "-") and n[len(base) + 1:].isdigit() and not n[len(base) + 1:].startswith("0")]
+    if base not in taken and not numbered:
         return base
-    i = 2
+    i = max([2, *(k + 1 for k in numbered)])
     while True:
         suffix = f"-{i}"
         name = base[:63 - len(suffix)] + suffix

@@ -11,7 +11,7 @@ from core.scenario.kinds import ANN_POSITION
 from desktop.editor.kinds import MIME_KIND, PALETTE
 
 EXPECTED = {  # palette id -> (kind, first free name in the demo, extra objects)
-    "node": ("Node", "node", 0),
+    "node": ("Node", "node-4", 0),
     "deployment": ("Deployment", "web-2", 0),  # "web" is taken by the demo
     "statefulset": ("StatefulSet", "db", 0),
     "daemonset": ("DaemonSet", "agent", 0),
@@ -219,3 +219,15 @@ def test_drops_in_a_row_below_the_cluster_land_in_a_row_and_the_zoom_stays(edito
         raw = w.session.document.get(ObjectRef("Service", "default", name))
         x, y0 = (float(v) for v in raw["metadata"]["annotations"][ANN_POSITION].split(","))
         assert (x, y0) == (round(want.x()), round(want.y())), name
+
+
+def test_new_names_continue_a_numbered_series():
+    """HG (Xvfb): the first Node dropped beside the demo's node-1 … node-3 was called 'node'."""
+    from desktop.editor.kinds import unique_name
+
+    assert unique_name("node", ["node-1", "node-2", "node-3"]) == "node-4"
+    assert unique_name("node", []) == "node"
+    assert unique_name("web", ["web"]) == "web-2"
+    assert unique_name("web-lb", ["web-lb", "web-lb-2"]) == "web-lb-3"
+    assert unique_name("node", ["node", "node-5"]) == "node-6"
+    assert unique_name("x", ["x-01"]) == "x"  # not a number Kubernetes tools would continue

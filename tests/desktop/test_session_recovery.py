@@ -65,13 +65,13 @@ def test_killed_process_leaves_work_that_the_next_start_restores(org, qtbot, tmp
     assert w.offer_recovery()
     assert str(scenario) in asked[0]
     doc = w.session.document
-    node = doc.get(ObjectRef("Node", "", "node"))
+    node = doc.get(ObjectRef("Node", "", "node-4"))
     assert node["metadata"]["labels"]["topology.kubernetes.io/zone"] == "zone-c"
     assert w.session.path == scenario and w.isWindowModified()
     assert pending_recoveries() == []  # restored: the recovery file is gone (a new one appears at the next autosave)
     # saving writes the recovered work into the original file
     assert w.file_save()
-    assert ObjectRef("Node", "", "node") in load_document(scenario)
+    assert ObjectRef("Node", "", "node-4") in load_document(scenario)
     w.close()
     w.session.stop()
 
