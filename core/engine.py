@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,10 @@ class Simulation:
         self.rng: np.random.Generator = np.random.default_rng(self.seed)
         self.control = ControlPlane(model, self.rng, timing if timing is not None else model.simulation.timing)
         self.control.owner_sim = self
+        # called between the pieces of a step (each routed piece, each control-plane timer): a caller stepping
+        # in a thread of its own may block here to let another thread run (a GUI's frame: the core is mostly
+        # pure Python and shares the GIL with it). It must not touch the simulation; the run is the same.
+        self.pause_point: Callable[[], None] | None = None
         self.document = None  # the scenario Document, when known (core.live.edits.track_document)
         self.state: ClusterState = self.control.state
         for event in sorted(model.timeline, key=lambda e: e.at):
@@ -154,6 +159,8 @@ class Simulation:
                 break
             if active and cut > self.traffic_time + EPS:
                 self._route_to(cut)
+                if self.pause_point is not None:
+                    self.pause_point()
             control.advance(cut)
             while self._next_action < len(self.actions) and self.actions[self._next_action].at <= cut + EPS:
                 self._execute(self.actions[self._next_action])

@@ -183,6 +183,9 @@ class ControlPlane(NodeLifecycleMixin, WorkloadMixin):
             self.state.time = max(self.state.time, t)
             getattr(self, f"_on_{kind}")(*args)
             self._settle()
+            pause = getattr(self.owner_sim, "pause_point", None)
+            if pause is not None:  # (Simulation.pause_point: another thread may run between two timers)
+                pause()
         self.state.time = max(self.state.time, t1)
         self._heartbeats()
 

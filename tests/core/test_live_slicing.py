@@ -106,3 +106,23 @@ def test_another_proxy_mode_sends_the_same_requests():
         sim.run(UNTIL)
         runs.append(sim.dataplane.metrics)
     assert runs[0].sent == runs[1].sent > 100
+
+
+def test_a_pause_point_is_called_between_the_pieces_of_a_step_and_changes_nothing():
+    """``Simulation.pause_point`` lets a GUI thread run between the pieces of a step (each routed piece, each
+    control-plane timer): the run is the same, however often and however long it pauses."""
+    import time
+
+    sim = fresh()
+    calls = []
+
+    def pause():
+        calls.append(sim.time)
+        if len(calls) % 7 == 0:
+            time.sleep(0.001)
+
+    sim.pause_point = pause
+    ticks = [sim.step(0.1) for _ in range(int(UNTIL / 0.1 + 0.5))]
+    assert as_json(sim, ticks) == run_sliced([0.1])
+    assert len(calls) > 2 * len(ticks), "routed pieces and the failure's timers both pause"
+    assert any(b > a for a, b in zip(calls, calls[1:], strict=False))
