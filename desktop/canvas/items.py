@@ -42,7 +42,9 @@ class HitItem(QGraphicsRectItem):
         self.highlight = QColor("#0072B2")
         self._dragging = False
         self.tip = ""  # the tooltip last set
-        self.fanout: list = []  # scene points of the pods a Service selects, drawn while it is selected
+        self.wanted: tuple | None = None  # what the scene last made of it (ClusterScene._apply_items)
+        self.movable = bool(movable)  # (its ItemIsMovable flag, read without a call into Qt)
+        self.fanout: list | tuple = ()  # scene points of the pods a Service selects, drawn while it is selected
 
     def set_box(self, rect: QRectF, title: str) -> None:
         self.title = title
@@ -68,9 +70,9 @@ class HitItem(QGraphicsRectItem):
         path.addRect(self.shape_rect())
         return path
 
-    def set_fanout(self, points: list) -> None:
+    def set_fanout(self, points) -> None:
         self.prepareGeometryChange()
-        self.fanout = list(points)
+        self.fanout = tuple(points)
 
     def boundingRect(self) -> QRectF:
         rect = self.shape_rect().adjusted(-6, -6, 6, 6)

@@ -367,11 +367,14 @@ class PacketLayer(QGraphicsObject):
         """Scene rectangles holding the canvas's text (``(left, top, right, bottom[, least scale])`` rows, or
         QRectFs): captions and status notes are placed off them. A row with a least scale counts only at that
         zoom or more (a label the canvas leaves out when it would be too small to read)."""
-        rows = []
-        for r in rects:
-            row = (r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
-            rows.append(row if len(row) == 5 else (*row, 0.0))
-        a = np.array(rows, float).reshape(-1, 5)
+        if isinstance(rects, np.ndarray) and rects.ndim == 2 and rects.shape[1] == 5:
+            a = rects  # (n, 5) rows already
+        else:
+            rows = []
+            for r in rects:
+                row = (r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
+                rows.append(row if len(row) == 5 else (*row, 0.0))
+            a = np.array(rows, float).reshape(-1, 5)
         if a.shape != self.obstacles.shape or not np.array_equal(a, self.obstacles):
             self.obstacles = a
             self._obstacles_version += 1

@@ -8,6 +8,7 @@ wide enough to hold them. Colours come from desktop.style (Okabe–Ito, paired w
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 
@@ -157,6 +158,13 @@ class Renderer:
     @property
     def projector(self) -> bool:
         return self.text_scale > 1.0
+
+    def clone(self) -> Renderer:
+        """A copy that draws alike, for a render in another thread: its caches start as this one's (each is
+        replaced whole, never changed in place) and go their own way."""
+        other = copy.copy(self)
+        other.labelled = set(self.labelled)
+        return other
 
     def least_px(self, kind: str) -> float:
         """The least on-screen size of a name ("name") or a detail line ("detail"), and the size below which

@@ -113,6 +113,10 @@ class ClusterScene(QGraphicsScene):
         self._last_good: dict[str, dict] = {}  # object label -> raw object of the last document without errors
         self._items: dict[object, HitItem] = {}
         self._aliases: dict[ObjectRef, ObjectRef] = {}  # stand-in ref drawn -> the document's (invalid names)
+        self._inputs = 0  # bumped whenever what a live picture is built from changes (document, order)
+        self._items_version = 0  # bumped by every change of the hit items (``_apply_items``)
+        self._applied: tuple | None = None  # (items version, wanted, tips) the hit items were last made from
+        self._prep_inputs: tuple | None = None  # (inputs, objects as drawn, document refs) for live_preparer
         self.context_actions_provider: Callable[[ObjectRef], list[QAction]] | None = None
         self._connect: _ConnectInteraction | None = None
         self._syncing = False
@@ -274,11 +278,9 @@ class ClusterScene(QGraphicsScene):
         if objects is None:
             objects = self.session.document.objects() if self.session is not None else []
         doc_objects = objects
-        if self._aliases:  # the picture reads stored positions by the names the model has
-            stand_in = {real: fake.name for fake, real in self._aliases.items()}
-            objects = [{**o, "metadata": {**o["metadata"], "name": stand_in[object_ref(o)]}}
-                       if object_ref(o) in stand_in else o for o in objects]
+        objects = self._aliased(objects)
         if self.live_state is None:
+            self._inputs += 1  # the badge / Service order below may change: a live picture built before is stale
             # the order of badges and Services is kept through edits (new ones come after): a replicas change
             # moved pods, and with them 'api' from 6th to 2nd place in the Service row (HG); a new document
             # is ordered by where the pods are
@@ -303,9 +305,62 @@ class ClusterScene(QGraphicsScene):
             _apply_aliases(self.picture, self._aliases)
         self._apply_pod_styles()
         self.layer.set_picture(self.picture)
-        self._sync_items(doc_objects)
+        in_doc = {object_ref(o) for o in doc_objects}
+        self._apply_items(*_wanted_items(self.picture, in_doc))
         self.setSceneRect(self.picture.bounds)
         self.picture_changed.emit()
+
+    def _aliased(self, objects: list[dict]) -> list[dict]:
+        """The document's objects as the picture reads them: an invalidly named object under its stand-in name."""
+        if not self._aliases:
+            return objects
+        stand_in = {real: fake.name for fake, real in self._aliases.items()}
+        return [{**o, "metadata": {**o["metadata"], "name": stand_in[object_ref(o)]}}
+                if object_ref(o) in stand_in else o for o in objects]
+
+    # -- live pictures built off the GUI thread ---------------------------------------------------------------
+    def live_preparer(self, styles_for: Callable | None = None, extras: Callable | None = None) -> LivePreparer:
+        """A job that lays out (and renders) the picture of a running cluster's state in another thread --
+        the driver's worker, right after the ticks it stepped, while the state is the worker's alone -- so
+        that the GUI thread only swaps it in (``apply_prepared``): at 2,000 pods the layout, the hit items'
+        boxes and tooltips and the cache render cost ~70 ms, four frames, every time the cluster changed.
+        Everything it reads of the scene is captured now, on the GUI thread. ``styles_for(state)`` gives the
+        pods' packet styles (pod key -> index) as the live view will assign them; ``extras(picture)`` is
+        computed with the picture (the live view's caption obstacles)."""
+        if self._prep_inputs is None or self._prep_inputs[0] != self._inputs:
+            doc_objects = self.session.document.objects() if self.session is not None else []
+            self._prep_inputs = (self._inputs, self._aliased(doc_objects), frozenset(object_ref(o) for o in doc_objects))
+        inputs, objects, in_doc = self._prep_inputs
+        order = getattr(self, "_order", None)
+        return LivePreparer(inputs, objects, in_doc, self.model, dict(order) if order is not None else None,
+                            dict(self._aliases), dict(self.pod_styles), styles_for, extras,
+                            self.layer.render_plan(), self.renderer.clone(), self._applied)
+
+    def apply_prepared(self, prep: PreparedPicture, state: ClusterState, styles: dict | None = None) -> bool:
+        """Show ``state`` with the picture ``prep`` built of it (False, nothing done: it was built from a
+        document or canvas that has changed since; ``apply_cluster_state`` then). ``styles``: the pods'
+        packet styles now (None: those the preparer used); the cache rendered with other styles is not used."""
+        if prep.inputs != self._inputs:
+            return False
+        self.live_state = state
+        self.picture = prep.picture
+        image = prep.image
+        if styles is not None:
+            keyed = {(r.namespace, r.name) if isinstance(r, ObjectRef) else tuple(r): int(i) for r, i in styles.items()}
+            if keyed != prep.styles:
+                image = None
+                self.pod_styles = keyed
+                self._apply_pod_styles()
+            else:
+                self.pod_styles = prep.styles
+        else:
+            self.pod_styles = prep.styles
+        self.renderer.badge_markers = not self.pod_styles
+        self.layer.set_picture(self.picture, prerendered=image)
+        self._apply_items(prep.wanted, prep.tips, home=False, diff=prep.diff)
+        self.setSceneRect(self.picture.bounds)
+        self.picture_changed.emit()
+        return True
 
     def free_position(self, kind: str, point: tuple[float, float]) -> tuple[float, float]:
         """Where a new box of ``kind`` (a document kind) dropped with its top-left at ``point`` goes: there,
@@ -419,46 +474,65 @@ class ClusterScene(QGraphicsScene):
 
     # -- hit items -------------------------------------------------------------------------------------------
     def _sync_items(self, objects: list[dict]) -> None:
-        in_doc = {object_ref(o) for o in objects}
-        selected = {it.ref for it in self._items.values() if it.isSelected()}
-        wanted: dict[object, tuple] = {}
-        for ref, box in self.picture.boxes.items():
-            doc_ref = box.doc_ref or (ref if ref in in_doc else None)
-            wanted[ref] = (ref, box.kind, box.rect, doc_ref, is_movable(box.kind, ref, False) and doc_ref == ref,
-                           box.connectable, None, box.title)
-        for key, pb in self.picture.pods.items():
-            doc_ref = pb.ref if pb.ref in in_doc else None
-            wanted[key] = (pb.ref, "pod", pb.rect, doc_ref, pb.bare and doc_ref is not None, False, key, pb.name)
+        self._apply_items(*_wanted_items(self.picture, {object_ref(o) for o in objects}))
+
+    def _apply_items(self, wanted: dict, tips: dict, home: bool = True, diff: tuple | None = None) -> None:
+        """Make the hit items what ``wanted`` says (``_wanted_items``): only the items whose box, title, refs
+        or fan-out changed are touched (a kube-proxy sync or one evicted node changes a few of 2,000).
+        ``home``: also put back an item left away from its box (a drag the document refused); a live picture
+        leaves a box being dragged where the mouse has it. ``diff``: (items version, keys changed, keys gone,
+        tooltips changed) against the items as that version left them, worked out in the worker with the
+        picture (``LivePreparer``): then only those are looked at."""
+        items = self._items
+        if diff is not None and diff[0] == self._items_version:
+            _version, keys, gone, tip_keys = diff
+        else:
+            keys, tip_keys = wanted, None
+            gone = [k for k, it in items.items()
+                    if (want := wanted.get(k)) is None or it.kind != want[1] or it.movable != bool(want[4])]
+        selected = {it.ref for it in self.selectedItems() if isinstance(it, HitItem)}
         self._syncing = True
         try:
-            for k in list(self._items):
-                if k not in wanted or self._items[k].kind != wanted[k][1] or \
-                        self._items[k].flags() & HitItem.GraphicsItemFlag.ItemIsMovable != (
-                        HitItem.GraphicsItemFlag.ItemIsMovable if wanted[k][4] else HitItem.GraphicsItemFlag(0)):
-                    self.removeItem(self._items.pop(k))
+            for k in gone:
+                item = items.pop(k, None)
+                if item is not None:
+                    self.removeItem(item)
             highlight = QColor(self.renderer.theme.selection)
-            for k, (ref, kind, rect, doc_ref, movable, connectable, key, title) in wanted.items():
-                item = self._items.get(k)
+            for k in keys:
+                want = wanted[k]
+                item = items.get(k)
+                if item is not None and (item.kind != want[1] or item.movable != bool(want[4])):
+                    self.removeItem(items.pop(k))
+                    item = None
                 if item is None:
+                    ref, kind, rect, doc_ref, movable, connectable, key, title, _fan = want
                     item = HitItem(ref, kind, rect, doc_ref=doc_ref, movable=movable, connectable=connectable,
                                    key=key, title=title)
                     item.highlight = highlight
                     self.addItem(item)
-                    self._items[k] = item
+                    items[k] = item
+                    changed = True
+                elif item.wanted != want or (home and item.pos() != item.home):
+                    item.ref, item.doc_ref = want[0], want[3]
+                    item.set_box(want[2], want[7])
+                    changed = True
                 else:
-                    item.ref, item.doc_ref = ref, doc_ref
-                    item.set_box(rect, title)
-                fan = self.picture.fanout.get(k, []) if key is None else []
-                if fan or item.fanout:
-                    item.set_fanout(fan)
-                if item.isSelected() != (ref in selected):
-                    item.setSelected(ref in selected)
-                tip = _tooltip(self.picture, k)
-                if tip != item.tip:  # setToolTip on 2,000 items costs tens of ms: only when it changed
+                    changed = False
+                item.wanted = want
+                if want[8] != item.fanout:  # a Service's fan-out to its pods (drawn while it is selected)
+                    item.set_fanout(list(want[8]))
+                if changed and item.isSelected() != (want[0] in selected):
+                    item.setSelected(want[0] in selected)
+            for k in (tips if tip_keys is None else tip_keys):
+                item = items.get(k)
+                tip = tips.get(k, "")
+                if item is not None and tip != item.tip:  # setToolTip on 2,000 items costs tens of ms
                     item.tip = tip
                     item.setToolTip(tip)
         finally:
             self._syncing = False
+        self._items_version += 1
+        self._applied = (self._items_version, wanted, tips)
 
     def items_for_refs(self, refs: list) -> list[HitItem]:
         out = []
@@ -615,6 +689,83 @@ def _tooltip(pic: Picture, key) -> str:
         return ""
     lag = box.lag.detail() if box.lag else []
     return "\n".join([box.title, *[line for line in box.lines if line], *lag])
+
+
+def _wanted_items(pic: Picture, in_doc) -> tuple[dict, dict]:
+    """The hit items a picture needs, key -> (ref, kind, rect, doc_ref, movable, connectable, pod key, title),
+    and their tooltips. Pure: the live view's worker computes them with the picture."""
+    wanted: dict[object, tuple] = {}
+    tips: dict[object, str] = {}
+    fanout = pic.fanout
+    for ref, box in pic.boxes.items():
+        doc_ref = box.doc_ref or (ref if ref in in_doc else None)
+        wanted[ref] = (ref, box.kind, box.rect, doc_ref, is_movable(box.kind, ref, False) and doc_ref == ref,
+                       box.connectable, None, box.title, tuple(fanout.get(ref, ())))
+        tips[ref] = _tooltip(pic, ref)
+    for key, pb in pic.pods.items():
+        doc_ref = pb.ref if pb.ref in in_doc else None
+        wanted[key] = (pb.ref, "pod", pb.rect, doc_ref, pb.bare and doc_ref is not None, False, key, pb.name, ())
+        tips[key] = _tooltip(pic, key)
+    return wanted, tips
+
+
+def _items_diff(applied: tuple | None, wanted: dict, tips: dict) -> tuple | None:
+    """What changed from the hit items ``applied`` (items version, wanted, tips) to ``wanted``/``tips``."""
+    if applied is None:
+        return None
+    version, before, tips_before = applied
+    keys = [k for k, w in wanted.items() if before.get(k) != w]
+    gone = [k for k in before if k not in wanted]
+    tip_keys = [k for k, t in tips.items() if tips_before.get(k) != t]
+    return version, keys, gone, tip_keys
+
+
+class PreparedPicture:
+    """A live picture built off the GUI thread (``LivePreparer``): the picture, its hit items and tooltips,
+    the pod styles it was drawn with, the rendered cache (or None) and the caller's ``extras``."""
+
+    __slots__ = ("inputs", "version", "picture", "wanted", "tips", "styles", "image", "extras", "styles_for", "diff")
+
+    def __init__(self, inputs, version, picture, wanted, tips, styles, image, extras, styles_for=None, diff=None):
+        self.inputs, self.version, self.picture, self.diff = inputs, version, picture, diff
+        self.wanted, self.tips, self.styles, self.image, self.extras = wanted, tips, styles, image, extras
+        self.styles_for = styles_for  # what made ``styles`` (the live view's colour preview), if not the scene's
+
+
+class LivePreparer:
+    """``preparer(state, version)`` -> PreparedPicture: lays out ``state`` as ``ClusterScene._relayout`` does
+    for a live state, from inputs captured on the GUI thread, and renders the static layer's cache for the
+    view's last painted region and scale. Safe in another thread while the GUI thread paints: it touches no
+    scene, item or widget (QRectF values and a QImage of its own, painted with a copy of the renderer)."""
+
+    def __init__(self, inputs, objects, in_doc, model, order, aliases, styles, styles_for, extras, plan, renderer,
+                 applied=None):
+        self.inputs, self.objects, self.in_doc, self.model = inputs, objects, in_doc, model
+        self.applied = applied  # the scene's hit items as last made (``ClusterScene._applied``), never changed
+        self.order, self.aliases, self.styles = order, aliases, styles
+        self.styles_for, self.extras, self.plan, self.renderer = styles_for, extras, plan, renderer
+
+    def __call__(self, state: ClusterState, version=None, pause: Callable[[], None] | None = None) -> PreparedPicture:
+        """``pause``: called between the parts of the work (``FrameGate.pause``: a GUI frame goes first)."""
+        pause = pause or (lambda: None)
+        pic = build_picture(self.objects, self.model, state, self.order)
+        pause()
+        if self.aliases:
+            _apply_aliases(pic, self.aliases)
+        styles = self.styles_for(state) if self.styles_for is not None else self.styles
+        for key, pb in pic.pods.items():
+            index = styles.get(key)
+            if index is not None and not pb.client:
+                pb.colour = index
+        wanted, tips = _wanted_items(pic, self.in_doc)
+        pause()
+        diff = _items_diff(self.applied, wanted, tips)
+        extras = self.extras(pic) if self.extras is not None else None
+        pause()
+        image = None
+        if self.plan is not None:
+            image = self.plan.render(self.renderer, pic)
+        return PreparedPicture(self.inputs, version, pic, wanted, tips, styles, image, extras, self.styles_for, diff)
 
 
 class _ConnectInteraction:

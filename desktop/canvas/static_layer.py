@@ -9,7 +9,7 @@ pan leaves the cached region.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from desktop.canvas.picture import Picture
@@ -19,12 +19,57 @@ MAX_SIDE = 8192  # device pixels; beyond this the cache covers only the visible 
 MARGIN_FRACTION = 0.25  # cache a quarter viewport around what is visible, so small pans are free
 
 
+def cache_region(visible: QRectF, bounds: QRectF, lod: float, dpr: float) -> tuple[QRectF, int, int]:
+    """The scene region a cache render covers for ``visible`` (a margin around it for small pans) and its
+    size in device pixels."""
+    mx, my = visible.width() * MARGIN_FRACTION, visible.height() * MARGIN_FRACTION
+    region = visible.adjusted(-mx, -my, mx, my).intersected(bounds)
+    scale = lod * dpr
+    if region.width() * scale > MAX_SIDE or region.height() * scale > MAX_SIDE:
+        region = visible
+    w = max(1, min(MAX_SIDE, int(region.width() * scale + 1)))
+    h = max(1, min(MAX_SIDE, int(region.height() * scale + 1)))
+    return region, w, h
+
+
+class RenderPlan:
+    """What the layer's next cache render would be asked for, taken from its last paint: the cache of a new
+    picture can then be rendered ahead, in another thread, into a QImage (``render``), and installed by
+    ``StaticLayer.set_picture(..., prerendered=...)`` if nothing changed the layer meanwhile."""
+
+    def __init__(self, version: int, visible: QRectF, lod: float, dpr: float, theme: str):
+        self.version, self.visible, self.lod, self.dpr, self.theme = version, QRectF(visible), lod, dpr, theme
+
+    def render(self, renderer: Renderer, picture: Picture) -> Prerendered | None:
+        visible = self.visible.intersected(picture.bounds)
+        if visible.isEmpty():
+            return None
+        region, w, h = cache_region(visible, picture.bounds, self.lod, self.dpr)
+        image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor(0, 0, 0, 0))
+        p = QPainter(image)
+        p.scale(self.lod * self.dpr, self.lod * self.dpr)
+        p.translate(-region.topLeft())
+        renderer.draw(p, picture, region, self.lod)
+        p.end()
+        image.setDevicePixelRatio(self.dpr)
+        return Prerendered(self, image, region)
+
+
+class Prerendered:
+    __slots__ = ("plan", "image", "region")
+
+    def __init__(self, plan: RenderPlan, image: QImage, region: QRectF):
+        self.plan, self.image, self.region = plan, image, region
+
+
 class StaticLayer(QGraphicsItem):
     def __init__(self, renderer: Renderer):
         super().__init__()
         self.renderer = renderer
         self.picture = Picture()
-        self._pixmap: QPixmap | None = None
+        self._pixmap: QPixmap | QImage | None = None
+        self._last_paint: tuple[QRectF, float, float] | None = None  # (visible region, lod, dpr) of the last paint
         self._region = QRectF()
         self._key: tuple | None = None
         self._version = 0
@@ -33,10 +78,27 @@ class StaticLayer(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_picture(self, picture: Picture) -> None:
+    def set_picture(self, picture: Picture, prerendered: Prerendered | None = None) -> None:
+        """Draw ``picture``; ``prerendered``: its cache, rendered ahead (``RenderPlan``), used when the layer
+        is as it was when the plan was taken (no invalidate, theme or scale change since)."""
         self.prepareGeometryChange()
         self.picture = picture
-        self.invalidate()
+        plan = prerendered.plan if prerendered is not None else None
+        if plan is None or plan.version != self._version or plan.theme != self.renderer.theme.name:
+            self.invalidate()
+            return
+        self._version += 1
+        self._pixmap = prerendered.image
+        self._region = QRectF(prerendered.region)
+        self._key = (self._version, round(plan.lod, 6), plan.dpr, plan.theme)
+        self.update()
+
+    def render_plan(self) -> RenderPlan | None:
+        """The plan of the cache render the next picture needs (None: never painted yet)."""
+        if self._last_paint is None:
+            return None
+        visible, lod, dpr = self._last_paint
+        return RenderPlan(self._version, visible, lod, dpr, self.renderer.theme.name)
 
     def invalidate(self) -> None:
         self._version += 1
@@ -57,6 +119,7 @@ class StaticLayer(QGraphicsItem):
             visible = inverse.mapRect(QRectF(widget.rect()))
         else:
             visible = QRectF(option.exposedRect)
+        self._last_paint = (visible, lod, dpr)  # the view's, not cut to this picture (the next may be larger)
         visible = visible.intersected(self.boundingRect())
         if visible.isEmpty():
             return
@@ -70,17 +133,16 @@ class StaticLayer(QGraphicsItem):
         device = transform.map(self._region.topLeft())
         painter.save()
         painter.resetTransform()
-        painter.drawPixmap(QPointF(round(device.x()), round(device.y())), self._pixmap)
+        at = QPointF(round(device.x()), round(device.y()))
+        if isinstance(self._pixmap, QImage):  # rendered ahead in another thread
+            painter.drawImage(at, self._pixmap)
+        else:
+            painter.drawPixmap(at, self._pixmap)
         painter.restore()
 
     def _render(self, visible: QRectF, lod: float, dpr: float) -> None:
-        mx, my = visible.width() * MARGIN_FRACTION, visible.height() * MARGIN_FRACTION
-        region = visible.adjusted(-mx, -my, mx, my).intersected(self.boundingRect())
+        region, w, h = cache_region(visible, self.boundingRect(), lod, dpr)
         scale = lod * dpr
-        if region.width() * scale > MAX_SIDE or region.height() * scale > MAX_SIDE:
-            region = visible
-        w = max(1, min(MAX_SIDE, int(region.width() * scale + 1)))
-        h = max(1, min(MAX_SIDE, int(region.height() * scale + 1)))
         pixmap = QPixmap(w, h)
         pixmap.fill(QColor(0, 0, 0, 0))
         p = QPainter(pixmap)
