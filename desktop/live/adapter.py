@@ -69,15 +69,75 @@ class Frame:
         return frame_events(self)
 
 
+class FrameGate:
+    """Lets a GUI's frames through a worker that steps the core: the core is mostly pure Python, so a frame
+    painted while the worker runs waits for the GIL at every call into Qt and came late (at 2,000 pods, 10x:
+    80 % of frames later than 33 ms). The GUI thread ``close()``s the gate as a frame starts (saying when the
+    next one is due) and ``open()``s it when the window has painted the frame; the worker calls ``pause()``
+    between pieces of its work (``Simulation.pause_point``): it waits while the gate is closed, and just
+    before the next frame is due it sleeps until then, so that the frame's timer finds the GIL free. It waits
+    at most ``max_wait`` seconds per frame: a GUI that never paints slows the simulation, never stops it.
+    What is simulated does not depend on it."""
+
+    LEAD = 0.0015  # seconds before a frame is due that the worker stops for it
+
+    def __init__(self, max_wait: float = 0.012):
+        self.max_wait = max_wait
+        self._open = threading.Event()
+        self._open.set()
+        self._closed = 0  # how many times the gate was closed
+        self._waited = -1  # the closing the worker last waited for
+        self.due: float | None = None  # perf_counter() time the next frame is due (None: no frames)
+        self._slept_for: float | None = None
+        self.waits = 0  # (benchmark) times the worker waited, and for how long in all
+        self.waited_s = 0.0
+
+    def close(self, next_due: float | None = None) -> None:
+        self._closed += 1
+        self._open.clear()
+        self.due = next_due
+
+    def open(self) -> None:
+        self._open.set()
+
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+    def pause(self) -> None:
+        t = time.perf_counter()
+        if self._open.is_set():
+            due = self.due
+            if due is None or t < due - self.LEAD or self._slept_for == due:
+                return
+            self._slept_for = due  # once per frame: a frame late is not waited for again
+            time.sleep(min(max(0.0, due - t) + 0.0003, self.max_wait))
+            if self._open.is_set():  # (the frame's timer is late: the worker goes on)
+                self.waits += 1
+                self.waited_s += time.perf_counter() - t
+                return
+        closing = self._closed
+        if self._waited == closing:
+            return
+        self._waited = closing
+        self._open.wait(self.max_wait)
+        self.waits += 1
+        self.waited_s += time.perf_counter() - t
+
+
 class StepJob:
     """Ticks stepped in the run's worker thread: ``frames`` grow as they are simulated; ``done()`` when the
     worker has stopped (all ``ticks`` stepped, ``cancel()`` asked it to stop after the current tick, or
     ``max_wall`` seconds went by: ``hit_wall``); ``error`` is what the core raised, if anything."""
 
-    def __init__(self, ticks: int, max_wall: float | None, prepare: bool = False):
+    def __init__(self, ticks: int, max_wall: float | None, prepare: bool = False, picture=None):
         self.ticks = int(ticks)
         self.max_wall = max_wall
         self.prepare = prepare  # after the ticks, render the rules the panels asked for last (``LiveRun.rules``)
+        # (preparer, version shown): after the ticks, if the cluster's version is no longer the one shown, the
+        # canvas's picture of it is built here (``preparer(state, version)``), into ``prepared``
+        self.picture = picture
+        self.prepared = None
+        self.prepare_error: BaseException | None = None
         self.frames: list[Frame] = []
         self.error: BaseException | None = None
         self.hit_wall = False
@@ -189,6 +249,7 @@ class LiveRun:
         self._rules_wanted: list[tuple[str, str | None]] = []
         self._uids: dict[tuple[str, int], int] = {}  # (flow, request index) -> packet id, kept across seeks
         self._idle = threading.Event()  # no step in the worker: the core objects may be read
+        self.gate = FrameGate()  # the worker pauses between pieces while the GUI paints a frame
         self._idle.set()
         self._job: StepJob | None = None  # the last background job, until ``take_job``
         self._executor: ThreadPoolExecutor | None = None
@@ -237,15 +298,18 @@ class LiveRun:
         """A background job is stepping the core now."""
         return not self._idle.is_set()
 
-    def step_in_background(self, ticks: int, max_wall: float | None = None, *, prepare: bool = False) -> StepJob:
+    def step_in_background(self, ticks: int, max_wall: float | None = None, *, prepare: bool = False,
+                           picture=None) -> StepJob:
         """Step ``ticks`` whole ticks in the worker thread (as ``step`` would, one after the other). The caller
         polls ``job.done()`` and takes the frames with ``take_job``; until then the job is the run's.
         ``prepare``: then render the rules last asked for if they changed, so that the panels' next
-        ``rules()`` finds them (a render takes ~0.25 s at 2,000 pods: better in the worker than in a frame)."""
+        ``rules()`` finds them (a render takes ~0.25 s at 2,000 pods: better in the worker than in a frame).
+        ``picture``: (preparer, version shown) -- the canvas's picture of the cluster after the ticks is built
+        in the worker too when the cluster's ``state_version()`` is no longer the one shown (``job.prepared``)."""
         self._wait()
         if self._job is not None:
             raise RuntimeError("the last background job was not taken (take_job) yet")
-        job = StepJob(max(0, int(ticks)), max_wall, prepare)
+        job = StepJob(max(0, int(ticks)), max_wall, prepare, picture)
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="podpath-step")
         self._job = job
@@ -262,6 +326,8 @@ class LiveRun:
     def _run_job(self, job: StepJob) -> None:
         self._worker_ident = threading.get_ident()
         started = time.perf_counter()
+        pause = self.gate.pause
+        self._sim.pause_point = pause
         try:
             for _ in range(job.ticks):
                 if job.cancelled():
@@ -271,11 +337,21 @@ class LiveRun:
                         and time.perf_counter() - started > job.max_wall:
                     job.hit_wall = True
                     break
+            if job.picture is not None and not job.cancelled():
+                preparer, shown = job.picture
+                version = self.state_version()
+                if version != shown:
+                    try:
+                        job.prepared = preparer(self._sim.state, version, pause)
+                    except Exception as exc:  # noqa: BLE001 (the GUI thread lays out itself, and raises there)
+                        job.prepare_error = exc
             if job.prepare and not job.cancelled():
                 self._prepare_rules()
         except BaseException as exc:  # handed to the caller's thread (take_job's caller re-raises it)
             job.error = exc
         finally:
+            if self._sim.pause_point is pause:  # (an action may have made a new Simulation: not in a job)
+                self._sim.pause_point = None
             self._idle.set()
             job._done.set()
 
@@ -319,6 +395,12 @@ class LiveRun:
     @property
     def state(self):
         return self.sim.state
+
+    def state_version(self) -> tuple[int, int]:
+        """What the canvas shows of the cluster changes with: its objects (``ClusterState.version``) and each
+        node's kube-proxy view of them (a sync changes no pod or node, but what the nodes show)."""
+        state = self._sim.state if threading.get_ident() == self._worker_ident else self.state
+        return (state.version, getattr(state, "proxy_views_version", 0))
 
     @property
     def series(self):

@@ -26,11 +26,12 @@ the current one has no event left. ``step_back()`` goes back one tick through th
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections import deque
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from desktop.live.adapter import Frame, LiveRun, PacketEvent, StepJob
 
@@ -55,6 +56,8 @@ class LiveDriver(QObject):
     * ``text_refreshed()`` — the ~1 Hz refresh for readouts and panels
     * ``playing_changed(bool)``, ``mode_changed(str)``, ``speed_changed(float)``
     * ``target_reached(float)`` — ``run_to(t)`` arrived
+    * ``picture_prepared(object)`` — a worker job built the canvas's picture of the cluster after its ticks
+      (``picture_source``), emitted after the job's frames
     """
 
     frame_stepped = Signal(object)
@@ -69,12 +72,16 @@ class LiveDriver(QObject):
     mode_changed = Signal(str)
     speed_changed = Signal(float)
     target_reached = Signal(float)
+    picture_prepared = Signal(object)
 
     def __init__(self, run: LiveRun, parent: QObject | None = None, *, threaded: bool = True):
         super().__init__(parent)
         self.run = run
         self.threaded = threaded  # realtime play steps the core in the run's worker thread
         self._job: StepJob | None = None
+        # () -> (preparer, version shown) or None: asked as each worker job starts; the job then builds the
+        # canvas's picture of the cluster after its ticks if the version has changed (``picture_prepared``)
+        self.picture_source = None
         self._switch_saved: float | None = None
         self.speed = 1.0
         self.mode = "realtime"  # or "step"
@@ -104,6 +111,8 @@ class LiveDriver(QObject):
         app = QCoreApplication.instance()
         if app is not None:  # quitting while playing: the worker stops after its tick, before Qt goes
             app.aboutToQuit.connect(self.stop)
+        self._watched = None  # the window whose frames the worker lets through (``watch_window``)
+        self.frames_flushed = 0
 
     # -- lifecycle --------------------------------------------------------------------------------------
     def start_display(self) -> None:
@@ -115,7 +124,11 @@ class LiveDriver(QObject):
         """Stop the timers and the worker (a job in flight lands first); the run can be used synchronously."""
         for t in (self.sim_timer, self.paint_timer, self.text_timer):
             t.stop()
+        if self.playing:
+            gc.unfreeze()
         self.playing = False
+        self.run.gate.open()
+        self.watch_window(None)
         job = self.run.take_job(wait=True) if self._job is not None else None
         if job is not None:  # stopped (a new run, the window closing): its frames are for no one
             job.stale = True
@@ -160,6 +173,10 @@ class LiveDriver(QObject):
         if self.playing:
             return
         self.playing = True
+        # the cluster as it is now is kept out of garbage collection while playing: a full collection walked
+        # the whole 2,000-pod heap (90-110 ms holding the GIL: a frame 6 frames late every few seconds);
+        # objects made while playing are collected as ever, and pausing hands the rest back
+        gc.freeze()
         self._pace.clear()
         self._last_wall = time.monotonic()
         # the first tick is due at once: waiting for the budget of one tick (two 50 ms timer shots at 1x)
@@ -182,6 +199,7 @@ class LiveDriver(QObject):
         self.playing = False
         self.sim_timer.stop()
         self._restore_switch()
+        gc.unfreeze()
         self.playing_changed.emit(False)
 
     def toggle(self) -> None:
@@ -413,7 +431,8 @@ class LiveDriver(QObject):
         if self._switch_saved is None and sys.getswitchinterval() > SWITCH_INTERVAL:
             self._switch_saved = sys.getswitchinterval()
             sys.setswitchinterval(SWITCH_INTERVAL)
-        self._job = self.run.step_in_background(n, max_wall=MAX_STEP_WALL, prepare=prepare)
+        picture = self.picture_source() if self.picture_source is not None and n > 0 else None
+        self._job = self.run.step_in_background(n, max_wall=MAX_STEP_WALL, prepare=prepare, picture=picture)
 
     def _restore_switch(self) -> None:
         if self._switch_saved is not None:
@@ -434,6 +453,8 @@ class LiveDriver(QObject):
                 self.last_frame = frame
                 self.frame_stepped.emit(frame)
                 self.time_changed.emit(frame.time)
+            if job.prepared is not None and job.error is None:
+                self.picture_prepared.emit(job.prepared)
         if job.error is not None:
             self.pause()
             raise job.error
@@ -441,6 +462,10 @@ class LiveDriver(QObject):
         if self._text_due and self._job is None and (job.prepare or not self._playing_threaded()):
             self._text_due = False
             self.text_refreshed.emit()
+
+    def playing_threaded(self) -> bool:
+        """Realtime play with the core in the worker: the canvas's pictures are built there too."""
+        return self._playing_threaded()
 
     def _playing_threaded(self) -> bool:
         return self.threaded and self.playing and self.mode == "realtime"
@@ -453,7 +478,34 @@ class LiveDriver(QObject):
             return
         self.text_refreshed.emit()
 
+    def watch_window(self, window) -> None:
+        """Let the frames of ``window`` (a top-level widget: the main window) through the worker: each paint
+        tick closes the run's frame gate, and the window's repaint after it (the UpdateRequest Qt posts to a
+        top-level widget whose children asked for a repaint) opens it again once handled. Without a window
+        the worker never waits."""
+        if self._watched is not None:
+            try:
+                self._watched.removeEventFilter(self)
+            except RuntimeError:  # (the window is gone)
+                pass
+        self._watched = window
+        if window is not None:
+            window.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self._watched and event.type() == QEvent.Type.UpdateRequest and not self.run.gate.is_open():
+            QTimer.singleShot(0, self._frame_flushed)  # after this event: the window has painted
+        return False
+
+    def _frame_flushed(self) -> None:
+        self.frames_flushed += 1
+        self.run.gate.open()
+
     def _on_paint_timer(self) -> None:
+        if self._watched is not None:
+            # a frame starts: the worker (the job in flight, or the one started below) waits between pieces
+            # until the window has painted it, and stops just before the next is due
+            self.run.gate.close(time.perf_counter() + PAINT_INTERVAL_MS / 1000.0)
         self._poll()
         self.painted.emit(time.monotonic())
         if self._playing_threaded():

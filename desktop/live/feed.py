@@ -34,10 +34,28 @@ class PodColours:
         self.update(state)
 
     def update(self, state) -> None:
-        new = [p for p in state.pods.values() if ObjectRef("Pod", p.namespace, p.name) not in self.index]
+        for ref in self.new_pods(self.index, state):
+            self.index[ref] = len(self.index)
+
+    @staticmethod
+    def new_pods(index: dict, state) -> list[ObjectRef]:
+        """The pods of ``state`` not in ``index``, in the order ``update`` numbers them."""
+        new = [p for p in state.pods.values() if ObjectRef("Pod", p.namespace, p.name) not in index]
         new.sort(key=lambda p: ((p.owner or ("", "", ""))[2], p.namespace, p.name))
-        for p in new:
-            self.index[ObjectRef("Pod", p.namespace, p.name)] = len(self.index)
+        return [ObjectRef("Pod", p.namespace, p.name) for p in new]
+
+    def preview(self) -> ColourPreview:
+        """``preview(state)``, callable in another thread: the pod styles (pod key -> index) as ``update`` would
+        make them for ``state``, from the index as it is now (``adopt`` then takes them over)."""
+        return ColourPreview(dict(self.index))
+
+    def adopt(self, preview: ColourPreview) -> bool:
+        """Take the numbers ``preview`` gave the new pods, if nothing was numbered here since it was made."""
+        if preview.added is None or len(self.index) != preview.base:
+            return False
+        for ref in preview.added:
+            self.index[ref] = len(self.index)
+        return True
 
     def of(self, pod: ObjectRef | None) -> int:
         if pod is None:
@@ -46,6 +64,20 @@ class PodColours:
         if i is None:
             i = self.index[pod] = len(self.index)
         return i
+
+
+class ColourPreview:
+    def __init__(self, index: dict):
+        self.index = index
+        self.base = len(index)
+        self.added: list[ObjectRef] | None = None
+
+    def __call__(self, state) -> dict[tuple[str, str], int]:
+        self.added = PodColours.new_pods(self.index, state)
+        styles = {(r.namespace, r.name): i for r, i in self.index.items()}
+        for i, r in enumerate(self.added, start=self.base):
+            styles[(r.namespace, r.name)] = i
+        return styles
 
 
 def segment_seconds(speed: float) -> float:

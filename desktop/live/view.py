@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
@@ -34,6 +35,30 @@ LEGEND_MOST = 0.16  # of the canvas's height the legend strip may take (it is dr
 STATE_REFRESH_S = 1.0  # at most this often the canvas re-lays out for a changed cluster state
 
 
+def obstacle_rects(pic) -> np.ndarray:
+    """Where the canvas has text (captions and notes are placed off it): each node's header (name, IP,
+    podCIDR, state), every pod, every other box (Services, LBs, clients, workloads, ingresses, traffic
+    labels) and each zone's name, as (left, top, right, bottom, least scale) rows. Pure: the worker computes
+    it with a picture it builds."""
+    rects = []
+    for box in pic.boxes.values():
+        r = box.rect
+        if box.kind == "node":
+            rects.append((r.left(), r.top(), r.right(), r.top() + min(NODE_HEADER, r.height())))
+        elif box.kind != "zone":
+            rects.append((r.left(), r.top(), r.right(), r.bottom()))
+    for pod in pic.pods.values():
+        r = pod.rect
+        rects.append((r.left(), r.top(), r.right(), r.bottom()))
+    for z in getattr(pic, "zones", ()):
+        r = z.rect  # the zone's bar; its name beside the bar's top, or (stacked zones) up the bar
+        if z.status == "stacked":
+            rects.append((r.left() - ZONE_NAME_H, r.top(), r.left() + 8, r.bottom()))
+        # the name at the top is drawn only where readable (the renderer's least size)
+        rects.append((r.left(), r.top(), r.left() + ZONE_NAME_W, r.top() + ZONE_NAME_H, MIN_TEXT_PX / BODY_PX))
+    return np.array([r if len(r) == 5 else (*r, 0.0) for r in rects], float).reshape(-1, 5)
+
+
 class LiveView(QObject):
     """Signals: ``rebuilt()`` — a new run (and driver) replaced the old one (a document was opened)."""
 
@@ -54,6 +79,7 @@ class LiveView(QObject):
         self.selected_hop: int | None = None
         self._state_version = -1
         self._state_shown_at = 0.0
+        self._obstacles: list | None = None  # caption obstacles of the picture being installed (built with it)
         self._charts_due = True
         self._charts_at = 0.0
         self._chart_part = 0
@@ -136,6 +162,10 @@ class LiveView(QObject):
         d.event_hidden.connect(self.events.remove_last)
         d.event_current.connect(self._on_event_current)
         d.painted.connect(self._on_paint)
+        d.picture_prepared.connect(self._on_picture_prepared)
+        d.watch_window(self.window)  # the worker lets this window's frames through
+        if callable(getattr(self.window.scene, "live_preparer", None)):
+            d.picture_source = self._picture_source
         d.text_refreshed.connect(self.refresh_text)
         d.time_changed.connect(self.controls.on_time_changed)
         d.playing_changed.connect(self.controls.on_playing_changed)
@@ -243,8 +273,13 @@ class LiveView(QObject):
         return None
 
     def show_state(self, force: bool = False) -> None:
-        """Let the canvas show the running cluster (throttled: a re-layout is not free at 2,000 pods)."""
+        """Let the canvas show the running cluster (throttled: a re-layout is not free at 2,000 pods). While
+        playing with the core in the worker, the worker builds the picture (``_picture_source``) and this
+        does nothing unless forced."""
         if self.run is None:
+            return
+        if not force and self.driver is not None and self.driver.playing_threaded() and \
+                self.driver.picture_source is not None:
             return
         state = self.run.state
         now = time.monotonic()
@@ -261,6 +296,37 @@ class LiveView(QObject):
         apply = getattr(self.window.scene, "apply_cluster_state", None)
         if apply is not None:
             apply(state)
+
+    def _picture_source(self):
+        """For the driver's next worker job: (preparer, version shown) when the canvas is due a new picture
+        (at most every STATE_REFRESH_S), else None."""
+        if time.monotonic() - self._state_shown_at < STATE_REFRESH_S:
+            return None
+        scene = self.window.scene
+        return scene.live_preparer(styles_for=self.colours.preview(), extras=obstacle_rects), self._state_version
+
+    def _on_picture_prepared(self, prep) -> None:
+        """A worker job built the canvas's picture of the cluster as its ticks left it (the run's state now):
+        swap it in -- the GUI thread's share of a re-layout is a few ms, not the ~70 ms of building it."""
+        if self.run is None or prep.version is None:
+            return
+        state = self.run.state
+        version = self.run.state_version()
+        if version != prep.version:
+            return  # (cannot happen: the job's frames were the last to land) the next one shows it
+        adopted = self.colours.adopt(prep.styles_for) if getattr(prep, "styles_for", None) is not None else False
+        if not adopted:
+            self.colours.update(state)
+        self._obstacles = prep.extras
+        try:
+            shown = self.window.scene.apply_prepared(prep, state, None if adopted else self.colours.index)
+        finally:
+            self._obstacles = None
+        if not shown:
+            self.show_state(force=True)
+            return
+        self._state_version = version
+        self._state_shown_at = time.monotonic()
 
     # -- driver signals ---------------------------------------------------------------------------------------
     def _on_frame(self, frame) -> None:
@@ -550,29 +616,14 @@ class LiveView(QObject):
         self.layer.update()
 
     def update_obstacles(self) -> None:
-        """Tell the packet layer where the canvas has text (captions and notes are placed off it): each node's
-        header (name, IP, podCIDR, state), every pod, every other box (Services, LBs, clients, workloads,
-        ingresses, traffic labels) and each zone's name."""
+        """Tell the packet layer where the canvas has text (``obstacle_rects``)."""
+        if self._obstacles is not None:  # built with the picture being installed
+            self.layer.set_obstacles(self._obstacles)
+            return
         pic = getattr(self.window.scene, "picture", None)
         if pic is None:
             return
-        rects = []
-        for box in pic.boxes.values():
-            r = box.rect
-            if box.kind == "node":
-                rects.append((r.left(), r.top(), r.right(), r.top() + min(NODE_HEADER, r.height())))
-            elif box.kind != "zone":
-                rects.append((r.left(), r.top(), r.right(), r.bottom()))
-        for pod in pic.pods.values():
-            r = pod.rect
-            rects.append((r.left(), r.top(), r.right(), r.bottom()))
-        for z in getattr(pic, "zones", ()):
-            r = z.rect  # the zone's bar; its name beside the bar's top, or (stacked zones) up the bar
-            if z.status == "stacked":
-                rects.append((r.left() - ZONE_NAME_H, r.top(), r.left() + 8, r.bottom()))
-            # the name at the top is drawn only where readable (the renderer's least size)
-            rects.append((r.left(), r.top(), r.left() + ZONE_NAME_W, r.top() + ZONE_NAME_H, MIN_TEXT_PX / BODY_PX))
-        self.layer.set_obstacles(rects)
+        self.layer.set_obstacles(obstacle_rects(pic))
 
     # -- actions ----------------------------------------------------------------------------------------------
     def apply(self, action: str, target: str = "", value=None) -> bool:
