@@ -296,24 +296,93 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         return update_from(*a, **k)
 
     view.charts.update_from = counted_update
+    # the canvas's share of the GUI thread: installing a picture the worker built, a layout done here (the
+    # synchronous path: forced by a seek, or the mode 'worker-gui-layout'), and a cache render at paint time
+    pic_ms: list[float] = []
+    layout_ms: list[float] = []
+    render_ms: list[float] = []
+    d.picture_prepared.disconnect(view._on_picture_prepared)
+
+    def timed_prepared(prep):
+        t = time.perf_counter()
+        view._on_picture_prepared(prep)
+        pic_ms.append((time.perf_counter() - t) * 1000.0)
+
+    d.picture_prepared.connect(timed_prepared)
+    scene = window.scene
+    relayout, render = scene._relayout, scene.layer._render
+
+    def timed_relayout(*a, **k):
+        t = time.perf_counter()
+        out = relayout(*a, **k)
+        layout_ms.append((time.perf_counter() - t) * 1000.0)
+        return out
+
+    def timed_render(*a, **k):
+        t = time.perf_counter()
+        out = render(*a, **k)
+        render_ms.append((time.perf_counter() - t) * 1000.0)
+        return out
+
+    scene._relayout, scene.layer._render = timed_relayout, timed_render
+    # from each paint-timer shot until the window has painted the frame (the driver's frame gate opens), and
+    # how long the worker waited at the gate for it
+    busy_ms: list[float] = []
+    shot = [None]
+    d.painted.connect(lambda _w: shot.__setitem__(0, time.perf_counter()) if shot[0] is None else None)
+
+    def idle():
+        if shot[0] is not None:
+            busy_ms.append((time.perf_counter() - shot[0]) * 1000.0)
+            shot[0] = None
+
+    # garbage collections while playing (a full collection of a 2,000-pod heap holds the GIL for long)
+    import gc
+    import threading
+
+    gc_ms: list[tuple[int, float, bool]] = []
+    gc_start = [0.0]
+
+    def on_gc(phase, info):
+        if phase == "start":
+            gc_start[0] = time.perf_counter()
+        else:
+            gc_ms.append((info["generation"], (time.perf_counter() - gc_start[0]) * 1000.0,
+                          threading.current_thread() is threading.main_thread()))
+
+    gc.callbacks.append(on_gc)
+    flushed = d._frame_flushed
+
+    def timed_flush():
+        idle()
+        flushed()
+
+    d._frame_flushed = timed_flush
+    source = d.picture_source
     configs = [(speed, mode) for speed in speeds for mode in modes if mode != "paused"]
     if "paused" in modes:
         configs.append((0.0, "paused"))
     switch = driver_module.SWITCH_INTERVAL
     results: dict[tuple, dict[str, list[float]]] = {c: {"paint": [], "canvas": [], "core": [], "adapter": [],
-                                                        "gui": [], "rate": [], "charts": []} for c in configs}
+                                                        "gui": [], "rate": [], "charts": [], "install": [],
+                                                        "layout": [], "render": [], "frame busy": [], "gc2": [], "gc01": [],
+                                                        "gate waits": [], "gate wait ms": []} for c in configs}
     loads: list[float] = []
     loop = QEventLoop()
     for r in range(rounds):
         for speed, mode in (configs if r % 2 == 0 else list(reversed(configs))):
             d.pause()
             d.threaded = mode.startswith("worker")
+            # worker-gui-layout: the core in the worker, the canvas laid out on the GUI thread as it changes
+            d.picture_source = None if mode == "worker-gui-layout" else source
             # worker-Nms: the GIL switch interval N ms instead of the driver's while a job runs
-            driver_module.SWITCH_INTERVAL = float(mode[7:-2]) / 1000 if mode.startswith("worker-") else switch
+            driver_module.SWITCH_INTERVAL = float(mode[7:-2]) / 1000 if mode.endswith("ms") else switch
             d.seek(20.0)  # every round plays the same stretch of the run (a checkpoint sits at 20 s)
             for _ in range(5):
                 app.processEvents()
             paints.clear(), canvas.clear(), core_ms.clear(), total_ms.clear(), gui_ms.clear()
+            pic_ms.clear(), layout_ms.clear(), render_ms.clear(), busy_ms.clear(), gc_ms.clear()
+            run.gate.waits, run.gate.waited_s = 0, 0.0
             chart_parts[0] = 0
             loads.append(os.getloadavg()[0])
             d.set_speed(speed)
@@ -334,6 +403,14 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             res["gui"] += gui_ms
             res["rate"].append((run.time - t0) / wall)
             res["charts"].append(chart_parts[0] / wall)
+            res["install"] += pic_ms
+            res["gc2"] += [ms for g, ms, _main in gc_ms if g == 2]
+            res["gc01"] += [ms for g, ms, _main in gc_ms if g < 2]
+            res["frame busy"] += busy_ms
+            res["gate waits"].append(run.gate.waits / wall)
+            res["gate wait ms"].append(run.gate.waited_s * 1000.0 / max(run.gate.waits, 1))
+            res["layout"] += layout_ms
+            res["render"] += render_ms
     driver_module.SWITCH_INTERVAL = switch
     print(f"\nwhile playing ({rounds} interleaved rounds of {seconds:g} s per speed from t = 20 s"
           f"{f'; {fail} failed at 16 s' if fail else ''}); load average "
@@ -343,17 +420,21 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         name = mode if mode == "paused" else f"{speed:g}x {mode}"
         print(cadence_line(f"{name} paint timer", res["paint"]))
         print(cadence_line(f"{name} canvas paints", res["canvas"]))
+        print(cadence_line(f"{name} tick to painted", res["frame busy"]))
     print(f"\n{'one step, ms':<26}{'median':>8}{'p95':>8}{'max':>8}")
     for (speed, mode), res in results.items():
         if mode == "paused":
             continue
-        for part in ("core", "adapter", "gui"):
+        for part in ("core", "adapter", "gui", "install", "layout", "render", "gc2", "gc01"):
             vals = res[part]
             if vals:
                 print(f"{f'{speed:g}x {mode} {part}':<26}{statistics.median(vals):>8.2f}{pctl(vals, 95):>8.2f}"
-                      f"{max(vals):>8.1f}")
+                      f"{max(vals):>8.1f}  n={len(vals)}")
+        print(f"{f'{speed:g}x {mode} gate':<26}{statistics.median(res['gate waits']):>8.1f} waits/s, "
+              f"{statistics.median(res['gate wait ms']):.2f} ms each")
         print(f"{f'{speed:g}x {mode} speed':<26}{statistics.median(res['rate']):>8.2f}x (simulated s per wall s), "
               f"{statistics.median(res['charts']):.0f} chart redraws/s (each one chart of three)")
+    gc.callbacks.remove(on_gc)
     view.shutdown()
     window.session.undo_stack.setClean()
     window.close()
@@ -461,7 +542,8 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true", help="cProfile 30 simulation steps (with --playing)")
     ap.add_argument("--play-fail", default=None, metavar="NODE", help="NODE fails at 16 s (rounds play from 20 s)")
     ap.add_argument("--play-modes", default="worker,gui,paused",
-                    help="what to interleave: worker (core in a thread), worker-5ms, gui (synchronous), paused")
+                    help="what to interleave: worker (core and canvas pictures in a thread), worker-gui-layout "
+                         "(the canvas laid out on the GUI thread), worker-5ms, gui (synchronous), paused")
     args = ap.parse_args()
     frames = args.frames or (20 if args.quick else 150)
     pairs = args.pairs or (2 if args.quick else 7)
