@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
         a("copy", self.tr("&Copy"), self.tr("Copy the selection as Kubernetes YAML"), self.edit_copy, K.Copy, "edit")
         a("paste", self.tr("&Paste"), self.tr("Add the Kubernetes objects on the clipboard"), self.edit_paste, K.Paste,
           "edit")
-        a("duplicate", self.tr("D&uplicate"), self.tr("Copy the selection under new names"), self.edit_duplicate,
+        a("duplicate", self.tr("Dup&licate"), self.tr("Copy the selection under new names"), self.edit_duplicate,
           "Ctrl+D", "edit")
         a("delete", self.tr("&Delete"), self.tr("Delete the selection"), self.edit_delete, K.Delete, "edit")
         # on X11 the platform's Delete keys are [Del, Ctrl+D] (an emacs binding): Duplicate's Ctrl+D was then

@@ -164,7 +164,7 @@ class Lessons(QObject):
         self.dock.setWindowTitle(self.tr("Lesson"))
         self.table_dock.setWindowTitle(self.tr("Comparison table"))
         self.table.show_lesson(self.lesson, lang)
-        self.export_menu.setTitle(self.tr("Export &as"))
+        self.export_menu.setTitle(self.tr("E&xport as"))
         for key, text in (("canvas", self.tr("Canvas as PNG or SVG…")), ("charts", self.tr("Charts as PNG…")),
                           ("metrics", self.tr("Metrics as CSV…")), ("events", self.tr("Event log as CSV…")),
                           ("manifests", self.tr("Kubernetes manifests…")),

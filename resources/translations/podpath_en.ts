@@ -776,8 +776,8 @@
             <translation>Add a predict pause here…</translation>
         </message>
         <message>
-            <source>Export &amp;as</source>
-            <translation>Export &amp;as</translation>
+            <source>E&amp;xport as</source>
+            <translation>E&amp;xport as</translation>
         </message>
         <message>
             <source>Canvas as PNG or SVG…</source>
@@ -1375,8 +1375,8 @@
             <translation>Add the Kubernetes objects on the clipboard</translation>
         </message>
         <message>
-            <source>D&amp;uplicate</source>
-            <translation>D&amp;uplicate</translation>
+            <source>Dup&amp;licate</source>
+            <translation>Dup&amp;licate</translation>
         </message>
         <message>
             <source>Copy the selection under new names</source>

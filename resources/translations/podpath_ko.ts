@@ -776,8 +776,8 @@
             <translation>여기에 예측 질문 추가…</translation>
         </message>
         <message>
-            <source>Export &amp;as</source>
-            <translation>내보내기(&amp;A)</translation>
+            <source>E&amp;xport as</source>
+            <translation>내보내기(&amp;X)</translation>
         </message>
         <message>
             <source>Canvas as PNG or SVG…</source>
@@ -1375,8 +1375,8 @@
             <translation>클립보드의 쿠버네티스 객체 추가</translation>
         </message>
         <message>
-            <source>D&amp;uplicate</source>
-            <translation>복제(&amp;U)</translation>
+            <source>Dup&amp;licate</source>
+            <translation>복제(&amp;L)</translation>
         </message>
         <message>
             <source>Copy the selection under new names</source>
