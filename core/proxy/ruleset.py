@@ -23,12 +23,15 @@ of the rules of a chain jumping to a target. Helpers build the ids a packet samp
 
 from __future__ import annotations
 
+import bisect
 import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 MODES = ("iptables", "ipvs", "nftables")
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d])")
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,27 @@ class RuleSet:
     @property
     def ids(self) -> list[str]:
         return [ln.id for ln in self.lines if ln.id is not None]
+
+    def ip_index(self) -> dict[str, tuple[int, ...]]:
+        """Each IPv4 address written in ``text`` -> the 1-based numbers of the lines it is on (an address is a
+        whole dotted quad: ``10.244.1.2`` is not in ``10.244.1.23``). Built once per rule set, on first use."""
+        index = self.__dict__.get("_ip_index")
+        if index is None:
+            text = self.text
+            starts = [m.end() for m in _NEWLINE.finditer(text)]  # offset of each line after the first
+            found: dict[str, list[int]] = {}
+            for m in _IPV4.finditer(text):
+                line = bisect.bisect_right(starts, m.start()) + 1
+                seen = found.setdefault(m.group(), [])
+                if not seen or seen[-1] != line:
+                    seen.append(line)
+            index = self.__dict__["_ip_index"] = {ip: tuple(lines) for ip, lines in found.items()}
+        return index
+
+    def lines_mentioning(self, ips) -> list[int]:
+        """The 1-based numbers, in order, of the lines that mention any of ``ips`` (IPv4 addresses)."""
+        index = self.ip_index()
+        return sorted({n for ip in ips for n in index.get(ip, ())})
 
 
 # ------------------------------------------------------------------------------------------------ ids

@@ -619,7 +619,7 @@ class LiveRun:
         raise where it is asked)."""
         for node, mode in list(self._rules_wanted):
             try:
-                self._rules_now(node, mode)
+                self._rules_now(node, mode).ip_index()  # (the panel ghosts the lines of stale endpoints with it)
             except Exception:  # noqa: BLE001, S112 (a node gone, a mode without rule text: asked again, it raises)
                 continue
 

@@ -553,7 +553,7 @@ class LiveView(QObject):
         if key == self._rules_key:
             return  # nothing this node programs changed (rendering thousands of rules is not free)
         self._rules_key = key
-        self.rules.show_lag(proxy_lags(self.run.state).get(self.rules.node))
+        self.rules.show_lag(proxy_lags(self.run.state).get(self.rules.node), refresh=False)
         ids = []
         if self.selected_packet is not None:
             ids = [h.rule_id for h in self.selected_packet.hops

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
@@ -65,9 +63,10 @@ class RulesPanel(QWidget):
         if not self._updating and name:
             self.node_chosen.emit(name)
 
-    def show_lag(self, lag) -> None:
+    def show_lag(self, lag, refresh: bool = True) -> None:
         """The node's kube-proxy lag (``desktop.canvas.picture.ProxyLag`` or None): a note above the rules,
-        and the rules of endpoints the EndpointSlice no longer has drawn ghosted (they still get traffic)."""
+        and the rules of endpoints the EndpointSlice no longer has drawn ghosted (they still get traffic).
+        ``refresh``: re-show the rules shown now with it (False: ``show_rules`` comes next)."""
         if not lag:
             self.lag_label.hide()
             self.lag_label.clear()
@@ -76,14 +75,15 @@ class RulesPanel(QWidget):
             self.lag_label.setText("\n".join([lag.text(), *lag.detail()]))
             self.lag_label.show()
             self._stale_ips = lag.stale_ips()
-        if self.ruleset is not None:
+        if refresh and self.ruleset is not None:
             self.show_rules(self.ruleset, self._highlight_ids)
 
     def _lines_with(self, ips: list[str]) -> list[int]:
         if not ips or self.ruleset is None:
             return []
-        pattern = re.compile("|".join(r"(?<![\d.])" + re.escape(ip) + r"(?![\d])" for ip in ips))
-        return [i + 1 for i, line in enumerate(self.ruleset.text.splitlines()) if pattern.search(line)]
+        # (an index of the addresses in the text, built with the rule set -- in the live run's worker: a regex
+        # of 20 stale addresses over a 2,000-pod node's 8,000 lines took ~130 ms of the GUI thread a second)
+        return self.ruleset.lines_mentioning(ips)
 
     def show_rules(self, ruleset, highlight_ids: list[str] | tuple = ()) -> None:
         if self.ruleset is None or ruleset.text != self.ruleset.text:

@@ -106,3 +106,22 @@ def test_split_rule_tokens_equal_shlex_on_every_rendered_line_and_on_odd_quoting
            '-A X --comment a\\ b -j Y', '-A  X   -j  Y  ', '-A X "a b" "c"', '-A X a"b c" -j Y', '-A X "a\\"b"']
     for line in lines + odd:
         assert split_rule(line) == shlex.split(line), line
+
+
+def test_lines_mentioning_an_address_match_whole_dotted_quads_only():
+    from core.proxy.ruleset import RuleSet
+
+    text = ("*nat\n"
+            "-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -j KUBE-SVC-A\n"
+            "-A KUBE-SEP-B -p tcp -j DNAT --to-destination 10.244.1.23:8080\n"
+            "-A KUBE-SEP-C -s 10.244.1.2/32 -j KUBE-MARK-MASQ\n"
+            "-A KUBE-SEP-C -p tcp -j DNAT --to-destination 10.244.1.2:8080\n"
+            "-A KUBE-SEP-D -s 110.244.1.2/32 -j KUBE-MARK-MASQ\n"
+            "  -> 10.244.1.2:8080  Masq  1  0  0\n"
+            "COMMIT")
+    rs = RuleSet("node-1", "iptables", text, [])
+    assert rs.lines_mentioning(["10.244.1.2"]) == [4, 5, 7]  # not 10.244.1.23 (3), not 110.244.1.2 (6)
+    assert rs.lines_mentioning(["10.244.1.23"]) == [3]
+    assert rs.lines_mentioning(["10.96.0.1", "10.244.1.23"]) == [2, 3]
+    assert rs.lines_mentioning(["10.244.9.9"]) == [] and rs.lines_mentioning([]) == []
+    assert rs.ip_index()["110.244.1.2"] == (6,)
