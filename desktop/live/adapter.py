@@ -346,7 +346,7 @@ class LiveRun:
                     except Exception as exc:  # noqa: BLE001 (the GUI thread lays out itself, and raises there)
                         job.prepare_error = exc
             if job.prepare and not job.cancelled():
-                self._prepare_rules()
+                self._prepare_rules(pause)
         except BaseException as exc:  # handed to the caller's thread (take_job's caller re-raises it)
             job.error = exc
         finally:
@@ -596,8 +596,8 @@ class LiveRun:
         self._rules_wanted = [wanted] + self._rules_wanted[:1]  # the panel's node, and the one before
         return self._rules_now(node, mode)
 
-    def _rules_now(self, node: str, mode: str | None):
-        from core.proxy.ruleset import render_rules
+    def _rules_now(self, node: str, mode: str | None, pause=None):
+        from core.proxy.ruleset import node_mode, parse_rules, render_for_node
 
         sim = self._sim
         state = sim.state
@@ -608,18 +608,24 @@ class LiveRun:
         cached = self._rules_cache.get((node, mode))
         if cached is not None and cached[0] == key:
             return cached[1]
-        ruleset = render_rules(sim.model, state, node, mode)
+        # (render_rules, in parts: the worker lets a GUI frame through between them -- ~150 ms in all at 2,000 pods)
+        text = render_for_node(sim.model, state, node, mode)
+        if pause is not None:
+            pause()
+        ruleset = parse_rules(text, mode or node_mode(state, node), node)
+        if pause is not None:
+            pause()
         if len(self._rules_cache) >= 16:
             self._rules_cache.clear()
         self._rules_cache[(node, mode)] = (key, ruleset)
         return ruleset
 
-    def _prepare_rules(self) -> None:
+    def _prepare_rules(self, pause=None) -> None:
         """In the worker: bring the rules last asked for up to date (a failure is left for ``rules()`` to
         raise where it is asked)."""
         for node, mode in list(self._rules_wanted):
             try:
-                self._rules_now(node, mode).ip_index()  # (the panel ghosts the lines of stale endpoints with it)
+                self._rules_now(node, mode, pause).ip_index()  # (the panel ghosts the lines of stale endpoints with it)
             except Exception:  # noqa: BLE001, S112 (a node gone, a mode without rule text: asked again, it raises)
                 continue
 
