@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.engine import Simulation
@@ -35,3 +36,27 @@ def headless(model, until: float, seed=None):
     sim = Simulation(model, seed)
     sim.run(until)
     return sim
+
+
+@contextmanager
+def live_demo(qtbot, tmp_path, size=(1600, 1000)):
+    """The main window (settings under ``tmp_path``) with the demo open and the live view installed: yields
+    the LiveView, and shuts it down after."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.live import install
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    w.session.open(DEMO)
+    view = w.install_late("live", install)
+    try:
+        yield view
+    finally:
+        view.shutdown()
+        w.session.undo_stack.setClean()

@@ -14,27 +14,13 @@ from desktop.live.adapter import FrameGate, LiveRun
 from desktop.live.driver import LiveDriver
 from desktop.live.feed import PodColours
 from desktop.live.view import obstacle_rects
-from tests.desktop.live_helpers import DEMO, demo_model, fingerprint, headless
+from tests.desktop.live_helpers import demo_model, fingerprint, headless, live_demo
 
 
 @pytest.fixture
 def live(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    from desktop.live import install
-    from desktop.mainwindow import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    w.session.open(DEMO)
-    view = w.install_late("live", install)
-    yield view
-    view.shutdown()
-    w.session.undo_stack.setClean()
+    with live_demo(qtbot, tmp_path, (1400, 900)) as view:
+        yield view
 
 
 def _fail_node_3_and_step(view, ticks: int) -> None:

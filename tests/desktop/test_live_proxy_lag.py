@@ -7,27 +7,13 @@ from __future__ import annotations
 import pytest
 
 from core.model import ObjectRef
-from tests.desktop.live_helpers import DEMO
+from tests.desktop.live_helpers import live_demo
 
 
 @pytest.fixture
 def live(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    from desktop.live import install
-    from desktop.mainwindow import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    w.session.open(DEMO)
-    view = w.install_late("live", install)
-    yield view
-    view.shutdown()
-    w.session.undo_stack.setClean()
+    with live_demo(qtbot, tmp_path) as view:
+        yield view
 
 
 def _run_to(view, t: float) -> None:

@@ -9,29 +9,15 @@ from core.engine import Simulation
 from core.model import ObjectRef
 from core.scenario.build import build_model
 from core.scenario.files import dumps_document, loads_document
-from tests.desktop.live_helpers import DEMO, fingerprint
+from tests.desktop.live_helpers import fingerprint, live_demo
 
 WEB = ObjectRef("Service", "default", "web-clusterip")
 
 
 @pytest.fixture
 def live(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    from desktop.live import install
-    from desktop.mainwindow import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    w.session.open(DEMO)
-    view = w.install_late("live", install)
-    yield view
-    view.shutdown()
-    w.session.undo_stack.setClean()
+    with live_demo(qtbot, tmp_path) as view:
+        yield view
 
 
 def _steps(view, n: int) -> None:
