@@ -304,6 +304,33 @@ class MainWindow(QMainWindow):
             self._side_grown += grow
             self.resizeDocks([column[0]], [column[0].width() + grow], Qt.Orientation.Horizontal)
 
+    def set_palette_compact(self, on: bool) -> None:
+        """While a live run is on screen the palette's own column becomes a strip of icons (~44 px instead of
+        ~230 px at 1920x1080): the canvas gets that width, and a kind can still be dragged in (its tooltip
+        names it). The live view asks for it from the first tick until the run is back at t = 0 (Reset), not
+        at each Play/Pause, so the picture is not re-fitted whenever the run pauses.
+
+        Only a palette with a column of its own is narrowed: at 1280x720 it is a tab beside the inspector
+        (the right column's width is the inspector's), and a palette the user floated, or stacked with other
+        panels, keeps the width they gave it."""
+        if not self.ready or on == self.palette.compact:
+            return
+        dock = self.docks["palette"]
+        if on:
+            area = self.dockWidgetArea(dock)
+            shared = [d for d in self.docks.values() if d is not dock and d.isVisible() and not d.isFloating()
+                      and self.dockWidgetArea(d) == area]
+            if (dock.isFloating() or not dock.isVisible() or shared or self.tabifiedDockWidgets(dock)
+                    or area not in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)):
+                return
+            self._palette_full_width = dock.width()
+            self.palette.set_compact(True)
+            self.resizeDocks([dock], [self.palette.compact_width()], Qt.Orientation.Horizontal)
+        else:
+            self.palette.set_compact(False)
+            width = max(getattr(self, "_palette_full_width", 0), self.palette.minimumWidth())
+            self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+
     def _spare_canvas_width(self) -> int:
         """Pixels of the canvas's width the fitted cluster leaves empty (0 when the width limits the fit)."""
         rect = self.view.sceneRect()

@@ -1,16 +1,32 @@
 """The palette: every kind of the registry, dragged onto the canvas (a kind id in a vendor MIME type) or
-added with Enter / double-click at the centre of the view."""
+added with Enter / double-click at the centre of the view.
+
+Compact (``set_compact(True)``, what the main window asks for while a live run is on screen and the palette has
+a column of its own): a strip of icons ~44 px wide instead of ~230 px, each item's tooltip starting with its
+label. The items keep their texts (the language switch and the accessibility tree read them); only the
+drawing leaves them out."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QPointF, QRectF, QSize, Qt, Signal
+from html import escape
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QMimeData, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from desktop.canvas.render import shape_path
 from desktop.editor.kinds import MIME_KIND, PALETTE, PaletteKind
 
 ICON = 28
+COMPACT_MARGIN = 16  # px beside the icon in the compact strip (item padding, frame, a little air)
 
 
 def kind_icon(kind: PaletteKind, dpr: float = 2.0) -> QIcon:
@@ -60,6 +76,22 @@ def kind_icon(kind: PaletteKind, dpr: float = 2.0) -> QIcon:
     return QIcon(pm)
 
 
+class _IconOnly(QStyledItemDelegate):
+    """Draws an item without its text while the palette is compact (its size then fits the icon alone)."""
+
+    def __init__(self, palette: Palette):
+        super().__init__(palette)
+        self.palette = palette
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 (Qt override)
+        super().initStyleOption(option, index)
+        if self.palette.compact:
+            option.text = ""
+            option.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDisplay
+            option.decorationAlignment = Qt.AlignmentFlag.AlignCenter
+            option.displayAlignment = Qt.AlignmentFlag.AlignCenter
+
+
 class Palette(QListWidget):
     kind_activated = Signal(str)  # Enter / double-click: add this kind at the centre of the view
 
@@ -79,8 +111,43 @@ class Palette(QListWidget):
             self.addItem(item)
         self.itemActivated.connect(lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.setAccessibleName(self.tr("Palette of Kubernetes kinds"))
+        self.compact = False
+        self.setItemDelegate(_IconOnly(self))
         # wide enough for the longest label ("Service (ExternalName)") without a scroll bar
-        self.setMinimumWidth(self.sizeHintForColumn(0) + 2 * self.frameWidth() + 8)
+        self.setMinimumWidth(self.full_width())
+
+    def full_width(self) -> int:
+        """The width that shows every label (in the language now installed)."""
+        was, self.compact = self.compact, False
+        try:
+            return self.sizeHintForColumn(0) + 2 * self.frameWidth() + 8
+        finally:
+            self.compact = was
+
+    def compact_width(self) -> int:
+        return ICON + 2 * self.frameWidth() + COMPACT_MARGIN
+
+    def set_compact(self, on: bool) -> None:
+        """Icons only (``on``) or icons and labels."""
+        if on == self.compact:
+            return
+        self.compact = on
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on
+                                          else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setMinimumWidth(self.compact_width() if on else self.full_width())
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt override)
+        # compact: the tooltip names the kind first (its label is not drawn); built when shown, so it is in the
+        # language installed now
+        if self.compact and event.type() == QEvent.Type.ToolTip:
+            item = self.itemAt(event.pos())
+            if item is not None:
+                QToolTip.showText(event.globalPos(), f"<b>{escape(item.text())}</b><br>{escape(item.toolTip())}", self.viewport(),
+                                  self.visualItemRect(item))
+                return True
+        return super().viewportEvent(event)
 
     def mimeData(self, items) -> QMimeData:
         md = QMimeData()

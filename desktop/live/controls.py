@@ -88,6 +88,7 @@ class LiveControls(QObject):
         abar.addAction(self.save_timeline_action)
         self._syncing = False
         self._shown: tuple | None = None  # what the four boxes show (``in_force`` when they were synced)
+        self._palette_t = 0.0  # the run's time last shown (_follow_palette)
 
     # -- helpers ----------------------------------------------------------------------------------------------
     @property
@@ -192,9 +193,19 @@ class LiveControls(QObject):
             self.slider.setRange(0, int(round(span / unit)))
             self.slider.setValue(int(round(run.time / unit)))
         self.play_action.setText(self.tr("&Pause") if self.driver and self.driver.playing else self.tr("&Play"))
+        self._follow_palette(run.time)
 
     def on_time_changed(self, t: float) -> None:
         self.time_label.setText(self._fmt(t) + self._pace_text())
+        self._follow_palette(t)
+
+    def _follow_palette(self, t: float) -> None:
+        """The palette is a strip of icons while the run is under way (playing, or paused past t = 0) and
+        has its labels at t = 0, where editing starts (MainWindow.set_palette_compact)."""
+        self._palette_t = t
+        compact = getattr(self.view.window, "set_palette_compact", None)
+        if compact is not None:
+            compact(t > 0 or bool(self.driver and self.driver.playing))
 
     def _pace_text(self) -> str:
         """`` (≈24×)`` beside the time when playing delivers under 80 % of the chosen speed (a slow or busy
@@ -207,6 +218,7 @@ class LiveControls(QObject):
 
     def on_playing_changed(self, playing: bool) -> None:
         self.play_action.setText(self.tr("&Pause") if playing else self.tr("&Play"))
+        self._follow_palette(self._palette_t)  # (the run is not read here: a worker may be stepping it)
 
     def _on_slider_released(self) -> None:
         if self.driver is not None:
