@@ -4,16 +4,77 @@ scheduler, pod scheduler, time preset) and the canvas's right-click actions per 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSlider
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QSlider, QWidget
 
 from core.control.scheduler import SCORING_STRATEGIES, STRATEGIES
 from core.model import IPVS_SCHEDULERS, ObjectRef
 from desktop.live.driver import SPEEDS
+from desktop.style import DARK, LIGHT
 
 PROXY_MODES = ("iptables", "ipvs", "nftables")
 SLIDER_MIN_SPAN = 120.0  # seconds the time slider covers at least
+# the time slider's colours on a light and on a dark toolbar: (time still to come, its outline, time played =
+# the canvas's selection colour, handle, handle's outline, disabled handle); each at least 3:1 against the
+# toolbar (WCAG's contrast for controls)
+SLIDER_COLOURS = {
+    False: ("#A7B0B9", "#5B6770", LIGHT.selection, "#FFFFFF", "#3E4850", "#E4E7EA"),
+    True: ("#5F6873", "#A0A8B0", DARK.selection, "#F2F2F2", "#F2F2F2", "#8A939C"),
+}
+
+
+def time_slider_style(dark: bool) -> str:
+    rest, outline, played, handle, handle_line, off = SLIDER_COLOURS[dark]
+    return f"""
+QSlider::groove:horizontal {{ height: 6px; margin: 0 1px; border-radius: 4px; border: 1px solid {outline};
+    background: {rest}; }}
+QSlider::sub-page:horizontal {{ border-radius: 4px; border: 1px solid {played}; background: {played}; }}
+QSlider::add-page:horizontal {{ border-radius: 4px; border: 1px solid {outline}; background: {rest}; }}
+QSlider::handle:horizontal {{ width: 12px; margin: -5px 0; border-radius: 8px; border: 2px solid {handle_line};
+    background: {handle}; }}
+QSlider::handle:horizontal:hover, QSlider::handle:horizontal:pressed {{ background: {played}; }}
+QSlider::sub-page:horizontal:disabled {{ border-color: {outline}; background: {rest}; }}
+QSlider::handle:horizontal:disabled {{ border-color: {outline}; background: {off}; }}
+"""
+
+
+class TimeSlider(QSlider):
+    """The time slider, drawn to be seen on a light and on a dark toolbar, paused or playing: Fusion's own
+    groove and handle are shades of the window colour, next to invisible on a dark one (a user test: "where is
+    the slider when paused?"). Restyled when what it is drawn on (the toolbar) turns dark or light: a widget
+    with a style sheet is not told of the application's palette changes itself, so it watches its parent."""
+
+    def __init__(self):
+        super().__init__(Qt.Orientation.Horizontal)
+        self.dark: bool | None = None
+        self._watched: QWidget | None = None
+        self._restyle()
+
+    def _restyle(self) -> None:
+        parent = self.parentWidget()
+        palette = parent.palette() if parent is not None else QApplication.palette()
+        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        if dark != self.dark:
+            self.dark = dark
+            self.setStyleSheet(time_slider_style(dark))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ParentChange:
+            if self._watched is not None and shiboken6.isValid(self._watched):
+                self._watched.removeEventFilter(self)
+            self._watched = self.parentWidget()
+            if self._watched is not None:
+                self._watched.installEventFilter(self)
+            self._restyle()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self._watched and event.type() in (QEvent.Type.PaletteChange,
+                                                     QEvent.Type.ApplicationPaletteChange):
+            QTimer.singleShot(0, self, self._restyle)  # once the parent has its new palette
+        return False
 
 
 class LiveControls(QObject):
@@ -57,7 +118,7 @@ class LiveControls(QObject):
         f.setBold(True)
         f.setPointSizeF(f.pointSizeF() * 1.25)
         self.time_label.setFont(f)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = TimeSlider()
         self.slider.setMinimumWidth(160)
         self.slider.setToolTip(self.tr("Drag to go to any simulated time"))
         self.slider.sliderReleased.connect(self._on_slider_released)
