@@ -14,6 +14,12 @@ or note; a caption that finds no such spot is left out (the Packet trace panel s
 caption rode with its packet up and to the right of it and covered the node headers it passed (at 1280x720
 ``DNAT → …`` hid node-1's and node-3's names and addresses).
 
+A caption's leader line is short (``CAPTION_LEADER_MAX``, times the canvas's text scale): of the free spots,
+the one with the shortest leader wins; a caption of several rewrites (``DNAT → … · SNAT → …``) with no free
+spot that near is tried again on one line per rewrite (narrower), and left out if that finds none either. For a
+hop at a node's centre the nearest free spot on one line could be ~200 px away, and its leader crossed the
+node's header and its neighbours (a user test at 1920x1080).
+
 Clocks: in realtime mode key times are wall-clock seconds (each hop takes a fixed, readable time on a
 projector); in step-by-step mode they are simulated seconds and the clock is the selected event's time.
 """
@@ -36,7 +42,9 @@ CROWD = 5000  # more packets than this on screen: smaller sprites (they overlap 
 CROWD_PX = 11
 MAX_CAPTIONS = 3
 CAPTION_PX = 13  # captions' and notes' text, times the canvas's text scale (projector mode: 1.5)
-CAPTION_GAPS = (6.0, 16.0, 30.0, 48.0, 72.0, 104.0, 144.0)  # px from the hop to a caption tried, nearest first
+CAPTION_GAPS = (6.0, 12.0, 20.0, 30.0, 40.0, 50.0, 62.0, 76.0)  # px from the hop to a caption tried
+CAPTION_LEADER_MAX = 80.0  # px a caption's leader line may be at most (times the text scale)
+CAPTION_PARTS = " · "  # between the rewrites of one caption (desktop.live.feed); a shrunk caption stacks them
 NOTE_GAPS = (2.0, 10.0, 22.0, 40.0)  # px from a node's edge to its status note tried
 DROP_LINGER = 4.0  # wall seconds a drop mark stays
 DONE_LINGER = 0.25  # a delivered packet rests this long on its pod
@@ -412,11 +420,13 @@ class PacketLayer(QGraphicsObject):
         return not bool(hit.any())
 
     def _place(self, m, point: QPointF, w: float, h: float, gaps, taken: list[QRectF], bounds: QRectF | None,
-               order: str = "caption", text: bool = True) -> QRectF | None:
+               order: str = "caption", text: bool = True, leader: float | None = None) -> QRectF | None:
         """The nearest free box of w x h device px around the device point, None if every spot covers text
         (``text``: the obstacles count) or another box in ``taken``, or leaves the view.
 
-        A caption: beside the point (right, left), above, below, then the corners, each at the gaps in turn.
+        A caption: beside the point (right, left), above, below, then the corners, at each of the gaps; the
+        spot whose leader line (from the point to the box's nearest edge) is the shortest wins, and none
+        longer than ``leader`` px is taken.
         A note (``order="note"``): above the point (a node's top edge), slid sideways by up to half its width
         -- always over the point's column, so it is read as that node's (placed beside a neighbour's note it
         was read as the neighbour's) -- then below it likewise."""
@@ -429,12 +439,34 @@ class PacketLayer(QGraphicsObject):
         else:
             spots = []
             for g in gaps:
-                spots += [(x + g, y - h / 2), (x + g, y - g - h), (x + g, y + g), (x - g - w, y - h / 2),
-                          (x - g - w, y - g - h), (x - g - w, y + g), (x - w / 2, y - g - h), (x - w / 2, y + g)]
+                spots += [(x + g, y - h / 2), (x - g - w, y - h / 2), (x - w / 2, y - g - h), (x - w / 2, y + g),
+                          (x + g, y - g - h), (x + g, y + g), (x - g - w, y - g - h), (x - g - w, y + g)]
+            spots.sort(key=lambda s: _leader((s[0], s[1], w, h), x, y))  # stable: the order above breaks ties
+            if leader is not None:
+                spots = [s for s in spots if _leader((s[0], s[1], w, h), x, y) <= leader + 1e-6]
         for bx, by in spots:
             box = QRectF(bx, by, w, h)
             if self._free(box, near, taken, bounds):
                 return box
+        return None
+
+    def _place_caption(self, m, point: QPointF, text: str, fm: QFontMetricsF, taken: list[QRectF],
+                       bounds: QRectF | None) -> tuple[QRectF, str] | None:
+        """(box, text as drawn) of a caption beside ``point`` with a leader of at most ``CAPTION_LEADER_MAX``
+        (times the text scale): on one line, else one line per rewrite; None where neither fits."""
+        scale = self.caption_font.pixelSize() / CAPTION_PX
+        reach = CAPTION_LEADER_MAX * scale
+        gaps = tuple(g * scale for g in CAPTION_GAPS)
+        shapes = [text]
+        if CAPTION_PARTS in text:
+            shapes.append(text.replace(CAPTION_PARTS, "\n"))
+        for shown in shapes:
+            lines = shown.split("\n")
+            w = max(fm.horizontalAdvance(s) for s in lines) + 12
+            h = fm.height() * len(lines) + fm.leading() * (len(lines) - 1) + 6
+            box = self._place(m, point, w, h, gaps, taken, bounds, leader=reach)
+            if box is not None:
+                return box, shown
         return None
 
     @staticmethod
@@ -554,15 +586,14 @@ class PacketLayer(QGraphicsObject):
             if hop in hops:
                 continue  # one caption per hop: the first packet's stays until it has passed
             point = QPointF(m.m11() * hx + m.m21() * hy + m.dx(), m.m12() * hx + m.m22() * hy + m.dy())
-            w = fm.horizontalAdvance(text) + 12
-            h = fm.height() + 6
             key = (hop, text, key_m, tuple((round(b.x()), round(b.y())) for b in taken))
             if key in self._placed:
-                box = self._placed[key]
+                placed = self._placed[key]
             else:
-                box = self._placed[key] = self._place(m, point, w, h, CAPTION_GAPS, taken, bounds)
-            if box is None:
+                placed = self._placed[key] = self._place_caption(m, point, text, fm, taken, bounds)
+            if placed is None:
                 continue
+            box, text = placed
             hops.add(hop)
             taken.append(box)
             self.caption_boxes.append((QRectF(box), point, text))
@@ -602,6 +633,14 @@ class PacketLayer(QGraphicsObject):
             QToolTip.showText(event.screenPos(), text)
         else:
             QToolTip.hideText()
+
+
+def _leader(box: tuple[float, float, float, float], x: float, y: float) -> float:
+    """Length of the leader line from (x, y) to the nearest point of the box (left, top, width, height)."""
+    bx, by, w, h = box
+    dx = max(bx - x, 0.0, x - (bx + w))
+    dy = max(by - y, 0.0, y - (by + h))
+    return math.hypot(dx, dy)
 
 
 def _nearest_on(box: QRectF, p: QPointF) -> QPointF:
