@@ -241,7 +241,11 @@ class LiveView(QObject):
             self.show_state(force=True)
             return
         if model == self.run.base_model:
-            return  # a move, a rename of nothing simulated: the run is unchanged
+            # a move, a rename of nothing simulated: the run is unchanged, but the canvas laid the document out
+            # again at its t = 0 look (a box dropped while playing brought back the pods of a failed node
+            # until the cluster next changed; user test)
+            self.show_state(force=True)
+            return
         how = self.run.edit(model, self.window.session.document)
         if self.driver is not None:
             self.driver.pending = []

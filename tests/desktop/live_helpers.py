@@ -46,10 +46,13 @@ def live_demo(qtbot, tmp_path, size=(1600, 1000)):
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop.live import install
     from desktop.mainwindow import MainWindow
 
     w = MainWindow()
+    w.ask = lambda *_a, **_k: QMessageBox.StandardButton.Discard  # closing never waits on a modal question
     qtbot.addWidget(w)
     w.resize(*size)
     w.show()

@@ -346,3 +346,23 @@ def test_a_live_action_lists_its_control_plane_events_once(live):
     assert len(listed) == len(set(listed))
     assert any(text.startswith("Killing") and where.endswith(pod.name) for _, where, text in listed)
     assert len(listed) == len(live.run.state.events)  # every control-plane event of the run, once
+
+
+def test_moving_a_box_while_the_cluster_has_changed_keeps_the_running_cluster_on_the_canvas(live):
+    """A move edits the document but not the run: the canvas, laid out again, shows the run's state, not the
+    document's t = 0 look (user test: after dropping web-lb while playing at t ~ 75 s, node-2 showed its
+    evicted pods as Ready until the cluster next changed)."""
+    _steps(live, 20)
+    live.driver.apply("failNode", "node-3")
+    _steps(live, 200)  # node-3's pods evicted, their replacements running elsewhere
+    running = {(p.namespace, p.name) for p in live.run.state.pods.values()}
+    scene = live.window.scene
+    live.show_state(force=True)  # (synchronous steps: the canvas follows at most once a second)
+    assert {k for k, pb in scene.picture.pods.items() if not pb.client} == running
+    box = scene.picture.boxes[ObjectRef("Service", "default", "web-lb")].rect
+    version = live.run.state_version()
+    live.window.editor.move({ObjectRef("Service", "default", "web-lb"): (box.left() + 40.0, box.top())})
+    assert live.run.state_version() == version, "the run did not change"
+    assert scene.live_state is live.run.state
+    assert {k for k, pb in scene.picture.pods.items() if not pb.client} == running
+    assert scene.picture.boxes[ObjectRef("Service", "default", "web-lb")].rect.left() == pytest.approx(box.left() + 40.0)
