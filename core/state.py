@@ -237,3 +237,5 @@ class ClusterState:
     changes: list[Change] = field(default_factory=list)  # since the last tick (the engine hands them out)
     version: int = 0  # bumped on every change of nodes, pods or slices
     proxy_views_version: int = 0  # bumped whenever any node's ProxyView changed (one counter for 5,000 views)
+    # each workload's desired replicas now: its spec's, or what a live scale set (kind, namespace, name) -> n
+    replicas: dict[tuple[str, str, str], int] = field(default_factory=dict)

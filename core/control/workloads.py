@@ -44,9 +44,13 @@ def pod_label_sets(w: WorkloadSpec) -> list[dict[str, str]]:
 class WorkloadMixin:
     """Mixed into ``ControlPlane``: the controllers that own pods."""
 
+    @property
+    def desired(self) -> dict[tuple[str, str, str], int]:
+        """Each workload's desired replicas (kept in the state: what the canvas shows as 'n/m ready')."""
+        return self.state.replicas
+
     def _init_workloads(self) -> None:
         self.workloads: dict[tuple[str, str, str], WorkloadSpec] = {}
-        self.desired: dict[tuple[str, str, str], int] = {}
         self.rs_names: dict[tuple[str, str, str], str] = {}
         self.owned: dict[tuple[str, str, str], dict[tuple[str, str], None]] = {}
         self.dirty_workloads: set[tuple[str, str, str]] = set()

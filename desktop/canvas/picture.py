@@ -570,7 +570,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     wl = sorted(model.workloads, key=lambda w: keep(w.ref, mean_x([p.cx for p in pods_of.get(w.ref, [])], 1e9)))
     slots = iter(badge_slots)
     for w in wl:
-        box = _workload_box(w.ref, model, pods_of)
+        box = _workload_box(w.ref, model, pods_of, state)
         box.rect = QRectF(stored[w.ref].x(), stored[w.ref].y(), BADGE_W, BADGE_H) if w.ref in stored else next(slots)
         pic.boxes[w.ref] = box
 
@@ -766,11 +766,14 @@ def _row(pic: Picture, items: list, x0: float, y: float, width: float, stored: d
     return bottom + ROW_GAP if auto else y
 
 
-def _workload_box(ref: ObjectRef, model: ClusterModel, pods_of: dict) -> Box:
+def _workload_box(ref: ObjectRef, model: ClusterModel, pods_of: dict, state: ClusterState | None = None) -> Box:
     w = next(w for w in model.workloads if w.ref == ref)
     pods = pods_of.get(ref, [])
     ready = sum(p.status == "ready" for p in pods)
-    want = len(pods) if w.kind == "DaemonSet" else w.replicas
+    # the replicas wanted now: a live scale changes the run, not the document (after scaling web to 6 while
+    # playing the box read "6/3 ready"; user test)
+    replicas = getattr(state, "replicas", None) or {}
+    want = len(pods) if w.kind == "DaemonSet" else replicas.get((w.kind, w.namespace, w.name), w.replicas)
     idx = next(i for i, x in enumerate(model.workloads) if x.ref == ref)
     line = tr("%1 · %2/%3 ready").replace("%1", w.kind).replace("%2", str(ready)).replace("%3", str(want))
     return Box(ref, "workload", QRectF(), w.name, [line], colour=idx)

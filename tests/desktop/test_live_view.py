@@ -366,3 +366,18 @@ def test_moving_a_box_while_the_cluster_has_changed_keeps_the_running_cluster_on
     assert scene.live_state is live.run.state
     assert {k for k, pb in scene.picture.pods.items() if not pb.client} == running
     assert scene.picture.boxes[ObjectRef("Service", "default", "web-lb")].rect.left() == pytest.approx(box.left() + 40.0)
+
+
+def test_a_live_scale_shows_the_new_desired_count_on_the_workload_box(live):
+    """Scaling web from 3 to 6 while running changes the run, not the file: the badge counts against 6
+    ("Deployment · 3/6 ready", then 6/6), not against the document's 3 ("6/3 ready"; user test)."""
+    web = ObjectRef("Deployment", "default", "web")
+    _steps(live, 10)
+    live.driver.apply("scale", "web", 6)
+    live.show_state(force=True)
+    line = live.window.scene.picture.boxes[web].lines[0]
+    assert line.startswith("Deployment · ") and line.endswith("/6 ready"), line
+    _steps(live, 100)
+    live.show_state(force=True)
+    assert live.window.scene.picture.boxes[web].lines[0] == "Deployment · 6/6 ready"
+    assert live.window.session.model.workloads[[w.name for w in live.window.session.model.workloads].index("web")].replicas == 3
