@@ -107,10 +107,34 @@ class CanvasView(QGraphicsView):
         rect = rect if rect is not None else self.sceneRect()
         if rect.isEmpty() or self.viewport().width() < 10:
             return
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        super().fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)  # (told once, below)
         if self.scale_factor > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
+        self.zoom_changed.emit(self.scale_factor)
+
+    def fitInView(self, *args) -> None:  # noqa: N802 (Qt override)
+        """QGraphicsView's fit, and the zoom readout told: a fit from elsewhere (projector mode's) changed the
+        scale silently, and the status bar went on showing the old zoom."""
+        super().fitInView(*args)
+        self.zoom_changed.emit(self.scale_factor)
+
+    def view_state(self) -> tuple:
+        """What the view shows (its transform, the scene point at its centre, whether it fits the picture by
+        itself), for ``restore_view_state`` after a mode that fits the picture its own way (projector mode)."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        return self.transform(), QPointF(centre), self.auto_fit
+
+    def restore_view_state(self, state: tuple) -> None:
+        """Back to a ``view_state()``: the zoom the user had, centred where it was (or fitted again when the
+        view was fitting the picture), and the zoom readout with it."""
+        transform, centre, auto_fit = state
+        self.auto_fit = auto_fit
+        if auto_fit:
+            self.fit()
+            return
+        self.setTransform(transform)
+        self.centerOn(centre)
         self.zoom_changed.emit(self.scale_factor)
 
     def resizeEvent(self, event) -> None:

@@ -100,6 +100,9 @@ class ProjectorMode(QObject):
                        and d is not self.lessons.table_dock],
             "toolbars": [t for t in w.findChildren(QWidget) if t.metaObject().className() == "QToolBar"
                          and t.isVisible()],
+            # the user's zoom and where the view was: the projector fits the cluster to the screen, and Esc
+            # kept that fit (19 % on 100 nodes, pods blank cells) while the readout still said the user's 44 %
+            "view": w.view.view_state() if hasattr(w.view, "view_state") else None,
         }
         for d in self._saved["hidden"]:
             d.hide()
@@ -151,7 +154,15 @@ class ProjectorMode(QObject):
         # the saved state shows the docks and toolbars that were open, in their tab groups; showing them one by
         # one first made Qt build each group's tab bar twice, and the stale copies stayed painted in the window
         w.restoreState(self._saved["state"])
+        self._restore_view()
+        # once more when the window has its size back (a window manager resizes it later): same zoom and centre
+        QTimer.singleShot(0, self._restore_view)
         self.left.emit()
+
+    def _restore_view(self) -> None:
+        state = self._saved.get("view")
+        if state is not None and not self.active and hasattr(self.window.view, "restore_view_state"):
+            self.window.view.restore_view_state(state)
 
     def toggle_rules(self) -> None:
         """K: the kernel's rules (the live view's Rules panel) beside the canvas, in larger type, or hidden."""

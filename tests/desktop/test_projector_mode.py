@@ -230,3 +230,29 @@ def test_the_lessons_menu_names_each_lesson_by_its_short_title_in_both_languages
     metrics = QFontMetrics(lessons.menu.font())
     assert max(metrics.horizontalAdvance(a.text()) for a, _ in lessons._lesson_actions) < 1280 / 3
     lang.set_language("en", remember=False)
+
+
+def test_leaving_projector_mode_restores_the_zoom_and_the_readout_tells_the_truth(window, qtbot):
+    """Xvfb (HP's tester): zoomed to 44 %, F5 then Esc left the view at the projector's fit (19 % on 100
+    nodes, pods blank cells) with the readout still at 44 %; one more zoom step read 23 %."""
+    lessons = window.extensions["lessons"]
+    lessons.open_lesson(builtin_lessons()[0])
+    qtbot.waitUntil(lambda: lessons.player is not None, timeout=5000)
+    view = window.view
+    view.fit()
+    view.zoom_by(1.9)  # the user's zoom, well off any fit
+    user = view.scale_factor
+    centre = view.mapToScene(view.viewport().rect().center())
+    assert window.zoom_label.text() == f"{user * 100:.0f} %"
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.wait(150)  # the projector fits the cluster above its caption bar (60 ms after entering)
+    fitted = view.scale_factor
+    assert abs(fitted - user) > 0.05
+    assert window.zoom_label.text() == f"{fitted * 100:.0f} %"  # a fit from projector mode is told too
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.wait(50)
+    assert view.scale_factor == pytest.approx(user)
+    assert window.zoom_label.text() == f"{view.scale_factor * 100:.0f} %"
+    back = view.mapToScene(view.viewport().rect().center())
+    assert abs(back.x() - centre.x()) < 2 / user and abs(back.y() - centre.y()) < 2 / user
+    assert not view.auto_fit  # the user's zoom: a resize does not fit it away
