@@ -315,3 +315,29 @@ def test_a_service_name_takes_the_icons_room_rather_than_be_elided(qtbot):
     renderer.draw(painter, picture, picture.bounds, 0.37)
     painter.end()
     assert {"web-clusterip", "web-nodeport", "web-headless"} <= set(painter.texts)
+
+
+@pytest.mark.parametrize("lod", [0.78, 0.84, 1.0, 1.2])
+def test_projector_keeps_the_deployment_line_of_every_workload(qtbot, lod):
+    """The demo in projector mode at 1920x1080 (zoom 0.84): web and api lost their "Deployment · 3/3 ready"
+    line (the 22 px name left ~11 px of the 52-unit badge, the line needs 13 px at least) while
+    ingress-nginx-controller, its long name set smaller, kept it. Both lines now share the badge: the name at
+    least 16 px, the line at least 13 px, not overlapping, inside the box. (Below ~0.76 the badge cannot hold
+    both at those sizes: the name alone.)"""
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(ROOT / "resources/scenarios/demo.yaml")
+    picture = w.scene.picture
+    workloads = [b for b in picture.boxes.values() if b.kind == "workload"]
+    assert {b.title for b in workloads} >= {"web", "api", "ingress-nginx-controller"}
+    drawn = _draw(picture, lod, True)
+    for b in workloads:
+        rows = sorted((y, s, t) for t, x, y, s in drawn if b.rect.contains(QPointF(x, y)))
+        assert [t for *_, t in rows][1:] == b.lines[:1], (b.title, rows)
+        (y0, name, _t0), (y1, line, _t1) = rows
+        assert name >= 16.0 - 1e-9 and line >= render.MIN_PROJECTOR_TEXT_PX - 1e-9, (b.title, name, line)
+        assert name >= line
+        assert y0 + name * LINE / lod <= y1 + 1e-6  # the line starts below the name's
+        assert y1 + line * FIT / lod <= b.rect.bottom() + 1e-6  # and ends inside the box
