@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from core.dataplane.outcomes import CODE_NAMES
@@ -24,6 +24,7 @@ from desktop.style import LIGHT, OKABE_ITO, endpoint_style
 
 WINDOW = 5.0  # seconds: the moving window of the share and fairness charts
 SPAN = 60.0  # seconds of history on the time charts
+LABEL_ROWS = (0.92, 0.72, 0.52, 0.32)  # heights (of the chart) marker labels are printed at, top first
 SPAN_STEP = 5.0  # the time axis advances in steps of this many seconds
 MAX_MARKERS = 12
 PCT_COLOURS = ("#009E73", "#E69F00", "#D55E00")
@@ -110,6 +111,7 @@ class LiveCharts(QWidget):
         self.fair_curve: pg.PlotDataItem | None = None
         self.markers: list[tuple[float, str]] = []
         self._marker_items: list[tuple[float, list]] = []
+        self._marker_rows: list[tuple[float, float, int]] = []  # per marker: (t, its label's width in s, row)
         self.service: ObjectRef | None = None
         self._services: list[ObjectRef] = []
         self._last_t = -1.0
@@ -147,10 +149,10 @@ class LiveCharts(QWidget):
             self.lat_curves = [lat.plot(pen=_pen(c), skipFiniteCheck=True, connect="finite") for c in PCT_COLOURS]
             self.fair_curve = fair.plot(pen=_pen("#0072B2"), skipFiniteCheck=True)
             self._retitle_second_page()
-            for k, (t, items) in enumerate(self._marker_items):  # the markers placed so far
+            for (t, items), (_t, _wide, row) in zip(self._marker_items, self._marker_rows, strict=True):
                 label = next((line.label.format for _p, line in items if getattr(line, "label", None) is not None), "")
-                for plot in self._page2:
-                    items.append((plot, self._marker_line(plot, t, label, k)))
+                for plot in self._page2:  # (the markers placed so far)
+                    items.append((plot, self._marker_line(plot, t, label, row)))
         return self._page2
 
     def _on_tab_changed(self, index: int) -> None:
@@ -302,36 +304,57 @@ class LiveCharts(QWidget):
 
     def add_marker(self, t: float, label: str) -> None:
         self.markers.append((t, label))
+        row = self._label_row(t, label)
         items = []
         for plot in (self.rps_plot, self.conn_plot) + (self._page2 or ()):
-            items.append((plot, self._marker_line(plot, t, label, len(self._marker_items))))
+            items.append((plot, self._marker_line(plot, t, label, row)))
         self._marker_items.append((t, items))
         while len(self._marker_items) > MAX_MARKERS:
             _, old = self._marker_items.pop(0)
+            self._marker_rows.pop(0)
             for plot, line in old:
                 plot.removeItem(line)
 
-    def _marker_line(self, plot, t: float, label: str, k: int):
+    def _label_row(self, t: float, label: str) -> int:
+        """The height (0: top) a marker's label is printed at: the highest whose labels so far end before this
+        one begins at the charts' scale now, else the one whose last label ends first. Markers close in time
+        (a node failing, the mode switched right after) printed their labels over each other (1280x720)."""
+        view = self.rps_plot.getViewBox()
+        x0, x1 = view.viewRange()[0]
+        width = max(view.width(), 1.0)
+        # a label is printed beside its line, right of it or (in the chart's right half) left of it
+        wide = (QFontMetricsF(self.font()).horizontalAdvance(label) + 12) * max(x1 - x0, 1e-6) / width
+        ends = [-math.inf] * len(LABEL_ROWS)
+        for mt, mwide, mrow in self._marker_rows:
+            ends[mrow] = max(ends[mrow], mt + mwide)
+        row = next((i for i, end in enumerate(ends) if end <= t - wide), None)
+        if row is None:
+            row = min(range(len(ends)), key=lambda i: ends[i])
+        self._marker_rows.append((t, wide, row))
+        return row
+
+    def _marker_line(self, plot, t: float, label: str, row: int):
         """The dashed vertical marker at ``t`` in ``plot`` (labelled in the first chart of each page)."""
         # the second page labels them on the latency chart: on the drops chart they were printed over its
         # legend ('timed out: sent to a dead pod' under 'node-2 NotReady', HG at 1280x720)
         labelled = plot is self.rps_plot or (self._page2 is not None and plot is self._page2[1])
         line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
                                label=label if labelled else None,
-                               labelOpts={"position": 0.92 - 0.22 * (k % 3), "color": "#7A3E64",
+                               labelOpts={"position": LABEL_ROWS[row], "color": "#7A3E64",
                                           "fill": (255, 255, 255, 210)})
         plot.addItem(line)
         return line
 
     def clear_markers_after(self, t: float) -> None:
-        keep = []
-        for mt, items in self._marker_items:
+        keep, rows = [], []
+        for (mt, items), placed in zip(self._marker_items, self._marker_rows, strict=True):
             if mt > t + 1e-9:
                 for plot, line in items:
                     plot.removeItem(line)
             else:
                 keep.append((mt, items))
-        self._marker_items = keep
+                rows.append(placed)
+        self._marker_items, self._marker_rows = keep, rows
         self.markers = [(mt, lab) for mt, lab in self.markers if mt <= t + 1e-9]
 
     # -- data -----------------------------------------------------------------------------------------------

@@ -47,3 +47,31 @@ def test_second_page_markers_are_labelled_on_the_latency_chart_not_over_the_drop
     t, items = charts._marker_items[-1]
     labelled = {id(plot) for plot, line in items if getattr(line, "label", None) is not None}
     assert id(charts.lat_plot) in labelled and id(charts.drop_plot) not in labelled
+
+
+def test_marker_labels_close_in_time_are_printed_at_different_heights(qtbot):
+    """At 1280x720 'node-3 NotReady', 'node-2 NotReady', 'mode ipvs' and 'IPVS lc' (17-45 s) were printed over
+    each other (three heights in turn); a label that fits beside the last one at the top goes there again."""
+    from desktop.live.charts import LABEL_ROWS, LiveCharts
+    from desktop.live.feed import PodColours
+
+    charts = LiveCharts(PodColours())
+    qtbot.addWidget(charts)
+    charts.resize(1280, 200)
+    charts.show()
+    charts.rps_plot.setXRange(0.0, 60.0, padding=0)
+    qtbot.waitUntil(lambda: charts.rps_plot.getViewBox().width() > 100, timeout=3000)
+    for t, label in ((17.0, "node-3 NotReady"), (23.0, "node-2 NotReady"), (42.0, "mode ipvs"), (45.0, "IPVS lc")):
+        charts.add_marker(t, label)
+    rows = [row for _t, _w, row in charts._marker_rows]
+    wide = {t: w for t, w, _r in charts._marker_rows}
+    assert wide[17.0] > 6.0, "a label spans seconds at this width (the test means something)"
+    for (t1, w1, r1), (t2, _w2, r2) in zip(charts._marker_rows, charts._marker_rows[1:], strict=False):
+        if t2 - t1 < w1 + wide[t2]:
+            assert r1 != r2, (t1, t2, rows)
+    labelled = [line for _t, items in charts._marker_items for plot, line in items if plot is charts.rps_plot]
+    assert [line.label.orthoPos for line in labelled] == [LABEL_ROWS[r] for r in rows]
+    charts.add_marker(200.0, "node-3 Ready")  # far later: room at the top again
+    assert charts._marker_rows[-1][2] == 0
+    charts.clear_markers_after(30.0)
+    assert [t for t, _w, _r in charts._marker_rows] == [17.0, 23.0]
