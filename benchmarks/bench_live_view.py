@@ -366,7 +366,8 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
     results: dict[tuple, dict[str, list[float]]] = {c: {"paint": [], "canvas": [], "core": [], "adapter": [],
                                                         "gui": [], "rate": [], "charts": [], "install": [],
                                                         "layout": [], "render": [], "frame busy": [], "gc2": [], "gc01": [],
-                                                        "gate waits": [], "gate wait ms": []} for c in configs}
+                                                        "gate waits": [], "gate wait ms": [],
+                                                        "round p95": [], "round late": []} for c in configs}
     loads: list[float] = []
     loop = QEventLoop()
     for r in range(rounds):
@@ -397,6 +398,9 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
             loads.append(os.getloadavg()[0])
             res = results[(speed, mode)]
             res["paint"] += _intervals_ms(paints)
+            round_paint = _intervals_ms(paints)  # this round's own figures, for the paired comparison below
+            res["round p95"].append(pctl(round_paint, 95) if round_paint else float("nan"))
+            res["round late"].append(sum(v > 33.3 for v in round_paint) / max(len(round_paint), 1))
             res["canvas"] += _intervals_ms(canvas)
             res["core"] += core_ms
             res["adapter"] += [a - b for a, b in zip(total_ms, core_ms)]
@@ -421,6 +425,21 @@ def playing_bench(seconds: float, rounds: int, speeds: tuple[float, ...], quick:
         print(cadence_line(f"{name} paint timer", res["paint"]))
         print(cadence_line(f"{name} canvas paints", res["canvas"]))
         print(cadence_line(f"{name} tick to painted", res["frame busy"]))
+    # the verdict between two ways of playing: per round (the two ran side by side, interleaved), the ratio of
+    # their paint-timer p95 and the difference of their shares of intervals later than two frames; the median
+    # over rounds
+    played = [m for m in modes if m != "paused"]
+    if len(played) >= 2:
+        print(f"\npaired by round (median over {rounds} rounds; first mode against each other)")
+        for speed in speeds:
+            a = results[(speed, played[0])]
+            for other in played[1:]:
+                b = results[(speed, other)]
+                ratios = [x / y for x, y in zip(a["round p95"], b["round p95"], strict=True) if y > 0]
+                diffs = [x - y for x, y in zip(a["round late"], b["round late"], strict=True)]
+                print(f"{f'{speed:g}x {played[0]} / {other}':<40} p95 ratio {statistics.median(ratios):.2f} "
+                      f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}); >33.3 ms share "
+                      f"{statistics.median(diffs):+.1%} (rounds {', '.join(f'{d:+.1%}' for d in diffs)})")
     print(f"\n{'one step, ms':<26}{'median':>8}{'p95':>8}{'max':>8}")
     for (speed, mode), res in results.items():
         if mode == "paused":
