@@ -454,10 +454,7 @@ class ClusterScene(QGraphicsScene):
         self.layer.invalidate()
 
     def _apply_pod_styles(self) -> None:
-        for key, pb in self.picture.pods.items():
-            index = self.pod_styles.get(key)
-            if index is not None and not pb.client:
-                pb.colour = index
+        _style_pods(self.picture, self.pod_styles)
 
     def clear_cluster_state(self) -> None:
         """Back to the settled picture of the document."""
@@ -473,9 +470,6 @@ class ClusterScene(QGraphicsScene):
         return self._items.get(ref)
 
     # -- hit items -------------------------------------------------------------------------------------------
-    def _sync_items(self, objects: list[dict]) -> None:
-        self._apply_items(*_wanted_items(self.picture, {object_ref(o) for o in objects}))
-
     def _apply_items(self, wanted: dict, tips: dict, home: bool = True, diff: tuple | None = None) -> None:
         """Make the hit items what ``wanted`` says (``_wanted_items``): only the items whose box, title, refs
         or fan-out changed are touched (a kube-proxy sync or one evicted node changes a few of 2,000).
@@ -691,6 +685,14 @@ def _tooltip(pic: Picture, key) -> str:
     return "\n".join([box.title, *[line for line in box.lines if line], *lag])
 
 
+def _style_pods(pic: Picture, styles: dict) -> None:
+    """Each pod drawn in the packet style (pod key -> index) of the packets that reach it; clients keep theirs."""
+    for key, pb in pic.pods.items():
+        index = styles.get(key)
+        if index is not None and not pb.client:
+            pb.colour = index
+
+
 def _wanted_items(pic: Picture, in_doc) -> tuple[dict, dict]:
     """The hit items a picture needs, key -> (ref, kind, rect, doc_ref, movable, connectable, pod key, title),
     and their tooltips. Pure: the live view's worker computes them with the picture."""
@@ -753,10 +755,7 @@ class LivePreparer:
         if self.aliases:
             _apply_aliases(pic, self.aliases)
         styles = self.styles_for(state) if self.styles_for is not None else self.styles
-        for key, pb in pic.pods.items():
-            index = styles.get(key)
-            if index is not None and not pb.client:
-                pb.colour = index
+        _style_pods(pic, styles)
         wanted, tips = _wanted_items(pic, self.in_doc)
         pause()
         diff = _items_diff(self.applied, wanted, tips)
