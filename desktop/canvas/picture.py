@@ -28,6 +28,9 @@ NODE_PAD, NODE_HEADER, NODE_MIN_W, NODE_MIN_H, NODE_GAP = 12.0, 78.0, 240.0, 150
 ZONE_LABEL_H, ZONE_GAP = 34.0, 40.0
 NODES_PER_ROW = 10
 BADGE_W, BADGE_H = 210.0, 52.0
+# projector mode: taller workload badges, so that the name and its "Deployment · n/m ready" line both stay
+# readable where a 1280x720 projector shows the demo at ~56 % (a 52-unit badge is ~29 px there: the name only)
+BADGE_H_PROJECTOR = 72.0
 SERVICE_W, SERVICE_H = 236.0, 82.0
 INGRESS_W, INGRESS_H = 236.0, 74.0
 CLIENT_W, CLIENT_H = 170.0, 58.0
@@ -396,12 +399,13 @@ def node_status(node) -> str:
 
 
 def build_picture(objects: list[dict], model: ClusterModel | None, state: ClusterState | None,
-                  rank: dict[ObjectRef, float] | None = None) -> Picture:
+                  rank: dict[ObjectRef, float] | None = None, badge_h: float = BADGE_H) -> Picture:
     """Lay out the cluster. ``objects`` are the document's raw objects (for stored positions and for what
     the model could not build); ``state`` gives nodes' IPs and the pods as a simulation placed them.
     ``rank`` (object -> rank) fixes the left-to-right order of workload badges and Services, e.g. as the settled
     picture had them, so that a running cluster whose pods move does not shuffle the boxes under the class's
-    eyes; objects not in it are placed by their pods as usual."""
+    eyes; objects not in it are placed by their pods as usual. ``badge_h``: the workload badges' height
+    (``BADGE_H_PROJECTOR`` in projector mode)."""
     pic = Picture()
     stored: dict[ObjectRef, QPointF] = {}
     for raw in objects:
@@ -453,7 +457,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     est_w = max(nodes_w, min(max(n_svc, 3), 8) * (SERVICE_W + GAP) - GAP)
     badges_per_row = max(1, int((est_w + GAP) // (BADGE_W + GAP)))
     badge_rows = math.ceil(len(model.workloads) / badges_per_row)
-    y = MARGIN + (badge_rows * (BADGE_H + GAP) - GAP + ROW_GAP if badge_rows else 0.0)
+    y = MARGIN + (badge_rows * (badge_h + GAP) - GAP + ROW_GAP if badge_rows else 0.0)
     x0 = MARGIN
     node_rects: dict[str, QRectF] = {}
     width = 0.0
@@ -493,7 +497,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     # every box the user placed first: what the automatic layout puts down goes around them
     occupied = Occupied()
     sizes: dict[ObjectRef, tuple[float, float, bool]] = {n.ref: (node_w, node_h(n.name), False) for n in model.nodes}
-    sizes.update({w.ref: (BADGE_W, BADGE_H, False) for w in model.workloads})
+    sizes.update({w.ref: (BADGE_W, badge_h, False) for w in model.workloads})
     sizes.update({s.ref: (SERVICE_W, SERVICE_H, True) for s in model.services if not s.implicit})
     sizes.update({i.ref: (INGRESS_W, INGRESS_H, True) for i in model.ingresses})
     sizes.update({ObjectRef("IngressClass", "", c.name): (INGRESS_W, INGRESS_H, False) for c in model.ingress_classes})
@@ -505,7 +509,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
             occupied.add(QRectF(pos.x(), pos.y(), w_, h_), handle)
     # the badges' slots first (all one size: their order, known later, does not change where the lines go)
     auto_badges = [w for w in model.workloads if w.ref not in stored]
-    badge_slots, badges_bottom = occupied.flow([(BADGE_W, BADGE_H, False)] * len(auto_badges), MARGIN, MARGIN, width)
+    badge_slots, badges_bottom = occupied.flow([(BADGE_W, badge_h, False)] * len(auto_badges), MARGIN, MARGIN, width)
     # then the node rows, each pushed down as far as something placed is in its way (the rows under it too)
     shift = max(0.0, badges_bottom + ROW_GAP - nodes_top) if badge_slots else 0.0
     for row in node_rows:
@@ -571,7 +575,7 @@ def build_picture(objects: list[dict], model: ClusterModel | None, state: Cluste
     slots = iter(badge_slots)
     for w in wl:
         box = _workload_box(w.ref, model, pods_of, state)
-        box.rect = QRectF(stored[w.ref].x(), stored[w.ref].y(), BADGE_W, BADGE_H) if w.ref in stored else next(slots)
+        box.rect = QRectF(stored[w.ref].x(), stored[w.ref].y(), BADGE_W, badge_h) if w.ref in stored else next(slots)
         pic.boxes[w.ref] = box
 
     # -- pending pods (no node) under the nodes -------------------------------------------------------------------

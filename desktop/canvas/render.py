@@ -686,10 +686,18 @@ class Renderer:
         if b.kind != "traffic" and b.lines and least is not None:
             least, detail = self._shared_sizes(title_px, least, (bottom - top) * lod, lod)
         rows = [(b.title, title_px, least, b.kind != "traffic", t.text, Qt.TextElideMode.ElideMiddle)]
+        width_px = (r.right() - x - right) * lod
         if b.kind != "traffic":
+            lines = list(b.lines[:3])
+            if b.kind == "workload" and lines and " · " in lines[0]:
+                # "Deployment · 3/3 ready" too wide to be whole (a projector's 13 px on a narrow badge): the
+                # count, not the kind, is what must be read -- elided it showed "Deployment ·…"
+                least_px = self.least_px("min")  # (a detail line is set down to it before it is elided)
+                if QFontMetricsF(font(BODY_PX)).horizontalAdvance(lines[0]) / BODY_PX * least_px > 0.98 * width_px:
+                    lines[0] = lines[0].split(" · ", 1)[1]
             rows += [(line, BODY_PX, detail, False, t.muted_text, Qt.TextElideMode.ElideRight,
-                      x if i == 0 else r.left() + 12) for i, line in enumerate(b.lines[:3])]
-        self._stack(p, x, top, bottom, lod, (r.right() - x - right) * lod, rows)
+                      x if i == 0 else r.left() + 12) for i, line in enumerate(lines)]
+        self._stack(p, x, top, bottom, lod, width_px, rows)
 
     def _shared_sizes(self, title_px: float, least: float, room_px: float, lod: float) -> tuple[float, float]:
         """The least on-screen sizes of a box's name and of its first detail line, so that both fit ``room_px``

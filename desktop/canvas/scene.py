@@ -37,7 +37,17 @@ from core.scenario.errors import ScenarioError
 from core.scenario.kinds import ANN_POSITION, object_ref, ref_label
 from core.state import ClusterState
 from desktop.canvas.items import HitItem, is_movable
-from desktop.canvas.picture import BOX_SIZES, SERVICE_H, SERVICE_W, Occupied, Picture, build_picture, lb_ref
+from desktop.canvas.picture import (
+    BADGE_H,
+    BADGE_H_PROJECTOR,
+    BOX_SIZES,
+    SERVICE_H,
+    SERVICE_W,
+    Occupied,
+    Picture,
+    build_picture,
+    lb_ref,
+)
 from desktop.canvas.render import Renderer, status_text
 from desktop.canvas.static_layer import StaticLayer
 from desktop.style import LIGHT, Theme
@@ -113,6 +123,7 @@ class ClusterScene(QGraphicsScene):
         self._last_good: dict[str, dict] = {}  # object label -> raw object of the last document without errors
         self._items: dict[object, HitItem] = {}
         self._aliases: dict[ObjectRef, ObjectRef] = {}  # stand-in ref drawn -> the document's (invalid names)
+        self._badge_h = BADGE_H  # workload badges' height (taller in projector mode)
         self._inputs = 0  # bumped whenever what a live picture is built from changes (document, order)
         self._items_version = 0  # bumped by every change of the hit items (``_apply_items``)
         self._applied: tuple | None = None  # (items version, wanted, tips) the hit items were last made from
@@ -133,8 +144,14 @@ class ClusterScene(QGraphicsScene):
         return self.renderer.theme
 
     def set_projector(self, on: bool, theme: Theme | None = None) -> None:
-        """Projector mode: labels kept at 1.5 times the usual least on-screen size (names, addresses)."""
+        """Projector mode: labels kept at 1.5 times the usual least on-screen size (names, addresses), and
+        taller workload badges (their name and 'n/m ready' line both readable: the picture is laid out again)."""
         self.renderer.text_scale = 1.5 if on else 1.0
+        badge_h = BADGE_H_PROJECTOR if on else BADGE_H
+        if badge_h != self._badge_h:
+            self._badge_h = badge_h
+            self._inputs += 1  # a live picture being built has the other height
+            self._relayout()
         if theme is not None:
             self.set_theme(theme)
         else:
@@ -284,7 +301,8 @@ class ClusterScene(QGraphicsScene):
             # the order of badges and Services is kept through edits (new ones come after): a replicas change
             # moved pods, and with them 'api' from 6th to 2nd place in the Service row (HG); a new document
             # is ordered by where the pods are
-            self.picture = build_picture(objects, self.model, self.state, getattr(self, "_order", None) or None)
+            self.picture = build_picture(objects, self.model, self.state, getattr(self, "_order", None) or None,
+                                         self._badge_h)
             # the settled order of badges and Services, kept while a live run moves pods around
             boxes = sorted((b for b in self.picture.boxes.values() if b.kind in ("workload", "service")),
                            key=lambda b: (b.rect.top(), b.rect.left()))
@@ -300,7 +318,8 @@ class ClusterScene(QGraphicsScene):
                         order[b.ref], nxt = nxt, nxt + 1.0
                 self._order = order
         else:
-            self.picture = build_picture(objects, self.model, self.live_state, getattr(self, "_order", None))
+            self.picture = build_picture(objects, self.model, self.live_state, getattr(self, "_order", None),
+                                         self._badge_h)
         if self._aliases:
             _apply_aliases(self.picture, self._aliases)
         self._apply_pod_styles()
@@ -334,7 +353,7 @@ class ClusterScene(QGraphicsScene):
         order = getattr(self, "_order", None)
         return LivePreparer(inputs, objects, in_doc, self.model, dict(order) if order is not None else None,
                             dict(self._aliases), dict(self.pod_styles), styles_for, extras,
-                            self.layer.render_plan(), self.renderer.clone(), self._applied)
+                            self.layer.render_plan(), self.renderer.clone(), self._applied, self._badge_h)
 
     def apply_prepared(self, prep: PreparedPicture, state: ClusterState, styles: dict | None = None) -> bool:
         """Show ``state`` with the picture ``prep`` built of it (False, nothing done: it was built from a
@@ -741,8 +760,8 @@ class LivePreparer:
     scene, item or widget (QRectF values and a QImage of its own, painted with a copy of the renderer)."""
 
     def __init__(self, inputs, objects, in_doc, model, order, aliases, styles, styles_for, extras, plan, renderer,
-                 applied=None):
-        self.inputs, self.objects, self.in_doc, self.model = inputs, objects, in_doc, model
+                 applied=None, badge_h=BADGE_H):
+        self.inputs, self.objects, self.in_doc, self.model, self.badge_h = inputs, objects, in_doc, model, badge_h
         self.applied = applied  # the scene's hit items as last made (``ClusterScene._applied``), never changed
         self.order, self.aliases, self.styles = order, aliases, styles
         self.styles_for, self.extras, self.plan, self.renderer = styles_for, extras, plan, renderer
@@ -750,7 +769,7 @@ class LivePreparer:
     def __call__(self, state: ClusterState, version=None, pause: Callable[[], None] | None = None) -> PreparedPicture:
         """``pause``: called between the parts of the work (``FrameGate.pause``: a GUI frame goes first)."""
         pause = pause or (lambda: None)
-        pic = build_picture(self.objects, self.model, state, self.order)
+        pic = build_picture(self.objects, self.model, state, self.order, self.badge_h)
         pause()
         if self.aliases:
             _apply_aliases(pic, self.aliases)

@@ -335,9 +335,44 @@ def test_projector_keeps_the_deployment_line_of_every_workload(qtbot, lod):
     drawn = _draw(picture, lod, True)
     for b in workloads:
         rows = sorted((y, s, t) for t, x, y, s in drawn if b.rect.contains(QPointF(x, y)))
-        assert [t for *_, t in rows][1:] == b.lines[:1], (b.title, rows)
+        # the line whole, or (too wide to be whole) its count: "3/3 ready" rather than "Deployment ·…"
+        assert len(rows) == 2 and rows[1][2] in (b.lines[0], b.lines[0].split(" · ", 1)[1]), (b.title, rows)
         (y0, name, _t0), (y1, line, _t1) = rows
         assert name >= 16.0 - 1e-9 and line >= render.MIN_PROJECTOR_TEXT_PX - 1e-9, (b.title, name, line)
         assert name >= line
         assert y0 + name * LINE / lod <= y1 + 1e-6  # the line starts below the name's
         assert y1 + line * FIT / lod <= b.rect.bottom() + 1e-6  # and ends inside the box
+
+
+@pytest.mark.parametrize("lod", [0.55, 0.6])
+def test_projector_badges_are_tall_enough_for_the_ready_line_on_a_1280x720_projector(qtbot, lod):
+    """A 1280x720 projector shows the demo at ~56 %: a 52-unit badge is ~29 px, room for the name alone (the
+    class lost 'Deployment · 3/3 ready' of web, api and the ingress controller). In projector mode the scene
+    lays the badges out taller; leaving it gives the desk layout back, box for box."""
+    from desktop.canvas.picture import BADGE_H, BADGE_H_PROJECTOR
+    from desktop.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.session.open(ROOT / "resources/scenarios/demo.yaml")
+    desk = {ref: b.rect.getRect() for ref, b in w.scene.picture.boxes.items()}
+    w.scene.set_projector(True)
+    picture = w.scene.picture
+    workloads = [b for b in picture.boxes.values() if b.kind == "workload"]
+    assert workloads and all(b.rect.height() == BADGE_H_PROJECTOR for b in workloads)
+    drawn = _draw(picture, lod, True)
+    for b in workloads:
+        rows = sorted((y, s, t) for t, x, y, s in drawn if b.rect.contains(QPointF(x, y)))
+        count = b.lines[0].split(" · ", 1)[1]  # "3/3 ready": whole, with or without its "Deployment · "
+        assert len(rows) == 2 and rows[1][2] in (b.lines[0], count), (b.title, rows)
+        (_y0, name, _t0), (_y1, line, _t1) = rows
+        assert name >= 16.0 - 1e-9 and line >= render.MIN_PROJECTOR_TEXT_PX - 1e-9, (b.title, name, line)
+    nodes = [b for b in picture.boxes.values() if b.kind == "node"]
+    assert min(n.rect.top() for n in nodes) >= max(b.rect.bottom() for b in workloads), "nodes moved down, not under"
+    w.scene.set_projector(False)
+    assert all(b.rect.height() == BADGE_H for b in w.scene.picture.boxes.values() if b.kind == "workload")
+    assert {ref: b.rect.getRect() for ref, b in w.scene.picture.boxes.items()} == desk
+    # where the whole line fits (the desk at 100 %) it is drawn whole
+    web = next(b for b in w.scene.picture.boxes.values() if b.kind == "workload" and b.title == "web")
+    texts = [t for t, x, y, _s in _draw(w.scene.picture, 1.0, False) if web.rect.contains(QPointF(x, y))]
+    assert texts == ["web", "Deployment · 3/3 ready"]
