@@ -333,6 +333,18 @@ class LiveCharts(QWidget):
         self._marker_rows.append((t, wide, row))
         return row
 
+    def _label_position(self, plot, row: int) -> float:
+        """Where along its line (0 bottom, 1 top) a label of ``row`` is centred: ``LABEL_ROWS`` on a tall chart;
+        on a short one (1280x720: ~80 px) rows a label's height apart from just under the top, so the top
+        label is not cut by the chart's edge."""
+        height = plot.getViewBox().height()
+        if height <= 0:
+            return LABEL_ROWS[row]
+        label = QFontMetricsF(self.font()).height() + 4  # (the label's padding)
+        top = 1.0 - 0.6 * label / height
+        step = 1.1 * label / height
+        return max(0.08, min(LABEL_ROWS[row], top - row * step))
+
     def _marker_line(self, plot, t: float, label: str, row: int):
         """The dashed vertical marker at ``t`` in ``plot`` (labelled in the first chart of each page)."""
         # the second page labels them on the latency chart: on the drops chart they were printed over its
@@ -340,7 +352,7 @@ class LiveCharts(QWidget):
         labelled = plot is self.rps_plot or (self._page2 is not None and plot is self._page2[1])
         line = pg.InfiniteLine(pos=t, angle=90, pen=pg.mkPen("#CC79A7", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
                                label=label if labelled else None,
-                               labelOpts={"position": LABEL_ROWS[row], "color": "#7A3E64",
+                               labelOpts={"position": self._label_position(plot, row), "color": "#7A3E64",
                                           "fill": (255, 255, 255, 210)})
         plot.addItem(line)
         return line

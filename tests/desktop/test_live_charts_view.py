@@ -70,8 +70,29 @@ def test_marker_labels_close_in_time_are_printed_at_different_heights(qtbot):
         if t2 - t1 < w1 + wide[t2]:
             assert r1 != r2, (t1, t2, rows)
     labelled = [line for _t, items in charts._marker_items for plot, line in items if plot is charts.rps_plot]
-    assert [line.label.orthoPos for line in labelled] == [LABEL_ROWS[r] for r in rows]
+    assert [line.label.orthoPos for line in labelled] == [charts._label_position(charts.rps_plot, r) for r in rows]
+    assert all(p <= LABEL_ROWS[0] for p in (line.label.orthoPos for line in labelled))
     charts.add_marker(200.0, "node-3 Ready")  # far later: room at the top again
     assert charts._marker_rows[-1][2] == 0
     charts.clear_markers_after(30.0)
     assert [t for t, _w, _r in charts._marker_rows] == [17.0, 23.0]
+
+
+def test_marker_labels_on_a_short_chart_stay_inside_it(qtbot):
+    """At 1280x720 the charts are ~80 px tall: a label centred at 92 % of the height had its top half cut by
+    the chart's edge ('mode ipvs', user test). Rows start just under the top, a label's height apart."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from desktop.live.charts import LiveCharts
+    from desktop.live.feed import PodColours
+
+    charts = LiveCharts(PodColours())
+    qtbot.addWidget(charts)
+    charts.resize(1280, 150)
+    charts.show()
+    qtbot.waitUntil(lambda: charts.rps_plot.getViewBox().height() > 20, timeout=3000)
+    height = charts.rps_plot.getViewBox().height()
+    half = (QFontMetricsF(charts.font()).height() + 4) / 2 / height
+    positions = [charts._label_position(charts.rps_plot, row) for row in range(4)]
+    assert positions[0] + half <= 1.0, "the top label's upper edge inside the chart"
+    assert all(b < a for a, b in zip(positions, positions[1:], strict=False)), "rows go down"
