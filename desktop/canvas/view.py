@@ -122,8 +122,7 @@ class CanvasView(QGraphicsView):
     def view_state(self) -> tuple:
         """What the view shows (its transform, the scene point at its centre, whether it fits the picture by
         itself), for ``restore_view_state`` after a mode that fits the picture its own way (projector mode)."""
-        centre = self.mapToScene(self.viewport().rect().center())
-        return self.transform(), QPointF(centre), self.auto_fit
+        return self.transform(), self._centre(), self.auto_fit
 
     def restore_view_state(self, state: tuple) -> None:
         """Back to a ``view_state()``: the zoom the user had, centred where it was (or fitted again when the
@@ -135,7 +134,18 @@ class CanvasView(QGraphicsView):
             return
         self.setTransform(transform)
         self.centerOn(centre)
+        # centerOn lands on whole scroll-bar steps, a pixel off the point each time (six F5/Esc rounds moved
+        # the view 6-7 px; HT2): the bars are moved by what is left, measured at the viewport's true centre
+        miss = self.viewportTransform().map(centre) - self.viewportTransform().map(self._centre())
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(miss.x()))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(miss.y()))
         self.zoom_changed.emit(self.scale_factor)
+
+    def _centre(self) -> QPointF:
+        """The scene point at the viewport's centre (not rounded to a pixel)."""
+        vp = self.viewport()
+        inverse, _ok = self.viewportTransform().inverted()
+        return inverse.map(QPointF(vp.width() / 2.0, vp.height() / 2.0))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
